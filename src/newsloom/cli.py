@@ -1,0 +1,230 @@
+"""The ``newsloom`` command line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.markdown import Markdown
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from newsloom import __version__
+from newsloom.export import ExportFormat, write_records
+from newsloom.extract import ExtractOptions
+from newsloom.ingest import ReadOptions
+from newsloom.model import ARTICLE_EXPORT_FIELDS, IngestStats
+from newsloom.pipeline import PipelineOptions, ingest
+from newsloom.report import write_report
+from newsloom.store import Store, open_store
+
+app = typer.Typer(
+    help="newsloom: turn piles of messy multilingual news into clean articles, stories and "
+    "timelines — offline.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+export_app = typer.Typer(help="Export stored records to JSON Lines or CSV.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+err = Console(stderr=True)
+out = Console()
+
+DbOption = Annotated[
+    Path,
+    typer.Option("--db", envvar="NEWSLOOM_DB", help="SQLite store file (created if missing).",
+                 show_default=True),
+]
+PathsArgument = Annotated[
+    list[Path], typer.Argument(help="Files or folders (searched recursively).", exists=False)
+]
+WorkersOption = Annotated[
+    int, typer.Option("--workers", "-w", min=0, help="Extraction processes; 0 = one per core.")
+]
+DEFAULT_DB = Path("newsloom.db")
+
+
+@app.callback()
+def main_callback(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log debug details.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Log errors only.")] = False,
+) -> None:
+    level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
+    logging.basicConfig(level=level, format="%(message)s", force=True,
+                        handlers=[RichHandler(console=err, show_path=False, show_time=False)])
+
+
+@app.command()
+def version() -> None:
+    """Print the newsloom version."""
+    out.print(__version__)
+
+
+@contextmanager
+def _store(db: Path) -> Iterator[Store]:
+    store = open_store(db)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _pipeline_options(workers: int | None, max_mb: float) -> PipelineOptions:
+    read = ReadOptions(max_bytes=int(max_mb * 1024 * 1024))
+    if workers:
+        return PipelineOptions(read=read, extract=ExtractOptions(), workers=workers)
+    return PipelineOptions(read=read, extract=ExtractOptions())
+
+
+def _run_ingest(paths: list[Path], store: Store, options: PipelineOptions) -> IngestStats:
+    progress = Progress(
+        TextColumn("[bold]ingest[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+        TimeElapsedColumn(), console=err, transient=True,
+    )
+    with progress:
+        task = progress.add_task("ingest", total=None)
+
+        def on_progress(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        try:
+            stats = ingest(paths, store, options, on_progress)
+        except KeyboardInterrupt:
+            progress.stop()
+            err.print("[yellow]interrupted[/]: committed batches are kept; run the same "
+                      "command again to resume.")
+            raise typer.Exit(130) from None
+    err.print(
+        f"{stats.files} files, {stats.documents} documents: [green]{stats.added} added[/], "
+        f"{stats.new_versions} new versions, {stats.unchanged} unchanged, "
+        f"[yellow]{stats.skipped} skipped[/]"
+    )
+    return stats
+
+
+MaxMbOption = Annotated[
+    float, typer.Option("--max-mb", min=0.01, help="Skip documents larger than this (MB).")
+]
+
+
+@app.command("ingest")
+def ingest_command(
+    paths: PathsArgument,
+    db: DbOption = DEFAULT_DB,
+    workers: WorkersOption = 0,
+    max_mb: MaxMbOption = 5.0,
+) -> None:
+    """Read .txt, .html(.gz), .jsonl, .warc(.gz) and RSS/Atom files into the store.
+
+    Re-ingesting the same input changes nothing; an interrupted run resumes when rerun.
+    """
+    with _store(db) as store:
+        _run_ingest(paths, store, _pipeline_options(workers or None, max_mb))
+
+
+@app.command()
+def analyze(
+    paths: PathsArgument,
+    db: DbOption = DEFAULT_DB,
+    report_dir: Annotated[
+        Path, typer.Option("--report-dir", help="Where report.md and report.html go.")
+    ] = Path("newsloom-report"),
+    workers: WorkersOption = 0,
+    max_mb: MaxMbOption = 5.0,
+    print_report: Annotated[
+        bool, typer.Option("--print/--no-print", help="Print the report to the terminal.")
+    ] = True,
+) -> None:
+    """Ingest PATHS, run every pipeline stage, and write report.md and report.html."""
+    with _store(db) as store:
+        _run_ingest(paths, store, _pipeline_options(workers or None, max_mb))
+        md, html = write_report(store, report_dir)
+    if print_report:
+        out.print(Markdown(md.read_text(encoding="utf-8")))
+    err.print(f"report: {md} and {html}")
+
+
+@app.command()
+def report(
+    db: DbOption = DEFAULT_DB,
+    report_dir: Annotated[Path, typer.Option("--report-dir")] = Path("newsloom-report"),
+) -> None:
+    """Write report.md and report.html for what the store holds."""
+    with _store(db) as store:
+        md, html = write_report(store, report_dir)
+    err.print(f"report: {md} and {html}")
+
+
+@app.command()
+def show(
+    article: Annotated[str, typer.Argument(help="Article id, id prefix, or source_id.")],
+    db: DbOption = DEFAULT_DB,
+    removed: Annotated[
+        bool, typer.Option("--removed", help="Also list the removed lines with reasons.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the export record.")] = False,
+) -> None:
+    """Show one article: metadata, clean text and (with --removed) what was removed and why."""
+    with _store(db) as store:
+        found = store.get_article(article)
+    if found is None:
+        err.print(f"[red]no article[/] matches {article!r}")
+        raise typer.Exit(1)
+    if as_json:
+        out.print_json(json.dumps(found.to_record(), ensure_ascii=False))
+        return
+    record = found.to_record()
+    out.print(f"[bold]{found.title or '(untitled)'}[/]")
+    for key in ("id", "source_id", "outlet", "authors", "published", "published_source",
+                "published_confidence", "published_estimate", "language",
+                "language_confidence", "url"):
+        if record[key] not in (None, [], ""):
+            out.print(f"[dim]{key}:[/] {record[key]}")
+    out.print()
+    out.print(found.text, highlight=False, markup=False)
+    if removed:
+        out.print(f"\n[bold]removed lines ({len(found.removed_lines)})[/]")
+        for line in found.removed_lines:
+            out.print(f"[dim]{line.line_no:>4} {line.reason:<24}[/] ", end="")
+            out.print(line.text, highlight=False, markup=False)
+
+
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="jsonl or csv.")]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")
+]
+
+
+@export_app.command("articles")
+def export_articles(
+    db: DbOption = DEFAULT_DB,
+    fmt: FormatOption = "jsonl",
+    output: OutputOption = None,
+    all_versions: Annotated[
+        bool, typer.Option("--all-versions", help="Include superseded page versions.")
+    ] = False,
+) -> None:
+    """One record per article with stable field names (id, source_id, title, text, ...)."""
+    if fmt not in ("jsonl", "csv"):
+        err.print(f"[red]unknown format[/] {fmt!r}: use jsonl or csv")
+        raise typer.Exit(2)
+    export_format: ExportFormat = "jsonl" if fmt == "jsonl" else "csv"
+    with _store(db) as store:
+        records = (a.to_record() for a in store.articles(current_only=not all_versions))
+        if output is None:
+            count = write_records(records, ARTICLE_EXPORT_FIELDS, export_format, sys.stdout)
+        else:
+            with output.open("w", encoding="utf-8", newline="") as stream:
+                count = write_records(records, ARTICLE_EXPORT_FIELDS, export_format, stream)
+    err.print(f"exported {count} articles")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,47 @@
+"""Extract: raw document → :class:`Article` (main text, title, outlet, authors, date, language).
+
+A pure function of one record; models are loaded once per process on first use, so the same
+code runs in a worker pool here and on remote executors later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from newsloom.model import Article, RawDocument
+
+__all__ = ["ExtractOptions", "ExtractionError", "extract"]
+
+
+class ExtractionError(Exception):
+    """The document holds no extractable article text; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractOptions:
+    """Knobs for extraction. Defaults are what the benchmarks in docs/benchmarks.md measure."""
+
+    #: trafilatura's trade-off for HTML pages: "balanced", "precision" or "recall".
+    html_focus: str = "balanced"
+    #: Probability above which a plain-text line counts as boilerplate.
+    boilerplate_threshold: float = 0.5
+    #: Minimum characters of main text for a document to count as an article.
+    min_text_chars: int = 20
+
+
+def extract(doc: RawDocument, options: ExtractOptions | None = None) -> Article:
+    """Dispatch on content type. Raises :class:`ExtractionError` when nothing is left."""
+    options = options or ExtractOptions()
+    if doc.content_type == "html":
+        from newsloom.extract.html import extract_html
+
+        article = extract_html(doc, options)
+    else:
+        from newsloom.extract.text import extract_text
+
+        article = extract_text(doc, options)
+    if len(article.text.strip()) < options.min_text_chars:
+        raise ExtractionError(
+            f"no article text: {len(article.text.strip())} characters left after extraction"
+        )
+    return article

@@ -1,0 +1,68 @@
+"""Reader for JSON Lines: one article per line (``id``, ``url``, ``title``, ``text``|``html``,
+``published``, ``lang``); unknown fields are kept as metadata."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from newsloom.ingest.decode import ReadOptions, gunzip
+from newsloom.model import RawDocument, Skip
+
+_KNOWN = {"id", "url", "title", "text", "html", "published", "lang", "language", "authors",
+          "author"}
+
+
+def _authors(record: dict[str, Any]) -> tuple[str, ...]:
+    value = record.get("authors", record.get("author"))
+    if isinstance(value, str):
+        return (value,) if value.strip() else ()
+    if isinstance(value, list):
+        return tuple(str(a) for a in value if str(a).strip())
+    return ()
+
+
+def record_to_document(record: Any, source: str, fallback_id: str,
+                       options: ReadOptions) -> RawDocument | Skip:
+    """Validate one JSONL record; a bad record becomes a Skip, never an exception."""
+    if not isinstance(record, dict):
+        return Skip(source, f"not a JSON object but {type(record).__name__}")
+    html, text = record.get("html"), record.get("text")
+    body = html if isinstance(html, str) and html.strip() else text
+    if not isinstance(body, str) or not body.strip():
+        return Skip(source, "record has no 'text' or 'html'")
+    if len(body.encode("utf-8", errors="replace")) > options.max_bytes:
+        return Skip(source, f"oversized record: {len(body) / 1024 / 1024:.1f} MB of text")
+    published = record.get("published")
+    lang = record.get("lang", record.get("language"))
+    title = record.get("title")
+    return RawDocument.create(
+        content=body,
+        source_id=str(record.get("id") or fallback_id),
+        source=source,
+        content_type="html" if body is html else "text",
+        url=record.get("url") if isinstance(record.get("url"), str) else None,
+        title=title if isinstance(title, str) and title.strip() else None,
+        published=published if isinstance(published, str) and published.strip() else None,
+        language=lang if isinstance(lang, str) and lang.strip() else None,
+        authors=_authors(record),
+        metadata={k: v for k, v in record.items() if k not in _KNOWN},
+    )
+
+
+def read_jsonl_file(path: Path, options: ReadOptions) -> Iterator[RawDocument | Skip]:
+    raw = path.read_bytes()
+    if path.suffix == ".gz":
+        raw = gunzip(raw, 64 * options.max_bytes)
+    for line_no, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip():
+            continue
+        source = f"{path}#L{line_no}"
+        try:
+            record = json.loads(line)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            yield Skip(source, f"malformed JSON line: {exc}")
+            continue
+        yield record_to_document(record, source, f"{path.stem}-{line_no}", options)

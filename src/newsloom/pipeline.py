@@ -1,0 +1,162 @@
+"""Runs the stages over input files: read → extract → store, in committed batches.
+
+Per-document work (:func:`newsloom.extract.extract`) runs in a process pool; only the store
+sees the whole corpus. Each batch is one transaction, so an interrupted run loses at most the
+batch in flight, and a rerun skips every document already stored (ids are content hashes).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from newsloom.extract import ExtractionError, ExtractOptions, extract
+from newsloom.ingest import ReadOptions, discover, read_path
+from newsloom.model import Article, IngestStats, RawDocument, Skip
+from newsloom.store import Store
+
+log = logging.getLogger("newsloom")
+
+#: Called as ``on_progress(files_done, files_total)``.
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineOptions:
+    read: ReadOptions = field(default_factory=ReadOptions)
+    extract: ExtractOptions = field(default_factory=ExtractOptions)
+    #: Worker processes for extraction; 1 runs in-process.
+    workers: int = field(default_factory=lambda: max(1, min(os.cpu_count() or 1, 8)))
+    #: Documents per committed batch.
+    batch_size: int = 64
+
+
+_worker_options = ExtractOptions()
+
+
+def _init_worker(options: ExtractOptions) -> None:
+    global _worker_options
+    _worker_options = options
+
+
+def extract_or_skip(doc: RawDocument, options: ExtractOptions | None = None) -> Article | Skip:
+    """Extraction that never raises for bad content: failures become a Skip with the reason."""
+    try:
+        return extract(doc, options or _worker_options)
+    except ExtractionError as exc:
+        return Skip(doc.source, str(exc))
+    except Exception as exc:  # a parser bug on one page must not stop the run
+        log.exception("extraction failed for %s", doc.source)
+        return Skip(doc.source, f"extraction error: {type(exc).__name__}: {exc}")
+
+
+class _Extractor:
+    """Maps documents to articles, in a process pool once a batch is worth the start-up."""
+
+    def __init__(self, options: PipelineOptions) -> None:
+        self.options = options
+        self._pool: Executor | None = None
+
+    def __call__(self, docs: Sequence[RawDocument]) -> list[Article | Skip]:
+        if self.options.workers <= 1 or len(docs) < 8:
+            return [extract_or_skip(doc, self.options.extract) for doc in docs]
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.options.workers, mp_context=get_context("fork"),
+                initializer=_init_worker, initargs=(self.options.extract,))
+        chunk = max(1, len(docs) // (self.options.workers * 4))
+        return list(self._pool.map(extract_or_skip, docs, chunksize=chunk))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+
+def _documents(paths: Iterable[Path], stats: IngestStats, options: ReadOptions,
+               on_progress: ProgressCallback | None) -> Iterator[RawDocument]:
+    """Every document under ``paths``; skips are counted and logged as they are met."""
+    found = list(discover(paths))
+    files = [item for item in found if isinstance(item, Path)]
+    stats.files = len(files)
+    for item in found:
+        if isinstance(item, Skip):
+            _record_skip(stats, item)
+    for done, path in enumerate(files, start=1):
+        for doc in read_path(path, options):
+            if isinstance(doc, Skip):
+                _record_skip(stats, doc)
+            else:
+                stats.documents += 1
+                yield doc
+        if on_progress:
+            on_progress(done, len(files))
+
+
+def _record_skip(stats: IngestStats, skip: Skip) -> None:
+    log.warning("skipped %s: %s", skip.source, skip.reason)
+    stats.skip(skip)
+
+
+def ingest(paths: Sequence[Path], store: Store, options: PipelineOptions | None = None,
+           on_progress: ProgressCallback | None = None) -> IngestStats:
+    """Read, extract and store everything under ``paths``. Idempotent; resumable.
+
+    On KeyboardInterrupt the committed batches stay, the run is marked interrupted, and the
+    exception propagates so the caller can exit; rerunning continues where it stopped.
+    """
+    options = options or PipelineOptions()
+    stats = IngestStats()
+    run_id = store.start_run("ingest " + " ".join(str(p) for p in paths))
+    extractor = _Extractor(options)
+    batch: dict[str, RawDocument] = {}
+    status = "failed"
+    try:
+        for doc in _documents(paths, stats, options.read, on_progress):
+            batch.setdefault(doc.id, doc)
+            if len(batch) >= options.batch_size:
+                _flush(list(batch.values()), store, extractor, stats)
+                batch.clear()
+        _flush(list(batch.values()), store, extractor, stats)
+        status = "done"
+    except KeyboardInterrupt:
+        stats.interrupted = True
+        status = "interrupted"
+        raise
+    finally:
+        extractor.close()
+        store.add_skips(stats.skips)
+        store.finish_run(run_id, status, _stats_record(stats))
+    return stats
+
+
+def _flush(docs: list[RawDocument], store: Store, extractor: _Extractor,
+           stats: IngestStats) -> None:
+    if not docs:
+        return
+    known = store.known_ids(doc.id for doc in docs)
+    stats.unchanged += len(known)
+    fresh = [doc for doc in docs if doc.id not in known]
+    pairs: list[tuple[RawDocument, Article]] = []
+    for doc, result in zip(fresh, extractor(fresh), strict=True):
+        if isinstance(result, Skip):
+            _record_skip(stats, result)
+        else:
+            pairs.append((doc, result))
+    added = store.add(pairs)
+    stats.added += added.added
+    stats.new_versions += added.new_versions
+    stats.unchanged += added.unchanged
+
+
+def _stats_record(stats: IngestStats) -> dict[str, object]:
+    return {
+        "files": stats.files, "documents": stats.documents, "added": stats.added,
+        "unchanged": stats.unchanged, "new_versions": stats.new_versions,
+        "skipped": stats.skipped, "interrupted": stats.interrupted,
+    }

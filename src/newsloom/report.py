@@ -1,0 +1,115 @@
+"""The analysis report (Markdown and HTML): what was found, what was removed, which dates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from newsloom.model import Article, Skip
+from newsloom.store import Store, StoreSummary
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    source_id: str
+    title: str
+    language: str
+    outlet: str
+    date: str  # stated date with provenance, an estimate marked as such, or "none stated"
+    kept_chars: int
+    removed: int
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    generated: str
+    summary: StoreSummary
+    articles: list[ArticleRow]
+    skipped: list[Skip]
+
+
+def _date_cell(article: Article) -> str:
+    if article.published:
+        p = article.published
+        return f"{p.value} ({p.source}, {p.confidence:.2f})"
+    if article.published_estimate:
+        return f"none stated; estimate {article.published_estimate.value}"
+    return "none stated"
+
+
+def build_report(store: Store) -> Report:
+    rows = [
+        ArticleRow(
+            source_id=a.source_id,
+            title=a.title or "(untitled)",
+            language=(f"{a.language} ({a.language_confidence:.2f})" if a.language
+                      and a.language_confidence is not None else "?"),
+            outlet=a.outlet or "?",
+            date=_date_cell(a),
+            kept_chars=len(a.text),
+            removed=len(a.removed_lines),
+        )
+        for a in store.articles()
+    ]
+    return Report(
+        generated=datetime.now(UTC).isoformat(timespec="seconds"),
+        summary=store.summary(),
+        articles=rows,
+        skipped=store.skipped(),
+    )
+
+
+def _escape_md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(report: Report) -> str:
+    s = report.summary
+    out = [
+        "# newsloom report",
+        "",
+        f"Generated {report.generated}. {s.articles} articles from {s.documents} documents; "
+        f"{s.skipped} inputs skipped.",
+        "",
+        "## Articles",
+        "",
+        "| source | title | language | outlet | published | kept chars | lines removed |",
+        "|---|---|---|---|---|---:|---:|",
+    ]
+    out += [
+        f"| {_escape_md(r.source_id)} | {_escape_md(r.title)} | {r.language} | "
+        f"{_escape_md(r.outlet)} | {r.date} | {r.kept_chars} | {r.removed} |"
+        for r in report.articles
+    ]
+    for heading, counts in (
+        ("Articles by language", s.by_language),
+        ("Articles by outlet", s.by_outlet),
+        ("Publication dates by provenance", s.by_date_source),
+        ("Removed lines by reason", s.removed_by_reason),
+    ):
+        out += ["", f"## {heading}", ""]
+        out += [f"- {_escape_md(k)}: {v}" for k, v in counts.items()] or ["- (none)"]
+    out += ["", "## Skipped inputs", ""]
+    out += [f"- `{_escape_md(x.source)}`: {_escape_md(x.reason)}" for x in report.skipped]
+    if not report.skipped:
+        out.append("- (none)")
+    return "\n".join(out) + "\n"
+
+
+def render_html(report: Report) -> str:
+    env = Environment(loader=PackageLoader("newsloom", "templates"),
+                      autoescape=select_autoescape(["html", "j2"]))
+    return env.get_template("report.html.j2").render(report=report)
+
+
+def write_report(store: Store, directory: Path) -> tuple[Path, Path]:
+    """Write ``report.md`` and ``report.html`` into ``directory``; returns both paths."""
+    report = build_report(store)
+    directory.mkdir(parents=True, exist_ok=True)
+    md, html = directory / "report.md", directory / "report.html"
+    md.write_text(render_markdown(report), encoding="utf-8")
+    html.write_text(render_html(report), encoding="utf-8")
+    return md, html

@@ -1,0 +1,81 @@
+"""SQLite schema as an ordered list of migrations; ``PRAGMA user_version`` records the level.
+
+Append new migrations, never edit old ones: stores created by older versions upgrade in place.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: documents, articles (+ FTS5 over title and text), skipped inputs, runs.
+    """
+    CREATE TABLE documents (
+        id               TEXT PRIMARY KEY,          -- content hash of the normalised input
+        source_id        TEXT NOT NULL,
+        source           TEXT NOT NULL,
+        version_key      TEXT NOT NULL,             -- same page across versions (URL or source)
+        content_type     TEXT NOT NULL,
+        url              TEXT,
+        meta             TEXT NOT NULL,             -- JSON: container metadata
+        content          BLOB NOT NULL,             -- zlib-compressed UTF-8
+        previous_version TEXT REFERENCES documents(id),
+        superseded_by    TEXT REFERENCES documents(id),
+        ingested_at      TEXT NOT NULL
+    );
+    CREATE INDEX documents_version_key ON documents(version_key);
+
+    CREATE TABLE articles (
+        rowid                INTEGER PRIMARY KEY,
+        id                   TEXT NOT NULL UNIQUE REFERENCES documents(id),
+        source_id            TEXT NOT NULL,
+        source               TEXT NOT NULL,
+        url                  TEXT,
+        title                TEXT,
+        outlet               TEXT,
+        authors              TEXT NOT NULL,         -- JSON list
+        published            TEXT,
+        published_confidence REAL,
+        published_source     TEXT,
+        published_estimate   TEXT,                  -- JSON object or NULL
+        language             TEXT,
+        language_confidence  REAL,
+        text                 TEXT NOT NULL,
+        removed_lines        TEXT NOT NULL,         -- JSON list
+        extractor            TEXT NOT NULL
+    );
+    CREATE INDEX articles_source_id ON articles(source_id);
+    CREATE INDEX articles_language ON articles(language);
+
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, text, content='articles', content_rowid='rowid',
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+    END;
+    CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.rowid, old.title, old.text);
+    END;
+    CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.rowid, old.title, old.text);
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+    END;
+
+    CREATE TABLE skipped (
+        source     TEXT NOT NULL,
+        reason     TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        PRIMARY KEY (source, reason)
+    );
+
+    CREATE TABLE runs (
+        id          INTEGER PRIMARY KEY,
+        command     TEXT NOT NULL,
+        started_at  TEXT NOT NULL,
+        finished_at TEXT,
+        status      TEXT NOT NULL,                 -- running | done | interrupted | failed
+        stats       TEXT                           -- JSON
+    );
+    """,
+)

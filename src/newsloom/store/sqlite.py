@@ -1,0 +1,297 @@
+"""The embedded default store: one SQLite file in WAL mode with an FTS5 index.
+
+Every write method runs in one transaction, so a crash or Ctrl-C leaves the store as it was
+before that call; the pipeline commits in batches and a rerun skips what is already stored.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from newsloom.model import (
+    Article,
+    DateEstimate,
+    PublicationDate,
+    RawDocument,
+    RemovedLine,
+    Skip,
+)
+from newsloom.store.base import AddResult, StoreSummary
+from newsloom.store.schema import MIGRATIONS
+
+_ARTICLE_COLUMNS = (
+    "id", "source_id", "source", "url", "title", "outlet", "authors", "published",
+    "published_confidence", "published_source", "published_estimate", "language",
+    "language_confidence", "text", "removed_lines", "extractor",
+)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class SQLiteStore:
+    """SQLite implementation of :class:`newsloom.store.base.Store`."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if self.path.parent and not self.path.parent.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.execute("PRAGMA busy_timeout=10000")
+        self._migrate()
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        level = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        for number, script in enumerate(MIGRATIONS[level:], start=level + 1):
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _split_sql(script):
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version={number}")
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writes --------------------------------------------------------------------------------
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        wanted = list(dict.fromkeys(ids))
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(f"SELECT id FROM documents WHERE id IN ({marks})", chunk)
+            found.update(row[0] for row in rows)
+        return found
+
+    def add(self, items: Sequence[tuple[RawDocument, Article]]) -> AddResult:
+        """Store documents with their articles in one transaction; known ids are no-ops."""
+        result = AddResult()
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            for doc, article in items:
+                if self._db.execute("SELECT 1 FROM documents WHERE id=?", (doc.id,)).fetchone():
+                    result.unchanged += 1
+                    continue
+                previous = self._db.execute(
+                    "SELECT id FROM documents WHERE version_key=? AND superseded_by IS NULL",
+                    (doc.version_key,),
+                ).fetchone()
+                self._insert_document(doc, previous[0] if previous else None)
+                if previous:
+                    self._db.execute("UPDATE documents SET superseded_by=? WHERE id=?",
+                                     (doc.id, previous[0]))
+                    result.new_versions += 1
+                else:
+                    result.added += 1
+                self._insert_article(article)
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return result
+
+    def _insert_document(self, doc: RawDocument, previous: str | None) -> None:
+        meta = {"title": doc.title, "published": doc.published, "language": doc.language,
+                "authors": list(doc.authors), "metadata": doc.metadata}
+        self._db.execute(
+            "INSERT INTO documents (id, source_id, source, version_key, content_type, url, meta,"
+            " content, previous_version, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (doc.id, doc.source_id, doc.source, doc.version_key, doc.content_type, doc.url,
+             json.dumps(meta, ensure_ascii=False, default=str),
+             zlib.compress(doc.content.encode("utf-8")), previous, _now()),
+        )
+
+    def _insert_article(self, article: Article) -> None:
+        record = article.to_record()
+        record["authors"] = json.dumps(record["authors"], ensure_ascii=False)
+        record["published_estimate"] = (
+            json.dumps(record["published_estimate"]) if record["published_estimate"] else None
+        )
+        record["removed_lines"] = json.dumps(record["removed_lines"], ensure_ascii=False)
+        record["extractor"] = article.extractor
+        marks = ",".join("?" * len(_ARTICLE_COLUMNS))
+        self._db.execute(
+            f"INSERT INTO articles ({','.join(_ARTICLE_COLUMNS)}) VALUES ({marks})",
+            [record[column] for column in _ARTICLE_COLUMNS],
+        )
+
+    def add_skips(self, skips: Iterable[Skip]) -> None:
+        rows = [(s.source, s.reason, _now()) for s in skips]
+        if not rows:
+            return
+        with self._transaction():
+            self._db.executemany("INSERT OR IGNORE INTO skipped VALUES (?,?,?)", rows)
+
+    def start_run(self, command: str) -> int:
+        with self._transaction():
+            cursor = self._db.execute(
+                "INSERT INTO runs (command, started_at, status) VALUES (?,?,'running')",
+                (command, _now()))
+        return int(cursor.lastrowid or 0)
+
+    def finish_run(self, run_id: int, status: str, stats: dict[str, Any]) -> None:
+        with self._transaction():
+            self._db.execute("UPDATE runs SET finished_at=?, status=?, stats=? WHERE id=?",
+                             (_now(), status, json.dumps(stats, default=str), run_id))
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+    # -- reads ---------------------------------------------------------------------------------
+    def articles(self, *, current_only: bool = True, limit: int | None = None
+                 ) -> Iterator[Article]:
+        """Articles in ingest order; by default only the latest version of each page."""
+        sql = "SELECT a.* FROM articles a JOIN documents d ON d.id = a.id"
+        if current_only:
+            sql += " WHERE d.superseded_by IS NULL"
+        sql += " ORDER BY a.rowid"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        for row in self._db.execute(sql):
+            yield _article_from_row(row)
+
+    def get_article(self, ref: str) -> Article | None:
+        """By id, unique id prefix, or source_id (the latest version)."""
+        row = self._db.execute("SELECT * FROM articles WHERE id=?", (ref,)).fetchone()
+        if row is None:
+            rows = self._db.execute(
+                "SELECT a.* FROM articles a JOIN documents d ON d.id=a.id WHERE a.source_id=? "
+                "ORDER BY d.superseded_by IS NULL DESC, a.rowid DESC LIMIT 1", (ref,)).fetchall()
+            if not rows and len(ref) >= 4:
+                rows = self._db.execute("SELECT * FROM articles WHERE id LIKE ? LIMIT 2",
+                                        (ref + "%",)).fetchall()
+                rows = rows if len(rows) == 1 else []
+            row = rows[0] if rows else None
+        return _article_from_row(row) if row else None
+
+    def get_document(self, doc_id: str) -> RawDocument | None:
+        row = self._db.execute("SELECT * FROM documents WHERE id=?", (doc_id,)).fetchone()
+        if row is None:
+            return None
+        meta = json.loads(row["meta"])
+        return RawDocument(
+            id=row["id"], source_id=row["source_id"], source=row["source"],
+            version_key=row["version_key"], content_type=row["content_type"],
+            content=zlib.decompress(row["content"]).decode("utf-8"), url=row["url"],
+            title=meta.get("title"), published=meta.get("published"),
+            language=meta.get("language"), authors=tuple(meta.get("authors") or ()),
+            metadata=meta.get("metadata") or {},
+        )
+
+    def versions(self, doc_id: str) -> list[str]:
+        """Ids of every version of the page ``doc_id`` belongs to, oldest first."""
+        row = self._db.execute("SELECT version_key FROM documents WHERE id=?", (doc_id,))
+        key = row.fetchone()
+        if key is None:
+            return []
+        rows = self._db.execute(
+            "SELECT id FROM documents WHERE version_key=? ORDER BY rowid", (key[0],))
+        return [r[0] for r in rows]
+
+    def skipped(self) -> list[Skip]:
+        rows = self._db.execute("SELECT source, reason FROM skipped ORDER BY first_seen, source")
+        return [Skip(r[0], r[1]) for r in rows]
+
+    def search_text(self, query: str, limit: int = 20) -> list[tuple[Article, str]]:
+        """Keyword search over title and text (FTS5), with a highlighted snippet."""
+        rows = self._db.execute(
+            "SELECT a.*, snippet(articles_fts, 1, '[', ']', '…', 12) AS snippet "
+            "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?", (query, limit))
+        return [(_article_from_row(r), r["snippet"]) for r in rows]
+
+    def summary(self) -> StoreSummary:
+        current = ("FROM articles a JOIN documents d ON d.id=a.id "
+                   "WHERE d.superseded_by IS NULL")
+
+        def grouped(column: str) -> dict[str, int]:
+            rows = self._db.execute(
+                f"SELECT COALESCE({column}, '(unknown)'), COUNT(*) {current} "
+                f"GROUP BY 1 ORDER BY 2 DESC, 1")
+            return {str(r[0]): int(r[1]) for r in rows}
+
+        reasons: dict[str, int] = {}
+        for (removed,) in self._db.execute(f"SELECT a.removed_lines {current}"):
+            for line in json.loads(removed):
+                reasons[line["reason"]] = reasons.get(line["reason"], 0) + 1
+        return StoreSummary(
+            documents=int(self._db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]),
+            articles=int(self._db.execute(f"SELECT COUNT(*) {current}").fetchone()[0]),
+            skipped=int(self._db.execute("SELECT COUNT(*) FROM skipped").fetchone()[0]),
+            by_language=grouped("a.language"),
+            by_outlet=grouped("a.outlet"),
+            by_date_source=grouped("a.published_source"),
+            removed_by_reason=dict(sorted(reasons.items(), key=lambda kv: -kv[1])),
+        )
+
+
+class _Transaction:
+    """``with`` block around BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration into statements; sqlite3.complete_statement keeps triggers whole."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
+
+
+def _article_from_row(row: sqlite3.Row) -> Article:
+    published = (
+        PublicationDate(row["published"], float(row["published_confidence"] or 0.0),
+                        row["published_source"])
+        if row["published"] else None
+    )
+    estimate = row["published_estimate"]
+    return Article(
+        id=row["id"], source_id=row["source_id"], source=row["source"], url=row["url"],
+        title=row["title"], outlet=row["outlet"], authors=json.loads(row["authors"]),
+        published=published,
+        published_estimate=DateEstimate(**json.loads(estimate)) if estimate else None,
+        language=row["language"], language_confidence=row["language_confidence"],
+        text=row["text"],
+        removed_lines=[RemovedLine(**line) for line in json.loads(row["removed_lines"])],
+        extractor=row["extractor"],
+    )
