@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +13,21 @@ from newsloom.ingest.decode import BadInput, ReadOptions, decode
 from newsloom.model import RawDocument, Skip
 
 
+def _check_magic(path: Path) -> None:
+    """warcio skips garbage with warnings only; refuse a file that is not a WARC at all."""
+    head = path.open("rb").read(4096)
+    if head[:2] == b"\x1f\x8b":
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 64)
+        except zlib.error as exc:
+            raise BadInput(f"corrupt WARC: {exc}") from exc
+    if not head.startswith(b"WARC/"):
+        raise BadInput("corrupt WARC: file does not start with a WARC record")
+
+
 def read_warc_file(path: Path, options: ReadOptions) -> Iterator[RawDocument | Skip]:
+    _check_magic(path)
+    pages = 0
     with path.open("rb") as stream:
         try:
             for index, record in enumerate(ArchiveIterator(stream)):
@@ -39,6 +54,7 @@ def read_warc_file(path: Path, options: ReadOptions) -> Iterator[RawDocument | S
                 except BadInput as exc:
                     yield Skip(source, f"{exc} ({url})")
                     continue
+                pages += 1
                 yield RawDocument.create(
                     content=html, source_id=url or f"{path.stem}-{index}", source=source,
                     content_type="html", url=url,
@@ -46,4 +62,6 @@ def read_warc_file(path: Path, options: ReadOptions) -> Iterator[RawDocument | S
                               "fetched": record.rec_headers.get_header("WARC-Date")},
                 )
         except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
-            raise BadInput(f"corrupt WARC: {exc}") from exc
+            raise BadInput(f"corrupt WARC after {pages} pages: {exc}") from exc
+    if pages == 0:
+        yield Skip(str(path), "WARC holds no HTML response records")
