@@ -141,11 +141,13 @@ def test_ten_megabyte_single_line_file_is_skipped_not_loaded(tmp_path: Path) -> 
 
 def test_invalid_utf8_is_decoded_not_dropped(tmp_path: Path) -> None:
     path = tmp_path / "mixed.txt"
-    path.write_bytes("Die Bürgermeisterin eröffnet das neue Rathaus in Köln.".encode("utf-8")
+    path.write_bytes("Die Bürgermeisterin eröffnet das neue Rathaus in Köln.".encode()
                      + b" \xff\xfe\xfa kaputt " + "Straße".encode())
     docs, skips = _read(path)
     assert not skips
-    assert "Bürgermeisterin" in docs[0].content or "B" in docs[0].content
+    assert "Bürgermeisterin eröffnet" in docs[0].content and "Straße" in docs[0].content
+    assert docs[0].content.count("\ufffd") == 3
+    assert docs[0].metadata["encoding"] == "utf-8 (with replacements)"
 
 
 def test_discover_recurses_and_reports_unsupported(tmp_path: Path) -> None:

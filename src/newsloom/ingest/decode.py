@@ -57,6 +57,14 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
             return data.decode(encoding), encoding
         except (UnicodeDecodeError, LookupError):
             continue
+    # Mostly-UTF-8 with a few broken bytes (a truncated multi-byte character, a stray Latin-1
+    # byte) is far more common than a legacy encoding that happens to fail UTF-8; guessing a
+    # legacy charset there would garble every umlaut, so replace only the broken bytes.
+    lenient = data.decode("utf-8", errors="replace")
+    broken = lenient.count("\ufffd")
+    if broken <= max(3, len(lenient) // 1000) and any(ord(c) > 127 for c in lenient
+                                                      if c != "\ufffd"):
+        return lenient, "utf-8 (with replacements)"
     best = from_bytes(data[:200_000]).best()
     if best is None or best.encoding is None:
         raise BadInput("undecodable content: no text encoding fits")

@@ -1,4 +1,5 @@
-"""Readers for single-document files: plain text (``.txt``) and HTML (``.html``/``.htm``, ``.gz``)."""
+"""Readers for single-document files: plain text (``.txt``) and HTML (``.html``, ``.htm``),
+either optionally gzipped."""
 
 from __future__ import annotations
 

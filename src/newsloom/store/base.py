@@ -32,7 +32,8 @@ class StoreSummary:
 class Store(Protocol):
     """Persistence for documents, articles, skips and runs. Each write is one transaction."""
 
-    schema_version: int
+    @property
+    def schema_version(self) -> int: ...
 
     def known_ids(self, ids: Iterable[str]) -> set[str]: ...
     def add(self, items: Sequence[tuple[RawDocument, Article]]) -> AddResult: ...
