@@ -17,6 +17,7 @@ from rich.markdown import Markdown
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from newsloom import __version__
+from newsloom.eval.cli import app as eval_app
 from newsloom.export import ExportFormat, write_records
 from newsloom.extract import ExtractOptions
 from newsloom.ingest import ReadOptions
@@ -33,6 +34,7 @@ app = typer.Typer(
 )
 export_app = typer.Typer(help="Export stored records to JSON Lines or CSV.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
+app.add_typer(eval_app, name="eval")
 
 err = Console(stderr=True)
 out = Console()
