@@ -188,3 +188,16 @@ class IngestStats:
     def skip(self, item: Skip) -> None:
         self.skipped += 1
         self.skips.append(item)
+
+
+EntityType = Literal["PER", "ORG", "LOC", "MISC"]
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A named-entity mention in an article's text: character offsets into ``Article.text``."""
+
+    start: int
+    end: int
+    text: str
+    type: EntityType

