@@ -201,3 +201,31 @@ class Mention:
     end: int
     text: str
     type: EntityType
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleEntity:
+    """One entity as one article mentions it, before corpus-wide resolution.
+
+    ``key`` is language-independent: ``loc:RU`` for a gazetteer place, else ``name:`` plus the
+    transliterated, case-folded name, so "Huaweis" and "Huawei" share one.
+    """
+
+    key: str
+    name: str  # the surface form used most in this article
+    type: EntityType
+    mentions: int
+    salience: float  # mentions, weighted up in the headline and lead
+    surfaces: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A canonical entity across the corpus and its languages."""
+
+    id: str
+    key: str
+    name: str
+    type: EntityType
+    aliases: dict[str, list[str]]  # language → surface forms seen
+    articles: int = 0

@@ -123,17 +123,31 @@ def gazetteer() -> Gazetteer:
     return Gazetteer({k: Place(k, v) for k, v in places.items()}, by_name, by_prefix, stems)
 
 
+def _common_prefix(a: str, b: str) -> int:
+    common = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        common += 1
+    return common
+
+
+def _word_matches(word: str, name: str) -> bool:
+    common = _common_prefix(word, name)
+    return common == len(word) == len(name) or (
+        common >= max(3, len(name) - 2) and 0 <= len(word) - common <= 3)
+
+
 def _inflected(folded: str, table: Gazetteer) -> str | None:
-    """An inflected form of a single-word name: Russlands, Rosji, России, Moskaus."""
+    """An inflected form of a name: Russlands, Rosji, России, "Vereinigten Staaten"."""
+    words = folded.split()
     best: tuple[int, int, str] | None = None
     for name in table.by_prefix.get(folded[:4], ()):
-        common = 0
-        for a, b in zip(folded, name, strict=False):
-            if a != b:
-                break
-            common += 1
-        if common >= max(4, len(name) - 2) and 0 <= len(folded) - common <= 3:
-            rank = (common, -abs(len(folded) - len(name)), name)
+        name_words = name.split()
+        if len(name_words) != len(words) or (len(words) == 1 and len(name) < 5):
+            continue
+        if all(_word_matches(w, n) for w, n in zip(words, name_words, strict=True)):
+            rank = (_common_prefix(folded, name), -abs(len(folded) - len(name)), name)
             if best is None or rank > best:
                 best = rank
     return table.by_name[best[2]] if best else None
@@ -147,7 +161,7 @@ def place_key(surface: str) -> str | None:
         return None
     if folded in table.by_name:
         return table.by_name[folded]
-    if " " not in folded and len(folded) >= 5:
+    if len(folded) >= 5:
         return _inflected(folded, table)
     return None
 

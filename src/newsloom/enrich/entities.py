@@ -1,0 +1,190 @@
+"""Per-article entity linking: NER mentions + gazetteer hits → language-independent keys.
+
+A pure function of one article. Corpus-wide resolution (aliases seen across articles, name
+similarity) happens later in :mod:`newsloom.enrich.resolve`, which sees the store.
+
+Why each step:
+- NER misses places inside compounds ("US-Regierung") and never tags adjectives
+  ("russischen"), yet both say which country an article is about, so the gazetteer adds them.
+- Keys are transliterated and case-folded so Cyrillic and Latin spellings meet.
+- Inflected forms ("Huaweis", "Putina") and bare surnames ("Zhengfei") are merged into the
+  longer or base form only when that form occurs in the same article: no guessing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from newsloom.enrich.places import adjective_key, fold, place, place_key
+from newsloom.model import ArticleEntity, EntityType, Mention
+
+_TOKEN = re.compile(r"[^\W\d_][\w.&'’]*[\w&]|[^\W\d_]", re.UNICODE)
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_ORG_SUFFIX = re.compile(
+    r"\s+(?:group|gruppe|groep|groupe|grupo|inc|corp|corporation|co|ltd|llc|plc|ag|se|gmbh|"
+    r"nv|bv|sa|spa|ab|oy|as)$")
+_LEAD_CHARS = 400
+_TITLE_WEIGHT, _LEAD_WEIGHT = 3.0, 1.0
+_MAX_INFLECTION = 2  # characters a case ending may add to a name ("Huawei" → "Huaweis")
+
+
+@dataclass(slots=True)
+class _Group:
+    type_votes: Counter[EntityType] = field(default_factory=Counter)
+    surfaces: Counter[str] = field(default_factory=Counter)
+    mentions: int = 0
+    salience: float = 0.0
+
+
+def mention_key(surface: str, entity_type: EntityType) -> tuple[str, EntityType]:
+    """Language-independent key for one mention, and its type (gazetteer places are LOC)."""
+    cleaned = _POSSESSIVE.sub("", surface.strip())
+    place_hit = place_key(cleaned)
+    if place_hit and entity_type in ("LOC", "MISC", "ORG"):
+        return place_hit, "LOC"
+    folded = fold(cleaned)
+    if entity_type == "ORG":
+        folded = _ORG_SUFFIX.sub("", folded)
+    return f"name:{folded}", entity_type
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def gazetteer_mentions(text: str, taken: list[tuple[int, int]]
+                       ) -> list[tuple[Mention, str]]:
+    """Country and city names (also inside hyphen compounds) and country adjectives, each with
+    its place key."""
+    found: list[tuple[Mention, str]] = []
+    tokens = list(_TOKEN.finditer(text))
+    for i in range(len(tokens) - 1):  # multi-word names: "Verenigde Staten", "Estados Unidos"
+        for size in (3, 2):
+            run = tokens[i:i + size]
+            if len(run) < size or not all(t.group()[0].isupper() or t.group() in _PARTICLES
+                                          for t in run[:1] + run[-1:]):
+                continue
+            start, end = run[0].start(), run[-1].end()
+            phrase = text[start:end]
+            if "\n" in phrase or _overlaps(start, end, taken):
+                continue
+            key = _exact_place(phrase)
+            if key:
+                found.append((Mention(start, end, phrase, "LOC"), key))
+                taken = [*taken, (start, end)]
+                break
+    for match in tokens:
+        token = match.group()
+        for part_start, part in _hyphen_parts(match.start(), token):
+            end = part_start + len(part)
+            if len(part) < 2 or _overlaps(part_start, end, taken):
+                continue
+            key = None
+            if part[0].isupper():
+                key = _exact_place(part)
+            if key is None and len(part) >= 6:
+                key = adjective_key(part)
+            if key:
+                found.append((Mention(part_start, end, part, "LOC"), key))
+    return found
+
+
+def _exact_place(part: str) -> str | None:
+    folded = fold(part)
+    hit = place_key(part)
+    # Only exact single-word names here: fuzzy inflection matching of one capitalised word
+    # ("Islands") is for spans NER already called places; a capitalised multi-word phrase that
+    # inflects a place name ("Vereinigten Staaten") is safe.
+    if hit and (folded in _exact_names(hit) or part.isupper() or " " in folded):
+        return hit
+    return None
+
+
+def _exact_names(key: str) -> set[str]:
+    found = place(key)
+    names = {fold(n) for n in found.names.values()} if found else set()
+    return names | {fold(n) for n in _SHORT_FORMS.get(key, ())}
+
+
+_PARTICLES = {"de", "del", "of", "la", "van"}
+_SHORT_FORMS = {"loc:US": ("USA", "US", "VS", "Amerika", "America"), "loc:GB": ("UK",),
+                "loc:EU": ("EU",)}
+
+
+def _hyphen_parts(start: int, token: str) -> list[tuple[int, str]]:
+    if "-" not in token:
+        return [(start, token)]
+    parts, offset = [], start
+    for piece in token.split("-"):
+        parts.append((offset, piece))
+        offset += len(piece) + 1
+    return parts
+
+
+def link_article(title: str | None, text: str, mentions: Sequence[Mention]
+                 ) -> list[ArticleEntity]:
+    """Group an article's mentions into entities. ``mentions`` index ``title + "\\n" + text``."""
+    full = f"{title}\n{text}" if title else text
+    title_end = len(title) + 1 if title else 0
+    spans = [(m.start, m.end) for m in mentions]
+    keyed = [(m, *mention_key(m.text, m.type)) for m in mentions]
+    keyed += [(m, key, m.type) for m, key in gazetteer_mentions(full, spans)]
+    groups: dict[str, _Group] = defaultdict(_Group)
+    for mention, key, entity_type in keyed:
+        if key in ("name:", "loc:"):
+            continue
+        group = groups[key]
+        group.type_votes[entity_type] += 1
+        group.surfaces[mention.text.strip()] += 1
+        group.mentions += 1
+        group.salience += 1.0 + (_TITLE_WEIGHT if mention.start < title_end else
+                                 _LEAD_WEIGHT if mention.start < title_end + _LEAD_CHARS else 0.0)
+    _merge_variants(groups)
+    return sorted((_entity(key, group) for key, group in groups.items()),
+                  key=lambda e: (-e.salience, e.key))
+
+
+def _merge_variants(groups: dict[str, _Group]) -> None:
+    """Fold inflected forms and bare surnames into a form the same article also uses."""
+    keys = sorted(groups, key=len)
+    for key in sorted(groups, key=len, reverse=True):
+        if not key.startswith("name:") or key not in groups:
+            continue
+        target = _inflection_base(key, keys, groups) or _full_name(key, keys, groups)
+        if target and target != key:
+            source = groups.pop(key)
+            merged = groups[target]
+            merged.type_votes.update(source.type_votes)
+            merged.surfaces.update(source.surfaces)
+            merged.mentions += source.mentions
+            merged.salience += source.salience
+
+
+def _inflection_base(key: str, keys: list[str], groups: dict[str, _Group]) -> str | None:
+    for base in keys:
+        if (base != key and base in groups and base.startswith("name:") and len(base) >= 8
+                and key.startswith(base) and len(key) - len(base) <= _MAX_INFLECTION
+                and key[len(base):].isalpha()):
+            return base
+    return None
+
+
+def _full_name(key: str, keys: list[str], groups: dict[str, _Group]) -> str | None:
+    """A single-token person key that is the first or last token of exactly one full name."""
+    if " " in key or groups[key].type_votes.most_common(1)[0][0] != "PER":
+        return None
+    token = key.removeprefix("name:")
+    candidates = [k for k in keys if k in groups and " " in k
+                  and groups[k].type_votes.most_common(1)[0][0] == "PER"
+                  and token in (k.removeprefix("name:").split()[0], k.split()[-1])]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _entity(key: str, group: _Group) -> ArticleEntity:
+    entity_type = "LOC" if key.startswith("loc:") else group.type_votes.most_common(1)[0][0]
+    surfaces = tuple(s for s, _ in group.surfaces.most_common())
+    return ArticleEntity(key=key, name=surfaces[0], type=entity_type, mentions=group.mentions,
+                         salience=round(group.salience, 3), surfaces=surfaces)
