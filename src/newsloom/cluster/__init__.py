@@ -1,0 +1,1 @@
+"""Cluster: stories from articles, storylines from stories (the only stages that see the whole corpus)."""

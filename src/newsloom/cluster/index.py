@@ -1,0 +1,57 @@
+"""Approximate nearest-neighbour search over article vectors (usearch HNSW), persisted.
+
+Keys are the store's integer article sequence numbers, so the index file beside the store
+can be checked against the store and rebuilt when they disagree.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from usearch.index import Index
+
+#: HNSW parameters: connectivity 16 and expansion 64/128 keep recall near exact for
+#: same-event neighbours while a query stays sub-millisecond at 50,000 articles.
+_CONNECTIVITY = 16
+_EXPANSION_ADD = 128
+_EXPANSION_SEARCH = 64
+
+
+class VectorIndex:
+    """Cosine nearest neighbours; ``add`` and ``search`` take integer keys."""
+
+    def __init__(self, dim: int, path: Path | None = None) -> None:
+        self.dim = dim
+        self.path = path
+        self._index = Index(ndim=dim, metric="cos", dtype="f32", connectivity=_CONNECTIVITY,
+                            expansion_add=_EXPANSION_ADD, expansion_search=_EXPANSION_SEARCH)
+        if path is not None and path.exists():
+            self._index.load(str(path))
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __contains__(self, key: int) -> bool:
+        return bool(self._index.contains(key))
+
+    def add(self, key: int, vector: npt.NDArray[np.float32]) -> None:
+        if key not in self:
+            self._index.add(key, np.asarray(vector, dtype=np.float32), threads=1)
+
+    def search(self, vector: npt.NDArray[np.float32], k: int) -> list[tuple[int, float]]:
+        """Up to ``k`` (key, cosine similarity) pairs, most similar first."""
+        if len(self) == 0:
+            return []
+        found = self._index.search(np.asarray(vector, dtype=np.float32), min(k, len(self)),
+                                   threads=1)
+        return [(int(key), 1.0 - float(dist)) for key, dist in zip(found.keys, found.distances,
+                                                                   strict=True)]
+
+    def save(self) -> None:
+        if self.path is not None:
+            self._index.save(str(self.path))
+
+    def reset(self) -> None:
+        self._index.reset()  # type: ignore[no-untyped-call]

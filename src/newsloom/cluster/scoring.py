@@ -1,0 +1,105 @@
+"""The same-story scorer: probability that two articles report the same event.
+
+One scorer serves ``newsloom compare`` and the story clustering, so what the benchmark measures
+is what clusters. The multilingual encoder carries most of the signal; the other evidence only
+moves the score where the encoder cannot know:
+
+- **entities**: shared canonical entities (weighted by salience and rarity) raise the score a
+  little; cross-lingual pairs gain most, since the encoder is least sure across languages;
+- **dates**: two stated publication dates weeks apart lower it (coverage of one event fades
+  within days to weeks); a missing date changes nothing — it is unknown, not far away;
+- the result goes through one logistic calibration so it reads as a probability.
+
+The constants are few and explained where they are defined; docs/benchmarks.md shows the
+measurements, with leave-one-out numbers for the two fitted calibration constants.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import numpy.typing as npt
+
+#: Weight of the entity overlap (a weighted Jaccard in [0, 1]) added to the cosine.
+ENTITY_WEIGHT = 0.15
+#: Date gaps up to this many days are normal for one event (follow-ups, weekly papers).
+DATE_GRACE_DAYS = 7
+#: Penalty per 30 days beyond the grace period, capped at two months' worth.
+DATE_PENALTY_PER_MONTH = 0.1
+DATE_PENALTY_CAP = 0.2
+#: Logistic calibration of the fused similarity: P = 1 / (1 + exp(-SLOPE * (s - MIDPOINT))).
+CALIBRATION_SLOPE = 12.0
+CALIBRATION_MIDPOINT = 0.52
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the scorer knows about one article."""
+
+    article_id: str
+    vector: npt.NDArray[np.float32]  # L2-normalised event embedding
+    entities: Mapping[str, float]  # entity id → salience (any positive scale)
+    published: date | None = None
+    outlet: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PairFeatures:
+    cosine: float
+    entity_overlap: float
+    date_gap_days: int | None
+
+
+def entity_overlap(a: Mapping[str, float], b: Mapping[str, float],
+                   idf: Mapping[str, float] | None = None) -> float:
+    """Weighted Jaccard of two salience maps, each scaled to its own maximum and weighted by
+    rarity (idf), so a shared headline actor counts and a shared "USA" in a corpus about the
+    USA hardly does."""
+    if not a or not b:
+        return 0.0
+    top_a, top_b = max(a.values()), max(b.values())
+    shared = num = den = 0.0
+    for key in a.keys() | b.keys():
+        weight = idf.get(key, 1.0) if idf else 1.0
+        wa, wb = a.get(key, 0.0) / top_a, b.get(key, 0.0) / top_b
+        num += min(wa, wb) * weight
+        den += max(wa, wb) * weight
+        shared += min(wa, wb) > 0
+    return num / den if den else 0.0
+
+
+def date_penalty(gap_days: int | None) -> float:
+    if gap_days is None:
+        return 0.0
+    months_beyond = max(0, gap_days - DATE_GRACE_DAYS) / 30
+    return min(DATE_PENALTY_CAP, DATE_PENALTY_PER_MONTH * months_beyond)
+
+
+def features(a: Evidence, b: Evidence, idf: Mapping[str, float] | None = None) -> PairFeatures:
+    gap = abs((a.published - b.published).days) if a.published and b.published else None
+    return PairFeatures(
+        cosine=float(np.dot(a.vector, b.vector)),
+        entity_overlap=entity_overlap(a.entities, b.entities, idf),
+        date_gap_days=gap,
+    )
+
+
+def fused_similarity(f: PairFeatures) -> float:
+    return f.cosine + ENTITY_WEIGHT * f.entity_overlap - date_penalty(f.date_gap_days)
+
+
+def probability(f: PairFeatures) -> float:
+    """Probability that the pair reports the same story."""
+    z = CALIBRATION_SLOPE * (fused_similarity(f) - CALIBRATION_MIDPOINT)
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def idf_weights(document_frequency: Mapping[str, int], documents: int) -> dict[str, float]:
+    """Smoothed inverse document frequency of entities over ``documents`` articles."""
+    return {key: math.log((documents + 1) / (df + 1)) + 1.0
+            for key, df in document_frequency.items()}
