@@ -78,4 +78,60 @@ MIGRATIONS: tuple[str, ...] = (
         stats       TEXT                           -- JSON
     );
     """,
+    # 2: per-article features (vector, MinHash), entities, stories and their event log.
+    """
+    CREATE TABLE article_features (
+        article_id   TEXT PRIMARY KEY REFERENCES articles(id),
+        seq          INTEGER NOT NULL UNIQUE,       -- ANN index key; processing order
+        embedder     TEXT NOT NULL,
+        vector       BLOB NOT NULL,                 -- float32, L2-normalised
+        signature    BLOB NOT NULL,                 -- MinHash values, uint64
+        duplicate_of TEXT REFERENCES articles(id),
+        story_id     TEXT NOT NULL
+    );
+    CREATE INDEX article_features_story ON article_features(story_id);
+
+    CREATE TABLE entities (
+        id       TEXT PRIMARY KEY,
+        key      TEXT NOT NULL UNIQUE,              -- language-independent key (loc:RU, name:...)
+        name     TEXT NOT NULL,
+        type     TEXT NOT NULL,
+        aliases  TEXT NOT NULL,                     -- JSON: language → surface forms
+        articles INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE entity_aliases (
+        alias_key TEXT PRIMARY KEY,                 -- another key that means the same entity
+        entity_id TEXT NOT NULL REFERENCES entities(id),
+        reason    TEXT NOT NULL
+    );
+    CREATE TABLE article_entities (
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        entity_id  TEXT NOT NULL REFERENCES entities(id),
+        mentions   INTEGER NOT NULL,
+        salience   REAL NOT NULL,
+        surfaces   TEXT NOT NULL,                   -- JSON list
+        PRIMARY KEY (article_id, entity_id)
+    );
+    CREATE INDEX article_entities_entity ON article_entities(entity_id);
+
+    CREATE TABLE stories (
+        id           TEXT PRIMARY KEY,
+        created_seq  INTEGER NOT NULL,
+        merged_into  TEXT REFERENCES stories(id),
+        storyline_id TEXT
+    );
+    CREATE TABLE story_events (
+        id             INTEGER PRIMARY KEY,
+        at             TEXT NOT NULL,
+        kind           TEXT NOT NULL,               -- create | join | merge
+        story_id       TEXT NOT NULL,
+        article_id     TEXT,
+        other_story_id TEXT,
+        score          REAL
+    );
+    CREATE TABLE storylines (
+        id    TEXT PRIMARY KEY,
+        label TEXT NOT NULL
+    );
+    """,
 )

@@ -1,0 +1,144 @@
+"""Corpus-wide entity resolution: per-article keys → canonical entities with stable ids.
+
+Per-article linking (:mod:`newsloom.enrich.entities`) already unifies scripts, place names
+and inflections it can check inside one article. Across articles this adds what only the
+corpus shows: an inflected form whose base is a known entity ("Huaweis" in an article that
+never says "Huawei"), and a bare surname whose full name is known ("Trump" → "Donald
+Trump") when exactly one known person fits. Every alias is recorded with its reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from newsloom.enrich.places import place
+from newsloom.model import ArticleEntity, Entity, EntityType
+
+_MAX_INFLECTION = 2
+_MIN_BASE = 3
+
+
+def entity_id_for(key: str) -> str:
+    return "e" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:11]
+
+
+def display_name(key: str, surface: str) -> str:
+    """Places get their English CLDR name; everything else the surface form first seen."""
+    found = place(key) if key.startswith("loc:") else None
+    return found.name("en") if found else surface
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    alias_key: str
+    entity_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedEntity:
+    """One article's entity after resolution: what article export and storage need."""
+
+    entity_id: str
+    name: str
+    type: EntityType
+    mentions: int
+    salience: float
+    surfaces: tuple[str, ...]
+
+
+@dataclass
+class EntityResolver:
+    """In-memory resolution state, loaded from the store once per run."""
+
+    entities: dict[str, Entity] = field(default_factory=dict)  # id → entity
+    by_key: dict[str, str] = field(default_factory=dict)  # key or alias key → id
+    surnames: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    new_aliases: list[Alias] = field(default_factory=list)
+    touched: set[str] = field(default_factory=set)  # entity ids created or changed
+
+    @classmethod
+    def from_entities(cls, entities: list[Entity], aliases: list[Alias]) -> EntityResolver:
+        resolver = cls()
+        for entity in entities:
+            resolver._index(entity)
+        for alias in aliases:
+            resolver.by_key[alias.alias_key] = alias.entity_id
+        return resolver
+
+    def _index(self, entity: Entity) -> None:
+        self.entities[entity.id] = entity
+        self.by_key[entity.key] = entity.id
+        tokens = entity.key.removeprefix("name:").split()
+        if entity.type == "PER" and len(tokens) > 1:
+            self.surnames[tokens[-1]].add(entity.id)
+
+    def _corpus_alias(self, item: ArticleEntity) -> Alias | None:
+        key = item.key
+        if not key.startswith("name:"):
+            return None
+        name = key.removeprefix("name:")
+        for cut in range(1, _MAX_INFLECTION + 1):
+            base = f"name:{name[:-cut]}"
+            if len(name) - cut >= _MIN_BASE and name[-cut:].isalpha() and base in self.by_key:
+                return Alias(key, self.by_key[base], "inflection")
+        if item.type == "PER" and " " not in name:
+            people = self.surnames.get(name, set())
+            if len(people) == 1:
+                return Alias(key, next(iter(people)), "surname of a known full name")
+        return None
+
+    def _resolve(self, item: ArticleEntity, lang: str | None) -> ResolvedEntity:
+        entity_id = self.by_key.get(item.key)
+        if entity_id is None:
+            alias = self._corpus_alias(item)
+            if alias is not None:
+                self.by_key[alias.alias_key] = alias.entity_id
+                self.new_aliases.append(alias)
+                entity_id = alias.entity_id
+        if entity_id is None:
+            entity = Entity(id=entity_id_for(item.key), key=item.key,
+                            name=display_name(item.key, item.name), type=item.type, aliases={})
+            self._index(entity)
+            entity_id = entity.id
+        self._add_surfaces(entity_id, item, lang)
+        entity = self.entities[entity_id]
+        return ResolvedEntity(entity_id, entity.name, entity.type, item.mentions, item.salience,
+                              item.surfaces)
+
+    def _add_surfaces(self, entity_id: str, item: ArticleEntity, lang: str | None) -> None:
+        entity = self.entities[entity_id]
+        aliases = {k: list(v) for k, v in entity.aliases.items()}
+        known = aliases.setdefault(lang or "und", [])
+        known.extend(s for s in item.surfaces if s not in known)
+        self.entities[entity_id] = Entity(entity.id, entity.key, entity.name, entity.type,
+                                          aliases, entity.articles)
+        self.touched.add(entity_id)
+
+    def resolve_article(self, items: list[ArticleEntity], lang: str | None
+                        ) -> list[ResolvedEntity]:
+        """Resolve all of one article's entities; two keys that resolve to one entity merge."""
+        merged: dict[str, ResolvedEntity] = {}
+        for item in items:
+            resolved = self._resolve(item, lang)
+            previous = merged.get(resolved.entity_id)
+            if previous is not None:
+                resolved = ResolvedEntity(
+                    resolved.entity_id, resolved.name, resolved.type,
+                    previous.mentions + resolved.mentions, previous.salience + resolved.salience,
+                    previous.surfaces + tuple(s for s in resolved.surfaces
+                                              if s not in previous.surfaces))
+            merged[resolved.entity_id] = resolved
+        for entity_id in merged:
+            entity = self.entities[entity_id]
+            self.entities[entity_id] = Entity(entity.id, entity.key, entity.name, entity.type,
+                                              entity.aliases, entity.articles + 1)
+        return sorted(merged.values(), key=lambda r: (-r.salience, r.entity_id))
+
+    def take_changes(self) -> tuple[list[Entity], list[Alias]]:
+        """Entities created or updated and aliases learned since the last call."""
+        changed = [self.entities[i] for i in sorted(self.touched)]
+        aliases, self.new_aliases, self.touched = self.new_aliases, [], set()
+        return changed, aliases
