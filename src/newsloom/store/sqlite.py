@@ -24,6 +24,7 @@ from newsloom.model import (
 )
 from newsloom.store.base import AddResult, StoreSummary
 from newsloom.store.schema import MIGRATIONS
+from newsloom.store.sqlite_corpus import CorpusTables
 
 _ARTICLE_COLUMNS = (
     "id", "source_id", "source", "url", "title", "outlet", "authors", "published",
@@ -36,7 +37,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class SQLiteStore:
+class SQLiteStore(CorpusTables):
     """SQLite implementation of :class:`newsloom.store.base.Store`."""
 
     def __init__(self, path: str | Path) -> None:

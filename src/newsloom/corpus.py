@@ -1,0 +1,142 @@
+"""The corpus stages, after extraction: features → entities → duplicates → stories.
+
+Per-article work (:func:`featurize`: NER, entity linking, MinHash, embedding) is a function of
+a batch of articles with models loaded once per process. Resolution, duplicate lookup and
+clustering see the corpus through the store and go strictly in ingest order, one committed
+batch at a time: an interrupted run resumes with the first article that has no features.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from newsloom.cluster.index import VectorIndex
+from newsloom.cluster.scoring import Evidence
+from newsloom.cluster.stories import ClusterEvent, StoryClusterer
+from newsloom.enrich.entities import link_article
+from newsloom.enrich.ner import recognize_many
+from newsloom.enrich.resolve import EntityResolver
+from newsloom.model import Article, ArticleEntity
+from newsloom.represent.embed import Vectors, event_text, get_embedder
+from newsloom.represent.minhash import DuplicateIndex, Signature, signature
+from newsloom.store import SQLiteStore
+from newsloom.store.sqlite_corpus import FeatureRow
+
+log = logging.getLogger("newsloom")
+
+#: Characters of an article given to NER: entities that matter are named early, and the cap
+#: bounds the time a 100-page document can take.
+NER_CHARS = 6000
+BATCH_SIZE = 256
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFeatures:
+    article_id: str
+    entities: list[ArticleEntity]
+    signature: Signature
+    vector: np.ndarray
+
+
+def featurize(articles: Sequence[Article], embedder: str = "use-m3") -> list[ArticleFeatures]:
+    """Per-article features of a batch; NER runs per language with batched inference."""
+    by_lang: dict[str | None, list[int]] = defaultdict(list)
+    texts = [f"{a.title}\n{a.text}"[:NER_CHARS] if a.title else a.text[:NER_CHARS]
+             for a in articles]
+    for i, article in enumerate(articles):
+        by_lang[article.language].append(i)
+    mentions: list[list] = [[] for _ in articles]  # type: ignore[type-arg]
+    for lang, members in by_lang.items():
+        found = recognize_many([texts[i] for i in members], lang)
+        for i, article_mentions in zip(members, found, strict=True):
+            mentions[i] = article_mentions
+    vectors: Vectors = get_embedder(embedder).embed([event_text(a) for a in articles])
+    return [
+        ArticleFeatures(a.id, link_article(a.title, a.text[:NER_CHARS], mentions[i]),
+                        signature(a.text), vectors[i])
+        for i, a in enumerate(articles)
+    ]
+
+
+def _index_path(store: SQLiteStore) -> Path:
+    return store.path.with_name(store.path.name + ".vectors.usearch")
+
+
+def _published(article: Article) -> date | None:
+    return date.fromisoformat(article.published.value) if article.published else None
+
+
+@dataclass
+class CorpusStage:
+    """State for one run of the corpus stages over a store."""
+
+    store: SQLiteStore
+    embedder: str = "use-m3"
+
+    def __post_init__(self) -> None:
+        entities, aliases = self.store.load_entities()
+        self.resolver = EntityResolver.from_entities(entities, aliases)
+        state = self.store.load_cluster_state()
+        dim = get_embedder(self.embedder).dim
+        index = VectorIndex(dim, _index_path(self.store))
+        if len(index) != len(state.keys):  # missing or stale index file: rebuild from store
+            index.reset()
+            for key, vector in self._stored_vectors(state.keys):
+                index.add(key, vector)
+        self.clusterer = StoryClusterer(index=index, load=self.store.evidence,
+                                        story_of=state.story_of, keys=state.keys,
+                                        entity_df=state.entity_df, documents=len(state.keys),
+                                        created=state.created)
+        self.clusterer._redirect.update(state.redirects)
+        self.duplicates = DuplicateIndex()
+        self.duplicates.add_all(self.store.signatures())
+
+    def _stored_vectors(self, keys: dict[int, str]) -> list[tuple[int, np.ndarray]]:
+        evidence = self.store.evidence(list(keys.values()))
+        return [(k, evidence[a].vector) for k, a in keys.items() if a in evidence]
+
+    def run_batch(self, batch: Sequence[tuple[int, str]]) -> list[ClusterEvent]:
+        articles = [self.store.get_article(article_id) for _, article_id in batch]
+        present = [(seq, a) for (seq, _), a in zip(batch, articles, strict=True) if a]
+        feats = featurize([a for _, a in present], self.embedder)
+        rows, events = [], []
+        for (seq, article), feat in zip(present, feats, strict=True):
+            resolved = self.resolver.resolve_article(feat.entities, article.language)
+            matches = self.duplicates.matches(feat.signature)
+            duplicate_of = matches[0][0] if matches else None
+            if duplicate_of is None:
+                self.duplicates.add(article.id, feat.signature)
+            evidence = Evidence(article.id, feat.vector,
+                                {r.entity_id: r.salience for r in resolved},
+                                _published(article), article.outlet, article.language)
+            happened = self.clusterer.add(seq, evidence, duplicate_of)
+            events.extend(happened)
+            rows.append(FeatureRow(article.id, seq, self.embedder, feat.vector, feat.signature,
+                                   duplicate_of, self.clusterer.story_of[article.id], resolved))
+        entities, aliases = self.resolver.take_changes()
+        self.store.save_corpus_batch(rows, entities, aliases, events)
+        self.clusterer.index.save()
+        return events
+
+
+def build_stories(store: SQLiteStore, embedder: str = "use-m3", batch_size: int = BATCH_SIZE,
+                  on_progress: Callable[[int, int], None] | None = None) -> int:
+    """Run the corpus stages over every article that has none yet; returns how many."""
+    total = store.count_pending_articles()
+    if total == 0:
+        return 0
+    stage = CorpusStage(store, embedder)
+    done = 0
+    while batch := store.pending_articles(batch_size):
+        stage.run_batch(batch)
+        done += len(batch)
+        if on_progress:
+            on_progress(done, total)
+    return done

@@ -1,0 +1,168 @@
+"""SQLite tables of the corpus stages: features, entities, stories (mixed into SQLiteStore)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import numpy as np
+
+from newsloom.cluster.scoring import Evidence
+from newsloom.cluster.stories import ClusterEvent
+from newsloom.enrich.resolve import Alias, ResolvedEntity
+from newsloom.model import Entity
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureRow:
+    """What the corpus stage stores for one article."""
+
+    article_id: str
+    seq: int
+    embedder: str
+    vector: np.ndarray
+    signature: np.ndarray
+    duplicate_of: str | None
+    story_id: str
+    entities: list[ResolvedEntity]
+
+
+@dataclass(slots=True)
+class ClusterState:
+    story_of: dict[str, str]
+    keys: dict[int, str]
+    entity_df: Counter[str]
+    created: dict[str, int]
+    redirects: dict[str, str]
+
+
+def _published(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+class CorpusTables:
+    """Reads and writes of the corpus stages; ``_db`` is the store's connection."""
+
+    _db: sqlite3.Connection
+
+    def pending_articles(self, limit: int) -> list[tuple[int, str]]:
+        """(seq, article id) of current articles without features, in ingest order."""
+        rows = self._db.execute(
+            "SELECT a.rowid, a.id FROM articles a JOIN documents d ON d.id = a.id "
+            "LEFT JOIN article_features f ON f.article_id = a.id "
+            "WHERE d.superseded_by IS NULL AND f.article_id IS NULL ORDER BY a.rowid LIMIT ?",
+            (limit,))
+        return [(int(r[0]), str(r[1])) for r in rows]
+
+    def count_pending_articles(self) -> int:
+        row = self._db.execute(
+            "SELECT COUNT(*) FROM articles a JOIN documents d ON d.id = a.id "
+            "LEFT JOIN article_features f ON f.article_id = a.id "
+            "WHERE d.superseded_by IS NULL AND f.article_id IS NULL").fetchone()
+        return int(row[0])
+
+    def load_entities(self) -> tuple[list[Entity], list[Alias]]:
+        entities = [Entity(r[0], r[1], r[2], r[3], json.loads(r[4]), int(r[5]))
+                    for r in self._db.execute(
+                        "SELECT id, key, name, type, aliases, articles FROM entities")]
+        aliases = [Alias(r[0], r[1], r[2]) for r in self._db.execute(
+            "SELECT alias_key, entity_id, reason FROM entity_aliases")]
+        return entities, aliases
+
+    def load_cluster_state(self) -> ClusterState:
+        story_of: dict[str, str] = {}
+        keys: dict[int, str] = {}
+        for article_id, seq, story in self._db.execute(
+                "SELECT article_id, seq, story_id FROM article_features ORDER BY seq"):
+            story_of[article_id] = story
+            keys[int(seq)] = article_id
+        df: Counter[str] = Counter({r[0]: int(r[1]) for r in self._db.execute(
+            "SELECT entity_id, COUNT(*) FROM article_entities GROUP BY entity_id")})
+        created, redirects = {}, {}
+        for story, seq, merged_into in self._db.execute(
+                "SELECT id, created_seq, merged_into FROM stories"):
+            created[story] = int(seq)
+            if merged_into:
+                redirects[story] = merged_into
+        return ClusterState(story_of, keys, df, created, redirects)
+
+    def signatures(self) -> list[tuple[str, np.ndarray]]:
+        return [(r[0], np.frombuffer(r[1], dtype=np.uint64)) for r in self._db.execute(
+            "SELECT article_id, signature FROM article_features "
+            "WHERE duplicate_of IS NULL ORDER BY seq")]
+
+    def evidence(self, article_ids: Sequence[str]) -> dict[str, Evidence]:
+        found: dict[str, Evidence] = {}
+        for start in range(0, len(article_ids), 500):
+            chunk = list(article_ids[start:start + 500])
+            marks = ",".join("?" * len(chunk))
+            entities: dict[str, dict[str, float]] = {}
+            for article_id, entity_id, salience in self._db.execute(
+                    f"SELECT article_id, entity_id, salience FROM article_entities "
+                    f"WHERE article_id IN ({marks})", chunk):
+                entities.setdefault(article_id, {})[entity_id] = float(salience)
+            for article_id, vector, published, outlet, language in self._db.execute(
+                    f"SELECT f.article_id, f.vector, a.published, a.outlet, a.language "
+                    f"FROM article_features f JOIN articles a ON a.id = f.article_id "
+                    f"WHERE f.article_id IN ({marks})", chunk):
+                found[article_id] = Evidence(
+                    article_id, np.frombuffer(vector, dtype=np.float32),
+                    entities.get(article_id, {}), _published(published), outlet, language)
+        return found
+
+    def save_corpus_batch(self, rows: Sequence[FeatureRow], entities: Sequence[Entity],
+                          aliases: Sequence[Alias], events: Sequence[ClusterEvent]) -> None:
+        """Everything one batch of the corpus stage learned, in one transaction."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.executemany(
+                "INSERT INTO entities (id, key, name, type, aliases, articles) "
+                "VALUES (?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET aliases=excluded.aliases, "
+                "articles=excluded.articles",
+                [(e.id, e.key, e.name, e.type, json.dumps(e.aliases, ensure_ascii=False),
+                  e.articles) for e in entities])
+            self._db.executemany(
+                "INSERT OR IGNORE INTO entity_aliases VALUES (?,?,?)",
+                [(a.alias_key, a.entity_id, a.reason) for a in aliases])
+            for row in rows:
+                self._db.execute(
+                    "INSERT INTO article_features VALUES (?,?,?,?,?,?,?)",
+                    (row.article_id, row.seq, row.embedder,
+                     np.asarray(row.vector, dtype=np.float32).tobytes(),
+                     np.asarray(row.signature, dtype=np.uint64).tobytes(),
+                     row.duplicate_of, row.story_id))
+                self._db.executemany(
+                    "INSERT INTO article_entities VALUES (?,?,?,?,?)",
+                    [(row.article_id, e.entity_id, e.mentions, e.salience,
+                      json.dumps(list(e.surfaces), ensure_ascii=False)) for e in row.entities])
+            for event in events:
+                self._record_event(event, now)
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def _record_event(self, event: ClusterEvent, now: str) -> None:
+        self._db.execute(
+            "INSERT INTO story_events (at, kind, story_id, article_id, other_story_id, score) "
+            "VALUES (?,?,?,?,?,?)",
+            (now, event.kind, event.story_id, event.article_id, event.other_story_id,
+             event.score))
+        if event.kind == "create":
+            seq = self._db.execute("SELECT seq FROM article_features WHERE article_id=?",
+                                   (event.article_id,)).fetchone()
+            self._db.execute("INSERT OR IGNORE INTO stories (id, created_seq) VALUES (?,?)",
+                             (event.story_id, int(seq[0]) if seq else 0))
+        elif event.kind == "merge" and event.other_story_id:
+            self._db.execute("UPDATE stories SET merged_into=? WHERE id=?",
+                             (event.story_id, event.other_story_id))
+            self._db.execute("UPDATE article_features SET story_id=? WHERE story_id=?",
+                             (event.story_id, event.other_story_id))
