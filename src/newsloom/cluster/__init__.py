@@ -1,1 +1,4 @@
-"""Cluster: stories from articles, storylines from stories (the only stages that see the whole corpus)."""
+"""Cluster: stories from articles, storylines from stories.
+
+The only stages, with the store, that see the whole corpus.
+"""

@@ -1,0 +1,99 @@
+"""Storylines: stories chained by the same actors and theme developing over time.
+
+Two stories are linked when their *distinctive* actors overlap (entity salience weighted by
+rarity across stories, so "Huawei" in a corpus about Huawei links nothing by itself, while
+Huawei with AT&T does) and their centroids are on one theme. Links are joined with
+union-find, so every story belongs to exactly one storyline (a lone story is its own).
+Deterministic: stories are visited in creation order and ids derive from the first story.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from newsloom.cluster.scoring import entity_overlap
+
+#: Minimum rarity-weighted overlap of the two stories' entity profiles.
+LINK_OVERLAP = 0.15
+#: Minimum cosine between story centroids: the same theme, not just the same names.
+LINK_COSINE = 0.5
+LABEL_ENTITIES = 3
+#: Candidate stories per shared entity: the most recent ones. Chains through union-find
+#: still reach older stories, and the cost stays linear in the number of stories.
+RECENT_PER_ENTITY = 200
+
+
+@dataclass(frozen=True, slots=True)
+class StoryProfile:
+    story_id: str
+    centroid: npt.NDArray[np.float32]  # mean of member vectors, L2-normalised
+    entities: Mapping[str, float]  # entity id → summed salience over independent articles
+
+
+@dataclass(frozen=True, slots=True)
+class Storyline:
+    id: str
+    story_ids: list[str]
+    label_entities: list[str]  # entity ids, most characteristic first
+
+
+def storyline_id_for(story_id: str) -> str:
+    return "l" + hashlib.sha256(story_id.encode()).hexdigest()[:11]
+
+
+def _rarity(profiles: Sequence[StoryProfile]) -> dict[str, float]:
+    """idf over stories without smoothing: an entity in every story weighs nothing."""
+    df = Counter(key for p in profiles for key in p.entities)
+    n = len(profiles)
+    return {key: math.log(n / count) for key, count in df.items()}
+
+
+def link_storylines(profiles: Sequence[StoryProfile]) -> list[Storyline]:
+    """Group stories (given in creation order) into storylines."""
+    rarity = _rarity(profiles)
+    parent = list(range(len(profiles)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    postings: dict[str, list[int]] = {}
+    for i, a in enumerate(profiles):
+        candidates: set[int] = set()
+        for key in a.entities:
+            if rarity.get(key, 0.0) > 0.0:
+                seen = postings.setdefault(key, [])
+                candidates.update(seen[-RECENT_PER_ENTITY:])
+                seen.append(i)
+        for j in sorted(candidates):
+            b = profiles[j]
+            if float(np.dot(a.centroid, b.centroid)) < LINK_COSINE:
+                continue
+            if entity_overlap(a.entities, b.entities, rarity) >= LINK_OVERLAP:
+                root_i, root_j = find(i), find(j)
+                if root_i != root_j:
+                    parent[max(root_i, root_j)] = min(root_i, root_j)  # older root survives
+    groups: dict[int, list[int]] = {}
+    for i in range(len(profiles)):
+        groups.setdefault(find(i), []).append(i)
+    lines = []
+    for root, members in sorted(groups.items()):
+        weight: dict[str, float] = {}
+        for i in members:
+            top = max(profiles[i].entities.values(), default=1.0)
+            for key, salience in profiles[i].entities.items():
+                weight[key] = weight.get(key, 0.0) + salience / top * (rarity.get(key, 0.0) + 0.1)
+        label = [key for key, _ in sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))]
+        lines.append(Storyline(storyline_id_for(profiles[root].story_id),
+                               [profiles[i].story_id for i in members],
+                               label[:LABEL_ENTITIES]))
+    return lines
