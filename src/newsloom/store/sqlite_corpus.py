@@ -117,6 +117,34 @@ class CorpusTables:
                     entities.get(article_id, {}), _published(published), outlet, language)
         return found
 
+    def feature_ids(self, refs: Sequence[str]) -> dict[str, str]:
+        """Article id of each reference (article id or source_id) that has features."""
+        found: dict[str, str] = {}
+        for ref in refs:
+            row = self._db.execute(
+                "SELECT f.article_id FROM article_features f JOIN articles a ON a.id = "
+                "f.article_id WHERE a.id = ? OR a.source_id = ? ORDER BY f.seq DESC LIMIT 1",
+                (ref, ref)).fetchone()
+            if row:
+                found[ref] = str(row[0])
+        return found
+
+    def entity_document_frequency(self) -> tuple[Counter[str], int]:
+        df: Counter[str] = Counter({r[0]: int(r[1]) for r in self._db.execute(
+            "SELECT entity_id, COUNT(*) FROM article_entities GROUP BY entity_id")})
+        documents = int(self._db.execute("SELECT COUNT(*) FROM article_features").fetchone()[0])
+        return df, documents
+
+    def same_story(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], bool]:
+        """Whether the clustering put each pair (ids or source_ids) into one story."""
+        ids = self.feature_ids(sorted({r for pair in pairs for r in pair}))
+        story: dict[str, str] = {}
+        for ref, article_id in ids.items():
+            row = self._db.execute("SELECT story_id FROM article_features WHERE article_id=?",
+                                   (article_id,)).fetchone()
+            story[ref] = str(row[0])
+        return {(a, b): a in story and b in story and story[a] == story[b] for a, b in pairs}
+
     def save_corpus_batch(self, rows: Sequence[FeatureRow], entities: Sequence[Entity],
                           aliases: Sequence[Alias], events: Sequence[ClusterEvent]) -> None:
         """Everything one batch of the corpus stage learned, in one transaction."""

@@ -1,0 +1,27 @@
+"""``newsloom compare``: same-story probability for article pairs, with the clustering's scorer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from newsloom.cluster.scoring import features, idf_weights, probability
+from newsloom.store import SQLiteStore
+
+
+class UnknownArticle(KeyError):
+    """A pair names an article the store does not hold (or has not processed yet)."""
+
+
+def pair_scores(store: SQLiteStore, pairs: Sequence[tuple[str, str]]) -> list[float]:
+    """Probability that each pair (article ids or source_ids) reports the same story."""
+    refs = sorted({ref for pair in pairs for ref in pair})
+    ids = store.feature_ids(refs)
+    missing = [ref for ref in refs if ref not in ids]
+    if missing:
+        raise UnknownArticle(f"no processed article for: {', '.join(missing[:5])}"
+                             + (" …" if len(missing) > 5 else ""))
+    evidence = store.evidence(sorted(set(ids.values())))
+    df, documents = store.entity_document_frequency()
+    idf = idf_weights(df, documents)
+    return [round(probability(features(evidence[ids[a]], evidence[ids[b]], idf)), 4)
+            for a, b in pairs]
