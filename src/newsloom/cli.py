@@ -16,7 +16,8 @@ from rich.logging import RichHandler
 from rich.markdown import Markdown
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from newsloom import __version__
+from newsloom import __version__, cli_corpus
+from newsloom.corpus import article_export_record, build_stories, update_storylines
 from newsloom.eval.cli import app as eval_app
 from newsloom.export import ExportFormat, write_records
 from newsloom.extract import ExtractOptions
@@ -24,7 +25,7 @@ from newsloom.ingest import ReadOptions
 from newsloom.model import ARTICLE_EXPORT_FIELDS, IngestStats
 from newsloom.pipeline import PipelineOptions, ingest
 from newsloom.report import write_report
-from newsloom.store import Store, open_store
+from newsloom.store import SQLiteStore, open_store
 
 app = typer.Typer(
     help="newsloom: turn piles of messy multilingual news into clean articles, stories and "
@@ -70,7 +71,7 @@ def version() -> None:
 
 
 @contextmanager
-def _store(db: Path) -> Iterator[Store]:
+def _store(db: Path) -> Iterator[SQLiteStore]:
     store = open_store(db)
     try:
         yield store
@@ -85,7 +86,8 @@ def _pipeline_options(workers: int | None, max_mb: float) -> PipelineOptions:
     return PipelineOptions(read=read, extract=ExtractOptions())
 
 
-def _run_ingest(paths: list[Path], store: Store, options: PipelineOptions) -> IngestStats:
+def _run_ingest(paths: list[Path], store: SQLiteStore, options: PipelineOptions
+                ) -> IngestStats:
     progress = Progress(
         TextColumn("[bold]ingest[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
         TimeElapsedColumn(), console=err, transient=True,
@@ -109,6 +111,26 @@ def _run_ingest(paths: list[Path], store: Store, options: PipelineOptions) -> In
         f"[yellow]{stats.skipped} skipped[/]"
     )
     return stats
+
+
+def _run_corpus(store: SQLiteStore) -> None:
+    """Entities, duplicates, stories and storylines for every article that has none yet."""
+    progress = Progress(
+        TextColumn("[bold]stories[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("articles"),
+        TimeElapsedColumn(), console=err, transient=True,
+    )
+    with progress:
+        task = progress.add_task("stories", total=None)
+        try:
+            done = build_stories(store, on_progress=lambda d, t: progress.update(
+                task, completed=d, total=t))
+        except KeyboardInterrupt:
+            progress.stop()
+            err.print("[yellow]interrupted[/]: committed batches are kept; run the same "
+                      "command again to resume.")
+            raise typer.Exit(130) from None
+    lines = update_storylines(store)
+    err.print(f"{done} articles clustered; {len(lines)} storylines")
 
 
 MaxMbOption = Annotated[
@@ -147,6 +169,7 @@ def analyze(
     """Ingest PATHS, run every pipeline stage, and write report.md and report.html."""
     with _store(db) as store:
         _run_ingest(paths, store, _pipeline_options(workers or None, max_mb))
+        _run_corpus(store)
         md, html = write_report(store, report_dir)
     if print_report:
         out.print(Markdown(md.read_text(encoding="utf-8")))
@@ -219,13 +242,76 @@ def export_articles(
         raise typer.Exit(2)
     export_format: ExportFormat = "jsonl" if fmt == "jsonl" else "csv"
     with _store(db) as store:
-        records = (a.to_record() for a in store.articles(current_only=not all_versions))
+        records = (article_export_record(store, a)
+                   for a in store.articles(current_only=not all_versions))
         if output is None:
             count = write_records(records, ARTICLE_EXPORT_FIELDS, export_format, sys.stdout)
         else:
             with output.open("w", encoding="utf-8", newline="") as stream:
                 count = write_records(records, ARTICLE_EXPORT_FIELDS, export_format, stream)
     err.print(f"exported {count} articles")
+
+
+@app.command()
+def stories(
+    db: DbOption = DEFAULT_DB, lang: cli_corpus.LangOption = None,
+    as_json: cli_corpus.JsonOption = False, limit: cli_corpus.LimitOption = 50,
+) -> None:
+    """List stories: articles about one event in any language, largest first."""
+    with _store(db) as store:
+        cli_corpus.stories_command(store, lang, as_json, limit)
+
+
+@app.command()
+def storylines(
+    db: DbOption = DEFAULT_DB, lang: cli_corpus.LangOption = None,
+    as_json: cli_corpus.JsonOption = False, limit: cli_corpus.LimitOption = 50,
+) -> None:
+    """List storylines: stories chained by the same actors over time."""
+    with _store(db) as store:
+        cli_corpus.storylines_command(store, lang, as_json, limit)
+
+
+@app.command()
+def entities(
+    name: Annotated[str | None, typer.Argument(help="Show one: id, name or any alias.")] = None,
+    db: DbOption = DEFAULT_DB, as_json: cli_corpus.JsonOption = False,
+    limit: cli_corpus.LimitOption = 50,
+) -> None:
+    """List canonical entities with their aliases by language, or show one."""
+    with _store(db) as store:
+        cli_corpus.entities_command(store, name, as_json, limit)
+
+
+@app.command()
+def compare(
+    pairs: Annotated[Path, typer.Option("--pairs", help="CSV with columns id1,id2.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Same-story probability for article pairs (source_ids or ids): CSV id1,id2,score."""
+    with _store(db) as store:
+        cli_corpus.compare_command(store, pairs)
+
+
+@export_app.command("stories")
+def export_stories(db: DbOption = DEFAULT_DB, lang: cli_corpus.LangOption = None) -> None:
+    """Every story as JSON Lines."""
+    with _store(db) as store:
+        cli_corpus.stories_command(store, lang, True, 1 << 30)
+
+
+@export_app.command("storylines")
+def export_storylines(db: DbOption = DEFAULT_DB, lang: cli_corpus.LangOption = None) -> None:
+    """Every storyline as JSON Lines."""
+    with _store(db) as store:
+        cli_corpus.storylines_command(store, lang, True, 1 << 30)
+
+
+@export_app.command("entities")
+def export_entities(db: DbOption = DEFAULT_DB) -> None:
+    """Every canonical entity (with aliases by language) as JSON Lines."""
+    with _store(db) as store:
+        cli_corpus.entities_command(store, None, True, 1 << 30)
 
 
 def main() -> None:

@@ -20,10 +20,18 @@ import numpy as np
 from newsloom.cluster.index import VectorIndex
 from newsloom.cluster.scoring import Evidence
 from newsloom.cluster.stories import ClusterEvent, StoryClusterer
+from newsloom.cluster.storylines import Storyline, link_storylines
+from newsloom.cluster.views import (
+    MemberEntity,
+    MemberRow,
+    build_story,
+    build_storyline,
+    story_profile,
+)
 from newsloom.enrich.entities import link_article
 from newsloom.enrich.ner import recognize_many
 from newsloom.enrich.resolve import EntityResolver
-from newsloom.model import Article, ArticleEntity
+from newsloom.model import Article, ArticleEntity, Story, StorylineRecord
 from newsloom.represent.embed import Vectors, event_text, get_embedder
 from newsloom.represent.minhash import DuplicateIndex, Signature, signature
 from newsloom.store import SQLiteStore
@@ -140,3 +148,70 @@ def build_stories(store: SQLiteStore, embedder: str = "use-m3", batch_size: int 
         if on_progress:
             on_progress(done, total)
     return done
+
+
+def _members_by_story(store: SQLiteStore) -> dict[str, list[MemberRow]]:
+    members: dict[str, list[MemberRow]] = defaultdict(list)
+    for row in store.story_members():
+        members[row.story_id].append(row)
+    return members
+
+
+def _entities_by_article(store: SQLiteStore) -> dict[str, list[MemberEntity]]:
+    found: dict[str, list[MemberEntity]] = defaultdict(list)
+    for item in store.member_entities():
+        found[item.article_id].append(item)
+    return found
+
+
+def update_storylines(store: SQLiteStore) -> list[Storyline]:
+    """Recompute storylines over all stories (cheap next to clustering) and store them."""
+    members = _members_by_story(store)
+    entities = _entities_by_article(store)
+    vectors = store.article_vectors()
+    order = sorted(members, key=lambda s: min(m.seq for m in members[s]))
+    profiles = [story_profile(s, members[s], [e for m in members[s]
+                                              for e in entities.get(m.article_id, [])], vectors)
+                for s in order]
+    lines = link_storylines(profiles)
+    names = {e.entity.id: e.entity.name for items in entities.values() for e in items}
+    labels = {line.id: " · ".join(names.get(k, k) for k in line.label_entities) or "(unlabelled)"
+              for line in lines}
+    store.save_storylines(lines, labels)
+    return lines
+
+
+def list_stories(store: SQLiteStore, lang: str | None = None) -> list[Story]:
+    """Every story, largest first (then newest), with its derived attributes."""
+    members = _members_by_story(store)
+    entities = _entities_by_article(store)
+    storyline_of = store.storyline_of()
+    stories = [build_story(s, rows, [e for m in rows for e in entities.get(m.article_id, [])],
+                           storyline_of.get(s), lang) for s, rows in members.items()]
+    return sorted(stories, key=lambda s: (-len(s.article_ids), -(max(
+        (m.seq for m in members[s.id]), default=0))))
+
+
+def list_storylines(store: SQLiteStore, lang: str | None = None) -> list[StorylineRecord]:
+    stories = {s.id: s for s in list_stories(store, lang)}
+    grouped: dict[str, list[Story]] = defaultdict(list)
+    for story in stories.values():
+        if story.storyline_id:
+            grouped[story.storyline_id].append(story)
+    labels = store.storyline_labels()
+    lines = [build_storyline(line_id, labels.get(line_id, ""),
+                             sorted(members, key=lambda s: (s.first_seen or "9999", s.id)))
+             for line_id, members in grouped.items()]
+    return sorted(lines, key=lambda line: (-len(line.story_ids), line.id))
+
+
+def article_export_record(store: SQLiteStore, article: Article) -> dict[str, object]:
+    """The article's export record plus what the corpus stages found about it."""
+    record: dict[str, object] = article.to_record()
+    duplicate_of, story_id, storyline_id = store.article_links(article.id)
+    record["entities"] = [
+        {"id": e.entity.id, "name": e.entity.name, "type": e.entity.type,
+         "mentions": e.entity.mentions}
+        for e in sorted(store.member_entities([article.id]), key=lambda e: -e.salience)]
+    record.update(duplicate_of=duplicate_of, story_id=story_id, storyline_id=storyline_id)
+    return record

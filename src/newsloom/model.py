@@ -32,6 +32,11 @@ ARTICLE_EXPORT_FIELDS: tuple[str, ...] = (
     "language_confidence",
     "text",
     "removed_lines",
+    # added by the corpus stages (null until they ran):
+    "entities",
+    "duplicate_of",
+    "story_id",
+    "storyline_id",
 )
 
 
@@ -229,3 +234,41 @@ class Entity:
     type: EntityType
     aliases: dict[str, list[str]]  # language → surface forms seen
     articles: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRef:
+    """An entity as an article, story or storyline lists it."""
+
+    id: str
+    name: str
+    type: EntityType
+    mentions: int
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Articles about one event, in any language."""
+
+    id: str
+    title: str
+    languages: list[str]
+    article_ids: list[str]
+    duplicates: int  # member articles that are copies of another member
+    sources: int  # independent sources: distinct outlets among non-duplicate articles
+    key_entities: list[EntityRef]
+    first_seen: str | None  # earliest stated publication date
+    last_seen: str | None
+    storyline_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StorylineRecord:
+    """Stories chained by the same actors over time."""
+
+    id: str
+    label: str
+    story_ids: list[str]
+    key_entities: list[EntityRef]
+    first_seen: str | None
+    last_seen: str | None

@@ -10,7 +10,7 @@ from newsloom.store.sqlite import SQLiteStore
 __all__ = ["AddResult", "SQLiteStore", "Store", "StoreSummary", "open_store"]
 
 
-def open_store(location: str | Path) -> Store:
+def open_store(location: str | Path) -> SQLiteStore:
     """Open the store at ``location`` (a SQLite file path; created if missing)."""
     text = str(location)
     if text.startswith(("postgres://", "postgresql://")):

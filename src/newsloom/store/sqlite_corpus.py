@@ -13,8 +13,10 @@ import numpy as np
 
 from newsloom.cluster.scoring import Evidence
 from newsloom.cluster.stories import ClusterEvent
+from newsloom.cluster.storylines import Storyline
+from newsloom.cluster.views import MemberEntity, MemberRow
 from newsloom.enrich.resolve import Alias, ResolvedEntity
-from newsloom.model import Entity
+from newsloom.model import Entity, EntityRef
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +146,83 @@ class CorpusTables:
                                    (article_id,)).fetchone()
             story[ref] = str(row[0])
         return {(a, b): a in story and b in story and story[a] == story[b] for a, b in pairs}
+
+    def story_members(self, story_ids: Sequence[str] | None = None) -> list[MemberRow]:
+        sql = ("SELECT f.story_id, f.article_id, f.seq, a.title, a.language, a.outlet, "
+               "a.published, f.duplicate_of FROM article_features f "
+               "JOIN articles a ON a.id = f.article_id")
+        params: list[str] = []
+        if story_ids is not None:
+            sql += f" WHERE f.story_id IN ({','.join('?' * len(story_ids))})"
+            params = list(story_ids)
+        return [MemberRow(r[0], r[1], int(r[2]), r[3], r[4], r[5], r[6], r[7])
+                for r in self._db.execute(sql + " ORDER BY f.seq", params)]
+
+    def member_entities(self, article_ids: Sequence[str] | None = None) -> list[MemberEntity]:
+        sql = ("SELECT ae.article_id, e.id, e.name, e.type, ae.mentions, ae.salience "
+               "FROM article_entities ae JOIN entities e ON e.id = ae.entity_id")
+        params: list[str] = []
+        if article_ids is not None:
+            sql += f" WHERE ae.article_id IN ({','.join('?' * len(article_ids))})"
+            params = list(article_ids)
+        return [MemberEntity(r[0], EntityRef(r[1], r[2], r[3], int(r[4])), float(r[5]))
+                for r in self._db.execute(sql, params)]
+
+    def article_vectors(self) -> dict[str, np.ndarray]:
+        return {r[0]: np.frombuffer(r[1], dtype=np.float32) for r in self._db.execute(
+            "SELECT article_id, vector FROM article_features")}
+
+    def storyline_of(self) -> dict[str, str]:
+        return {r[0]: r[1] for r in self._db.execute(
+            "SELECT id, storyline_id FROM stories WHERE storyline_id IS NOT NULL")}
+
+    def storyline_labels(self) -> dict[str, str]:
+        return {r[0]: r[1] for r in self._db.execute("SELECT id, label FROM storylines")}
+
+    def save_storylines(self, lines: Sequence[Storyline], labels: dict[str, str]) -> None:
+        """Replace the storyline assignment (recomputed from all stories) in one transaction."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("DELETE FROM storylines")
+            self._db.execute("UPDATE stories SET storyline_id = NULL")
+            for line in lines:
+                self._db.execute("INSERT INTO storylines VALUES (?,?)", (line.id, labels[line.id]))
+                self._db.executemany("UPDATE stories SET storyline_id=? WHERE id=?",
+                                     [(line.id, story) for story in line.story_ids])
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def list_entities(self, limit: int | None = None) -> list[Entity]:
+        sql = ("SELECT id, key, name, type, aliases, articles FROM entities "
+               "ORDER BY articles DESC, name")
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [Entity(r[0], r[1], r[2], r[3], json.loads(r[4]), int(r[5]))
+                for r in self._db.execute(sql)]
+
+    def find_entity(self, ref: str) -> Entity | None:
+        """By id, canonical name (any case) or any alias surface form."""
+        row = self._db.execute(
+            "SELECT id, key, name, type, aliases, articles FROM entities WHERE id=? "
+            "OR lower(name)=lower(?) ORDER BY articles DESC LIMIT 1", (ref, ref)).fetchone()
+        if row is None:
+            needle = json.dumps(ref, ensure_ascii=False).lower()
+            row = self._db.execute(
+                "SELECT id, key, name, type, aliases, articles FROM entities "
+                "WHERE instr(lower(aliases), ?) > 0 ORDER BY articles DESC LIMIT 1",
+                (needle,)).fetchone()
+        return Entity(row[0], row[1], row[2], row[3], json.loads(row[4]), int(row[5])) \
+            if row else None
+
+    def article_links(self, article_id: str) -> tuple[str | None, str | None, str | None]:
+        """(duplicate_of, story_id, storyline_id) of an article, if processed."""
+        row = self._db.execute(
+            "SELECT f.duplicate_of, f.story_id, s.storyline_id FROM article_features f "
+            "LEFT JOIN stories s ON s.id = f.story_id WHERE f.article_id=?",
+            (article_id,)).fetchone()
+        return (row[0], row[1], row[2]) if row else (None, None, None)
 
     def save_corpus_batch(self, rows: Sequence[FeatureRow], entities: Sequence[Entity],
                           aliases: Sequence[Alias], events: Sequence[ClusterEvent]) -> None:

@@ -1,0 +1,114 @@
+"""Read models of stories and storylines, derived from member articles (never stored twice)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from newsloom.cluster.storylines import StoryProfile
+from newsloom.model import EntityRef, Story, StorylineRecord
+
+KEY_ENTITIES = 5
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    """One article of a story, as the store returns it."""
+
+    story_id: str
+    article_id: str
+    seq: int
+    title: str | None
+    language: str | None
+    outlet: str | None
+    published: str | None
+    duplicate_of: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MemberEntity:
+    article_id: str
+    entity: EntityRef
+    salience: float
+
+
+def _key_entities(members: Sequence[MemberRow], entities: Sequence[MemberEntity],
+                  limit: int = KEY_ENTITIES) -> list[EntityRef]:
+    """Entities by summed salience over the independent (non-duplicate) articles."""
+    independent = {m.article_id for m in members if m.duplicate_of is None}
+    weight: dict[str, float] = defaultdict(float)
+    mentions: dict[str, int] = defaultdict(int)
+    refs: dict[str, EntityRef] = {}
+    for item in entities:
+        if item.article_id in independent:
+            weight[item.entity.id] += item.salience
+            mentions[item.entity.id] += item.entity.mentions
+            refs[item.entity.id] = item.entity
+    ranked = sorted(weight, key=lambda k: (-weight[k], k))[:limit]
+    return [EntityRef(k, refs[k].name, refs[k].type, mentions[k]) for k in ranked]
+
+
+def _representative_title(members: Sequence[MemberRow], lang: str | None) -> str:
+    titled = sorted((m for m in members if m.title), key=lambda m: (m.duplicate_of is not None,
+                                                                   m.seq))
+    if lang:
+        preferred = [m for m in titled if m.language == lang]
+        titled = preferred or titled
+    return titled[0].title or "" if titled else "(untitled)"
+
+
+def _dates(members: Sequence[MemberRow]) -> tuple[str | None, str | None]:
+    dates = sorted(m.published for m in members if m.published)
+    return (dates[0], dates[-1]) if dates else (None, None)
+
+
+def build_story(story_id: str, members: Sequence[MemberRow], entities: Sequence[MemberEntity],
+                storyline_id: str | None, lang: str | None = None) -> Story:
+    members = sorted(members, key=lambda m: m.seq)
+    independent = [m for m in members if m.duplicate_of is None]
+    outlets = {m.outlet or f"(unknown outlet: {m.article_id})" for m in independent}
+    first, last = _dates(members)
+    return Story(
+        id=story_id,
+        title=_representative_title(members, lang),
+        languages=sorted({m.language for m in members if m.language}),
+        article_ids=[m.article_id for m in members],
+        duplicates=len(members) - len(independent),
+        sources=len(outlets),
+        key_entities=_key_entities(members, entities),
+        first_seen=first,
+        last_seen=last,
+        storyline_id=storyline_id,
+    )
+
+
+def story_profile(story_id: str, members: Sequence[MemberRow],
+                  entities: Sequence[MemberEntity], vectors: dict[str, np.ndarray]
+                  ) -> StoryProfile:
+    independent = [m.article_id for m in members if m.duplicate_of is None]
+    stacked = np.array([vectors[a] for a in independent if a in vectors], dtype=np.float32)
+    centroid = stacked.mean(axis=0) if len(stacked) else np.zeros(1, dtype=np.float32)
+    norm = float(np.linalg.norm(centroid)) or 1.0
+    weights: dict[str, float] = defaultdict(float)
+    for item in entities:
+        if item.article_id in independent:
+            weights[item.entity.id] += item.salience
+    return StoryProfile(story_id, (centroid / norm).astype(np.float32), dict(weights))
+
+
+def build_storyline(line_id: str, label: str, stories: Sequence[Story]) -> StorylineRecord:
+    merged: dict[str, EntityRef] = {}
+    for story in stories:
+        for ref in story.key_entities:
+            known = merged.get(ref.id)
+            merged[ref.id] = EntityRef(ref.id, ref.name, ref.type,
+                                       ref.mentions + (known.mentions if known else 0))
+    firsts = [s.first_seen for s in stories if s.first_seen]
+    lasts = [s.last_seen for s in stories if s.last_seen]
+    return StorylineRecord(
+        id=line_id, label=label, story_ids=[s.id for s in stories],
+        key_entities=sorted(merged.values(), key=lambda r: (-r.mentions, r.id))[:KEY_ENTITIES],
+        first_seen=min(firsts) if firsts else None, last_seen=max(lasts) if lasts else None)
