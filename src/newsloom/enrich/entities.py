@@ -43,6 +43,8 @@ def mention_key(surface: str, entity_type: EntityType) -> tuple[str, EntityType]
     """Language-independent key for one mention, and its type (gazetteer places are LOC)."""
     cleaned = _POSSESSIVE.sub("", surface.strip())
     place_hit = place_key(cleaned)
+    if place_hit is None and entity_type in ("LOC", "MISC") and " " not in cleaned:
+        place_hit = adjective_key(cleaned)  # NER calls "amerikanische" a place, too
     if place_hit and entity_type in ("LOC", "MISC", "ORG"):
         return place_hit, "LOC"
     folded = fold(cleaned)

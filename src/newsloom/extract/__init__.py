@@ -22,7 +22,8 @@ class ExtractOptions:
     """Knobs for extraction. Defaults are what the benchmarks in docs/benchmarks.md measure."""
 
     #: trafilatura's trade-off for HTML pages: "balanced", "precision" or "recall".
-    html_focus: str = "balanced"
+    #: "precision" measured best on both AEB and trafilatura-eval-dev (docs/benchmarks.md).
+    html_focus: str = "precision"
     #: Probability above which a plain-text line counts as boilerplate.
     boilerplate_threshold: float = 0.5
     #: Minimum characters of main text for a document to count as an article.
