@@ -8,8 +8,9 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from newsloom.model import Article, Skip
-from newsloom.store import Store, StoreSummary
+from newsloom.corpus import list_stories, list_storylines
+from newsloom.model import Article, Skip, Story, StorylineRecord
+from newsloom.store import SQLiteStore, StoreSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,8 @@ class Report:
     summary: StoreSummary
     articles: list[ArticleRow]
     skipped: list[Skip]
+    stories: list[Story]
+    storylines: list[StorylineRecord]
 
 
 def _date_cell(article: Article) -> str:
@@ -40,7 +43,7 @@ def _date_cell(article: Article) -> str:
     return "none stated"
 
 
-def build_report(store: Store) -> Report:
+def build_report(store: SQLiteStore) -> Report:
     rows = [
         ArticleRow(
             source_id=a.source_id,
@@ -59,6 +62,8 @@ def build_report(store: Store) -> Report:
         summary=store.summary(),
         articles=rows,
         skipped=store.skipped(),
+        stories=list_stories(store),
+        storylines=list_storylines(store),
     )
 
 
@@ -84,6 +89,15 @@ def render_markdown(report: Report) -> str:
         f"{_escape_md(r.outlet)} | {r.date} | {r.kept_chars} | {r.removed} |"
         for r in report.articles
     ]
+    out += ["", "## Stories", "",
+            "| story | title | articles | sources | languages | key entities | storyline |",
+            "|---|---|---:|---:|---|---|---|"]
+    out += [f"| {st.id} | {_escape_md(st.title)} | {len(st.article_ids)} | {st.sources} | "
+            f"{', '.join(st.languages)} | {_escape_md(', '.join(e.name for e in st.key_entities))}"
+            f" | {st.storyline_id or ''} |" for st in report.stories]
+    out += ["", "## Storylines", ""]
+    out += [f"- {line.id}: {_escape_md(line.label)} ({len(line.story_ids)} stories)"
+            for line in report.storylines] or ["- (none)"]
     for heading, counts in (
         ("Articles by language", s.by_language),
         ("Articles by outlet", s.by_outlet),
@@ -105,7 +119,7 @@ def render_html(report: Report) -> str:
     return env.get_template("report.html.j2").render(report=report)
 
 
-def write_report(store: Store, directory: Path) -> tuple[Path, Path]:
+def write_report(store: SQLiteStore, directory: Path) -> tuple[Path, Path]:
     """Write ``report.md`` and ``report.html`` into ``directory``; returns both paths."""
     report = build_report(store)
     directory.mkdir(parents=True, exist_ok=True)
