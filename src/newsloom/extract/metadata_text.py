@@ -1,0 +1,255 @@
+"""Title, outlet and author detection on plain text.
+
+Scraped text usually starts with the page's ``<title>`` ("Headline | Outlet") and repeats the
+headline further down as the ``<h1>``; hand-pasted text starts with the headline, sometimes
+after a stray token ("X") or a skip link. Bylines ("Von Max Mustermann", "By Jane Doe", "Door
+Jan Jansen") sit near the headline. None of this needs a site list: it is shape, a handful of
+byline words per language, and the boilerplate verdicts of
+:mod:`newsloom.extract.boilerplate`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from newsloom.extract.boilerplate import LineVerdict
+
+_SEPARATOR = re.compile(r"\s+(?:[|–—»·/]|-|::|//)\s+|\s*\|\s*")
+_WORD = re.compile(r"\w+", re.UNICODE)
+_MAX_TITLE_WORDS = 40
+_MAX_OUTLET_CHARS = 60
+_TITLE_SCAN = 250  # past the longest menus, but not into the page foot of a long page
+
+
+@dataclass(frozen=True, slots=True)
+class TitleChoice:
+    """The headline, the line it came from (None if it came from metadata or a stripped
+    ``<title>``), other lines that only repeat it, and an outlet name found next to it."""
+
+    title: str | None
+    index: int | None
+    duplicates: tuple[int, ...]
+    outlet_hint: str | None
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def _similarity(a: str, b: str) -> float:
+    wa, wb = set(_words(a)), set(_words(b))
+    return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+
+
+def _headline_shape(text: str, min_words: int = 2) -> bool:
+    words = _words(text)
+    if not min_words <= len(words) <= _MAX_TITLE_WORDS or len(text) > 300:
+        return False
+    return sum(ch.isalpha() for ch in text) >= 0.5 * len(text)
+
+
+def _not_furniture(verdict: LineVerdict, max_score: float) -> bool:
+    """Not removed by a rule or for lexicon reasons with confidence: a headline may look like
+    "low-density text" to the line classifier, but it is no login prompt."""
+    if verdict.lexicon_hits >= max(1, 0.3 * len(_words(verdict.text))):
+        return False  # "Overslaan en naar de inhoud gaan", "Przejdź do treści"
+    return (verdict.reason is None or verdict.reason in _SOFT_REASONS
+            or verdict.score < max_score)
+
+
+_SOFT_REASONS = frozenset({"low-density text", "navigation/UI", "caption", "repeated line"})
+
+
+def _segments(line: str) -> list[str]:
+    return [part.strip() for part in _SEPARATOR.split(line) if part.strip()]
+
+
+def _match(text: str, first: str, segments: list[str],
+           targets: list[frozenset[str]]) -> float:
+    """How well a body line repeats the ``<title>`` line ``first`` (1 = exactly); ``targets``
+    are the word sets of ``first`` and of its segments."""
+    if text == first or text in segments:
+        return 1.0
+    if len(text) >= 4 and (first.startswith(text) or first.endswith(text)):
+        return 0.95  # "Headline · Part | Site": the separator was part of the headline
+    if len(first) >= 10 and first in text:
+        return 0.9  # the <title> was cut short
+    words = frozenset(_words(text))
+    if not words:
+        return 0.0
+    return max(len(words & t) / len(words | t) for t in targets)
+
+
+def _outlet_from_segments(segments: list[str], headline: str) -> str | None:
+    rest = [s for s in segments if _similarity(s, headline) < 0.5 and s not in headline]
+    if not rest or len(segments) < 2:
+        return None
+    outlet = rest[-1] if _similarity(segments[0], headline) >= 0.5 else rest[0]
+    return outlet if len(outlet) <= _MAX_OUTLET_CHARS else None
+
+
+def _is_content(verdict: LineVerdict) -> bool:
+    return not verdict.boilerplate and verdict.text.count(" ") >= 11  # about 12 words
+
+
+def _repeated_headline(verdicts: Sequence[LineVerdict], first: str) -> TitleChoice | None:
+    """The on-page headline: a line near the top that repeats the ``<title>`` line or a part
+    of it, preferring one that the article text follows and that is not repeated elsewhere
+    (a site name in the page header repeats the "| Outlet" part too)."""
+    segments = _segments(first)
+    targets = [t for t in (frozenset(_words(x)) for x in (first, *segments)) if t]
+    if not targets:
+        return None
+    content = [_is_content(v) for v in verdicts]
+    best: tuple[float, int] | None = None
+    seen: set[str] = set()
+    for verdict in verdicts[1:_TITLE_SCAN]:
+        repeat = verdict.text in seen  # a site name recurs in the header; a headline does not
+        seen.add(verdict.text)
+        text = verdict.text
+        if len(text) > 300:
+            continue
+        match = _match(text, first, segments, targets)
+        if match < 0.6 or not _headline_shape(text, 1 if match >= 0.95 else 2):
+            continue
+        score = match + 0.3 * any(content[verdict.index + 1: verdict.index + 9])
+        score -= 0.4 * repeat
+        # "Headline | Outlet" is the common order: the last part alone is likely the site name.
+        score -= 0.25 * (len(segments) > 1 and text == segments[-1])
+        score += 0.02 * min(len(_words(text)), 10)  # "Derek Jarman · The Garden" over "Derek …"
+        if best is None or score > best[0] + 1e-9:
+            best = (score, verdict.index)
+    if best is None or best[0] < 0.6:
+        return None
+    title = verdicts[best[1]].text
+    return TitleChoice(title, best[1], (0,), _outlet_from_segments(segments, title))
+
+
+def find_title(verdicts: Sequence[LineVerdict], declared: str | None = None) -> TitleChoice:
+    """Choose the headline among the lines, given the classifier's verdicts."""
+    if not verdicts:
+        return TitleChoice(declared.strip() if declared else None, None, (), None)
+    if declared and declared.strip():
+        title = declared.strip()
+        dupes = tuple(v.index for v in verdicts[:_TITLE_SCAN]
+                      if _similarity(v.text, title) >= 0.8 or v.text in title)
+        return TitleChoice(title, None, dupes, None)
+    first = verdicts[0]
+    repeated = _repeated_headline(verdicts, first.text)
+    if repeated is not None:
+        return repeated
+    if _headline_shape(first.text) and _not_furniture(first, 0.8):
+        segments = _segments(first.text)
+        if len(segments) == 1:
+            return TitleChoice(first.text, 0, (), None)  # the text starts with its headline
+        headline = max(segments, key=lambda s: len(_words(s)))
+        return TitleChoice(headline, None, (0,), _outlet_from_segments(segments, headline))
+    # A stray token or a skip link first: the headline is the next headline-like line
+    # before the running text starts.
+    for verdict in verdicts[1:_TITLE_SCAN]:
+        if _is_content(verdict) or len(_words(verdict.text)) >= 40:
+            break
+        if _headline_shape(verdict.text, 3) and _not_furniture(verdict, 0.0):
+            return TitleChoice(verdict.text, verdict.index, (), None)
+    return TitleChoice(None, None, (), None)
+
+
+_COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:©\s*)?"
+                        r"(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?)?[\s,.]*", re.IGNORECASE)
+_HOLDER_END = re.compile(r"\.\s|\s[|·•]\s|,\s|\ball rights\b|\balle rechte\b|\btous droits\b"
+                         r"|\btodos los\b|\btutti i\b|\bwszelkie\b|\bвсе права\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_DOMAIN = re.compile(r"^(?P<name>[\w-]{3,40})\.(?:de|com|nl|at|ch|fr|es|it|pl|ru|pt|net|org|"
+                     r"be|eu|co\.uk|info|io)$", re.IGNORECASE)
+
+
+def _copyright_holder(line: str) -> str | None:
+    """"© 2024 WinFuture" → "WinFuture"; a year is required ("© Huawei" credits a picture)."""
+    match = _COPYRIGHT.search(line)
+    if not match or not _YEAR.search(line) or len(line) > 200:
+        return None
+    holder = _HOLDER_END.split(line[match.end():], maxsplit=1)[0]
+    holder = _YEAR.sub("", holder).strip(" .,-–|")
+    if not holder or len(holder) > _MAX_OUTLET_CHARS or len(holder.split()) > 5:
+        return None
+    return holder
+
+
+def find_outlet(lines: Sequence[str], title_hint: str | None, url: str | None) -> str | None:
+    """The publishing outlet: ``<title>`` suffix, © holder, a bare domain credit, URL host."""
+    if title_hint:
+        return title_hint
+    for line in reversed(lines):
+        holder = _copyright_holder(line)
+        if holder:
+            return holder
+    for line in lines:
+        match = _DOMAIN.match(line.strip())
+        # "WinFuture.de" styled as a brand names the outlet; "golem.de" stays as written.
+        if match:
+            name = match["name"]
+            return name if any(ch.isupper() for ch in name[1:]) else line.strip()
+    host = urlparse(url).hostname if url else None
+    return host.removeprefix("www.") if host else None
+
+
+_BYLINE = re.compile(
+    r"^(?:von|by|door|par|por|di|de|av|af|przez|autor(?:in)?:?|author:?|auteur:?|"
+    r"автор:?|text:?|texto:?|tekst:?|written by|geschrieben von|verfasst von|"
+    r"ein beitrag von|a cura di|escrito por|publié par|posted by)\s+(?P<names>.+)$",
+    re.IGNORECASE)
+_BYLINE_WORD_ONLY = re.compile(r"^(?:von|by|door|par|por|di|autor:?|author:?|auteur:?)$",
+                               re.IGNORECASE)
+_AND = re.compile(r"\s+(?:und|and|en|et|y|e|i|и|og|och)\s+|\s*[,&]\s*")
+_NAME_PARTICLES = frozenset(("van", "von", "de", "der", "den", "da", "di", "du", "le", "la",
+                             "ter", "ten", "del", "della", "dos", "das", "zu", "y", "bin", "al",
+                             "el"))
+_NOT_NAMES = frozenset(("redaktion", "editorial", "staff", "team", "admin", "agentur", "agency"))
+
+
+def _valid_name(candidate: str) -> bool:
+    parts = candidate.split()
+    if not 2 <= len(parts) <= 5 or any(p.casefold() in _NOT_NAMES for p in parts):
+        return False
+    for part in parts:
+        if part.casefold() in _NAME_PARTICLES:
+            continue
+        if not part[0].isupper() or not all(ch.isalpha() or ch in "-.'’" for ch in part):
+            return False
+    return True
+
+
+def _names(text: str) -> list[str]:
+    # Cut what follows the names: "| 14.08.2019", ", dpa", "(Text)" …
+    text = re.split(r"\s[|·•–—]\s|\s*\d|\(|\s-\s", text, maxsplit=1)[0].strip(" ,;:")
+    names = [part.strip() for part in _AND.split(text) if part.strip()]
+    if not names or not _valid_name(names[0]):
+        return []
+    return [name for name in names if _valid_name(name)]
+
+
+def find_byline(lines: Sequence[str], start: int = 0,
+                window: int = 15) -> tuple[list[str], list[int]]:
+    """Author names from a byline among ``lines[start:start + window]``, and the indices of
+    the line(s) that hold it ("Von" alone on a line, then the name, counts as two)."""
+    stop = min(len(lines), start + window)
+    for i in range(start, stop):
+        line = lines[i].strip()
+        if len(line) > 120:
+            continue
+        if _BYLINE_WORD_ONLY.match(line) and i + 1 < len(lines):
+            found, used = _names(lines[i + 1].strip()), [i, i + 1]
+        else:
+            match = _BYLINE.match(line)
+            found, used = (_names(match["names"]) if match else []), [i]
+        if found:
+            return list(dict.fromkeys(found)), used
+    return [], []
+
+
+def find_authors(lines: Sequence[str], start: int = 0, window: int = 15) -> list[str]:
+    """Author names from a byline among ``lines[start:start + window]``."""
+    return find_byline(lines, start, window)[0]

@@ -1,0 +1,115 @@
+"""Plain text → Article: drop boilerplate lines, find title, outlet, authors, date, language.
+
+Every non-blank line is judged by the line classifier of :mod:`newsloom.extract.boilerplate`;
+removed lines are kept with their reason in ``Article.removed_lines`` so nothing disappears
+silently. The headline goes to ``Article.title`` and is not part of ``text``.
+
+Publication date precedence: container metadata (``doc.published``) > a date in the URL > a
+date on a date/byline line near the headline in the *original* lines (a dateline is removed
+from the text as boilerplate but still dates the article) > nothing, with only an estimate from
+the clean text. A copyright year is never taken as a publication date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from newsloom.extract import ExtractOptions
+from newsloom.extract.boilerplate import (
+    BoilerplateModel,
+    LineVerdict,
+    classify_lines,
+    document_language,
+)
+from newsloom.extract.language import detect_language
+from newsloom.extract.lineshape import repair_mojibake
+from newsloom.extract.metadata_text import TitleChoice, find_byline, find_outlet, find_title
+from newsloom.model import Article, PublicationDate, RawDocument, RemovedLine
+
+_BYLINE_WINDOW = 12  # lines after the headline searched for a dateline / byline
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    number: int  # 1-based line number in the original content
+    text: str
+
+
+def _lines(content: str) -> list[_Line]:
+    text = content.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return [_Line(i, repair_mojibake(line.strip()))
+            for i, line in enumerate(text.split("\n"), start=1) if line.strip()]
+
+
+def _header_start(title: TitleChoice, verdicts: Sequence[LineVerdict]) -> int:
+    """Where the article header (headline, dateline, byline) starts among the lines."""
+    if title.index is not None:
+        return title.index
+    kept = [v.index for v in verdicts if not v.boilerplate and len(v.text.split()) >= 8]
+    return max(0, kept[0] - 4) if kept else 0
+
+
+def _published(doc: RawDocument, lines: Sequence[str], start: int) -> PublicationDate | None:
+    from newsloom.extract.dates import date_from_url, declared_date, find_byline_date
+
+    stated = declared_date(doc.published) or date_from_url(doc.url)
+    if stated:
+        return stated
+    found = find_byline_date(lines[start: start + _BYLINE_WINDOW])
+    return found[0] if found else None
+
+
+def extract_text(doc: RawDocument, options: ExtractOptions, *,
+                 repeated_lines: frozenset[str] = frozenset(),
+                 model: BoilerplateModel | None = None) -> Article:
+    """Extract the article from a plain-text document.
+
+    ``repeated_lines`` are lines the caller saw in several documents of the same outlet (a
+    batch-level signal); short ones among them are removed as boilerplate. ``model`` replaces
+    the shipped classifier (for evaluation and tests).
+    """
+    from newsloom.extract.dates import estimate_from_text
+
+    lines = _lines(doc.content)
+    texts = [line.text for line in lines]
+    # The stop-word list follows a declared language; only undeclared ones are detected here.
+    hint = doc.language if doc.language or not texts else document_language(texts)
+    verdicts = classify_lines(texts, hint, threshold=options.boilerplate_threshold,
+                              repeated_lines=repeated_lines, model=model)
+    title = find_title(verdicts, declared=doc.title)
+    start = _header_start(title, verdicts)
+    authors, byline = find_byline(texts, start)
+    skip = set(title.duplicates) | ({title.index} if title.index is not None else set())
+    kept: list[str] = []
+    removed: list[RemovedLine] = []
+    for verdict, line in zip(verdicts, lines, strict=True):
+        if verdict.index == title.index:
+            continue  # the headline itself lives in Article.title
+        if verdict.index in skip:
+            removed.append(RemovedLine(line.number, line.text, "page title (repeats headline)"))
+        elif verdict.boilerplate:
+            removed.append(RemovedLine(line.number, line.text, verdict.reason or "boilerplate"))
+        elif verdict.index in byline:  # the names live in Article.authors
+            removed.append(RemovedLine(line.number, line.text, "date/byline line"))
+        else:
+            kept.append(line.text)
+    text = "\n\n".join(kept)
+    published = _published(doc, texts, start)
+    language = detect_language(f"{title.title or ''}\n{text}", declared=doc.language)
+    return Article(
+        id=doc.id,
+        source_id=doc.source_id,
+        source=doc.source,
+        url=doc.url,
+        title=title.title,
+        outlet=find_outlet(texts, title.outlet_hint, doc.url),
+        authors=list(doc.authors) or authors,
+        published=published,
+        published_estimate=None if published else estimate_from_text(text),
+        language=language.code,
+        language_confidence=language.confidence,
+        text=text,
+        removed_lines=removed,
+        extractor="text",
+    )

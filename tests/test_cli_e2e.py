@@ -1,0 +1,105 @@
+"""End to end: the real ``newsloom`` command on the bundled seed articles and fixtures."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsloom.model import ARTICLE_EXPORT_FIELDS
+
+ROOT = Path(__file__).parents[1]
+SEEDS = ROOT / "examples" / "seeds"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def newsloom(*args: str, db: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NEWSLOOM_DB": str(db), "COLUMNS": "200"}
+    return subprocess.run(
+        [sys.executable, "-m", "newsloom", *args], cwd=cwd, env=env, capture_output=True,
+        text=True, timeout=300, check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def analyzed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    work = tmp_path_factory.mktemp("e2e")
+    db = work / "newsloom.db"
+    result = newsloom("analyze", str(SEEDS), str(FIXTURES), "--no-print", db=db, cwd=work)
+    assert result.returncode == 0, result.stderr
+    return work, db
+
+
+def _export(db: Path, cwd: Path) -> list[dict[str, object]]:
+    result = newsloom("export", "articles", "--format", "jsonl", db=db, cwd=cwd)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_analyze_writes_reports_and_export_has_stable_fields(analyzed: tuple[Path, Path]
+                                                             ) -> None:
+    work, db = analyzed
+    md = (work / "newsloom-report" / "report.md").read_text(encoding="utf-8")
+    html = (work / "newsloom-report" / "report.html").read_text(encoding="utf-8")
+    records = _export(db, work)
+    by_source = {r["source_id"]: r for r in records}
+    # 5 seeds + page.html + 2 feed entries + 2 JSONL articles
+    assert len(records) == 10
+    assert all(list(r) == list(ARTICLE_EXPORT_FIELDS) for r in records)
+    seeds = [by_source[p.stem] for p in sorted(SEEDS.glob("*.txt"))]
+    assert [s["language"] for s in seeds] == ["de", "de", "de", "de", "nl"]
+    assert seeds[0]["published"] == "2019-08-14" and seeds[0]["published_source"] == "byline"
+    assert all(s["published"] is None for s in seeds[1:])
+    assert by_source["page"]["published"] == "2024-03-18"
+    assert by_source["page"]["outlet"] == "Harbour Times"
+    assert by_source["nl-001"]["language"] == "nl"
+    for record in records:
+        assert str(record["title"]) in md and str(record["title"]).split("&")[0] in html
+    assert "Skipped inputs" in md and "malformed JSON line" in md
+
+
+def test_reanalyze_changes_nothing(analyzed: tuple[Path, Path]) -> None:
+    work, db = analyzed
+    before = _export(db, work)
+    result = newsloom("ingest", str(SEEDS), str(FIXTURES), db=db, cwd=work)
+    assert result.returncode == 0
+    assert "0 added" in result.stderr and "10 unchanged" in result.stderr
+    assert _export(db, work) == before
+
+
+def test_csv_export_to_file(analyzed: tuple[Path, Path]) -> None:
+    work, db = analyzed
+    out = work / "articles.csv"
+    result = newsloom("export", "articles", "--format", "csv", "--output", str(out), db=db,
+                      cwd=work)
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert len(rows) == 10 and list(rows[0]) == list(ARTICLE_EXPORT_FIELDS)
+    assert isinstance(json.loads(rows[0]["removed_lines"]), list)
+
+
+def test_show_lists_removed_lines_with_reasons(analyzed: tuple[Path, Path]) -> None:
+    work, db = analyzed
+    result = newsloom("show", "004_957069b94ee8dd14", "--removed", db=db, cwd=work)
+    assert result.returncode == 0, result.stderr
+    text, _, removed = result.stdout.partition("removed lines")
+    assert "Met de deal krijgt Huawei de opdracht" in text
+    assert "Overslaan en naar de inhoud gaan" not in text
+    assert "Overslaan en naar de inhoud gaan" in removed
+    missing = newsloom("show", "does-not-exist", db=db, cwd=work)
+    assert missing.returncode == 1 and "no article" in missing.stderr
+
+
+def test_every_command_has_help(tmp_path: Path) -> None:
+    for command in (["--help"], ["ingest", "--help"], ["analyze", "--help"],
+                    ["export", "articles", "--help"], ["show", "--help"], ["report", "--help"],
+                    ["eval", "extraction", "--help"]):
+        result = newsloom(*command, db=tmp_path / "x.db", cwd=tmp_path)
+        assert result.returncode == 0, (command, result.stderr)
+        assert "Usage" in result.stdout
