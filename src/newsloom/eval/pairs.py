@@ -11,6 +11,7 @@ a bootstrap 95% interval.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import tempfile
 from collections.abc import Callable, Sequence
@@ -18,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from rich.console import Console
+from rich.table import Table
 
 from newsloom.compare import pair_scores
 from newsloom.corpus import build_stories
@@ -173,3 +176,27 @@ def evaluate_pairs(dataset: Path, workers: int = 1) -> PairsReport:
         score_method("TF-IDF cosine", _tfidf_cosines(raw, pairs), pairs),
     ]
     return PairsReport(len(pairs), methods, cluster_scores(same, pairs))
+
+
+def pairs_report_json(report: PairsReport) -> dict[str, object]:
+    return dataclasses.asdict(report)
+
+
+def print_pairs_report(report: PairsReport, console: Console) -> None:
+    groups = list(report.methods[0].pearson)
+    table = Table(title=f"SemEval-2022 Task 8 pairs ({report.pairs}), bootstrap 95% intervals")
+    table.add_column("method")
+    table.add_column("metric")
+    for group in groups:
+        table.add_column(group, justify="right")
+    for method in report.methods:
+        for metric, values in (("Pearson", method.pearson), ("ROC-AUC", method.roc_auc)):
+            table.add_row(method.method, metric, *(
+                f"{values[g].value:.3f} [{values[g].low:.2f}, {values[g].high:.2f}]"
+                for g in groups))
+    console.print(table)
+    c = report.clustering
+    console.print(f"clustering, same story (Overall ≤ 2) vs not: P {c.precision:.3f} "
+                  f"R {c.recall:.3f} F1 {c.f1:.3f}")
+    for lang_pair, (p, r, f) in c.by_lang_pair.items():
+        console.print(f"  {lang_pair}: P {p:.3f} R {r:.3f} F1 {f:.3f}")
