@@ -1,0 +1,1 @@
+"""Per-article enrichment after extraction: named entities (:mod:`newsloom.enrich.ner`), …"""

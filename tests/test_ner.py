@@ -1,0 +1,230 @@
+"""NER: the seqeval-style scorer on hand-computed cases, and the shipped models on sentences
+written for these tests (clear cases only: names every reader would tag the same way)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from newsloom.enrich import ner
+from newsloom.eval.ner import entities, evaluate_sentences, read_conll, score, spans_to_tags
+
+NER_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "ner"
+
+# ------------------------------------------------------------------------------ scorer
+
+
+def test_entities_follow_seqeval_rules() -> None:
+    assert entities(["B-PER", "I-PER", "O", "B-LOC"]) == [("PER", 0, 1), ("LOC", 3, 3)]
+    # A stray I- starts an entity; a type change splits; B after B splits.
+    assert entities(["O", "I-ORG", "I-ORG", "O"]) == [("ORG", 1, 2)]
+    assert entities(["B-PER", "I-ORG"]) == [("PER", 0, 0), ("ORG", 1, 1)]
+    assert entities(["B-LOC", "B-LOC", "I-LOC"]) == [("LOC", 0, 0), ("LOC", 1, 2)]
+    # Types outside PER/ORG/LOC/MISC are ignored.
+    assert entities(["B-DATE", "I-DATE", "B-MISC"]) == [("MISC", 2, 2)]
+    assert entities([]) == []
+
+
+def test_score_hand_computed() -> None:
+    gold = [["B-PER", "I-PER", "O", "B-LOC"], ["B-ORG", "O", "B-PER"]]
+    pred = [["B-PER", "O", "O", "B-LOC"], ["B-ORG", "O", "B-LOC"]]
+    # gold: PER(0-1) LOC(3) | ORG(0) PER(2)  -> 4
+    # pred: PER(0)   LOC(3) | ORG(0) LOC(2)  -> 4, correct: LOC(3), ORG(0) -> 2
+    result = score(gold, pred)
+    assert (result.gold, result.predicted, result.correct) == (4, 4, 2)
+    assert result.precision == pytest.approx(0.5)
+    assert result.recall == pytest.approx(0.5)
+    assert result.f1 == pytest.approx(0.5)
+    assert result.per_type["PER"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 2}
+    assert result.per_type["LOC"]["precision"] == pytest.approx(0.5)
+    assert result.per_type["LOC"]["recall"] == pytest.approx(1.0)
+    assert result.per_type["LOC"]["f1"] == pytest.approx(2 / 3)
+    assert result.per_type["ORG"]["f1"] == pytest.approx(1.0)
+
+
+def test_score_unequal_precision_recall() -> None:
+    gold = [["B-PER", "I-PER", "O", "B-ORG", "O", "B-LOC"]]
+    pred = [["B-PER", "I-PER", "B-MISC", "B-ORG", "I-ORG", "B-LOC"]]
+    result = score(gold, pred)  # correct PER, LOC; wrong MISC, ORG(3-4); missed ORG(3)
+    assert result.precision == pytest.approx(2 / 4)
+    assert result.recall == pytest.approx(2 / 3)
+    assert result.f1 == pytest.approx(2 * 0.5 * (2 / 3) / (0.5 + 2 / 3))
+    assert "MISC" in result.per_type and result.per_type["MISC"]["support"] == 0
+
+
+def test_score_empty_and_mismatch() -> None:
+    assert score([["O", "O"]], [["O", "O"]]).f1 == 0.0
+    with pytest.raises(ValueError):
+        score([["O"]], [["O", "O"]])
+
+
+def test_read_conll(tmp_path: Path) -> None:
+    path = tmp_path / "x.conllu"
+    path.write_text("0\tAngela\tB-PER\n1\tMerkel\tI-PER\n\n0\tin\tO\n1\tBerlin\tB-LOC\n",
+                    encoding="utf-8")
+    assert read_conll(path) == [(["Angela", "Merkel"], ["B-PER", "I-PER"]),
+                                (["in", "Berlin"], ["O", "B-LOC"])]
+
+
+def test_spans_to_tags_needs_whole_tokens() -> None:
+    tokens = ["Huawei-Chef", "Ren", "Zhengfei", "kommt"]
+    # "Huawei" (0-6) covers only part of the first token: that token stays O.
+    spans = [(0, 6, "ORG"), (12, 24, "PER")]
+    assert spans_to_tags(tokens, spans) == ["O", "B-PER", "I-PER", "O"]
+
+
+# ------------------------------------------------------------------------------ recogniser
+
+#: Per language: (text, exact (mention, type) pairs that must be found, names that must at
+#: least be inside some mention). Written for these tests, news style. The second list holds
+#: names our WikiANN-trained models find but type or delimit less reliably (titles such as
+#: "Prezydent" get pulled into PER spans), so only their detection is asserted.
+SENTENCES: dict[str, list[tuple[str, list[tuple[str, str]], list[str]]]] = {
+    "de": [
+        ("Huawei-Chef Ren Zhengfei bittet US-Präsident Donald Trump um Gespräche.",
+         [("Ren Zhengfei", "PER"), ("Donald Trump", "PER")], []),
+        ("Bundeskanzlerin Angela Merkel traf den französischen Präsidenten Emmanuel Macron "
+         "in Paris.",
+         [("Angela Merkel", "PER"), ("Emmanuel Macron", "PER"), ("Paris", "LOC")], []),
+        ("Der Volkswagen-Konzern will in China mehr Autos verkaufen.",
+         [("Volkswagen", "ORG"), ("China", "LOC")], []),
+    ],
+    "en": [
+        ("Microsoft chief executive Satya Nadella visited London on Monday.",
+         [("Satya Nadella", "PER"), ("London", "LOC")], ["Microsoft"]),
+        ("Former US President Barack Obama met Angela Merkel in Berlin.",
+         [("Barack Obama", "PER"), ("Angela Merkel", "PER"), ("Berlin", "LOC")], []),
+        ("Prime Minister Boris Johnson said Britain would leave the European Union.",
+         [("Britain", "LOC"), ("European Union", "ORG")], ["Boris Johnson"]),
+    ],
+    "nl": [
+        ("Premier Mark Rutte sprak in Amsterdam met de directie van Philips.",
+         [("Mark Rutte", "PER"), ("Amsterdam", "LOC")], ["Philips"]),
+        ("De Chinese president Xi Jinping bracht een bezoek aan Rusland.",
+         [("Xi Jinping", "PER"), ("Rusland", "LOC")], []),
+        ("Huawei-werknemers in Nederland maken zich zorgen over de sancties van de Verenigde "
+         "Staten.",
+         [("Nederland", "LOC"), ("Verenigde Staten", "LOC")], ["Huawei"]),
+    ],
+    "es": [
+        ("El presidente Pedro Sánchez viajó a Barcelona para reunirse con Telefónica.",
+         [("Pedro Sánchez", "PER"), ("Barcelona", "LOC"), ("Telefónica", "ORG")], []),
+        ("La canciller alemana Angela Merkel visitó Madrid el martes.",
+         [("Angela Merkel", "PER"), ("Madrid", "LOC")], []),
+    ],
+    "ru": [
+        ("Президент России Владимир Путин встретился в Москве с главой Газпрома.",
+         [("Владимир Путин", "PER"), ("Москве", "LOC"), ("Газпрома", "ORG")], []),
+        ("Министр иностранных дел Сергей Лавров прилетел в Вашингтон.",
+         [("Вашингтон", "LOC")], ["Сергей Лавров"]),
+    ],
+    "pl": [
+        ("Premier Donald Tusk spotkał się w Warszawie z Angelą Merkel.",
+         [("Warszawie", "LOC"), ("Angelą Merkel", "PER")], ["Donald Tusk"]),
+        ("Firma Orlen otworzyła nową stację w Gdańsku.",
+         [("Orlen", "ORG"), ("Gdańsku", "LOC")], []),
+    ],
+    "fr": [
+        ("Le président Emmanuel Macron a reçu Angela Merkel à Paris, selon l'AFP.",
+         [("Emmanuel Macron", "PER"), ("Angela Merkel", "PER"), ("Paris", "LOC")], []),
+    ],
+}
+
+#: French news-style sentences for fr_core_news_sm (WikiNER labels, mapped 1:1). Only names
+#: it gets right *and* any reader would agree on; it types e.g. Huawei as PER here, so
+#: companies are not asserted.
+FR_NEWS: list[tuple[str, list[tuple[str, str]]]] = [
+    ("Le patron de Huawei, Ren Zhengfei, a demandé au président américain Donald Trump de "
+     "lever les sanctions contre le groupe chinois.",
+     [("Ren Zhengfei", "PER"), ("Donald Trump", "PER")]),
+    ("La Banque centrale européenne a maintenu ses taux, a annoncé Christine Lagarde à "
+     "Francfort jeudi.",
+     [("Banque centrale européenne", "ORG"), ("Christine Lagarde", "PER"),
+      ("Francfort", "LOC")]),
+    ("Selon Reuters, l'opérateur MTS a signé un accord pour déployer la 5G en Russie.",
+     [("Reuters", "ORG"), ("Russie", "LOC")]),
+]
+
+
+def _has_model(lang: str) -> bool:
+    return lang in ner.available_languages()
+
+
+@pytest.mark.parametrize("lang", sorted(SENTENCES))
+def test_recognize_clear_cases(lang: str) -> None:
+    if not _has_model(lang):
+        pytest.skip(f"no NER model for {lang}")
+    cases = SENTENCES[lang]
+    for (text, exact, detected), found in zip(
+            cases, ner.recognize_many([text for text, _, _ in cases], lang), strict=True):
+        pairs = {(m.text, m.type) for m in found}
+        for pair in exact:
+            assert pair in pairs, (lang, pair, pairs)
+        for name in detected:
+            assert any(name in m.text for m in found), (lang, name, pairs)
+        for m in found:  # offsets are into the given text
+            assert text[m.start:m.end] == m.text
+
+
+@pytest.mark.xfail(reason="'Huawei' occurs in no training set, and an unknown capitalised "
+                          "word before '-Chef' is ambiguous in German (every noun is "
+                          "capitalised): the German model misses it", strict=False)
+def test_name_inside_german_compound() -> None:
+    if not _has_model("de"):
+        pytest.skip("no German model")
+    found = ner.recognize("Huawei-Chef Ren Zhengfei bittet US-Präsident Donald Trump um "
+                          "Gespräche.", "de")
+    assert ("Huawei", "ORG") in {(m.text, m.type) for m in found}
+
+
+def test_known_name_inside_german_compound() -> None:
+    """The tokeniser splits compounds, so a known name inside one is found on its own."""
+    if not _has_model("de"):
+        pytest.skip("no German model")
+    found = ner.recognize("Siemens-Chef Joe Kaeser bittet um Gespräche.", "de")
+    assert ("Siemens", "ORG") in {(m.text, m.type) for m in found}
+
+
+def test_french_news_sentences() -> None:
+    if not _has_model("fr"):
+        pytest.skip("fr_core_news_sm not installed")
+    found = ner.recognize_many([text for text, _ in FR_NEWS], "fr")
+    for (text, expected), mentions in zip(FR_NEWS, found, strict=True):
+        pairs = {(m.text, m.type) for m in mentions}
+        assert set(expected) <= pairs, (text, pairs)
+
+
+def test_recognize_many_matches_recognize() -> None:
+    if not _has_model("de"):
+        pytest.skip("no German model")
+    texts = ["Angela Merkel besuchte Paris.", "", "Siemens baut in München."]
+    batch = ner.recognize_many(texts, "de")
+    assert batch == [ner.recognize(t, "de") for t in texts]
+    assert batch[1] == []
+
+
+def test_unknown_language_is_empty_and_logged_once(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="newsloom.enrich.ner"):
+        assert ner.recognize("Recep Tayyip Erdoğan Ankara'da konuştu.", "tr") == []
+        assert ner.recognize("İstanbul", "tr") == []
+    assert sum("no NER model" in r.message for r in caplog.records) <= 1
+    assert ner.recognize("Angela Merkel", None) == []
+
+
+def test_long_text_is_capped() -> None:
+    if not _has_model("de"):
+        pytest.skip("no German model")
+    text = "Das ist ein Satz ohne Namen. " * (ner.MAX_CHARS // 20) + "Angela Merkel kam."
+    assert all(m.end <= ner.MAX_CHARS for m in ner.recognize(text, "de"))
+
+
+@pytest.mark.shared_data
+def test_small_val_sample_scores_sensibly() -> None:
+    path = NER_DATA / "wikiann" / "de" / "val.conllu"
+    if not path.is_file() or not _has_model("de"):
+        pytest.skip("needs ../shared/data/ner and the German model")
+    result = evaluate_sentences(read_conll(path)[:300], "de", "wikiann/de")
+    assert result.sentences == 300
+    assert result.f1 > 0.6
