@@ -311,3 +311,46 @@ def pairs(
         _emit_json(pairs_report_json(report))
     else:
         print_pairs_report(report, _out)
+
+
+@app.command()
+def ner(
+    dataset: Annotated[Path | None, typer.Option(
+        "--dataset", exists=True, resolve_path=True,
+        help="One file in CoNLL-like TSV (idx token tag, IOB2); needs --lang. Without it, "
+             "every val set under --data is scored.")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Language of --dataset.")] = None,
+    data: Annotated[Path, typer.Option(
+        "--data", help="Folder with wikiann/<lang>/ and conll2002/<lang>/ val sets.")
+    ] = Path("../shared/data/ner"),
+    output_format: Annotated[OutputFormat, typer.Option(
+        "--format", help="A rich table, or JSON (one object per val set).")
+    ] = OutputFormat.table,
+) -> None:
+    """Named-entity recognition F1 (exact span + type, seqeval-style; PER/ORG/LOC/MISC)."""
+    from newsloom.eval.ner import evaluate_all, evaluate_file
+
+    if dataset is not None:
+        if not lang:
+            raise typer.BadParameter("--dataset needs --lang", param_hint="--lang")
+        result = evaluate_file(dataset, lang)
+        if output_format is OutputFormat.json:
+            _emit_json({"lang": result.lang, "precision": result.precision,
+                        "recall": result.recall, "f1": result.f1,
+                        "per_type": result.per_type})
+            return
+        results = [result]
+    else:
+        if not data.is_dir():
+            raise typer.BadParameter(f"no such folder: {data}", param_hint="--data")
+        results = evaluate_all(data)
+        if output_format is OutputFormat.json:
+            _emit_json({"results": [r.to_dict() for r in results]})
+            return
+    table = Table("val set", "lang", "P", "R", "F1", "PER", "ORG", "LOC", "MISC", "sentences")
+    for r in results:
+        per = [f"{r.per_type[t]['f1']:.3f}" if t in r.per_type else "—"
+               for t in ("PER", "ORG", "LOC", "MISC")]
+        table.add_row(r.dataset, r.lang, f"{r.precision:.3f}", f"{r.recall:.3f}",
+                      f"{r.f1:.3f}", *per, str(r.sentences))
+    _out.print(table)
