@@ -31,7 +31,7 @@ from newsloom.cluster.views import (
 from newsloom.enrich.entities import link_article
 from newsloom.enrich.ner import recognize_many
 from newsloom.enrich.resolve import EntityResolver
-from newsloom.model import Article, ArticleEntity, Story, StorylineRecord
+from newsloom.model import Article, ArticleEntity, Mention, Story, StorylineRecord
 from newsloom.represent.embed import Vectors, event_text, get_embedder
 from newsloom.represent.minhash import DuplicateIndex, Signature, signature
 from newsloom.store import SQLiteStore
@@ -60,7 +60,7 @@ def featurize(articles: Sequence[Article], embedder: str = "use-m3") -> list[Art
              for a in articles]
     for i, article in enumerate(articles):
         by_lang[article.language].append(i)
-    mentions: list[list] = [[] for _ in articles]  # type: ignore[type-arg]
+    mentions: list[list[Mention]] = [[] for _ in articles]
     for lang, members in by_lang.items():
         found = recognize_many([texts[i] for i in members], lang)
         for i, article_mentions in zip(members, found, strict=True):
@@ -101,8 +101,7 @@ class CorpusStage:
         self.clusterer = StoryClusterer(index=index, load=self.store.evidence,
                                         story_of=state.story_of, keys=state.keys,
                                         entity_df=state.entity_df, documents=len(state.keys),
-                                        created=state.created)
-        self.clusterer._redirect.update(state.redirects)
+                                        created=state.created, redirects=state.redirects)
         self.duplicates = DuplicateIndex()
         self.duplicates.add_all(self.store.signatures())
 

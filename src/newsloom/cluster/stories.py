@@ -60,12 +60,12 @@ class StoryClusterer:
     entity_df: Counter[str] = field(default_factory=Counter)
     documents: int = 0
     created: dict[str, int] = field(default_factory=dict)  # story id → key of first article
+    redirects: dict[str, str] = field(default_factory=dict)  # merged story → survivor
     _evidence: dict[str, Evidence] = field(default_factory=dict)
-    _redirect: dict[str, str] = field(default_factory=dict)  # merged story → survivor
 
     def resolve(self, story_id: str) -> str:
-        while story_id in self._redirect:
-            story_id = self._redirect[story_id]
+        while story_id in self.redirects:
+            story_id = self.redirects[story_id]
         return story_id
 
     def _evidence_for(self, ids: list[str]) -> dict[str, Evidence]:
@@ -113,7 +113,7 @@ class StoryClusterer:
         for score, other in scored[1:]:
             if score >= self.merge_probability:
                 survivor, merged = sorted((best, other), key=lambda s: self.created[s])
-                self._redirect[merged] = survivor
+                self.redirects[merged] = survivor
                 events.append(ClusterEvent("merge", survivor, article, merged, round(score, 4)))
                 best = survivor
         if best != events[0].story_id:
