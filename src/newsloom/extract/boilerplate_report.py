@@ -1,30 +1,22 @@
-"""Score the plain-text path on trafilatura-eval-dev, and the k-fold report for training.
+"""The k-fold report for training the line classifier, scored on trafilatura-eval-dev.
 
-A ``with`` snippet counts as kept when it occurs in the article text and a ``without`` snippet
-as removed when it does not (both whitespace-normalised, case-sensitive substrings). Titles
-count as right when equal after whitespace normalisation ("exact") or when one contains the
-other or their words overlap by 80 % ("loose"). This is a developer's scorer for training;
-``newsloom eval extraction`` is the official one.
+Matching rules are the official ones of ``newsloom eval extraction`` (``newsloom.eval.scoring``:
+whitespace-normalised, case-sensitive substrings; a failed page keeps nothing), so the numbers
+printed while training are the numbers the benchmark reports.
 """
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsloom.eval.scoring import Confusion, score_snippets, titles_match
 from newsloom.extract import ExtractionError, ExtractOptions
 from newsloom.extract.boilerplate import BoilerplateModel
 from newsloom.extract.boilerplate_train import EvalPage, TrainingDoc, train_model
 from newsloom.model import RawDocument
-
-_SPACE = re.compile(r"\s+")
-
-
-def _norm(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
 
 
 @dataclass(slots=True)
@@ -32,35 +24,24 @@ class SnippetScore:
     """Counts over a set of pages; the ratios are the reported numbers."""
 
     pages: int = 0
-    with_total: int = 0
-    with_kept: int = 0
-    without_total: int = 0
-    without_removed: int = 0
+    snippets: Confusion = field(default_factory=Confusion)
     titles: int = 0
-    titles_exact: int = 0
-    titles_loose: int = 0
+    titles_right: int = 0
     seconds: float = 0.0
 
     def add(self, other: SnippetScore) -> None:
-        for name in self.__slots__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.pages += other.pages
+        self.snippets.add(other.snippets)
+        self.titles += other.titles
+        self.titles_right += other.titles_right
+        self.seconds += other.seconds
 
     def summary(self) -> str:
-        return (f"{self.pages} pages: with kept {self.with_kept / max(1, self.with_total):.3f} "
-                f"({self.with_kept}/{self.with_total}), without removed "
-                f"{self.without_removed / max(1, self.without_total):.3f} "
-                f"({self.without_removed}/{self.without_total}), title exact "
-                f"{self.titles_exact / max(1, self.titles):.3f}, loose "
-                f"{self.titles_loose / max(1, self.titles):.3f} ({self.titles} titles), "
+        c = self.snippets
+        return (f"{self.pages} pages: with kept {c.with_kept:.3f} ({c.tp}/{c.tp + c.fn}), "
+                f"without removed {c.without_removed:.3f} ({c.tn}/{c.tn + c.fp}), title "
+                f"{self.titles_right / max(1, self.titles):.3f} ({self.titles} titles), "
                 f"{self.pages / max(self.seconds, 1e-9):.0f} docs/s")
-
-
-def _title_loose(found: str, wanted: str) -> bool:
-    a, b = found.casefold(), wanted.casefold()
-    if a in b or b in a:
-        return True
-    wa, wb = set(re.findall(r"\w+", a)), set(re.findall(r"\w+", b))
-    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= 0.8
 
 
 def score_plain_text(data: Path, pages: Sequence[EvalPage], model: BoilerplateModel | None = None,
@@ -74,27 +55,24 @@ def score_plain_text(data: Path, pages: Sequence[EvalPage], model: BoilerplateMo
         path = data / "trafilatura-eval-dev" / "text" / f"{page.stem}.txt"
         content = path.read_text(encoding="utf-8")
         started = time.perf_counter()
+        text: str | None
+        title: str | None = None
         if naive:
-            text, title = content, None
+            text = content
         else:
             doc = RawDocument.create(content=content, source_id=page.stem, source=str(path),
                                      content_type="text")
             try:
                 article = extract_text(doc, options, model=model)
+                text, title = article.text, article.title
             except ExtractionError:
-                continue
-            text, title = article.text, article.title
+                text = None  # scored as empty output, as the official scorer does
         score.seconds += time.perf_counter() - started
         score.pages += 1
-        clean = _norm(text)
-        score.with_total += len(page.with_)
-        score.with_kept += sum(_norm(s) in clean for s in page.with_)
-        score.without_total += len(page.without)
-        score.without_removed += sum(_norm(s) not in clean for s in page.without)
+        score.snippets.add(score_snippets(text, page.with_, page.without))
         if page.title:
             score.titles += 1
-            score.titles_exact += bool(title) and _norm(title or "") == page.title
-            score.titles_loose += bool(title) and _title_loose(_norm(title or ""), page.title)
+            score.titles_right += titles_match(title, page.title)
     return score
 
 
