@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from newsloom.enrich.places import adjective_key, fold, place, place_key
+from newsloom.enrich.places import adjective_key, exact_names, fold, place_key
 from newsloom.model import ArticleEntity, EntityType, Mention
 
 _TOKEN = re.compile(r"[^\W\d_][\w.&'’]*[\w&]|[^\W\d_]", re.UNICODE)
@@ -100,20 +100,12 @@ def _exact_place(part: str) -> str | None:
     # Only exact single-word names here: fuzzy inflection matching of one capitalised word
     # ("Islands") is for spans NER already called places; a capitalised multi-word phrase that
     # inflects a place name ("Vereinigten Staaten") is safe.
-    if hit and (folded in _exact_names(hit) or part.isupper() or " " in folded):
+    if hit and (folded in exact_names(hit) or part.isupper() or " " in folded):
         return hit
     return None
 
 
-def _exact_names(key: str) -> set[str]:
-    found = place(key)
-    names = {fold(n) for n in found.names.values()} if found else set()
-    return names | {fold(n) for n in _SHORT_FORMS.get(key, ())}
-
-
 _PARTICLES = {"de", "del", "of", "la", "van"}
-_SHORT_FORMS = {"loc:US": ("USA", "US", "VS", "Amerika", "America"), "loc:GB": ("UK",),
-                "loc:EU": ("EU",)}
 
 
 def _hyphen_parts(start: int, token: str) -> list[tuple[int, str]]:

@@ -181,3 +181,10 @@ def adjective_key(token: str) -> str | None:
 
 def place(key: str) -> Place | None:
     return gazetteer().places.get(key)
+
+
+@lru_cache(maxsize=4096)
+def exact_names(key: str) -> frozenset[str]:
+    """Folded names of ``key`` as written: CLDR names in every language plus short forms."""
+    table = gazetteer()
+    return frozenset(name for name, found in table.by_name.items() if found == key)
