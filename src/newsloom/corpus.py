@@ -191,10 +191,11 @@ def list_stories(store: SQLiteStore, lang: str | None = None) -> list[Story]:
         (m.seq for m in members[s.id]), default=0))))
 
 
-def list_storylines(store: SQLiteStore, lang: str | None = None) -> list[StorylineRecord]:
-    stories = {s.id: s for s in list_stories(store, lang)}
+def list_storylines(store: SQLiteStore, lang: str | None = None,
+                    stories: Sequence[Story] | None = None) -> list[StorylineRecord]:
+    """Storylines with their stories; pass ``stories`` when already listed to avoid a reload."""
     grouped: dict[str, list[Story]] = defaultdict(list)
-    for story in stories.values():
+    for story in stories if stories is not None else list_stories(store, lang):
         if story.storyline_id:
             grouped[story.storyline_id].append(story)
     labels = store.storyline_labels()

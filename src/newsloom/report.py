@@ -57,13 +57,14 @@ def build_report(store: SQLiteStore) -> Report:
         )
         for a in store.articles()
     ]
+    stories = list_stories(store)
     return Report(
         generated=datetime.now(UTC).isoformat(timespec="seconds"),
         summary=store.summary(),
         articles=rows,
         skipped=store.skipped(),
-        stories=list_stories(store),
-        storylines=list_storylines(store),
+        stories=stories,
+        storylines=list_storylines(store, stories=stories),
     )
 
 
