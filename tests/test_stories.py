@@ -7,9 +7,10 @@ from datetime import date, timedelta
 import numpy as np
 
 from newsloom.cluster.index import VectorIndex
-from newsloom.cluster.scoring import Evidence, PairFeatures, probability
+from newsloom.cluster.scoring import PairFeatures, probability
 from newsloom.cluster.stories import StoryClusterer, cluster_all, story_id_for
-from newsloom.cluster.storylines import StoryProfile, link_storylines
+from newsloom.cluster.storylines import link_storylines
+from newsloom.model import Evidence, StoryProfile
 
 DIM = 32
 

@@ -18,20 +18,24 @@ from pathlib import Path
 import numpy as np
 
 from newsloom.cluster.index import VectorIndex
-from newsloom.cluster.scoring import Evidence
-from newsloom.cluster.stories import ClusterEvent, StoryClusterer
-from newsloom.cluster.storylines import Storyline, link_storylines
-from newsloom.cluster.views import (
-    MemberEntity,
-    MemberRow,
-    build_story,
-    build_storyline,
-    story_profile,
-)
+from newsloom.cluster.stories import StoryClusterer
+from newsloom.cluster.storylines import link_storylines
+from newsloom.cluster.views import build_story, build_storyline, story_profile
 from newsloom.enrich.entities import link_article
 from newsloom.enrich.ner import recognize_many
 from newsloom.enrich.resolve import EntityResolver
-from newsloom.model import Article, ArticleEntity, Mention, Story, StorylineRecord
+from newsloom.model import (
+    Article,
+    ArticleEntity,
+    ClusterEvent,
+    Evidence,
+    MemberEntity,
+    MemberRow,
+    Mention,
+    Story,
+    Storyline,
+    StorylineRecord,
+)
 from newsloom.represent.embed import Vectors, event_text, get_embedder
 from newsloom.represent.minhash import DuplicateIndex, Signature, signature
 from newsloom.store import SQLiteStore

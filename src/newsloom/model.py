@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
 
 ContentType = Literal["text", "html"]
 DateSource = Literal["metadata", "byline", "url", "text-estimate"]
@@ -272,3 +277,78 @@ class StorylineRecord:
     key_entities: list[EntityRef]
     first_seen: str | None
     last_seen: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the scorer knows about one article."""
+
+    article_id: str
+    vector: npt.NDArray[np.float32]  # L2-normalised event embedding
+    entities: Mapping[str, float]  # entity id → salience (any positive scale)
+    published: date | None = None
+    outlet: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterEvent:
+    kind: Literal["create", "join", "merge"]
+    story_id: str
+    article_id: str
+    other_story_id: str | None = None
+    score: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    alias_key: str
+    entity_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedEntity:
+    """One article's entity after resolution: what article export and storage need."""
+
+    entity_id: str
+    name: str
+    type: EntityType
+    mentions: int
+    salience: float
+    surfaces: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    """One article of a story, as the store returns it."""
+
+    story_id: str
+    article_id: str
+    seq: int
+    title: str | None
+    language: str | None
+    outlet: str | None
+    published: str | None
+    duplicate_of: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MemberEntity:
+    article_id: str
+    entity: EntityRef
+    salience: float
+
+
+@dataclass(frozen=True, slots=True)
+class StoryProfile:
+    story_id: str
+    centroid: npt.NDArray[np.float32]  # mean of member vectors, L2-normalised
+    entities: Mapping[str, float]  # entity id → summed salience over independent articles
+
+
+@dataclass(frozen=True, slots=True)
+class Storyline:
+    id: str
+    story_ids: list[str]
+    label_entities: list[str]  # entity ids, most characteristic first

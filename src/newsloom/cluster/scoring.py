@@ -19,10 +19,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
-import numpy.typing as npt
+
+from newsloom.model import Evidence
 
 #: Weight of the entity overlap (a weighted Jaccard in [0, 1]) added to the cosine.
 ENTITY_WEIGHT = 0.15
@@ -42,18 +42,6 @@ RANDOM_PAIR_MEAN = 0.19
 RANDOM_PAIR_SD = 0.097
 CALIBRATION_MIDPOINT = RANDOM_PAIR_MEAN + 3.5 * RANDOM_PAIR_SD
 CALIBRATION_SLOPE = math.log(9) / (2 * RANDOM_PAIR_SD)
-
-
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """What the scorer knows about one article."""
-
-    article_id: str
-    vector: npt.NDArray[np.float32]  # L2-normalised event embedding
-    entities: Mapping[str, float]  # entity id → salience (any positive scale)
-    published: date | None = None
-    outlet: str | None = None
-    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,10 +17,10 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Literal
 
 from newsloom.cluster.index import VectorIndex
-from newsloom.cluster.scoring import Evidence, features, idf_weights, probability
+from newsloom.cluster.scoring import features, idf_weights, probability
+from newsloom.model import ClusterEvent, Evidence
 
 #: A story absorbs an article whose link score (below) is at least this probability.
 JOIN_PROBABILITY = 0.5
@@ -35,15 +35,6 @@ LINKS_PER_STORY = 3
 
 def story_id_for(article_id: str) -> str:
     return "s" + hashlib.sha256(article_id.encode()).hexdigest()[:11]
-
-
-@dataclass(frozen=True, slots=True)
-class ClusterEvent:
-    kind: Literal["create", "join", "merge"]
-    story_id: str
-    article_id: str
-    other_story_id: str | None = None
-    score: float | None = None
 
 
 @dataclass

@@ -12,13 +12,12 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import numpy as np
-import numpy.typing as npt
 
 from newsloom.cluster.scoring import entity_overlap
+from newsloom.model import Storyline, StoryProfile
 
 #: Minimum rarity-weighted overlap of the two stories' entity profiles.
 LINK_OVERLAP = 0.15
@@ -28,20 +27,6 @@ LABEL_ENTITIES = 3
 #: Candidate stories per shared entity: the most recent ones. Chains through union-find
 #: still reach older stories, and the cost stays linear in the number of stories.
 RECENT_PER_ENTITY = 200
-
-
-@dataclass(frozen=True, slots=True)
-class StoryProfile:
-    story_id: str
-    centroid: npt.NDArray[np.float32]  # mean of member vectors, L2-normalised
-    entities: Mapping[str, float]  # entity id → summed salience over independent articles
-
-
-@dataclass(frozen=True, slots=True)
-class Storyline:
-    id: str
-    story_ids: list[str]
-    label_entities: list[str]  # entity ids, most characteristic first
 
 
 def storyline_id_for(story_id: str) -> str:

@@ -4,35 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
-from newsloom.cluster.storylines import StoryProfile
-from newsloom.model import EntityRef, Story, StorylineRecord
+from newsloom.model import EntityRef, MemberEntity, MemberRow, Story, StorylineRecord, StoryProfile
 
 KEY_ENTITIES = 5
-
-
-@dataclass(frozen=True, slots=True)
-class MemberRow:
-    """One article of a story, as the store returns it."""
-
-    story_id: str
-    article_id: str
-    seq: int
-    title: str | None
-    language: str | None
-    outlet: str | None
-    published: str | None
-    duplicate_of: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class MemberEntity:
-    article_id: str
-    entity: EntityRef
-    salience: float
 
 
 def _key_entities(members: Sequence[MemberRow], entities: Sequence[MemberEntity],

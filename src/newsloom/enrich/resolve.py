@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from newsloom.enrich.places import place
-from newsloom.model import ArticleEntity, Entity, EntityType
+from newsloom.model import Alias, ArticleEntity, Entity, ResolvedEntity
 
 _MAX_INFLECTION = 2
 _MIN_BASE = 3
@@ -28,25 +28,6 @@ def display_name(key: str, surface: str) -> str:
     """Places get their English CLDR name; everything else the surface form first seen."""
     found = place(key) if key.startswith("loc:") else None
     return found.name("en") if found else surface
-
-
-@dataclass(frozen=True, slots=True)
-class Alias:
-    alias_key: str
-    entity_id: str
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class ResolvedEntity:
-    """One article's entity after resolution: what article export and storage need."""
-
-    entity_id: str
-    name: str
-    type: EntityType
-    mentions: int
-    salience: float
-    surfaces: tuple[str, ...]
 
 
 @dataclass

@@ -20,12 +20,7 @@ from rich.console import Console
 def train_fold_models(data: Path, out_dir: Path, *, folds: int = 2,
                       console: Console | None = None) -> list[Path]:
     """Train one model per held-out fold; ``data`` holds ``aeb/`` and ``trafilatura-eval-dev/``."""
-    from newsloom.extract.boilerplate_train import (
-        eval_pages,
-        load_aeb,
-        load_eval_html,
-        train_model,
-    )
+    from newsloom.extract.boilerplate_train import eval_pages, load_aeb, load_eval_html, train_model
 
     def say(message: str) -> None:
         if console is not None:

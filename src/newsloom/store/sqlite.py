@@ -14,14 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newsloom.model import (
-    Article,
-    DateEstimate,
-    PublicationDate,
-    RawDocument,
-    RemovedLine,
-    Skip,
-)
+from newsloom.model import Article, DateEstimate, PublicationDate, RawDocument, RemovedLine, Skip
 from newsloom.store.base import AddResult, StoreSummary
 from newsloom.store.schema import MIGRATIONS
 from newsloom.store.sqlite_corpus import CorpusTables

@@ -11,12 +11,17 @@ from datetime import UTC, date, datetime
 
 import numpy as np
 
-from newsloom.cluster.scoring import Evidence
-from newsloom.cluster.stories import ClusterEvent
-from newsloom.cluster.storylines import Storyline
-from newsloom.cluster.views import MemberEntity, MemberRow
-from newsloom.enrich.resolve import Alias, ResolvedEntity
-from newsloom.model import Entity, EntityRef
+from newsloom.model import (
+    Alias,
+    ClusterEvent,
+    Entity,
+    EntityRef,
+    Evidence,
+    MemberEntity,
+    MemberRow,
+    ResolvedEntity,
+    Storyline,
+)
 
 
 @dataclass(frozen=True, slots=True)
