@@ -352,3 +352,40 @@ class Storyline:
     id: str
     story_ids: list[str]
     label_entities: list[str]  # entity ids, most characteristic first
+
+
+TimexGranularity = Literal["day", "week", "month", "year", "range"]
+TimexModifier = Literal["before", "after", "since", "until"]
+
+
+@dataclass(frozen=True, slots=True)
+class TimeExpression:
+    """A date or time expression in a text, normalised to ISO 8601 where it can be.
+
+    ``value`` is "2019-08-14", "2019-W33", "2019-08", "2019" or a range "2019-12-18/2019-12-24"
+    (its ends at the precision of the parts). ``kind`` is "relative" when reading it needed the
+    publication date (``anchor``, ISO, set only then); without one it stays ``resolved=False``
+    with ``value=None`` rather than guessed. ``modifier`` qualifies the value: "vor 2020" is
+    ``value="2020", modifier="before"``.
+    """
+
+    text: str
+    start: int  # character offsets into the text searched
+    end: int
+    value: str | None
+    granularity: TimexGranularity
+    kind: Literal["absolute", "relative"]
+    anchor: str | None
+    resolved: bool
+    modifier: TimexModifier | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DatedSentence:
+    """One sentence of a text with the time expressions inside it (offsets into the text)."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    times: tuple[TimeExpression, ...]

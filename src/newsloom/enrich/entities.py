@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from newsloom.enrich.mentions import MentionOptions, refine_mentions
 from newsloom.enrich.places import adjective_key, exact_names, fold, place_key
 from newsloom.model import ArticleEntity, EntityType, Mention
 
@@ -42,7 +43,7 @@ class _Group:
 def mention_key(surface: str, entity_type: EntityType) -> tuple[str, EntityType]:
     """Language-independent key for one mention, and its type (gazetteer places are LOC)."""
     cleaned = _POSSESSIVE.sub("", surface.strip())
-    place_hit = place_key(cleaned)
+    place_hit = place_key(cleaned) if _may_be_place(cleaned) else None
     if place_hit is None and entity_type in ("LOC", "MISC") and " " not in cleaned:
         place_hit = adjective_key(cleaned)  # NER calls "amerikanische" a place, too
     if place_hit and entity_type in ("LOC", "MISC", "ORG"):
@@ -94,9 +95,15 @@ def gazetteer_mentions(text: str, taken: list[tuple[int, int]]
     return found
 
 
+def _may_be_place(surface: str) -> bool:
+    """Short names must be written in capitals: "ES" may be Spain, but "Es" is a pronoun
+    (and folds to the Cyrillic "ЕС", the EU)."""
+    return len(fold(surface)) > 3 or surface.isupper()
+
+
 def _exact_place(part: str) -> str | None:
     folded = fold(part)
-    hit = place_key(part)
+    hit = place_key(part) if _may_be_place(part) else None
     # Only exact single-word names here: fuzzy inflection matching of one capitalised word
     # ("Islands") is for spans NER already called places; a capitalised multi-word phrase that
     # inflects a place name ("Vereinigten Staaten") is safe.
@@ -118,11 +125,14 @@ def _hyphen_parts(start: int, token: str) -> list[tuple[int, str]]:
     return parts
 
 
-def link_article(title: str | None, text: str, mentions: Sequence[Mention]
+def link_article(title: str | None, text: str, mentions: Sequence[Mention],
+                 lang: str | None = None, options: MentionOptions | None = None
                  ) -> list[ArticleEntity]:
-    """Group an article's mentions into entities. ``mentions`` index ``title + "\\n" + text``."""
+    """Group an article's mentions into entities. ``mentions`` index ``title + "\\n" + text``;
+    they are cleaned first (:func:`newsloom.enrich.mentions.refine_mentions`)."""
     full = f"{title}\n{text}" if title else text
     title_end = len(title) + 1 if title else 0
+    mentions = refine_mentions(full, mentions, lang, options)
     spans = [(m.start, m.end) for m in mentions]
     keyed = [(m, *mention_key(m.text, m.type)) for m in mentions]
     keyed += [(m, key, m.type) for m, key in gazetteer_mentions(full, spans)]
