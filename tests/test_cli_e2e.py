@@ -104,3 +104,27 @@ def test_every_command_has_help(tmp_path: Path) -> None:
         result = newsloom(*command, db=tmp_path / "x.db", cwd=tmp_path)
         assert result.returncode == 0, (command, result.stderr)
         assert "Usage" in result.stdout
+
+
+def test_seed_entities_and_storylines(analyzed: tuple[Path, Path]) -> None:
+    """Issue 3 on the seeds: the named actors are found, the USA and Russia each resolve to
+    one entity across German and Dutch, and the AT&T and Russia articles share storylines."""
+    work, db = analyzed
+    by_source = {r["source_id"]: r for r in _export(db, work)}
+    seeds = [by_source[p.stem] for p in sorted(SEEDS.glob("*.txt"))]
+    names = {str(e["name"]) for s in seeds for e in s["entities"]}  # type: ignore[attr-defined]
+    assert {"Huawei", "AT&T", "Mail.ru", "MTS", "Ren Zhengfei", "Xi Jinping", "Donald Trump",
+            "Reuters", "United States", "Russia"} <= names
+    result = newsloom("export", "entities", "--format", "jsonl", db=db, cwd=work)
+    assert result.returncode == 0, result.stderr
+    entities = [json.loads(line) for line in result.stdout.splitlines()]
+    for name, de, nl in (("United States", "Vereinigten Staaten", "Verenigde Staten"),
+                         ("Russia", "russischen", "Rusland")):
+        matching = [e for e in entities if e["name"] == name]
+        assert len(matching) == 1
+        assert de in matching[0]["aliases"]["de"] and nl in matching[0]["aliases"]["nl"]
+    huawei = [e for e in entities if e["name"] == "Huawei"]
+    assert len(huawei) == 1 and huawei[0]["type"] == "ORG"
+    line = [s["storyline_id"] for s in seeds]
+    assert line[2] is not None and line[2] == line[3]
+    assert line[0] is not None and line[0] == line[4]

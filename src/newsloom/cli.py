@@ -222,6 +222,8 @@ def show(
 
 
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="jsonl or csv.")]
+#: Nested records (stories, entities) have no flat CSV form; the option keeps scripts explicit.
+JsonlFormatOption = Annotated[str, typer.Option("--format", "-f", help="jsonl.")]
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")
 ]
@@ -250,6 +252,13 @@ def export_articles(
             with output.open("w", encoding="utf-8", newline="") as stream:
                 count = write_records(records, ARTICLE_EXPORT_FIELDS, export_format, stream)
     err.print(f"exported {count} articles")
+
+
+def _require_jsonl(fmt: str) -> None:
+    if fmt != "jsonl":
+        err.print(f"[red]unknown format[/] {fmt!r}: stories, storylines and entities export "
+                  "as jsonl")
+        raise typer.Exit(2)
 
 
 @app.command()
@@ -294,22 +303,27 @@ def compare(
 
 
 @export_app.command("stories")
-def export_stories(db: DbOption = DEFAULT_DB, lang: cli_corpus.LangOption = None) -> None:
+def export_stories(db: DbOption = DEFAULT_DB, lang: cli_corpus.LangOption = None,
+                   fmt: JsonlFormatOption = "jsonl") -> None:
     """Every story as JSON Lines."""
+    _require_jsonl(fmt)
     with _store(db) as store:
         cli_corpus.stories_command(store, lang, True, 1 << 30)
 
 
 @export_app.command("storylines")
-def export_storylines(db: DbOption = DEFAULT_DB, lang: cli_corpus.LangOption = None) -> None:
+def export_storylines(db: DbOption = DEFAULT_DB, lang: cli_corpus.LangOption = None,
+                      fmt: JsonlFormatOption = "jsonl") -> None:
     """Every storyline as JSON Lines."""
+    _require_jsonl(fmt)
     with _store(db) as store:
         cli_corpus.storylines_command(store, lang, True, 1 << 30)
 
 
 @export_app.command("entities")
-def export_entities(db: DbOption = DEFAULT_DB) -> None:
+def export_entities(db: DbOption = DEFAULT_DB, fmt: JsonlFormatOption = "jsonl") -> None:
     """Every canonical entity (with aliases by language) as JSON Lines."""
+    _require_jsonl(fmt)
     with _store(db) as store:
         cli_corpus.entities_command(store, None, True, 1 << 30)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from newsloom.cluster.scoring import features, idf_weights, probability
+from newsloom.cluster.scoring import PairFeatures, features, idf_weights, probability
 from newsloom.store import SQLiteStore
 
 
@@ -14,6 +14,11 @@ class UnknownArticle(KeyError):
 
 def pair_scores(store: SQLiteStore, pairs: Sequence[tuple[str, str]]) -> list[float]:
     """Probability that each pair (article ids or source_ids) reports the same story."""
+    return [round(probability(f), 4) for f in pair_features(store, pairs)]
+
+
+def pair_features(store: SQLiteStore, pairs: Sequence[tuple[str, str]]) -> list[PairFeatures]:
+    """The scorer's evidence for each pair (article ids or source_ids)."""
     refs = sorted({ref for pair in pairs for ref in pair})
     ids = store.feature_ids(refs)
     missing = [ref for ref in refs if ref not in ids]
@@ -23,5 +28,4 @@ def pair_scores(store: SQLiteStore, pairs: Sequence[tuple[str, str]]) -> list[fl
     evidence = store.evidence(sorted(set(ids.values())))
     df, documents = store.entity_document_frequency()
     idf = idf_weights(df, documents)
-    return [round(probability(features(evidence[ids[a]], evidence[ids[b]], idf)), 4)
-            for a, b in pairs]
+    return [features(evidence[ids[a]], evidence[ids[b]], idf) for a, b in pairs]

@@ -22,7 +22,8 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from newsloom.compare import pair_scores
+from newsloom.cluster.scoring import PairFeatures, probability
+from newsloom.compare import pair_features
 from newsloom.corpus import build_stories
 from newsloom.pipeline import PipelineOptions, ingest
 from newsloom.represent.embed import get_embedder
@@ -67,6 +68,23 @@ class PairsReport:
     pairs: int
     methods: list[MethodScores]
     clustering: ClusterScores
+    ablation: list[MethodScores] = field(default_factory=list)
+
+
+#: The scorer with parts of its evidence removed: what each signal adds to the encoder.
+ABLATIONS: dict[str, Callable[[PairFeatures], PairFeatures]] = {
+    "encoder only (calibrated)": lambda f: dataclasses.replace(
+        f, entity_overlap=0.0, date_gap_days=None),
+    "encoder + entities": lambda f: dataclasses.replace(f, date_gap_days=None),
+    "encoder + dates": lambda f: dataclasses.replace(f, entity_overlap=0.0),
+    "encoder + entities + dates (= compare)": lambda f: f,
+}
+
+
+def ablation_scores(feats: Sequence[PairFeatures], pairs: Sequence[LabelledPair]
+                    ) -> list[MethodScores]:
+    return [score_method(name, np.array([probability(drop(f)) for f in feats]), pairs)
+            for name, drop in ABLATIONS.items()]
 
 
 def read_pairs(path: Path) -> list[LabelledPair]:
@@ -162,7 +180,8 @@ def evaluate_pairs(dataset: Path, workers: int = 1) -> PairsReport:
     with tempfile.TemporaryDirectory() as tmp, SQLiteStore(Path(tmp) / "pairs.db") as store:
         ingest([dataset / "articles.jsonl"], store, PipelineOptions(workers=workers))
         build_stories(store)
-        ours = pair_scores(store, [(p.id1, p.id2) for p in pairs])
+        feats = pair_features(store, [(p.id1, p.id2) for p in pairs])
+        ours = [round(probability(f), 4) for f in feats]
         same = store.same_story([(p.id1, p.id2) for p in pairs])
     raw: dict[str, str] = {}
     with (dataset / "articles.jsonl").open(encoding="utf-8") as stream:
@@ -175,7 +194,8 @@ def evaluate_pairs(dataset: Path, workers: int = 1) -> PairsReport:
         score_method("raw USE cosine (title + 2,000 chars)", _use_cosines(raw, pairs), pairs),
         score_method("TF-IDF cosine", _tfidf_cosines(raw, pairs), pairs),
     ]
-    return PairsReport(len(pairs), methods, cluster_scores(same, pairs))
+    return PairsReport(len(pairs), methods, cluster_scores(same, pairs),
+                       ablation_scores(feats, pairs))
 
 
 def pairs_report_json(report: PairsReport) -> dict[str, object]:
@@ -195,6 +215,16 @@ def print_pairs_report(report: PairsReport, console: Console) -> None:
                 f"{values[g].value:.3f} [{values[g].low:.2f}, {values[g].high:.2f}]"
                 for g in groups))
     console.print(table)
+    ablation = Table(title="Ablation: the scorer with parts of its evidence removed")
+    ablation.add_column("scorer")
+    for column in ("Pearson, all", "Pearson, de-en", "ROC-AUC, all", "ROC-AUC, de-en"):
+        ablation.add_column(column, justify="right")
+    for method in report.ablation:
+        ablation.add_row(method.method, *(
+            f"{values[g].value:.3f}" if g in values else "—"
+            for values, g in ((method.pearson, "all"), (method.pearson, "de-en"),
+                              (method.roc_auc, "all"), (method.roc_auc, "de-en"))))
+    console.print(ablation)
     c = report.clustering
     console.print(f"clustering, same story (Overall ≤ 2) vs not: P {c.precision:.3f} "
                   f"R {c.recall:.3f} F1 {c.f1:.3f}")
