@@ -313,6 +313,60 @@ def pairs(
         print_pairs_report(report, _out)
 
 
+class ScaleFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def scale(
+    articles: Annotated[int, typer.Option(
+        "--articles", min=1, help="Synthetic articles to generate and ingest.")] = 50_000,
+    batch_size: Annotated[int, typer.Option(
+        "--batch-size", min=1, help="Articles per ingest + corpus-stage run.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the corpus generator.")] = 13,
+    data: Annotated[Path, typer.Option(
+        "--data", help="Shared data folder with semeval-pairs-dev/, timeline17-dev/, "
+                       "trafilatura-eval-dev/.")] = Path("../shared/data"),
+    workdir: Annotated[Path | None, typer.Option(
+        "--workdir", file_okay=False, help="Where the corpus and the store go (kept); default: "
+                                           "a temporary folder, removed afterwards.")] = None,
+    workers: Annotated[int, typer.Option(
+        "--workers", min=1, help="Extraction worker processes per ingest.")] = 2,
+    feature_workers: Annotated[int, typer.Option(
+        "--feature-workers", min=1, help="Processes for NER + embeddings (1: in-process).")
+    ] = 2,
+    storylines_every: Annotated[int, typer.Option(
+        "--storylines-every", min=0, help="Recompute storylines over the whole store after "
+                                          "every N-th batch and the last (0: never); timed "
+                                          "apart from the per-batch cost.")] = 10,
+    output_format: Annotated[ScaleFormat, typer.Option(
+        "--format", help="Text tables, or one JSON object on stdout.")] = ScaleFormat.text,
+) -> None:
+    """Throughput and memory at scale: a synthetic corpus recombined from real articles,
+    ingested and clustered incrementally in batches; shows whether batch cost grows."""
+    import tempfile
+
+    from newsloom.eval.scale import print_scale_report, run_scale
+    from newsloom.eval.scale import report_to_json as scale_json
+    from newsloom.eval.scale_corpus import CorpusSpec
+
+    spec = CorpusSpec(articles=articles, seed=seed)
+    with tempfile.TemporaryDirectory(prefix="newsloom-scale-") as tmp:
+        root = workdir or Path(tmp)
+        root.mkdir(parents=True, exist_ok=True)
+        report = run_scale(data.resolve(), root, spec, batch_size=batch_size, workers=workers,
+                           feature_workers=feature_workers, storylines_every=storylines_every,
+                           console=_err)
+    if report is None:
+        _err.print(f"no source articles under {data}; scale benchmark skipped")
+        return
+    if output_format is ScaleFormat.json:
+        _emit_json(scale_json(report))
+    else:
+        print_scale_report(report, _out)
+
+
 @app.command()
 def ner(
     dataset: Annotated[Path | None, typer.Option(
@@ -326,6 +380,10 @@ def ner(
     output_format: Annotated[OutputFormat, typer.Option(
         "--format", help="A rich table, or JSON (one object per val set).")
     ] = OutputFormat.table,
+    clean_mentions: Annotated[bool, typer.Option(
+        "--clean-mentions", help="Score after the mention clean-up that entity linking "
+                                 "applies (newsloom.enrich.mentions), not the tagger alone.")
+    ] = False,
 ) -> None:
     """Named-entity recognition F1 (exact span + type, seqeval-style; PER/ORG/LOC/MISC)."""
     from newsloom.eval.ner import evaluate_all, evaluate_file
@@ -333,7 +391,7 @@ def ner(
     if dataset is not None:
         if not lang:
             raise typer.BadParameter("--dataset needs --lang", param_hint="--lang")
-        result = evaluate_file(dataset, lang)
+        result = evaluate_file(dataset, lang, clean_mentions=clean_mentions)
         if output_format is OutputFormat.json:
             _emit_json({"lang": result.lang, "precision": result.precision,
                         "recall": result.recall, "f1": result.f1,
@@ -343,7 +401,7 @@ def ner(
     else:
         if not data.is_dir():
             raise typer.BadParameter(f"no such folder: {data}", param_hint="--data")
-        results = evaluate_all(data)
+        results = evaluate_all(data, clean_mentions=clean_mentions)
         if output_format is OutputFormat.json:
             _emit_json({"results": [r.to_dict() for r in results]})
             return

@@ -212,13 +212,18 @@ def spans_to_tags(tokens: Sequence[str], spans: Iterable[tuple[int, int, str]]) 
 
 
 def evaluate_sentences(sentences: Sequence[Sentence], lang: str, dataset: str = "",
-                       batch_size: int = 256) -> NerEvaluation:
+                       batch_size: int = 256, clean_mentions: bool = False) -> NerEvaluation:
     from newsloom.enrich import ner  # late: keep the scorer importable without spaCy
 
     texts = [" ".join(tokens) for tokens, _ in sentences]
     ner.recognize_many(texts[:1], lang)  # load the model outside the timed section
     started = time.perf_counter()
     mentions = ner.recognize_many(texts, lang, batch_size=batch_size)
+    if clean_mentions:  # the clean-up entity linking applies to news (enrich/mentions.py)
+        from newsloom.enrich.mentions import refine_mentions
+
+        mentions = [refine_mentions(text, found, lang)
+                    for text, found in zip(texts, mentions, strict=True)]
     seconds = time.perf_counter() - started
     # A corpus without MISC annotation (WikiANN) cannot judge MISC predictions: drop them
     # rather than count every one as a false positive.
@@ -235,17 +240,18 @@ def evaluate_sentences(sentences: Sequence[Sentence], lang: str, dataset: str = 
     )
 
 
-def evaluate_file(path: str | Path, lang: str, dataset: str | None = None) -> NerEvaluation:
+def evaluate_file(path: str | Path, lang: str, dataset: str | None = None,
+                  clean_mentions: bool = False) -> NerEvaluation:
     """Score the recogniser for ``lang`` on one CoNLL file."""
     path = Path(path)
     name = dataset or f"{path.parent.parent.name}/{path.parent.name}"
-    return evaluate_sentences(read_conll(path), lang, name)
+    return evaluate_sentences(read_conll(path), lang, name, clean_mentions=clean_mentions)
 
 
-def evaluate_all(data_dir: str | Path) -> list[NerEvaluation]:
+def evaluate_all(data_dir: str | Path, clean_mentions: bool = False) -> list[NerEvaluation]:
     """Every ``<corpus>/<lang>/val.conllu`` under ``data_dir`` (e.g. ``../shared/data/ner``)."""
     return [
-        evaluate_file(path, path.parent.name)
+        evaluate_file(path, path.parent.name, clean_mentions=clean_mentions)
         for path in sorted(Path(data_dir).glob("*/*/val.conllu"))
     ]
 
