@@ -71,7 +71,8 @@ def featurize(articles: Sequence[Article], embedder: str = "use-m3") -> list[Art
             mentions[i] = article_mentions
     vectors: Vectors = get_embedder(embedder).embed([event_text(a) for a in articles])
     return [
-        ArticleFeatures(a.id, link_article(a.title, a.text[:NER_CHARS], mentions[i]),
+        ArticleFeatures(a.id, link_article(a.title, a.text[:NER_CHARS], mentions[i],
+                                                  a.language),
                         signature(a.text), vectors[i])
         for i, a in enumerate(articles)
     ]
