@@ -9,21 +9,25 @@ batch at a time: an interrupted run resumes with the first article that has no f
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 
+from newsloom import corpus_pool
 from newsloom.cluster.index import VectorIndex
 from newsloom.cluster.stories import StoryClusterer
 from newsloom.cluster.storylines import link_storylines
 from newsloom.cluster.views import build_story, build_storyline, story_profile
+from newsloom.corpus_entities import StoredEntities
 from newsloom.enrich.entities import link_article
 from newsloom.enrich.ner import recognize_many
-from newsloom.enrich.resolve import EntityResolver
 from newsloom.model import (
     Article,
     ArticleEntity,
@@ -37,7 +41,7 @@ from newsloom.model import (
     StorylineRecord,
 )
 from newsloom.represent.embed import Vectors, event_text, get_embedder
-from newsloom.represent.minhash import DuplicateIndex, Signature, signature
+from newsloom.represent.minhash import BandedDuplicateIndex, Signature, bands, signature
 from newsloom.store import SQLiteStore
 from newsloom.store.sqlite_corpus import FeatureRow
 
@@ -49,6 +53,22 @@ NER_CHARS = 6000
 BATCH_SIZE = 256
 
 
+#: Wall seconds per sub-stage, accumulated when a caller passes one in (the scale benchmark).
+Timings = dict[str, float]
+
+
+@contextmanager
+def _timed(timings: Timings | None, stage: str) -> Iterator[None]:
+    if timings is None:
+        yield
+        return
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
+
+
 @dataclass(frozen=True, slots=True)
 class ArticleFeatures:
     article_id: str
@@ -57,7 +77,8 @@ class ArticleFeatures:
     vector: np.ndarray
 
 
-def featurize(articles: Sequence[Article], embedder: str = "use-m3") -> list[ArticleFeatures]:
+def featurize(articles: Sequence[Article], embedder: str = "use-m3",
+              timings: Timings | None = None) -> list[ArticleFeatures]:
     """Per-article features of a batch; NER runs per language with batched inference."""
     by_lang: dict[str | None, list[int]] = defaultdict(list)
     texts = [f"{a.title}\n{a.text}"[:NER_CHARS] if a.title else a.text[:NER_CHARS]
@@ -65,17 +86,29 @@ def featurize(articles: Sequence[Article], embedder: str = "use-m3") -> list[Art
     for i, article in enumerate(articles):
         by_lang[article.language].append(i)
     mentions: list[list[Mention]] = [[] for _ in articles]
-    for lang, members in by_lang.items():
-        found = recognize_many([texts[i] for i in members], lang)
-        for i, article_mentions in zip(members, found, strict=True):
-            mentions[i] = article_mentions
-    vectors: Vectors = get_embedder(embedder).embed([event_text(a) for a in articles])
-    return [
-        ArticleFeatures(a.id, link_article(a.title, a.text[:NER_CHARS], mentions[i],
+    with _timed(timings, "ner"):
+        for lang, members in by_lang.items():
+            found = recognize_many([texts[i] for i in members], lang)
+            for i, article_mentions in zip(members, found, strict=True):
+                mentions[i] = article_mentions
+    with _timed(timings, "embed"):
+        vectors: Vectors = get_embedder(embedder).embed([event_text(a) for a in articles])
+    with _timed(timings, "link+minhash"):
+        return [
+            ArticleFeatures(a.id, link_article(a.title, a.text[:NER_CHARS], mentions[i],
                                                   a.language),
-                        signature(a.text), vectors[i])
-        for i, a in enumerate(articles)
-    ]
+                            signature(a.text), vectors[i])
+            for i, a in enumerate(articles)
+        ]
+
+
+@dataclass(slots=True)
+class _Prepared:
+    """A batch whose features are computed (``features``) or being computed (``futures``)."""
+
+    present: list[tuple[int, Article]]
+    features: list[ArticleFeatures] = field(default_factory=list)
+    futures: list[Future[tuple[list[ArticleFeatures], Timings]]] | None = None
 
 
 def _index_path(store: SQLiteStore) -> Path:
@@ -92,10 +125,20 @@ class CorpusStage:
 
     store: SQLiteStore
     embedder: str = "use-m3"
+    timings: Timings | None = field(default=None, repr=False)
+    #: Feature worker processes; 1 computes features in this process.
+    workers: int = 1
 
     def __post_init__(self) -> None:
-        entities, aliases = self.store.load_entities()
-        self.resolver = EntityResolver.from_entities(entities, aliases)
+        with _timed(self.timings, "load"):
+            self._load()
+
+    def _load(self) -> None:
+        # Nothing here may grow with the corpus beyond what the clusterer itself holds:
+        # entities are fetched per batch (StoredEntities) and duplicates are an indexed
+        # band lookup, so opening a 50,000-article store costs about what a small one does.
+        self.entities = StoredEntities(self.store)
+        self.resolver = self.entities.resolver
         state = self.store.load_cluster_state()
         dim = get_embedder(self.embedder).dim
         index = VectorIndex(dim, _index_path(self.store))
@@ -107,50 +150,110 @@ class CorpusStage:
                                         story_of=state.story_of, keys=state.keys,
                                         entity_df=state.entity_df, documents=len(state.keys),
                                         created=state.created, redirects=state.redirects)
-        self.duplicates = DuplicateIndex()
-        self.duplicates.add_all(self.store.signatures())
+        self.duplicates = BandedDuplicateIndex(self.store.band_candidates)
 
     def _stored_vectors(self, keys: dict[int, str]) -> list[tuple[int, np.ndarray]]:
         evidence = self.store.evidence(list(keys.values()))
         return [(k, evidence[a].vector) for k, a in keys.items() if a in evidence]
 
     def run_batch(self, batch: Sequence[tuple[int, str]]) -> list[ClusterEvent]:
-        articles = [self.store.get_article(article_id) for _, article_id in batch]
+        return self.finish(self.prepare(batch))
+
+    def prepare(self, batch: Sequence[tuple[int, str]]) -> _Prepared:
+        """Read the batch and start its features: in the worker pool when there is one
+        (they are computed while the caller finishes the previous batch), else right here."""
+        with _timed(self.timings, "read"):
+            articles = [self.store.get_article(article_id) for _, article_id in batch]
         present = [(seq, a) for (seq, _), a in zip(batch, articles, strict=True) if a]
-        feats = featurize([a for _, a in present], self.embedder)
+        texts = [a for _, a in present]
+        if self.workers > 1 and texts:
+            return _Prepared(present, futures=corpus_pool.submit(texts, self.workers,
+                                                                 self.embedder))
+        with _timed(self.timings, "features"):
+            return _Prepared(present, features=featurize(texts, self.embedder, self.timings))
+
+    def finish(self, prepared: _Prepared) -> list[ClusterEvent]:
+        """Resolve, deduplicate, cluster and commit one prepared batch."""
+        present, feats = prepared.present, prepared.features
+        if prepared.futures is not None:
+            with _timed(self.timings, "features"):  # what the pool did not hide
+                for future in prepared.futures:
+                    chunk, spent = future.result()
+                    feats.extend(chunk)
+                    for stage, seconds in spent.items():  # summed over workers
+                        if self.timings is not None:
+                            self.timings[stage] = self.timings.get(stage, 0.0) + seconds
         rows, events = [], []
-        for (seq, article), feat in zip(present, feats, strict=True):
-            resolved = self.resolver.resolve_article(feat.entities, article.language)
-            matches = self.duplicates.matches(feat.signature)
-            duplicate_of = matches[0][0] if matches else None
-            if duplicate_of is None:
-                self.duplicates.add(article.id, feat.signature)
-            evidence = Evidence(article.id, feat.vector,
-                                {r.entity_id: r.salience for r in resolved},
-                                _published(article), article.outlet, article.language)
-            happened = self.clusterer.add(seq, evidence, duplicate_of)
-            events.extend(happened)
-            rows.append(FeatureRow(article.id, seq, self.embedder, feat.vector, feat.signature,
-                                   duplicate_of, self.clusterer.story_of[article.id], resolved))
-        entities, aliases = self.resolver.take_changes()
-        self.store.save_corpus_batch(rows, entities, aliases, events)
-        self.clusterer.index.save()
+        with _timed(self.timings, "entities"):
+            self.entities.prefetch(item for feat in feats for item in feat.entities)
+        with _timed(self.timings, "cluster"):
+            for (seq, article), feat in zip(present, feats, strict=True):
+                resolved = self.resolver.resolve_article(feat.entities, article.language)
+                matches = self.duplicates.matches(feat.signature)
+                duplicate_of = matches[0][0] if matches else None
+                if duplicate_of is None:
+                    self.duplicates.add(article.id, feat.signature)
+                evidence = Evidence(article.id, feat.vector,
+                                    {r.entity_id: r.salience for r in resolved},
+                                    _published(article), article.outlet, article.language)
+                happened = self.clusterer.add(seq, evidence, duplicate_of)
+                events.extend(happened)
+                rows.append(FeatureRow(article.id, seq, self.embedder, feat.vector,
+                                       feat.signature, duplicate_of,
+                                       self.clusterer.story_of[article.id], resolved,
+                                       bands(feat.signature) if duplicate_of is None else ()))
+        with _timed(self.timings, "store"):
+            entities, aliases = self.resolver.take_changes()
+            self.store.save_corpus_batch(rows, entities, aliases, events)
+            self.duplicates.committed()
         return events
+
+    def save_index(self) -> None:
+        """Write the ANN index beside the store. Once per run, not per batch: the file is
+        corpus-sized, and a run that dies before this leaves a stale file, which the next
+        run notices (key count ≠ stored articles) and rebuilds from the store."""
+        with _timed(self.timings, "store"):
+            self.clusterer.index.save()
+
+
+#: Below this many pending articles, features are computed in-process: starting workers and
+#: loading the models in each costs seconds, more than a handful of articles take.
+MIN_POOL_ARTICLES = 64
 
 
 def build_stories(store: SQLiteStore, embedder: str = "use-m3", batch_size: int = BATCH_SIZE,
-                  on_progress: Callable[[int, int], None] | None = None) -> int:
-    """Run the corpus stages over every article that has none yet; returns how many."""
+                  on_progress: Callable[[int, int], None] | None = None,
+                  timings: Timings | None = None, workers: int | None = None) -> int:
+    """Run the corpus stages over every article that has none yet; returns how many.
+
+    With ``workers`` > 1 (default: one per CPU, up to 8), features are computed in worker
+    processes one batch ahead, while this process clusters and commits the batch before:
+    results are the same, batches still commit strictly in ingest order.
+
+    ``timings``, when given, accumulates seconds per sub-stage: load, read, features (time
+    spent waiting for them), ner, embed, link+minhash (inside featurize; summed over workers
+    when there are several), entities, cluster, store.
+    """
     total = store.count_pending_articles()
     if total == 0:
         return 0
-    stage = CorpusStage(store, embedder)
+    workers = corpus_pool.default_workers() if workers is None else workers
+    stage = CorpusStage(store, embedder, timings,
+                        workers=workers if total >= MIN_POOL_ARTICLES else 1)
     done = 0
-    while batch := store.pending_articles(batch_size):
-        stage.run_batch(batch)
+    batch = store.pending_articles(batch_size)
+    prepared = stage.prepare(batch) if batch else None
+    while prepared is not None:
+        # Start the next batch's features before finishing this one (the pool works
+        # meanwhile); it must skip this batch, whose features are not committed yet.
+        following = store.pending_articles(batch_size, after=batch[-1][0])
+        upcoming = stage.prepare(following) if following else None
+        stage.finish(prepared)
         done += len(batch)
         if on_progress:
             on_progress(done, total)
+        batch, prepared = following, upcoming
+    stage.save_index()
     return done
 
 

@@ -8,7 +8,7 @@ text" from "the same story" (which is the clustering's job, not this module's).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,7 +23,15 @@ DUPLICATE_JACCARD = 0.6
 _SEED = 1  # fixed: signatures must be comparable across runs and machines
 _SCHEME = "affine64"  # pinned too: a library default change would silently break stored ones
 
+#: LSH banding: datasketch's optimum for (DUPLICATE_JACCARD, NUM_PERM), pinned because the
+#: store keeps band chunks (store/schema.py, migration 3 hard-codes 10 bands × 6 rows × 8 bytes)
+#: and a library change must not silently make stored bands unmatchable. Checked in the tests.
+LSH_BANDS, LSH_ROWS = 10, 6
+
 Signature = npt.NDArray[np.uint64]
+#: One LSH band of a signature: (band number, its ``LSH_ROWS`` hash values as little-endian
+#: bytes). Two signatures are LSH candidates exactly when they share one.
+Band = tuple[int, bytes]
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -49,6 +57,19 @@ def _sketch(sig: Signature) -> MinHash:
 def jaccard(a: Signature, b: Signature) -> float:
     """Estimated Jaccard similarity of the two shingle sets."""
     return float(np.count_nonzero(a == b)) / len(a)
+
+
+def bands(sig: Signature) -> list[Band]:
+    """The LSH bands of ``sig``, as the store's band table holds them."""
+    values = np.asarray(sig, dtype="<u8")
+    return [(b, values[b * LSH_ROWS:(b + 1) * LSH_ROWS].tobytes()) for b in range(LSH_BANDS)]
+
+
+def _ranked(sig: Signature, candidates: Iterable[tuple[str, Signature]],
+            threshold: float) -> list[tuple[str, float]]:
+    scored = [(c, jaccard(sig, other)) for c, other in candidates]
+    return sorted(((c, s) for c, s in scored if s >= threshold),
+                  key=lambda item: (-item[1], item[0]))
 
 
 @dataclass
@@ -79,6 +100,45 @@ class DuplicateIndex:
         """Indexed articles whose estimated Jaccard with ``sig`` reaches the threshold,
         most similar first (ties by id, for determinism)."""
         candidates = self._lsh.query(_sketch(sig))
-        scored = [(c, jaccard(sig, self._signatures[c])) for c in candidates]
-        return sorted(((c, s) for c, s in scored if s >= self.threshold),
-                      key=lambda item: (-item[1], item[0]))
+        return _ranked(sig, ((c, self._signatures[c]) for c in candidates), self.threshold)
+
+
+#: Looks up stored articles sharing any of the given bands: article id → signature.
+BandLookup = Callable[[Sequence[Band]], dict[str, Signature]]
+
+
+@dataclass
+class BandedDuplicateIndex:
+    """:class:`DuplicateIndex` over the store's band table: no corpus-sized rebuild per run.
+
+    Stored articles are found by an indexed lookup of the new signature's bands; articles
+    added since the last commit live in memory until :meth:`committed` is called. Finds
+    exactly what :class:`DuplicateIndex` over the same articles would (same bands, same
+    Jaccard filter, same order).
+    """
+
+    lookup: BandLookup
+    threshold: float = DUPLICATE_JACCARD
+    _pending: dict[Band, list[str]] = field(init=False, default_factory=dict)
+    _signatures: dict[str, Signature] = field(init=False, default_factory=dict)
+
+    def add(self, article_id: str, sig: Signature) -> None:
+        if article_id in self._signatures:
+            return
+        self._signatures[article_id] = sig
+        for band in bands(sig):
+            self._pending.setdefault(band, []).append(article_id)
+
+    def matches(self, sig: Signature) -> list[tuple[str, float]]:
+        """Like :meth:`DuplicateIndex.matches`, over stored plus pending articles."""
+        keys = bands(sig)
+        found = self.lookup(keys)
+        for band in keys:
+            for article_id in self._pending.get(band, ()):
+                found.setdefault(article_id, self._signatures[article_id])
+        return _ranked(sig, found.items(), self.threshold)
+
+    def committed(self) -> None:
+        """The pending articles are in the store now; forget them here."""
+        self._pending.clear()
+        self._signatures.clear()

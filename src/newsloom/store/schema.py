@@ -134,4 +134,26 @@ MIGRATIONS: tuple[str, ...] = (
         label TEXT NOT NULL
     );
     """,
+    # 3: indexes that let a run touch only what a batch needs, not the whole corpus.
+    # minhash_bands: the LSH bands of every non-duplicate article's MinHash signature
+    # (represent/minhash.py: LSH_BANDS = 10 bands of LSH_ROWS = 6 uint64 values = 48 bytes),
+    # so duplicate candidates are an indexed lookup instead of an index rebuilt per run.
+    # entities.surname: last name of multi-word PER entities, so the resolver's "bare
+    # surname" rule can load just the people it needs (newsloom_surname is registered on the
+    # connection by store/sqlite.py; it mirrors enrich/resolve.py's surname index).
+    """
+    CREATE TABLE minhash_bands (
+        band       INTEGER NOT NULL,
+        chunk      BLOB NOT NULL,
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        PRIMARY KEY (band, chunk, article_id)
+    ) WITHOUT ROWID;
+    WITH RECURSIVE n(band) AS (SELECT 0 UNION ALL SELECT band + 1 FROM n WHERE band < 9)
+    INSERT INTO minhash_bands
+        SELECT n.band, substr(f.signature, 1 + n.band * 48, 48), f.article_id
+        FROM article_features f, n WHERE f.duplicate_of IS NULL;
+    ALTER TABLE entities ADD COLUMN surname TEXT;
+    UPDATE entities SET surname = newsloom_surname(key, type);
+    CREATE INDEX entities_surname ON entities(surname) WHERE surname IS NOT NULL;
+    """,
 )

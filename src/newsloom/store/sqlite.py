@@ -17,7 +17,7 @@ from typing import Any
 from newsloom.model import Article, DateEstimate, PublicationDate, RawDocument, RemovedLine, Skip
 from newsloom.store.base import AddResult, StoreSummary
 from newsloom.store.schema import MIGRATIONS
-from newsloom.store.sqlite_corpus import CorpusTables
+from newsloom.store.sqlite_corpus import CorpusTables, surname_key
 
 _ARTICLE_COLUMNS = (
     "id", "source_id", "source", "url", "title", "outlet", "authors", "published",
@@ -43,6 +43,7 @@ class SQLiteStore(CorpusTables):
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.execute("PRAGMA busy_timeout=10000")
+        self._db.create_function("newsloom_surname", 2, surname_key, deterministic=True)
         self._migrate()
 
     # -- lifecycle -----------------------------------------------------------------------------

@@ -36,6 +36,9 @@ class FeatureRow:
     duplicate_of: str | None
     story_id: str
     entities: list[ResolvedEntity]
+    #: LSH bands (band, chunk) of the signature, stored for non-duplicates only
+    #: (represent/minhash.py ``bands``).
+    bands: Sequence[tuple[int, bytes]] = ()
 
 
 @dataclass(slots=True)
@@ -45,6 +48,25 @@ class ClusterState:
     entity_df: Counter[str]
     created: dict[str, int]
     redirects: dict[str, str]
+
+
+def surname_key(key: str, entity_type: str) -> str | None:
+    """Last name of a multi-word person key ("name:donald trump" → "trump"), else None.
+
+    The same rule as :meth:`newsloom.enrich.resolve.EntityResolver._index`, which decides
+    which people a bare surname may resolve to; the store indexes it so a run can load the
+    candidates for one surname instead of every entity.
+    """
+    tokens = key.removeprefix("name:").split()
+    return tokens[-1] if entity_type == "PER" and len(tokens) > 1 else None
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ",".join("?" * len(values))
+
+
+def _entity(row: sqlite3.Row) -> Entity:
+    return Entity(row[0], row[1], row[2], row[3], json.loads(row[4]), int(row[5]))
 
 
 def _published(value: str | None) -> date | None:
@@ -59,13 +81,14 @@ class CorpusTables:
 
     _db: sqlite3.Connection
 
-    def pending_articles(self, limit: int) -> list[tuple[int, str]]:
-        """(seq, article id) of current articles without features, in ingest order."""
+    def pending_articles(self, limit: int, after: int = 0) -> list[tuple[int, str]]:
+        """(seq, article id) of current articles without features, in ingest order; only
+        those after seq ``after`` (a batch in flight, whose features are not stored yet)."""
         rows = self._db.execute(
             "SELECT a.rowid, a.id FROM articles a JOIN documents d ON d.id = a.id "
             "LEFT JOIN article_features f ON f.article_id = a.id "
-            "WHERE d.superseded_by IS NULL AND f.article_id IS NULL ORDER BY a.rowid LIMIT ?",
-            (limit,))
+            "WHERE d.superseded_by IS NULL AND f.article_id IS NULL AND a.rowid > ? "
+            "ORDER BY a.rowid LIMIT ?", (after, limit))
         return [(int(r[0]), str(r[1])) for r in rows]
 
     def count_pending_articles(self) -> int:
@@ -76,12 +99,44 @@ class CorpusTables:
         return int(row[0])
 
     def load_entities(self) -> tuple[list[Entity], list[Alias]]:
-        entities = [Entity(r[0], r[1], r[2], r[3], json.loads(r[4]), int(r[5]))
-                    for r in self._db.execute(
-                        "SELECT id, key, name, type, aliases, articles FROM entities")]
+        entities = [_entity(r) for r in self._db.execute(
+            "SELECT id, key, name, type, aliases, articles FROM entities")]
         aliases = [Alias(r[0], r[1], r[2]) for r in self._db.execute(
             "SELECT alias_key, entity_id, reason FROM entity_aliases")]
         return entities, aliases
+
+    def entities_for(self, keys: Sequence[str], surnames: Sequence[str] = ()
+                     ) -> tuple[list[Entity], list[Alias]]:
+        """What entity resolution needs for these keys: the entities with one of the keys,
+        the aliases of the keys with the entities they point to, and every person whose
+        surname is one of ``surnames``."""
+        aliases: list[Alias] = []
+        found: dict[str, Entity] = {}
+        select = "SELECT id, key, name, type, aliases, articles FROM entities WHERE "
+        for start in range(0, len(keys), 500):
+            chunk = list(keys[start:start + 500])
+            aliases += [Alias(r[0], r[1], r[2]) for r in self._db.execute(
+                f"SELECT alias_key, entity_id, reason FROM entity_aliases "
+                f"WHERE alias_key IN ({_marks(chunk)})", chunk)]
+            found.update((r[0], _entity(r)) for r in self._db.execute(
+                select + f"key IN ({_marks(chunk)})", chunk))
+        wanted = sorted({a.entity_id for a in aliases} - found.keys())
+        for column, values in (("id", wanted), ("surname", list(surnames))):
+            for start in range(0, len(values), 500):
+                chunk = values[start:start + 500]
+                found.update((r[0], _entity(r)) for r in self._db.execute(
+                    select + f"{column} IN ({_marks(chunk)})", chunk))
+        return list(found.values()), aliases
+
+    def band_candidates(self, bands: Sequence[tuple[int, bytes]]) -> dict[str, np.ndarray]:
+        """Signatures of the stored articles that share at least one LSH band."""
+        if not bands:
+            return {}
+        where = " OR ".join(["(b.band = ? AND b.chunk = ?)"] * len(bands))
+        params = [value for band in bands for value in band]
+        return {r[0]: np.frombuffer(r[1], dtype=np.uint64) for r in self._db.execute(
+            f"SELECT DISTINCT b.article_id, f.signature FROM minhash_bands b "
+            f"JOIN article_features f ON f.article_id = b.article_id WHERE {where}", params)}
 
     def load_cluster_state(self) -> ClusterState:
         story_of: dict[str, str] = {}
@@ -236,11 +291,11 @@ class CorpusTables:
         self._db.execute("BEGIN IMMEDIATE")
         try:
             self._db.executemany(
-                "INSERT INTO entities (id, key, name, type, aliases, articles) "
-                "VALUES (?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET aliases=excluded.aliases, "
-                "articles=excluded.articles",
+                "INSERT INTO entities (id, key, name, type, aliases, articles, surname) "
+                "VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+                "aliases=excluded.aliases, articles=excluded.articles",
                 [(e.id, e.key, e.name, e.type, json.dumps(e.aliases, ensure_ascii=False),
-                  e.articles) for e in entities])
+                  e.articles, surname_key(e.key, e.type)) for e in entities])
             self._db.executemany(
                 "INSERT OR IGNORE INTO entity_aliases VALUES (?,?,?)",
                 [(a.alias_key, a.entity_id, a.reason) for a in aliases])
@@ -255,6 +310,9 @@ class CorpusTables:
                     "INSERT INTO article_entities VALUES (?,?,?,?,?)",
                     [(row.article_id, e.entity_id, e.mentions, e.salience,
                       json.dumps(list(e.surfaces), ensure_ascii=False)) for e in row.entities])
+                if row.duplicate_of is None:
+                    self._db.executemany("INSERT OR IGNORE INTO minhash_bands VALUES (?,?,?)",
+                                         [(b, chunk, row.article_id) for b, chunk in row.bands])
             for event in events:
                 self._record_event(event, now)
             self._db.execute("COMMIT")
