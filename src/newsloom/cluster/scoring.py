@@ -17,7 +17,7 @@ measurements, with leave-one-out numbers for the two fitted calibration constant
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -95,7 +95,27 @@ def probability(f: PairFeatures) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def idf_weights(document_frequency: Mapping[str, int], documents: int) -> dict[str, float]:
+class IdfWeights(Mapping[str, float]):
+    """Smoothed inverse document frequency of entities over ``documents`` articles, computed
+    per looked-up key: a pair consults a handful of entities, while the corpus knows tens of
+    thousands, so building the whole table per article made clustering grow with the corpus."""
+
+    def __init__(self, document_frequency: Mapping[str, int], documents: int) -> None:
+        self._df = document_frequency
+        self._documents = documents
+
+    def __getitem__(self, key: str) -> float:
+        if key not in self._df:  # a Counter would answer 0 for any key
+            raise KeyError(key)
+        return math.log((self._documents + 1) / (self._df[key] + 1)) + 1.0
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._df)
+
+    def __len__(self) -> int:
+        return len(self._df)
+
+
+def idf_weights(document_frequency: Mapping[str, int], documents: int) -> Mapping[str, float]:
     """Smoothed inverse document frequency of entities over ``documents`` articles."""
-    return {key: math.log((documents + 1) / (df + 1)) + 1.0
-            for key, df in document_frequency.items()}
+    return IdfWeights(document_frequency, documents)
