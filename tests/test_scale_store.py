@@ -126,7 +126,7 @@ def test_migration_3_backfills_bands_and_surnames(tmp_path: Path) -> None:
                           ("e2", "name:trump", "Trump", "PER", "{}", 1),
                           ("e3", "name:deutsche bank", "Deutsche Bank", "ORG", "{}", 1)])
     with SQLiteStore(db) as store:
-        assert store.schema_version == len(MIGRATIONS) == 3
+        assert store.schema_version == len(MIGRATIONS) >= 3
         for seq, (article_id, sig) in enumerate(items, start=1):
             got = {tuple(r) for r in store._db.execute(
                 "SELECT band, chunk FROM minhash_bands WHERE article_id=?", (article_id,))}

@@ -16,13 +16,14 @@ from rich.logging import RichHandler
 from rich.markdown import Markdown
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from newsloom import __version__, cli_corpus
+from newsloom import __version__, cli_corpus, cli_search, cli_serve
+from newsloom import cli_timeline as tl
 from newsloom.corpus import article_export_record, build_stories, update_storylines
 from newsloom.eval.cli import app as eval_app
 from newsloom.export import ExportFormat, write_records
 from newsloom.extract import ExtractOptions
 from newsloom.ingest import ReadOptions
-from newsloom.model import ARTICLE_EXPORT_FIELDS, IngestStats
+from newsloom.model import ARTICLE_EXPORT_FIELDS, IngestStats, TimelineRequest
 from newsloom.pipeline import PipelineOptions, ingest
 from newsloom.report import write_report
 from newsloom.store import SQLiteStore, open_store
@@ -36,6 +37,7 @@ app = typer.Typer(
 export_app = typer.Typer(help="Export stored records to JSON Lines or CSV.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 app.add_typer(eval_app, name="eval")
+app.command("search")(cli_search.search)
 
 err = Console(stderr=True)
 out = Console()
@@ -326,6 +328,43 @@ def export_entities(db: DbOption = DEFAULT_DB, fmt: JsonlFormatOption = "jsonl")
     _require_jsonl(fmt)
     with _store(db) as store:
         cli_corpus.entities_command(store, None, True, 1 << 30)
+
+
+@app.command()
+def timeline(
+    story: tl.StoryOption = None, storyline: tl.StorylineOption = None,
+    entity: tl.EntityOption = None, query: tl.QueryOption = None,
+    date_from: tl.FromOption = None, date_to: tl.ToOption = None,
+    max_dates: tl.MaxDatesOption = 10, sentences_per_date: tl.SentencesOption = 2,
+    lang: tl.TimelineLangOption = None, fmt: tl.TimelineFormatOption = "md",
+    output: tl.TimelineOutputOption = None, db: DbOption = DEFAULT_DB,
+) -> None:
+    """Dated timeline of a story, storyline, entity or query; undated material listed apart."""
+    request = TimelineRequest(story, storyline, entity, query, date_from, date_to, max_dates,
+                              sentences_per_date, lang)
+    with _store(db) as store:
+        tl.timeline_command(store, request, fmt, output)
+
+
+@app.command()
+def summary(
+    story: tl.StoryOption = None, storyline: tl.StorylineOption = None,
+    lang: tl.TimelineLangOption = None, as_json: cli_corpus.JsonOption = False,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Extractive summary (3-5 cited sentences) of a story or storyline."""
+    with _store(db) as store:
+        tl.summary_command(store, story, storyline, lang, as_json)
+
+
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_DB, host: cli_serve.HostOption = "127.0.0.1",
+    port: cli_serve.PortOption = 8000, token_env: cli_serve.TokenEnvOption = cli_serve.TOKEN_ENV,
+    protect_reads: cli_serve.ProtectOption = False, max_upload_mb: cli_serve.MaxUploadOption = 50,
+) -> None:
+    """HTTP API (/api/, /openapi.json) and web UI (/) over the store; loopback by default."""
+    cli_serve.serve_command(db, host, port, token_env, protect_reads, max_upload_mb)
 
 
 def main() -> None:

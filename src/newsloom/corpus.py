@@ -23,6 +23,7 @@ import numpy as np
 from newsloom import corpus_pool
 from newsloom.cluster.index import VectorIndex
 from newsloom.cluster.stories import StoryClusterer
+from newsloom.cluster.storyline_updates import relink
 from newsloom.cluster.storylines import link_storylines
 from newsloom.cluster.views import build_story, build_storyline, story_profile
 from newsloom.corpus_entities import StoredEntities
@@ -40,7 +41,13 @@ from newsloom.model import (
     Storyline,
     StorylineRecord,
 )
-from newsloom.represent.embed import Vectors, event_text, get_embedder
+from newsloom.represent.embed import (
+    EVENT_TEXT_CHARS,
+    Vectors,
+    embedder_dim,
+    event_text,
+    get_embedder,
+)
 from newsloom.represent.minhash import BandedDuplicateIndex, Signature, bands, signature
 from newsloom.store import SQLiteStore
 from newsloom.store.sqlite_corpus import FeatureRow
@@ -53,7 +60,8 @@ NER_CHARS = 6000
 BATCH_SIZE = 256
 
 
-#: Wall seconds per sub-stage, accumulated when a caller passes one in (the scale benchmark).
+#: Wall seconds per sub-stage (and CPU seconds of the process that ran it, as "cpu:<stage>"),
+#: accumulated when a caller passes one in (the scale benchmark).
 Timings = dict[str, float]
 
 
@@ -62,11 +70,15 @@ def _timed(timings: Timings | None, stage: str) -> Iterator[None]:
     if timings is None:
         yield
         return
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     try:
         yield
     finally:
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
+        # CPU seconds of this process, beside wall: on a shared machine wall time measures
+        # the neighbours as much as the code.
+        key = f"cpu:{stage}"
+        timings[key] = timings.get(key, 0.0) + time.process_time() - cpu
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +90,11 @@ class ArticleFeatures:
 
 
 def featurize(articles: Sequence[Article], embedder: str = "use-m3",
-              timings: Timings | None = None) -> list[ArticleFeatures]:
-    """Per-article features of a batch; NER runs per language with batched inference."""
+              timings: Timings | None = None, threads: int | None = None,
+              event_chars: int = EVENT_TEXT_CHARS) -> list[ArticleFeatures]:
+    """Per-article features of a batch; NER runs per language with batched inference.
+    ``threads``: BLAS threads of the encoder (None: one per CPU); ``event_chars``: length
+    of the text embedded (:func:`newsloom.represent.embed.event_text`)."""
     by_lang: dict[str | None, list[int]] = defaultdict(list)
     texts = [f"{a.title}\n{a.text}"[:NER_CHARS] if a.title else a.text[:NER_CHARS]
              for a in articles]
@@ -92,7 +107,8 @@ def featurize(articles: Sequence[Article], embedder: str = "use-m3",
             for i, article_mentions in zip(members, found, strict=True):
                 mentions[i] = article_mentions
     with _timed(timings, "embed"):
-        vectors: Vectors = get_embedder(embedder).embed([event_text(a) for a in articles])
+        vectors: Vectors = get_embedder(embedder, threads).embed(
+            [event_text(a, event_chars) for a in articles])
     with _timed(timings, "link+minhash"):
         return [
             ArticleFeatures(a.id, link_article(a.title, a.text[:NER_CHARS], mentions[i],
@@ -128,6 +144,8 @@ class CorpusStage:
     timings: Timings | None = field(default=None, repr=False)
     #: Feature worker processes; 1 computes features in this process.
     workers: int = 1
+    #: Characters of each article the encoder embeds (see ``event_text``).
+    event_chars: int = EVENT_TEXT_CHARS
 
     def __post_init__(self) -> None:
         with _timed(self.timings, "load"):
@@ -140,7 +158,7 @@ class CorpusStage:
         self.entities = StoredEntities(self.store)
         self.resolver = self.entities.resolver
         state = self.store.load_cluster_state()
-        dim = get_embedder(self.embedder).dim
+        dim = embedder_dim(self.embedder)
         index = VectorIndex(dim, _index_path(self.store))
         if len(index) != len(state.keys):  # missing or stale index file: rebuild from store
             index.reset()
@@ -167,10 +185,11 @@ class CorpusStage:
         present = [(seq, a) for (seq, _), a in zip(batch, articles, strict=True) if a]
         texts = [a for _, a in present]
         if self.workers > 1 and texts:
-            return _Prepared(present, futures=corpus_pool.submit(texts, self.workers,
-                                                                 self.embedder))
+            return _Prepared(present, futures=corpus_pool.submit(
+                texts, self.workers, self.embedder, self.event_chars))
         with _timed(self.timings, "features"):
-            return _Prepared(present, features=featurize(texts, self.embedder, self.timings))
+            return _Prepared(present, features=featurize(
+                texts, self.embedder, self.timings, event_chars=self.event_chars))
 
     def finish(self, prepared: _Prepared) -> list[ClusterEvent]:
         """Resolve, deduplicate, cluster and commit one prepared batch."""
@@ -188,7 +207,8 @@ class CorpusStage:
             self.entities.prefetch(item for feat in feats for item in feat.entities)
         with _timed(self.timings, "cluster"):
             for (seq, article), feat in zip(present, feats, strict=True):
-                resolved = self.resolver.resolve_article(feat.entities, article.language)
+                resolved = self.resolver.resolve_article(feat.entities, article.language,
+                                                        feat.vector)
                 matches = self.duplicates.matches(feat.signature)
                 duplicate_of = matches[0][0] if matches else None
                 if duplicate_of is None:
@@ -204,7 +224,8 @@ class CorpusStage:
                                        bands(feat.signature) if duplicate_of is None else ()))
         with _timed(self.timings, "store"):
             entities, aliases = self.resolver.take_changes()
-            self.store.save_corpus_batch(rows, entities, aliases, events)
+            self.store.save_corpus_batch(rows, entities, aliases, events,
+                                         self.resolver.contexts)
             self.duplicates.committed()
         return events
 
@@ -223,7 +244,8 @@ MIN_POOL_ARTICLES = 64
 
 def build_stories(store: SQLiteStore, embedder: str = "use-m3", batch_size: int = BATCH_SIZE,
                   on_progress: Callable[[int, int], None] | None = None,
-                  timings: Timings | None = None, workers: int | None = None) -> int:
+                  timings: Timings | None = None, workers: int | None = None,
+                  event_chars: int = EVENT_TEXT_CHARS) -> int:
     """Run the corpus stages over every article that has none yet; returns how many.
 
     With ``workers`` > 1 (default: one per CPU, up to 8), features are computed in worker
@@ -239,7 +261,8 @@ def build_stories(store: SQLiteStore, embedder: str = "use-m3", batch_size: int 
         return 0
     workers = corpus_pool.default_workers() if workers is None else workers
     stage = CorpusStage(store, embedder, timings,
-                        workers=workers if total >= MIN_POOL_ARTICLES else 1)
+                        workers=workers if total >= MIN_POOL_ARTICLES else 1,
+                        event_chars=event_chars)
     done = 0
     batch = store.pending_articles(batch_size)
     prepared = stage.prepare(batch) if batch else None
@@ -271,8 +294,29 @@ def _entities_by_article(store: SQLiteStore) -> dict[str, list[MemberEntity]]:
     return found
 
 
-def update_storylines(store: SQLiteStore) -> list[Storyline]:
-    """Recompute storylines over all stories (cheap next to clustering) and store them."""
+def update_storylines(store: SQLiteStore, full: bool | None = None) -> list[Storyline]:
+    """Bring storylines up to date and return them all.
+
+    Incremental (:func:`newsloom.cluster.storyline_updates.relink`: only the stories changed
+    since the last update, cost bounded by them) once a store has storylines; ``full``
+    regroups every story from its members (the first time by default, or when asked).
+    After an incremental update only the lines it changed carry ``label_entities``."""
+    if full is None:
+        full = not store.has_storylines()
+    if full:
+        return recompute_storylines(store)
+    changes = relink(store)
+    keys = sorted({k for label in changes.labels.values() for k in label})
+    names = store.entity_names(keys)
+    store.save_storyline_changes(
+        changes.assign, {line: " · ".join(names.get(k, k) for k in label) or "(unlabelled)"
+                         for line, label in changes.labels.items()}, changes.retired)
+    return [Storyline(line, stories, changes.labels.get(line, []))
+            for line, stories in store.storyline_stories().items()]
+
+
+def recompute_storylines(store: SQLiteStore) -> list[Storyline]:
+    """Recompute storylines over all stories from their members, and store them."""
     members = _members_by_story(store)
     entities = _entities_by_article(store)
     vectors = store.article_vectors()
@@ -285,6 +329,7 @@ def update_storylines(store: SQLiteStore) -> list[Storyline]:
     labels = {line.id: " · ".join(names.get(k, k) for k in line.label_entities) or "(unlabelled)"
               for line in lines}
     store.save_storylines(lines, labels)
+    store.clear_dirty()
     return lines
 
 

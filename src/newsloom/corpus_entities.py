@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from newsloom.enrich.name_context import candidate_tokens
 from newsloom.enrich.resolve import _MAX_INFLECTION, EntityResolver
 from newsloom.model import ArticleEntity
 from newsloom.store.sqlite_corpus import CorpusTables
@@ -26,6 +27,8 @@ class StoredEntities:
         # whatever it resolves to later is created in (and remembered by) the resolver.
         self._keys_seen: set[str] = set()
         self._surnames_seen: set[str] = set()
+        self._terms_seen: set[str] = set()
+        store.load_contexts([], self.resolver.contexts, with_corpus=True)
 
     def prefetch(self, items: Iterable[ArticleEntity]) -> None:
         """Load every stored entity that resolving ``items`` can consult: the keys
@@ -34,9 +37,11 @@ class StoredEntities:
         surname a bare name may stand for."""
         keys: set[str] = set()
         surnames: set[str] = set()
+        terms: set[str] = set()
         for item in items:
             keys.add(item.key)
             if item.key.startswith("name:"):
+                terms.update(candidate_tokens(item.key, self.resolver.name_options))
                 name = item.key.removeprefix("name:")
                 keys.update(f"name:{name[:-cut]}" for cut in range(1, _MAX_INFLECTION + 1)
                             if len(name) > cut)
@@ -44,11 +49,16 @@ class StoredEntities:
                     surnames.add(name)
         keys -= self._keys_seen
         surnames -= self._surnames_seen
-        if not keys and not surnames:
+        terms -= self._terms_seen
+        if not keys and not surnames and not terms:
             return
         self._keys_seen |= keys
         self._surnames_seen |= surnames
-        entities, aliases = self.store.entities_for(sorted(keys), sorted(surnames))
+        self._terms_seen |= terms
+        # Entities with a similar name are what the similar-name rule may choose from.
+        similar = sorted({i for ids in self.store.entity_ids_for_terms(sorted(terms)).values()
+                          for i in ids})
+        entities, aliases = self.store.entities_for(sorted(keys), sorted(surnames), similar)
         known = self.resolver
         # Indexed by the resolver's own code; what is already in memory is newer than the
         # store (this run changed it), so it is never overwritten.
@@ -60,3 +70,7 @@ class StoredEntities:
             known.by_key.setdefault(key, entity_id)
         for surname, people in loaded.surnames.items():
             known.surnames[surname] |= people
+        for term, ids in loaded.name_terms.items():
+            known.name_terms[term] |= ids
+        # Before any of them gains this run's articles: the stored sums are the base.
+        self.store.load_contexts(sorted(loaded.entities), known.contexts)

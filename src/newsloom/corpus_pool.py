@@ -21,6 +21,7 @@ from multiprocessing import get_context
 from typing import TYPE_CHECKING
 
 from newsloom.model import Article
+from newsloom.represent.embed import EVENT_TEXT_CHARS
 
 if TYPE_CHECKING:
     from newsloom.corpus import ArticleFeatures, Timings
@@ -38,32 +39,24 @@ def default_workers() -> int:
                       else os.cpu_count() or 1, 8))
 
 
+#: BLAS threads per worker: one, since there is one worker per core (see the module docstring).
+WORKER_THREADS = 1
+
+
 def _init_worker(embedder: str) -> None:
-    """Load the encoder single-threaded, before the first batch arrives."""
+    """Load the encoder, single-threaded, before the first batch arrives."""
     from newsloom.represent.embed import get_embedder
 
-    # The encoder sizes its BLAS thread pool by the CPUs this process may run on, when it is
-    # built (represent/embed.py ``_threads``). A forked worker may inherit the parent's
-    # instance, so drop it, and build a new one while this process may use one CPU only;
-    # afterwards the worker may run on any CPU again, still with one BLAS thread.
-    get_embedder.cache_clear()
-    if hasattr(os, "sched_setaffinity"):
-        cpus = os.sched_getaffinity(0)
-        os.sched_setaffinity(0, {min(cpus)})
-        try:
-            get_embedder(embedder).embed(["warm-up"])
-        finally:
-            os.sched_setaffinity(0, cpus)
-    else:
-        get_embedder(embedder).embed(["warm-up"])
+    get_embedder(embedder, WORKER_THREADS).embed(["warm-up"])
 
 
-def _featurize(articles: Sequence[Article], embedder: str
+def _featurize(articles: Sequence[Article], embedder: str, event_chars: int
                ) -> tuple[list[ArticleFeatures], Timings]:
     from newsloom.corpus import featurize
 
     timings: Timings = {}
-    return featurize(articles, embedder, timings), timings
+    return featurize(articles, embedder, timings, threads=WORKER_THREADS,
+                     event_chars=event_chars), timings
 
 
 def pool(workers: int, embedder: str) -> ProcessPoolExecutor:
@@ -85,18 +78,19 @@ def shutdown() -> None:
         _pool, _pool_key = None, None
 
 
-def submit(articles: Sequence[Article], workers: int, embedder: str
+def submit(articles: Sequence[Article], workers: int, embedder: str,
+           event_chars: int = EVENT_TEXT_CHARS
            ) -> list[Future[tuple[list[ArticleFeatures], Timings]]]:
     """Features of ``articles`` in contiguous chunks; results come back in order."""
     size = max(1, -(-len(articles) // (workers * CHUNKS_PER_WORKER)))
     chunks = [list(articles[i:i + size]) for i in range(0, len(articles), size)]
     try:
         executor = pool(workers, embedder)
-        return [executor.submit(_featurize, chunk, embedder) for chunk in chunks]
+        return [executor.submit(_featurize, chunk, embedder, event_chars) for chunk in chunks]
     except BrokenProcessPool:  # a worker died (killed, Ctrl-C) in an earlier run: start anew
         shutdown()
         executor = pool(workers, embedder)
-        return [executor.submit(_featurize, chunk, embedder) for chunk in chunks]
+        return [executor.submit(_featurize, chunk, embedder, event_chars) for chunk in chunks]
 
 
 def warm_up(workers: int, embedder: str, languages: Sequence[str]) -> None:
@@ -105,7 +99,7 @@ def warm_up(workers: int, embedder: str, languages: Sequence[str]) -> None:
     enough that no worker can take two of one language before the others start."""
     executor = pool(workers, embedder)
     text = "Angela Merkel met Emmanuel Macron in Berlin on Monday. " * 4
-    futures = [executor.submit(_featurize, [_probe(text, lang)], embedder)
+    futures = [executor.submit(_featurize, [_probe(text, lang)], embedder, EVENT_TEXT_CHARS)
                for lang in languages for _ in range(workers)]
     for future in futures:
         future.result()

@@ -389,3 +389,168 @@ class DatedSentence:
     end: int
     text: str
     times: tuple[TimeExpression, ...]
+
+
+# Timelines and summaries (issue 4). ``newsloom.timeline.build_timeline`` fills these.
+
+DateBasis = Literal["mentioned", "published", "estimated"]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineRequest:
+    """What to build a timeline of: exactly one of story / storyline / entity / query.
+
+    ``date_from``/``date_to`` are ISO dates (inclusive); entries whose date lies outside are
+    dropped, and so are articles published outside when the request is for a date span.
+    """
+
+    story: str | None = None
+    storyline: str | None = None
+    entity: str | None = None
+    query: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    max_dates: int = 10
+    sentences_per_date: int = 2
+    lang: str | None = None  # preferred language of the sentences shown (ISO 639-1)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineSentence:
+    """One cited sentence: its text in the original language and where it comes from."""
+
+    text: str
+    lang: str | None
+    article_id: str
+    outlet: str | None
+    start: int  # character offsets into the article's text
+    end: int
+    published: str | None = None  # the article's stated publication date, if any
+    title: str | None = None  # the article's title
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One dated event (or, in ``Timeline.undated``, one undated article's gist).
+
+    ``date`` is an ISO value at ``granularity`` ("2019-08-14", "2019-08", "2019",
+    "2019-12-18/2019-12-24"), ``None`` for undated entries. ``basis`` says what the date rests
+    on: a date the text states ("mentioned"), the publication date ("published") or a
+    year-level estimate from the text ("estimated", only on undated entries as ``estimate``).
+    ``citations`` lists every article pointing at this event, not only those quoted.
+    """
+
+    date: str | None
+    granularity: TimexGranularity | None
+    basis: DateBasis | None
+    headline: str
+    sentences: list[TimelineSentence]
+    story_id: str | None
+    story_ids: list[str]
+    citations: list[str]  # article ids
+    outlets: list[str]
+    score: float  # independent coverage behind the date (ranking)
+    estimate: str | None = None  # undated: the article's estimated year, if any
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """Dated entries in date order plus what could not be dated, listed apart."""
+
+    request: TimelineRequest
+    title: str
+    entries: list[TimelineEntry]
+    undated: list[TimelineEntry]
+    articles: int  # articles selected (duplicates included)
+    story_ids: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """An extractive summary (3-5 cited sentences) of a story or storyline."""
+
+    kind: Literal["story", "storyline"]
+    id: str
+    title: str
+    sentences: list[TimelineSentence]
+    lang: str | None  # the language asked for, if any
+    articles: int
+
+
+SearchMode = Literal["hybrid", "keyword", "semantic"]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """What to search for (``newsloom.search.search``). Empty filters mean "any".
+
+    ``date_from``/``date_to`` are inclusive ISO prefixes ("2019", "2019-05", "2019-05-21")
+    compared with the stated publication date; articles without one are excluded only when a
+    date filter is set. ``entity`` is an entity id, canonical name or alias surface form.
+    """
+
+    text: str
+    languages: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+    entity: str | None = None
+    story_id: str | None = None
+    limit: int = 20
+    offset: int = 0
+    mode: SearchMode = "hybrid"
+
+
+@dataclass(frozen=True, slots=True)
+class SnippetSpan:
+    """One piece of a snippet; UIs wrap ``highlighted`` spans in <mark> after escaping."""
+
+    text: str
+    highlighted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One ranked article. Ranks are 1-based positions in each retriever's list (None: that
+    retriever did not return it); ``duplicates`` are the ids folded under this article."""
+
+    article_id: str
+    title: str | None
+    language: str | None
+    outlet: str | None
+    published: str | None
+    story_id: str | None
+    score: float
+    keyword_rank: int | None
+    semantic_rank: int | None
+    snippet: tuple[SnippetSpan, ...]
+    duplicates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    """One page of hits. ``total``: articles in the fused ranking, after folding duplicates;
+    each retriever contributes at most max(100, offset + limit), so it is a lower bound for
+    broad queries, and the last page of a UI's pager ends there."""
+
+    query: SearchQuery
+    hits: tuple[SearchHit, ...]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoryHit:
+    """A story found through its articles: best article score plus a bonus per extra hit."""
+
+    story_id: str
+    score: float
+    title: str | None  # title of the best-ranked article
+    languages: tuple[str, ...]
+    hits: tuple[SearchHit, ...]  # its matching articles, best first
+
+
+@dataclass(frozen=True, slots=True)
+class StorySearchResults:
+    query: SearchQuery
+    stories: tuple[StoryHit, ...]
+    total: int

@@ -59,13 +59,17 @@ def entity_overlap(a: Mapping[str, float], b: Mapping[str, float],
     if not a or not b:
         return 0.0
     top_a, top_b = max(a.values()), max(b.values())
-    shared = num = den = 0.0
+    weights = idf if idf else None  # tested once: an empty table means no weighting
+    num = den = 0.0
     for key in a.keys() | b.keys():
-        weight = idf.get(key, 1.0) if idf else 1.0
+        weight = weights.get(key, 1.0) if weights is not None else 1.0
         wa, wb = a.get(key, 0.0) / top_a, b.get(key, 0.0) / top_b
-        num += min(wa, wb) * weight
-        den += max(wa, wb) * weight
-        shared += min(wa, wb) > 0
+        if wa < wb:
+            num += wa * weight
+            den += wb * weight
+        else:
+            num += wb * weight
+            den += wa * weight
     return num / den if den else 0.0
 
 
@@ -103,11 +107,25 @@ class IdfWeights(Mapping[str, float]):
     def __init__(self, document_frequency: Mapping[str, int], documents: int) -> None:
         self._df = document_frequency
         self._documents = documents
+        # One instance serves one article's ~20 neighbour pairs, which share most keys; the
+        # counts do not change while it is in use (the clusterer makes a new one per article).
+        self._memo: dict[str, float] = {}
 
     def __getitem__(self, key: str) -> float:
-        if key not in self._df:  # a Counter would answer 0 for any key
+        weight = self.get(key)
+        if weight is None:
             raise KeyError(key)
-        return math.log((self._documents + 1) / (self._df[key] + 1)) + 1.0
+        return weight
+
+    def get(self, key: str, default: float | None = None) -> float | None:  # type: ignore[override]
+        """As ``Mapping.get``, without its exception round trip (the scorer's inner loop)."""
+        weight = self._memo.get(key)
+        if weight is None:
+            if key not in self._df:  # a Counter would answer 0 for any key
+                return default
+            weight = math.log((self._documents + 1) / (self._df[key] + 1)) + 1.0
+            self._memo[key] = weight
+        return weight
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._df)

@@ -87,7 +87,14 @@ class StoryClusterer:
                                                                    self.neighbours)
                 if k in self.keys]
         known = self._evidence_for([a for a, _ in hits])
-        idf = idf_weights(self.entity_df, self.documents) if self.documents else None
+        idf: dict[str, float] | None = None
+        if self.documents:
+            # The weights of every key these pairs consult, looked up once: a plain dict in
+            # the scorer's inner loop (keys absent from it weigh 1.0, as in the table).
+            table = idf_weights(self.entity_df, self.documents)
+            keys = set(evidence.entities).union(*(known[a].entities for a, _ in hits
+                                                  if a in known))
+            idf = {k: table[k] for k in keys if k in self.entity_df}
         links: dict[str, list[float]] = {}
         for other, _ in hits:
             if other not in known:

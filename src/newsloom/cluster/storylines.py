@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -33,11 +33,33 @@ def storyline_id_for(story_id: str) -> str:
     return "l" + hashlib.sha256(story_id.encode()).hexdigest()[:11]
 
 
-def _rarity(profiles: Sequence[StoryProfile]) -> dict[str, float]:
+def rarity_weights(document_frequency: Mapping[str, int], stories: int) -> dict[str, float]:
     """idf over stories without smoothing: an entity in every story weighs nothing."""
-    df = Counter(key for p in profiles for key in p.entities)
-    n = len(profiles)
-    return {key: math.log(n / count) for key, count in df.items()}
+    return {key: math.log(stories / count) for key, count in document_frequency.items()
+            if count > 0}
+
+
+def _rarity(profiles: Sequence[StoryProfile]) -> dict[str, float]:
+    return rarity_weights(Counter(key for p in profiles for key in p.entities), len(profiles))
+
+
+def linked(a: StoryProfile, b: StoryProfile, rarity: Mapping[str, float]) -> bool:
+    """Whether two stories belong to one storyline: one theme (centroid cosine) and
+    distinctive actors in common (rarity-weighted entity overlap)."""
+    return (float(np.dot(a.centroid, b.centroid)) >= LINK_COSINE
+            and entity_overlap(a.entities, b.entities, rarity) >= LINK_OVERLAP)
+
+
+def storyline_label(profiles: Iterable[StoryProfile], rarity: Mapping[str, float]) -> list[str]:
+    """Dominant entities of a storyline's stories: salience (relative to each story's top
+    entity) weighted by rarity, a little weight kept for entities found everywhere."""
+    weight: dict[str, float] = {}
+    for profile in profiles:
+        top = max(profile.entities.values(), default=1.0)
+        for key, salience in profile.entities.items():
+            weight[key] = weight.get(key, 0.0) + salience / top * (rarity.get(key, 0.0) + 0.1)
+    label = [key for key, _ in sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return label[:LABEL_ENTITIES]
 
 
 def link_storylines(profiles: Sequence[StoryProfile]) -> list[Storyline]:
@@ -60,25 +82,14 @@ def link_storylines(profiles: Sequence[StoryProfile]) -> list[Storyline]:
                 candidates.update(seen[-RECENT_PER_ENTITY:])
                 seen.append(i)
         for j in sorted(candidates):
-            b = profiles[j]
-            if float(np.dot(a.centroid, b.centroid)) < LINK_COSINE:
-                continue
-            if entity_overlap(a.entities, b.entities, rarity) >= LINK_OVERLAP:
+            if linked(a, profiles[j], rarity):
                 root_i, root_j = find(i), find(j)
                 if root_i != root_j:
                     parent[max(root_i, root_j)] = min(root_i, root_j)  # older root survives
     groups: dict[int, list[int]] = {}
     for i in range(len(profiles)):
         groups.setdefault(find(i), []).append(i)
-    lines = []
-    for root, members in sorted(groups.items()):
-        weight: dict[str, float] = {}
-        for i in members:
-            top = max(profiles[i].entities.values(), default=1.0)
-            for key, salience in profiles[i].entities.items():
-                weight[key] = weight.get(key, 0.0) + salience / top * (rarity.get(key, 0.0) + 0.1)
-        label = [key for key, _ in sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))]
-        lines.append(Storyline(storyline_id_for(profiles[root].story_id),
-                               [profiles[i].story_id for i in members],
-                               label[:LABEL_ENTITIES]))
-    return lines
+    return [Storyline(storyline_id_for(profiles[root].story_id),
+                      [profiles[i].story_id for i in members],
+                      storyline_label((profiles[i] for i in members), rarity))
+            for root, members in sorted(groups.items())]

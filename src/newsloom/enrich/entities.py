@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from newsloom.enrich.mentions import MentionOptions, refine_mentions
+from newsloom.enrich.mentions import MentionOptions, TakenSpans, refine_mentions
 from newsloom.enrich.places import adjective_key, exact_names, fold, place_key
 from newsloom.model import ArticleEntity, EntityType, Mention
 
@@ -54,15 +54,12 @@ def mention_key(surface: str, entity_type: EntityType) -> tuple[str, EntityType]
     return f"name:{folded}", entity_type
 
 
-def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start < e and s < end for s, e in spans)
-
-
-def gazetteer_mentions(text: str, taken: list[tuple[int, int]]
+def gazetteer_mentions(text: str, spans: Sequence[tuple[int, int]]
                        ) -> list[tuple[Mention, str]]:
     """Country and city names (also inside hyphen compounds) and country adjectives, each with
-    its place key."""
+    its place key, outside ``spans`` (the mentions NER found)."""
     found: list[tuple[Mention, str]] = []
+    taken = TakenSpans(spans)
     tokens = list(_TOKEN.finditer(text))
     for i in range(len(tokens) - 1):  # multi-word names: "Verenigde Staten", "Estados Unidos"
         for size in (3, 2):
@@ -72,18 +69,18 @@ def gazetteer_mentions(text: str, taken: list[tuple[int, int]]
                 continue
             start, end = run[0].start(), run[-1].end()
             phrase = text[start:end]
-            if "\n" in phrase or _overlaps(start, end, taken):
+            if "\n" in phrase or taken.overlaps(start, end):
                 continue
             key = _exact_place(phrase)
             if key:
                 found.append((Mention(start, end, phrase, "LOC"), key))
-                taken = [*taken, (start, end)]
+                taken.add(start, end)
                 break
     for match in tokens:
         token = match.group()
         for part_start, part in _hyphen_parts(match.start(), token):
             end = part_start + len(part)
-            if len(part) < 2 or _overlaps(part_start, end, taken):
+            if len(part) < 2 or taken.overlaps(part_start, end):
                 continue
             key = None
             if part[0].isupper():

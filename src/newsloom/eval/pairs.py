@@ -26,7 +26,7 @@ from newsloom.cluster.scoring import PairFeatures, probability
 from newsloom.compare import pair_features
 from newsloom.corpus import build_stories
 from newsloom.pipeline import PipelineOptions, ingest
-from newsloom.represent.embed import get_embedder
+from newsloom.represent.embed import EVENT_TEXT_CHARS, get_embedder
 from newsloom.store import SQLiteStore
 
 BOOTSTRAP_SAMPLES = 2000
@@ -174,12 +174,15 @@ def cluster_scores(same_story: dict[tuple[str, str], bool],
     return ClusterScores(*overall, by_lang_pair=by_pair)
 
 
-def evaluate_pairs(dataset: Path, workers: int = 1) -> PairsReport:
-    """Ingest the dataset's articles into a fresh store, build stories, score every method."""
+def evaluate_pairs(dataset: Path, workers: int = 1,
+                   event_chars: int = EVENT_TEXT_CHARS) -> PairsReport:
+    """Ingest the dataset's articles into a fresh store, build stories, score every method.
+    ``event_chars``: how much of each article the encoder embeds (the baselines keep their
+    title + 2,000 characters)."""
     pairs = read_pairs(dataset / "pairs.csv")
     with tempfile.TemporaryDirectory() as tmp, SQLiteStore(Path(tmp) / "pairs.db") as store:
         ingest([dataset / "articles.jsonl"], store, PipelineOptions(workers=workers))
-        build_stories(store)
+        build_stories(store, event_chars=event_chars)
         feats = pair_features(store, [(p.id1, p.id2) for p in pairs])
         ours = [round(probability(f), 4) for f in feats]
         same = store.same_story([(p.id1, p.id2) for p in pairs])

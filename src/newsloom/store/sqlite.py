@@ -17,6 +17,7 @@ from typing import Any
 from newsloom.model import Article, DateEstimate, PublicationDate, RawDocument, RemovedLine, Skip
 from newsloom.store.base import AddResult, StoreSummary
 from newsloom.store.schema import MIGRATIONS
+from newsloom.store.sqlite_contexts import name_terms_json
 from newsloom.store.sqlite_corpus import CorpusTables, surname_key
 
 _ARTICLE_COLUMNS = (
@@ -24,6 +25,13 @@ _ARTICLE_COLUMNS = (
     "published_confidence", "published_source", "published_estimate", "language",
     "language_confidence", "text", "removed_lines", "extractor",
 )
+
+
+def _lemmas(text: str | None, lang: str | None) -> str:
+    # Imported on first use: newsloom.search imports modules that import the store.
+    from newsloom.search.stem import lemma_text
+
+    return lemma_text(text, lang)
 
 
 def _now() -> str:
@@ -44,6 +52,9 @@ class SQLiteStore(CorpusTables):
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.execute("PRAGMA busy_timeout=10000")
         self._db.create_function("newsloom_surname", 2, surname_key, deterministic=True)
+        self._db.create_function("newsloom_name_terms", 1, name_terms_json, deterministic=True)
+        # The lemma index's triggers (migration 4) call this on every article write.
+        self._db.create_function("newsloom_lemmas", 2, _lemmas, deterministic=True)
         self._migrate()
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -212,6 +223,10 @@ class SQLiteStore(CorpusTables):
     def skipped(self) -> list[Skip]:
         rows = self._db.execute("SELECT source, reason FROM skipped ORDER BY first_seen, source")
         return [Skip(r[0], r[1]) for r in rows]
+
+    def read(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
+        """Rows of one read-only query (search builds its own SQL over the schema)."""
+        return self._db.execute(sql, params).fetchall()
 
     def search_text(self, query: str, limit: int = 20) -> list[tuple[Article, str]]:
         """Keyword search over title and text (FTS5), with a highlighted snippet."""

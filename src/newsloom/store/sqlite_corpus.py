@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 
 import numpy as np
 
+from newsloom.enrich.name_context import EntityContexts
 from newsloom.model import (
     Alias,
     ClusterEvent,
@@ -22,6 +23,8 @@ from newsloom.model import (
     ResolvedEntity,
     Storyline,
 )
+from newsloom.store.sqlite_contexts import ContextTables
+from newsloom.store.sqlite_profiles import StoryProfileTables
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +79,7 @@ def _published(value: str | None) -> date | None:
         return None
 
 
-class CorpusTables:
+class CorpusTables(ContextTables, StoryProfileTables):
     """Reads and writes of the corpus stages; ``_db`` is the store's connection."""
 
     _db: sqlite3.Connection
@@ -105,11 +108,11 @@ class CorpusTables:
             "SELECT alias_key, entity_id, reason FROM entity_aliases")]
         return entities, aliases
 
-    def entities_for(self, keys: Sequence[str], surnames: Sequence[str] = ()
-                     ) -> tuple[list[Entity], list[Alias]]:
+    def entities_for(self, keys: Sequence[str], surnames: Sequence[str] = (),
+                     ids: Sequence[str] = ()) -> tuple[list[Entity], list[Alias]]:
         """What entity resolution needs for these keys: the entities with one of the keys,
-        the aliases of the keys with the entities they point to, and every person whose
-        surname is one of ``surnames``."""
+        the aliases of the keys with the entities they point to, every person whose
+        surname is one of ``surnames``, and the entities ``ids``."""
         aliases: list[Alias] = []
         found: dict[str, Entity] = {}
         select = "SELECT id, key, name, type, aliases, articles FROM entities WHERE "
@@ -120,7 +123,7 @@ class CorpusTables:
                 f"WHERE alias_key IN ({_marks(chunk)})", chunk)]
             found.update((r[0], _entity(r)) for r in self._db.execute(
                 select + f"key IN ({_marks(chunk)})", chunk))
-        wanted = sorted({a.entity_id for a in aliases} - found.keys())
+        wanted = sorted(({a.entity_id for a in aliases} | set(ids)) - found.keys())
         for column, values in (("id", wanted), ("surname", list(surnames))):
             for start in range(0, len(values), 500):
                 chunk = values[start:start + 500]
@@ -218,6 +221,29 @@ class CorpusTables:
         return [MemberRow(r[0], r[1], int(r[2]), r[3], r[4], r[5], r[6], r[7])
                 for r in self._db.execute(sql + " ORDER BY f.seq", params)]
 
+    def article_members(self, article_ids: Sequence[str], with_duplicates: bool = False
+                        ) -> list[MemberRow]:
+        """Member rows of these articles (and, with ``with_duplicates``, of the articles
+        marked duplicates of them), in ingest order: indexed lookups, not a corpus scan."""
+        found: dict[str, MemberRow] = {}
+        columns = ["f.article_id"] + (["f.duplicate_of"] if with_duplicates else [])
+        for start in range(0, len(article_ids), 500):
+            chunk = list(article_ids[start:start + 500])
+            for column in columns:
+                for r in self._db.execute(
+                        "SELECT f.story_id, f.article_id, f.seq, a.title, a.language, "
+                        "a.outlet, a.published, f.duplicate_of FROM article_features f "
+                        f"JOIN articles a ON a.id = f.article_id WHERE {column} IN "
+                        f"({_marks(chunk)})", chunk):
+                    found[r[1]] = MemberRow(r[0], r[1], int(r[2]), r[3], r[4], r[5], r[6],
+                                            r[7])
+        return sorted(found.values(), key=lambda m: m.seq)
+
+    def entity_article_ids(self, entity_id: str) -> list[str]:
+        return [r[0] for r in self._db.execute(
+            "SELECT article_id FROM article_entities WHERE entity_id = ? ORDER BY article_id",
+            (entity_id,))]
+
     def member_entities(self, article_ids: Sequence[str] | None = None) -> list[MemberEntity]:
         sql = ("SELECT ae.article_id, e.id, e.name, e.type, ae.mentions, ae.salience "
                "FROM article_entities ae JOIN entities e ON e.id = ae.entity_id")
@@ -285,7 +311,8 @@ class CorpusTables:
         return (row[0], row[1], row[2]) if row else (None, None, None)
 
     def save_corpus_batch(self, rows: Sequence[FeatureRow], entities: Sequence[Entity],
-                          aliases: Sequence[Alias], events: Sequence[ClusterEvent]) -> None:
+                          aliases: Sequence[Alias], events: Sequence[ClusterEvent],
+                          contexts: EntityContexts | None = None) -> None:
         """Everything one batch of the corpus stage learned, in one transaction."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         self._db.execute("BEGIN IMMEDIATE")
@@ -313,8 +340,11 @@ class CorpusTables:
                 if row.duplicate_of is None:
                     self._db.executemany("INSERT OR IGNORE INTO minhash_bands VALUES (?,?,?)",
                                          [(b, chunk, row.article_id) for b, chunk in row.bands])
+            self._add_to_profiles(rows)  # before events: a merge folds what rows added
             for event in events:
                 self._record_event(event, now)
+            if contexts is not None:
+                self._save_contexts(entities, contexts)
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")
@@ -336,3 +366,4 @@ class CorpusTables:
                              (event.story_id, event.other_story_id))
             self._db.execute("UPDATE article_features SET story_id=? WHERE story_id=?",
                              (event.story_id, event.other_story_id))
+            self._merge_profiles(event.story_id, event.other_story_id)

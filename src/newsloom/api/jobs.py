@@ -1,0 +1,126 @@
+"""Ingest jobs: uploaded files run through the pipeline in one background worker.
+
+One worker thread, so at most one job writes to the store at a time (SQLite has a single
+writer); the others wait in order. A job is ingest (:func:`newsloom.pipeline.ingest`) followed
+by the corpus stages (:func:`newsloom.corpus.build_stories`, ``update_storylines``) — the same
+functions ``newsloom analyze`` runs. Job records live in memory: they describe this server
+process's work, while the results are in the store.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from newsloom.corpus import build_stories, update_storylines
+from newsloom.extract import ExtractOptions
+from newsloom.ingest import ReadOptions
+from newsloom.pipeline import PipelineOptions, ingest
+from newsloom.store import open_store
+
+log = logging.getLogger("newsloom")
+
+JobState = Literal["queued", "running", "done", "failed"]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(slots=True)
+class Job:
+    id: str
+    folder: Path
+    files: list[str]
+    status: JobState = "queued"
+    created_at: str = field(default_factory=_now)
+    started_at: str | None = None
+    finished_at: str | None = None
+    stats: dict[str, int] = field(default_factory=dict)
+    skips: list[dict[str, str]] = field(default_factory=list)
+    error: str | None = None
+
+
+class JobRunner:
+    """Queue of ingest jobs over one store; ``on_done`` runs after each finished job."""
+
+    def __init__(self, db: Path, uploads: Path, workers: int = 1,
+                 max_document_bytes: int = 5 * 1024 * 1024,
+                 on_done: Callable[[], None] | None = None) -> None:
+        self.db = db
+        self.uploads = uploads
+        self.workers = max(1, workers)
+        self.max_document_bytes = max_document_bytes
+        self.on_done = on_done
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.Lock()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsloom-job")
+
+    def new_folder(self) -> tuple[str, Path]:
+        """A fresh job id and the folder its uploaded files go to."""
+        job_id = uuid.uuid4().hex[:12]
+        folder = self.uploads / job_id
+        folder.mkdir(parents=True, exist_ok=False)
+        return job_id, folder
+
+    def submit(self, job_id: str, folder: Path, files: list[str]) -> Job:
+        job = Job(job_id, folder, files)
+        with self._lock:
+            self._jobs[job_id] = job
+        self._executor.submit(self._run, job)
+        return job
+
+    def discard(self, folder: Path) -> None:
+        """Remove the folder of an upload that was refused before it became a job."""
+        shutil.rmtree(folder, ignore_errors=True)
+
+    def get(self, job_id: str) -> Job | None:
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def all(self) -> list[Job]:
+        with self._lock:
+            return sorted(self._jobs.values(), key=lambda j: j.created_at, reverse=True)
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Block until every job submitted so far finished (tests, shutdown)."""
+        self._executor.submit(lambda: None).result(timeout=timeout)
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def _run(self, job: Job) -> None:
+        job.status, job.started_at = "running", _now()
+        options = PipelineOptions(read=ReadOptions(max_bytes=self.max_document_bytes),
+                                  extract=ExtractOptions(), workers=self.workers)
+        try:
+            store = open_store(self.db)
+            try:
+                stats = ingest([job.folder], store, options)
+                clustered = build_stories(store, workers=self.workers)
+                lines = update_storylines(store)
+            finally:
+                store.close()
+            job.stats = {"files": stats.files, "documents": stats.documents,
+                         "added": stats.added, "unchanged": stats.unchanged,
+                         "new_versions": stats.new_versions, "skipped": stats.skipped,
+                         "clustered": clustered, "storylines": len(lines)}
+            # Skip sources are paths inside the job folder; report them as uploaded names.
+            job.skips = [{"source": s.source.replace(str(job.folder) + "/", ""),
+                          "reason": s.reason} for s in stats.skips]
+            job.status = "done"
+        except Exception as exc:  # a failed job is reported, the server goes on
+            log.exception("ingest job %s failed", job.id)
+            job.status, job.error = "failed", f"{type(exc).__name__}: {exc}"
+        finally:
+            job.finished_at = _now()
+            if self.on_done:
+                self.on_done()

@@ -1,0 +1,142 @@
+"""Write endpoints: upload files or JSON Lines to ingest; job status."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile, status
+
+from newsloom.api import schemas as s
+from newsloom.api.jobs import Job, JobRunner
+from newsloom.api.security import require_read, require_write
+from newsloom.ingest import reader_for
+
+router = APIRouter(prefix="/api")
+
+JSONL_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-lines",
+               "application/x-jsonlines")
+ACCEPTED = ".txt, .html, .htm, .html.gz, .htm.gz, .jsonl, .warc, .warc.gz, .rss, .atom, " \
+           "feed-like .xml"
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": s.ErrorOut} for code in (400, 401, 403, 413, 415, 422)}
+_UNSAFE = re.compile(r"[^\w.\-]+")
+
+
+def runner(request: Request) -> JobRunner:
+    found: JobRunner = request.app.state.jobs
+    return found
+
+
+RunnerDep = Annotated[JobRunner, Depends(runner)]
+
+
+def job_out(job: Job) -> s.JobOut:
+    return s.JobOut(id=job.id, status=job.status, files=job.files, created_at=job.created_at,
+                    started_at=job.started_at, finished_at=job.finished_at,
+                    stats=dict(job.stats), skips=list(job.skips), error=job.error)
+
+
+def _safe_name(name: str, index: int, taken: set[str]) -> str:
+    """The client's base name without path parts or odd characters, unique in the job."""
+    base = _UNSAFE.sub("_", Path(name.replace("\\", "/")).name).strip("._") or f"upload-{index}"
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{n}-{base}"
+    taken.add(candidate)
+    return candidate
+
+
+async def _save(upload: UploadFile, target: Path) -> None:
+    with target.open("wb") as stream:
+        while chunk := await upload.read(1 << 20):
+            stream.write(chunk)
+
+
+@router.post("/ingest", response_model=s.JobOut, status_code=status.HTTP_202_ACCEPTED,
+             dependencies=[Depends(require_write)],
+             responses=ERRORS)
+async def ingest_files(jobs: RunnerDep,
+                       files: Annotated[list[UploadFile], File(
+                           description=f"documents to ingest: {ACCEPTED}")]) -> s.JobOut:
+    """Upload documents; they are ingested and clustered in the background (see /api/jobs)."""
+    if not files:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "no files uploaded")
+    job_id, folder = jobs.new_folder()
+    names: list[str] = []
+    try:
+        for index, upload in enumerate(files):
+            name = _safe_name(upload.filename or "", index, set(names))
+            target = folder / name
+            await _save(upload, target)
+            if reader_for(target) is None:
+                raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+                                    f"unsupported file type: {upload.filename!r}; "
+                                    f"accepted: {ACCEPTED}")
+            names.append(name)
+    except BaseException:
+        jobs.discard(folder)
+        raise
+    return job_out(jobs.submit(job_id, folder, names))
+
+
+def _check_jsonl(body: bytes) -> None:
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            f"the body is not UTF-8 (byte {exc.start})") from None
+    lines = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                                f"line {number} is not JSON: {exc.msg}") from None
+        if not isinstance(record, dict):
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                                f"line {number} is not a JSON object")
+        lines += 1
+    if lines == 0:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "no records in the body")
+
+
+@router.post("/ingest/jsonl", response_model=s.JobOut, status_code=status.HTTP_202_ACCEPTED,
+             dependencies=[Depends(require_write)],
+             responses=ERRORS,
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "application/x-ndjson": {"schema": {"type": "string"}}}}})
+async def ingest_jsonl(request: Request, jobs: RunnerDep) -> s.JobOut:
+    """Ingest JSON Lines records (``id``, ``url``, ``title``, ``text`` or ``html``,
+    ``published``, ``lang``) sent as the request body."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in JSONL_TYPES:
+        raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+                            f"send JSON Lines as one of {', '.join(JSONL_TYPES)}, "
+                            f"not {content_type or '(none)'}")
+    body = await request.body()
+    _check_jsonl(body)
+    job_id, folder = jobs.new_folder()
+    (folder / "upload.jsonl").write_bytes(body)
+    return job_out(jobs.submit(job_id, folder, ["upload.jsonl"]))
+
+
+@router.get("/jobs", response_model=list[s.JobOut], dependencies=[Depends(require_read)],
+            responses=ERRORS)
+def list_jobs(jobs: RunnerDep) -> list[s.JobOut]:
+    """Ingest jobs of this server process, newest first."""
+    return [job_out(j) for j in jobs.all()]
+
+
+@router.get("/jobs/{job_id}", response_model=s.JobOut, dependencies=[Depends(require_read)],
+            responses={**ERRORS, 404: {"model": s.ErrorOut}})
+def get_job(job_id: str, jobs: RunnerDep) -> s.JobOut:
+    job = jobs.get(job_id)
+    if job is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no job {job_id!r}")
+    return job_out(job)

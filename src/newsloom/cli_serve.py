@@ -1,0 +1,81 @@
+"""``newsloom serve``: the HTTP API and web UI over one store (Uvicorn)."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+from newsloom.api.settings import TOKEN_ENV, ApiSettings, SettingsError
+
+if TYPE_CHECKING:
+    from newsloom.api.catalog import Catalog
+
+err = Console(stderr=True)
+log = logging.getLogger("newsloom")
+
+HostOption = Annotated[str, typer.Option(
+    "--host", help="Address to bind; loopback by default. Anything else exposes the store.")]
+PortOption = Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")]
+TokenEnvOption = Annotated[str, typer.Option(
+    "--token-env", help="Environment variable holding the API token (writes need it; "
+    "without it uploads are refused).")]
+ProtectOption = Annotated[bool, typer.Option(
+    "--protect-reads/--open-reads", help="Require the token for reads too.")]
+MaxUploadOption = Annotated[float, typer.Option(
+    "--max-upload-mb", min=0.01, help="Refuse request bodies larger than this (MB).")]
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _warm_up(catalog: Catalog) -> None:
+    """Derive the story listing and load the query encoder before the first visitor needs
+    them (each takes seconds, the listing close to a minute at 50,000 articles)."""
+    from newsloom.model import SearchQuery
+    from newsloom.search import search
+
+    try:
+        catalog.stories()
+        search(catalog.store, SearchQuery(text="warm up", mode="semantic", limit=1))
+    except Exception as exc:  # an empty store, no vectors yet: the first request does it
+        log.debug("warm-up skipped: %s", exc)
+
+
+def serve_command(db: Path, host: str, port: int, token_env: str, protect_reads: bool,
+                  max_upload_mb: float) -> None:
+    import uvicorn
+
+    from newsloom.api import create_app
+
+    try:
+        settings = ApiSettings.from_env(db, token_env, protect_reads=protect_reads,
+                                        max_upload_bytes=int(max_upload_mb * 1024 * 1024))
+    except SettingsError as exc:
+        err.print(f"[red]cannot serve[/]: {exc}")
+        raise typer.Exit(2) from None
+    if not _is_loopback(host):
+        err.print(f"[yellow]warning[/]: binding to {host}, not loopback: anyone who can reach "
+                  "this address can read the store" +
+                  ("" if protect_reads else " (use --protect-reads)"))
+    if settings.api_token is None:
+        err.print(f"[yellow]writes disabled[/]: no token in ${token_env}; uploads are refused")
+    app = create_app(settings)
+    err.print(f"newsloom serving {db} on http://{host}:{port}/")
+    threading.Thread(target=_warm_up, args=(app.state.catalog,), name="newsloom-warm-up",
+                     daemon=True).start()
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+__all__ = ["TOKEN_ENV", "serve_command"]

@@ -1,0 +1,315 @@
+"""Timelines: candidate dates from the text and publication dates, ranked by independent
+coverage, with central, informative, non-redundant sentences per date.
+
+1. Candidates. Every sentence of every independent (non-duplicate) article that holds a resolved
+   time expression without a modifier ("vor 2020" dates nothing) is a candidate for that
+   expression's value, at its granularity. The lead sentences of an article with a *stated*
+   publication date are candidates for that day. Year-level publication *estimates* never
+   date anything: such articles go to the undated list, carrying the estimate.
+2. Dates are ranked by coverage: articles mentioning the date count 1, articles only published
+   on it ``publication_weight``, every further outlet 0.25, times the date's specificity (a
+   day 1, a month 0.5, a year 0.25); ties go to bigger stories.
+3. Per date (best first) and event, sentences by MMR over TF-IDF: relevance is the similarity to the
+   date's candidate centroid and, half of it, to all candidates (the selection's topic), times
+   informativeness; redundancy counts sentences already chosen for other dates too.
+4. Candidates of one date are grouped into events: the same story is one event (the clustering
+   already judged cross-lingual sameness), different stories join only when their sentences
+   are similar. Each event becomes one entry citing all its articles, with up to
+   ``sentences_per_date`` sentences of its own (steps 3 runs per event).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from newsloom.model import (
+    Article,
+    DateBasis,
+    MemberRow,
+    TimelineEntry,
+    TimelineRequest,
+    TimelineSentence,
+    TimexGranularity,
+)
+from newsloom.timeline.select import Selection, select, span
+from newsloom.timeline.sentences import dated_sentences
+from newsloom.timeline.textsim import (
+    TfIdf,
+    Vector,
+    centroid,
+    cosine,
+    fit_tfidf,
+    informativeness,
+    mmr,
+)
+from newsloom.timeline.timex_resolve import bounds
+
+if TYPE_CHECKING:
+    from newsloom.store import SQLiteStore
+
+ALL_GRANULARITIES: frozenset[TimexGranularity] = frozenset(
+    ("day", "week", "month", "year", "range"))
+
+
+@dataclass(frozen=True)
+class TimelineOptions:
+    """Parameters of :func:`timeline_from_selection`; the defaults are what the CLI uses."""
+
+    granularities: frozenset[TimexGranularity] = ALL_GRANULARITIES
+    publication_weight: float = 0.5
+    lead_sentences: int = 2  # leads of an article stand for its publication day
+    keywords: tuple[str, ...] = ()  # when set, candidate sentences must contain one
+    merge_similarity: float = 0.3  # TF-IDF cosine for two stories' candidates to be one event
+    mmr_lambda: float = 0.7
+    lang_boost: float = 1.5  # relevance factor of sentences in the requested language
+    #: share of relevance from similarity to all candidates (the selection's topic) rather
+    #: than to the date's own candidates; keeps off-topic asides out
+    topic_weight: float = 0.5
+    include_undated: bool = True
+
+
+@dataclass(slots=True)
+class Candidate:
+    date: str
+    granularity: TimexGranularity
+    basis: DateBasis
+    sentence: TimelineSentence
+    story_id: str
+    vector: Vector = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Collected:
+    candidates: dict[str, list[Candidate]]
+    undated: list[tuple[MemberRow, Article]]
+    texts: list[str]
+
+
+def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
+    words = [re.escape(k.strip()) for k in keywords if k.strip()]
+    if not words:
+        return None
+    return re.compile(rf"(?<!\w)(?:{'|'.join(words)})(?!\w)", re.IGNORECASE)
+
+
+def _within(value: str, first: date | None, last: date | None) -> bool:
+    start, end = bounds(value)
+    return (first is None or start >= first) and (last is None or end <= last)
+
+
+def cited_sentence(article: Article, start: int, end: int) -> TimelineSentence:
+    return TimelineSentence(
+        text=article.text[start:end], lang=article.language, article_id=article.id,
+        outlet=article.outlet, start=start, end=end,
+        published=article.published.value if article.published else None, title=article.title)
+
+
+def _anchor(article: Article) -> date | None:
+    """The stated publication day; a malformed stored value counts as none (never guessed)."""
+    try:
+        return date.fromisoformat(article.published.value) if article.published else None
+    except ValueError:
+        return None
+
+
+def _collect(store: SQLiteStore, selection: Selection, request: TimelineRequest,
+             options: TimelineOptions) -> _Collected:
+    first, last = span(request)
+    keywords = _keyword_pattern(options.keywords)
+    found: dict[str, list[Candidate]] = defaultdict(list)
+    undated: list[tuple[MemberRow, Article]] = []
+    texts: list[str] = []
+    for member in selection.members:
+        if member.duplicate_of is not None:
+            continue
+        article = store.get_article(member.article_id)
+        if article is None:
+            continue
+        anchor = _anchor(article)
+        if anchor is None:
+            undated.append((member, article))
+        leads = 0
+        for sentence in dated_sentences(article.text, article.language, anchor):
+            texts.append(sentence.text)
+            if keywords is not None and not keywords.search(sentence.text):
+                continue
+            dated = False
+            for time in sentence.times:
+                if (time.value is None or time.modifier is not None
+                        or time.granularity not in options.granularities
+                        or not _within(time.value, first, last)):
+                    continue
+                dated = True
+                found[time.value].append(Candidate(
+                    time.value, time.granularity, "mentioned",
+                    cited_sentence(article, sentence.start, sentence.end), member.story_id))
+            is_lead = leads < options.lead_sentences and len(sentence.text.split()) >= 6
+            if is_lead:
+                leads += 1
+            if (is_lead and not dated and anchor is not None and "day" in options.granularities
+                    and _within(anchor.isoformat(), first, last)):
+                found[anchor.isoformat()].append(Candidate(
+                    anchor.isoformat(), "day", "published",
+                    cited_sentence(article, sentence.start, sentence.end), member.story_id))
+    return _Collected(found, undated, texts)
+
+
+#: Coverage of a coarse date counts less: "this year" or "in June" is mentioned far more often
+#: than any one day and says less about when something happened.
+SPECIFICITY: dict[TimexGranularity, float] = {
+    "day": 1.0, "week": 0.7, "range": 0.5, "month": 0.5, "year": 0.25}
+
+
+def _date_score(candidates: list[Candidate], weight: float) -> float:
+    mentioned = {c.sentence.article_id for c in candidates if c.basis == "mentioned"}
+    published = {c.sentence.article_id for c in candidates} - mentioned
+    outlets = {c.sentence.outlet or c.sentence.article_id for c in candidates}
+    coverage = len(mentioned) + weight * len(published) + 0.25 * (len(outlets) - 1)
+    return coverage * SPECIFICITY[candidates[0].granularity]
+
+
+def rank_dates(candidates: dict[str, list[Candidate]], story_sizes: Counter[str],
+               weight: float) -> list[tuple[str, float]]:
+    """Dates best first: coverage score, then the size of the stories behind them."""
+    scored = []
+    for value, items in candidates.items():
+        stories = {c.story_id for c in items}
+        scored.append((value, _date_score(items, weight),
+                       sum(story_sizes[s] for s in stories)))
+    scored.sort(key=lambda item: (-item[1], -item[2], item[0]))
+    return [(value, score) for value, score, _ in scored]
+
+
+def _events(items: list[Candidate], threshold: float) -> list[list[Candidate]]:
+    """Candidates of one date grouped into events (same story, or similar sentences)."""
+    by_story: dict[str, list[Candidate]] = defaultdict(list)
+    for item in items:
+        by_story[item.story_id].append(item)
+    groups = sorted(by_story.values(), key=lambda g: -len(g))
+    merged: list[tuple[list[Candidate], Vector]] = []
+    for group in groups:
+        vector = centroid([c.vector for c in group])
+        for other, other_vector in merged:
+            if cosine(vector, other_vector) >= threshold:
+                other.extend(group)
+                break
+        else:
+            merged.append((list(group), vector))
+    return sorted((group for group, _ in merged),
+                  key=lambda g: -len({c.sentence.article_id for c in g}))
+
+
+def headline(text: str, limit: int = 90) -> str:
+    """A short headline from a sentence: cut at a word boundary with an ellipsis."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0].rstrip(",;:–-")
+    return cut + "…"
+
+
+def _unique(items: list[Candidate]) -> list[Candidate]:
+    """One candidate per sentence; a stated date beats the publication day."""
+    best: dict[tuple[str, int], Candidate] = {}
+    for item in items:
+        key = (item.sentence.article_id, item.sentence.start)
+        if key not in best or (item.basis == "mentioned" and best[key].basis != "mentioned"):
+            best[key] = item
+    return list(best.values())
+
+
+def _entry(value: str, score: float, group: list[Candidate], chosen: list[Candidate]
+           ) -> TimelineEntry:
+    stories = Counter(c.story_id for c in group)
+    top = chosen[0]
+    title = top.sentence.title if top.basis == "published" and top.sentence.title else None
+    return TimelineEntry(
+        date=value, granularity=top.granularity,
+        basis="mentioned" if any(c.basis == "mentioned" for c in group) else "published",
+        headline=headline(title or top.sentence.text),
+        sentences=[c.sentence for c in chosen],
+        story_id=stories.most_common(1)[0][0], story_ids=sorted(stories),
+        citations=sorted({c.sentence.article_id for c in group}),
+        outlets=sorted({c.sentence.outlet for c in group if c.sentence.outlet}),
+        score=round(score, 3))
+
+
+def _sort_key(entry: TimelineEntry) -> tuple[date, date, float]:
+    start, end = bounds(entry.date or "9999")
+    return start, end, -entry.score
+
+
+def dated_entries(collected: _Collected, request: TimelineRequest, story_sizes: Counter[str],
+                  options: TimelineOptions, tfidf: TfIdf) -> list[TimelineEntry]:
+    entries: list[TimelineEntry] = []
+    taken: list[Vector] = []
+    dates = 0
+    for items in collected.candidates.values():
+        for item in items:
+            item.vector = tfidf.vector(item.sentence.text)
+    topic = centroid([c.vector for items in collected.candidates.values() for c in items]
+                     ) if options.topic_weight else {}
+    share = options.topic_weight
+    for value, score in rank_dates(collected.candidates, story_sizes, options.publication_weight):
+        if dates >= request.max_dates:
+            break
+        # Each event of the date gets its own entry and sentences, the best covered first,
+        # so a second event on the same day is never crowded out by the first one's quotes.
+        made = 0
+        for group in _events(_unique(collected.candidates[value]), options.merge_similarity):
+            middle = centroid([c.vector for c in group])
+            relevance = [
+                ((1 - share) * cosine(c.vector, middle) + share * cosine(c.vector, topic))
+                * informativeness(c.sentence.text)
+                * (options.lang_boost if request.lang and c.sentence.lang == request.lang
+                   else 1.0)
+                for c in group]
+            picked = mmr(relevance, [c.vector for c in group], request.sentences_per_date,
+                         options.mmr_lambda, taken)
+            if picked:
+                taken.extend(group[i].vector for i in picked)
+                entries.append(_entry(value, score, group, [group[i] for i in picked]))
+                made += 1
+        dates += made > 0
+    return sorted(entries, key=_sort_key)
+
+
+def undated_entries(collected: _Collected, k: int) -> list[TimelineEntry]:
+    """Articles without a stated publication date: their gist, ordered by estimate only."""
+    entries = []
+    for member, article in collected.undated:
+        sentences = [s for s in dated_sentences(article.text, article.language, None)
+                     if len(s.text.split()) >= 6][:k]
+        estimate = article.published_estimate.value if article.published_estimate else None
+        entries.append((estimate or "9999", member.seq, TimelineEntry(
+            date=None, granularity=None, basis=None,
+            headline=headline(article.title or (sentences[0].text if sentences else "")),
+            sentences=[cited_sentence(article, s.start, s.end) for s in sentences],
+            story_id=member.story_id, story_ids=[member.story_id], citations=[article.id],
+            outlets=[article.outlet] if article.outlet else [], score=0.0,
+            estimate=estimate)))
+    return [entry for *_, entry in sorted(entries, key=lambda item: (item[0], item[1]))]
+
+
+def timeline_parts(store: SQLiteStore, selection: Selection, request: TimelineRequest,
+                   options: TimelineOptions) -> tuple[list[TimelineEntry], list[TimelineEntry]]:
+    """(dated entries in date order, undated entries) of the selected articles."""
+    collected = _collect(store, selection, request, options)
+    story_sizes = Counter(m.story_id for m in selection.members if m.duplicate_of is None)
+    tfidf = fit_tfidf(collected.texts)
+    dated = dated_entries(collected, request, story_sizes, options, tfidf)
+    undated = (undated_entries(collected, request.sentences_per_date)
+               if options.include_undated else [])
+    return dated, undated
+
+
+def select_and_build(store: SQLiteStore, request: TimelineRequest,
+                     options: TimelineOptions | None = None
+                     ) -> tuple[Selection, list[TimelineEntry], list[TimelineEntry]]:
+    selection = select(store, request)
+    dated, undated = timeline_parts(store, selection, request, options or TimelineOptions())
+    return selection, dated, undated

@@ -1,0 +1,87 @@
+"""End to end: ``newsloom search`` on the analysed seed articles, with the real encoder."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+SEEDS = ROOT / "examples" / "seeds"
+
+
+def newsloom(*args: str, db: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NEWSLOOM_DB": str(db), "COLUMNS": "200"}
+    return subprocess.run([sys.executable, "-m", "newsloom", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    work = tmp_path_factory.mktemp("search")
+    db = work / "newsloom.db"
+    result = newsloom("analyze", str(SEEDS), "--no-print", db=db, cwd=work)
+    assert result.returncode == 0, result.stderr
+    return work, db
+
+
+def _json(seeds: tuple[Path, Path], *args: str) -> dict[str, object]:
+    work, db = seeds
+    result = newsloom("search", *args, "--format", "json", db=db, cwd=work)
+    assert result.returncode == 0, result.stderr
+    data: dict[str, object] = json.loads(result.stdout)
+    return data
+
+
+def test_german_query_finds_the_dutch_mts_article(seeds: tuple[Path, Path]) -> None:
+    hits = _json(seeds, "Huawei Russland 5G")["hits"]
+    assert isinstance(hits, list)
+    dutch = [(rank, h) for rank, h in enumerate(hits, start=1) if h["language"] == "nl"]
+    assert len(dutch) == 1
+    rank, hit = dutch[0]
+    assert "Rusland" in hit["title"] and rank <= 3
+    assert hit["semantic_rank"] is not None
+    assert any(s["highlighted"] for s in hit["snippet"])
+    # The encoder alone, restricted to Dutch, still finds it.
+    only = _json(seeds, "Huawei Russland 5G", "--mode", "semantic", "--lang", "nl")["hits"]
+    assert isinstance(only, list)
+    assert [h["article_id"] for h in only] == [hit["article_id"]]
+
+
+def test_text_output_and_filters(seeds: tuple[Path, Path]) -> None:
+    work, db = seeds
+    result = newsloom("search", "Huawei Smartphone", "--limit", "2", db=db, cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert "article(s) for 'Huawei Smartphone'" in result.stdout
+    assert "1. " in result.stdout and "3. " not in result.stdout
+    dated = _json(seeds, "Huawei", "--from", "2019-08-01", "--to", "2019-08-31")["hits"]
+    assert isinstance(dated, list)
+    assert [h["published"][:7] for h in dated] == ["2019-08"]
+    outlet = _json(seeds, "Huawei", "--outlet", "WinFuture")["hits"]
+    assert isinstance(outlet, list)
+    assert outlet and {h["outlet"] for h in outlet} == {"WinFuture"}
+
+
+def test_stories_and_entity_filter(seeds: tuple[Path, Path]) -> None:
+    stories = _json(seeds, "Huawei Russland", "--stories")["stories"]
+    assert isinstance(stories, list) and stories
+    assert all(s["hits"] and s["hits"][0]["story_id"] == s["story_id"] for s in stories)
+    by_entity = _json(seeds, "Huawei", "--entity", "Huawei")["hits"]
+    assert isinstance(by_entity, list) and by_entity
+
+
+def test_bad_input_exits_with_a_message(seeds: tuple[Path, Path], tmp_path: Path) -> None:
+    work, db = seeds
+    unknown = newsloom("search", "Huawei", "--entity", "Nobody Known", db=db, cwd=work)
+    assert unknown.returncode == 1 and "Nobody Known" in unknown.stderr
+    bad_date = newsloom("search", "Huawei", "--from", "last week", db=db, cwd=work)
+    assert bad_date.returncode == 2 and "date_from" in bad_date.stderr
+    syntax = newsloom("search", '"AND (5G* :', db=db, cwd=work)
+    assert syntax.returncode == 0, syntax.stderr
+    missing = newsloom("search", "Huawei", db=tmp_path / "none.db", cwd=work)
+    assert missing.returncode == 2 and "no store" in missing.stderr
+    assert not (tmp_path / "none.db").exists()

@@ -1,0 +1,117 @@
+"""End to end: ``newsloom timeline`` and ``newsloom summary`` through the real CLI on the seeds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from test_cli_e2e import SEEDS, newsloom
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, Any]]:
+    work = tmp_path_factory.mktemp("timeline-e2e")
+    db = work / "newsloom.db"
+    result = newsloom("analyze", str(SEEDS), "--no-print", db=db, cwd=work)
+    assert result.returncode == 0, result.stderr
+    exported = newsloom("export", "articles", db=db, cwd=work)
+    assert exported.returncode == 0, exported.stderr
+    records = [json.loads(line) for line in exported.stdout.splitlines()]
+    return work, db, {r["source_id"][:3]: r for r in records}
+
+
+def _timeline(seeded: tuple[Path, Path, dict[str, Any]], *args: str) -> dict[str, Any]:
+    work, db, _ = seeded
+    result = newsloom("timeline", *args, "--format", "json", db=db, cwd=work)
+    assert result.returncode == 0, result.stderr
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def test_huawei_timeline_dates_the_mailru_talks_and_nothing_falsely(
+        seeded: tuple[Path, Path, dict[str, Any]]) -> None:
+    _, _, seeds = seeded
+    data = _timeline(seeded, "--entity", "Huawei")
+    talks = [e for e in data["entries"] if e["date"] == "2019-08-14"]
+    assert len(talks) == 1
+    assert talks[0]["citations"] == [seeds["000"]["id"]]  # merges nothing else into it
+    assert all(s["article_id"] == seeds["000"]["id"] for s in talks[0]["sentences"])
+    assert talks[0]["sentences"][0]["lang"] == "de"
+    others = {seeds[k]["id"] for k in ("001", "002", "003", "004")}
+    # the other four state no publication date: never placed at a day from publication
+    for entry in data["entries"]:
+        if entry["basis"] == "published":
+            assert not set(entry["citations"]) & others
+    undated = [e["citations"][0] for e in data["undated"]]
+    assert set(undated) == others
+    estimated = [e["estimate"] for e in data["undated"]]
+    # ordered by estimate only as far as there is one; the rest after, never invented
+    assert estimated == sorted(estimated, key=lambda v: v or "9999")
+    for entry in data["undated"]:
+        record = next(r for r in seeds.values() if r["id"] == entry["citations"][0])
+        estimate = record["published_estimate"]
+        assert entry["estimate"] == (estimate["value"] if estimate else None)
+    dates = [e["date"] for e in data["entries"]]
+    assert dates == sorted(dates)
+
+
+def test_markdown_html_and_output_file(seeded: tuple[Path, Path, dict[str, Any]]) -> None:
+    work, db, seeds = seeded
+    md = newsloom("timeline", "--entity", "Huawei", db=db, cwd=work)
+    assert md.returncode == 0, md.stderr
+    assert "## 2019-08-14" in md.stdout and "## Undated" in md.stdout
+    assert seeds["000"]["id"] in md.stdout
+    out = work / "timeline.html"
+    html = newsloom("timeline", "--entity", "huawei", "--format", "html", "--output", str(out),
+                    db=db, cwd=work)
+    assert html.returncode == 0, html.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("<!doctype html>") and "2019-08-14" in text
+
+
+def test_story_and_storyline_modes_and_bad_input(
+        seeded: tuple[Path, Path, dict[str, Any]]) -> None:
+    work, db, seeds = seeded
+    story_id = seeds["000"]["story_id"]
+    data = _timeline(seeded, "--story", story_id, "--max-dates", "1",
+                     "--sentences-per-date", "1")
+    assert len({e["date"] for e in data["entries"]}) <= 1
+    assert all(len(e["sentences"]) <= 1 for e in data["entries"])
+    line = _timeline(seeded, "--storyline", seeds["000"]["storyline_id"])
+    assert line["entries"] or line["undated"]
+    query = _timeline(seeded, "--query", "Huawei Russland 5G")
+    cited = {c for e in query["entries"] + query["undated"] for c in e["citations"]}
+    assert seeds["004"]["id"] in cited  # the Dutch MTS article, found across languages
+    spanned = _timeline(seeded, "--entity", "Huawei", "--from", "2020-01-01")
+    assert all(e["date"] >= "2020" for e in spanned["entries"])
+    unknown = newsloom("timeline", "--entity", "Nonexistent Corp", db=db, cwd=work)
+    assert unknown.returncode == 1 and "no entity" in unknown.stderr
+    missing = newsloom("timeline", "--story", "nope", db=db, cwd=work)
+    assert missing.returncode == 1 and "no story" in missing.stderr
+    none = newsloom("timeline", db=db, cwd=work)
+    assert none.returncode == 2 and "exactly one" in none.stderr
+    bad = newsloom("timeline", "--entity", "Huawei", "--from", "14.08.2019", db=db, cwd=work)
+    assert bad.returncode == 2 and "ISO date" in bad.stderr
+    fmt = newsloom("timeline", "--entity", "Huawei", "--format", "pdf", db=db, cwd=work)
+    assert fmt.returncode == 2
+
+
+def test_summary_command(seeded: tuple[Path, Path, dict[str, Any]]) -> None:
+    work, db, seeds = seeded
+    story_id = seeds["000"]["story_id"]
+    result = newsloom("summary", "--story", story_id, "--json", db=db, cwd=work)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert 3 <= len(summary["sentences"]) <= 5
+    ids = {r["id"] for r in seeds.values()}
+    assert {s["article_id"] for s in summary["sentences"]} <= ids
+    dutch = json.loads(newsloom("summary", "--story", story_id, "--lang", "nl", "--json",
+                                db=db, cwd=work).stdout)
+    assert any(s["lang"] == "nl" for s in dutch["sentences"])
+    md = newsloom("summary", "--story", story_id, "--lang", "nl", db=db, cwd=work)
+    assert "(de) " in md.stdout  # other languages keep their tag
+    missing = newsloom("summary", "--story", "nope", db=db, cwd=work)
+    assert missing.returncode == 1 and "no story" in missing.stderr
