@@ -59,3 +59,13 @@ def test_resolution_unifies_languages_and_learns_corpus_aliases() -> None:
         ("name:huaweis", "inflection"), ("name:trump", "surname of a known full name")}
     huawei = next(e for e in entities if e.name == "Huawei")
     assert huawei.articles == 3
+
+
+def test_country_adjectives_tagged_as_organisations() -> None:
+    from newsloom.enrich.entities import mention_key
+
+    # "die russischen Mobilfunker": taggers sometimes call the adjective an organisation
+    assert mention_key("russischen", "ORG") == ("loc:RU", "LOC")
+    assert mention_key("amerikanische", "LOC") == ("loc:US", "LOC")
+    # a capitalised single word tagged ORG stays a name ("Deutsche" for Deutsche Bank)
+    assert mention_key("Deutsche", "ORG")[0].startswith("name:")

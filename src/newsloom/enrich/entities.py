@@ -44,8 +44,12 @@ def mention_key(surface: str, entity_type: EntityType) -> tuple[str, EntityType]
     """Language-independent key for one mention, and its type (gazetteer places are LOC)."""
     cleaned = _POSSESSIVE.sub("", surface.strip())
     place_hit = place_key(cleaned) if _may_be_place(cleaned) else None
-    if place_hit is None and entity_type in ("LOC", "MISC") and " " not in cleaned:
-        place_hit = adjective_key(cleaned)  # NER calls "amerikanische" a place, too
+    # NER calls "amerikanische" a place, too, and a lower-case "russischen" an organisation
+    # (in "russischen Mobilfunker MTS"); a capitalised single word tagged ORG may be a name
+    # ("Deutsche" for Deutsche Bank), so only lower-case ones are read as adjectives there.
+    if place_hit is None and " " not in cleaned and (
+            entity_type in ("LOC", "MISC") or (entity_type == "ORG" and cleaned[:1].islower())):
+        place_hit = adjective_key(cleaned)
     if place_hit and entity_type in ("LOC", "MISC", "ORG"):
         return place_hit, "LOC"
     folded = fold(cleaned)
