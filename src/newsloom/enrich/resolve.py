@@ -144,7 +144,8 @@ class EntityResolver:
             entity = self.entities[entity_id]
             self.entities[entity_id] = Entity(entity.id, entity.key, entity.name, entity.type,
                                               entity.aliases, entity.articles + 1)
-            if vector is not None:
+            if vector is not None and entity.key.startswith("name:"):
+                # Only names are ever matched by context; places resolve by the gazetteer.
                 self.contexts.add(entity_id, vector)
         if vector is not None:
             self.contexts.add_article(vector)

@@ -51,9 +51,10 @@ def measure(db_path: Path, sample: int = 300, seed: int = 7, min_articles: int =
         chosen = rng.sample(ids, min(sample, len(ids)))
         vectors = {e: _vectors(db, e) for e in chosen}
         corpus = EntityContexts()
-        rows = db.execute("SELECT vector FROM article_features ORDER BY seq").fetchall()
-        for row in rng.sample(rows, min(corpus_sample, len(rows))):
-            corpus.add_article(np.frombuffer(row[0], dtype=np.float32))
+        seqs = [r[0] for r in db.execute("SELECT seq FROM article_features ORDER BY seq")]
+        for seq in rng.sample(seqs, min(corpus_sample, len(seqs))):
+            row = db.execute("SELECT vector FROM article_features WHERE seq = ?", (seq,))
+            corpus.add_article(np.frombuffer(row.fetchone()[0], dtype=np.float32))
     finally:
         db.close()
     positives: list[float] = []
