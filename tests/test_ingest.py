@@ -65,16 +65,18 @@ def test_html_reader_finds_canonical_url(tmp_path: Path) -> None:
 
 def test_jsonl_reader_keeps_unknown_fields_and_skips_bad_lines() -> None:
     docs, skips = _read(FIXTURES / "articles.jsonl")
-    assert [d.source_id for d in docs] == ["nl-001", "de-001"]
-    nl, de = docs
-    assert nl.content_type == "text" and nl.language == "nl"
+    assert [d.source_id for d in docs] == ["nl-001", "de-001", "no-text"]
+    nl, de, headline_only = docs
+    assert nl.content_type == "text" and nl.language == "nl" and nl.clean_text
     assert nl.metadata == {"section": "economie"}
     assert nl.published == "2024-03-18T10:00:00+01:00"
-    assert de.content_type == "html" and de.url is None
+    assert de.content_type == "html" and de.url is None and not de.clean_text
+    # a title without a body is a headline-only article (too short here: extraction skips it)
+    assert headline_only.content == "Nothing here" and headline_only.clean_text
     reasons = {s.source.rsplit("#", 1)[1]: s.reason for s in skips}
     assert reasons["L3"].startswith("malformed JSON line")
-    assert reasons["L4"] == "record has no 'text' or 'html'"
     assert reasons["L5"] == "not a JSON object but list"
+    assert set(reasons) == {"L3", "L5"}
 
 
 def test_feed_reader_yields_entries_with_dates() -> None:

@@ -23,7 +23,7 @@ from newsloom.eval.cli import app as eval_app
 from newsloom.export import ExportFormat, write_records
 from newsloom.extract import ExtractOptions
 from newsloom.ingest import ReadOptions
-from newsloom.model import ARTICLE_EXPORT_FIELDS, IngestStats, TimelineRequest
+from newsloom.model import ARTICLE_EXPORT_FIELDS, KEPT_WHOLE, IngestStats, TimelineRequest
 from newsloom.pipeline import PipelineOptions, ingest
 from newsloom.report import write_report
 from newsloom.store import SQLiteStore, open_store
@@ -111,6 +111,8 @@ def _run_ingest(paths: list[Path], store: SQLiteStore, options: PipelineOptions
         f"{stats.files} files, {stats.documents} documents: [green]{stats.added} added[/], "
         f"{stats.new_versions} new versions, {stats.unchanged} unchanged, "
         f"[yellow]{stats.skipped} skipped[/]"
+        + (f", [yellow]{stats.kept_whole} kept whole[/] (flagged {KEPT_WHOLE!r})"
+           if stats.kept_whole else "")
     )
     return stats
 
@@ -211,7 +213,7 @@ def show(
     out.print(f"[bold]{found.title or '(untitled)'}[/]")
     for key in ("id", "source_id", "outlet", "authors", "published", "published_source",
                 "published_confidence", "published_estimate", "language",
-                "language_confidence", "url"):
+                "language_confidence", "url", "extraction_flags"):
         if record[key] not in (None, [], ""):
             out.print(f"[dim]{key}:[/] {record[key]}")
     out.print()

@@ -42,7 +42,13 @@ ARTICLE_EXPORT_FIELDS: tuple[str, ...] = (
     "duplicate_of",
     "story_id",
     "storyline_id",
+    # how extraction ended, when it is worth a note (``Article.extraction_flags``):
+    "extraction_flags",
 )
+
+#: ``Article.extraction_flags`` value: declared-clean text (a JSONL record's ``text``) that the
+#: line classifier would have emptied, kept in full instead.
+KEPT_WHOLE = "kept-whole"
 
 
 def normalise_content(content: str) -> str:
@@ -76,6 +82,9 @@ class RawDocument:
     language: str | None = None  # container metadata, if any
     authors: tuple[str, ...] = ()
     metadata: dict[str, Any] = field(default_factory=dict)
+    #: The container declares ``content`` as clean article text (a JSONL ``text`` field), not
+    #: a scraped page: extraction trusts it and only trims obvious chrome.
+    clean_text: bool = False
 
     @classmethod
     def create(cls, *, content: str, source_id: str, source: str, content_type: ContentType,
@@ -145,7 +154,14 @@ class Article:
     language_confidence: float | None
     text: str
     removed_lines: list[RemovedLine] = field(default_factory=list)
-    extractor: str = ""  # which path produced it: "html" or "text"
+    #: Which path produced it, "html" or "text", then any extraction flags after "+"
+    #: ("text+kept-whole"), so the store keeps them without a column of their own.
+    extractor: str = ""
+
+    @property
+    def extraction_flags(self) -> list[str]:
+        """Notes on how extraction ended, e.g. :data:`KEPT_WHOLE`; usually none."""
+        return self.extractor.split("+")[1:]
 
     def to_record(self) -> dict[str, Any]:
         """Flat export record with the stable field names of :data:`ARTICLE_EXPORT_FIELDS`."""
@@ -171,6 +187,7 @@ class Article:
             "language_confidence": self.language_confidence,
             "text": self.text,
             "removed_lines": [asdict(line) for line in self.removed_lines],
+            "extraction_flags": self.extraction_flags,
         }
 
 
@@ -193,6 +210,7 @@ class IngestStats:
     new_versions: int = 0
     skipped: int = 0
     skips: list[Skip] = field(default_factory=list)
+    kept_whole: int = 0  # stored with the KEPT_WHOLE flag (logged as warnings)
     interrupted: bool = False
 
     def skip(self, item: Skip) -> None:
@@ -260,7 +278,9 @@ class Story:
     languages: list[str]
     article_ids: list[str]
     duplicates: int  # member articles that are copies of another member
-    sources: int  # independent sources: distinct outlets among non-duplicate articles
+    #: Independent sources: distinct known outlets among the non-duplicate articles; an
+    #: article with unknown outlet adds none, so a story whose outlets are all unknown has 0.
+    sources: int
     key_entities: list[EntityRef]
     first_seen: str | None  # earliest stated publication date
     last_seen: str | None

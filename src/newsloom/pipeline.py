@@ -17,7 +17,7 @@ from pathlib import Path
 
 from newsloom.extract import ExtractionError, ExtractOptions, extract
 from newsloom.ingest import ReadOptions, discover, read_path
-from newsloom.model import Article, IngestStats, RawDocument, Skip
+from newsloom.model import KEPT_WHOLE, Article, IngestStats, RawDocument, Skip
 from newsloom.store import Store
 
 log = logging.getLogger("newsloom")
@@ -146,8 +146,13 @@ def _flush(docs: list[RawDocument], store: Store, extractor: _Extractor,
     for doc, result in zip(fresh, extractor(fresh), strict=True):
         if isinstance(result, Skip):
             _record_skip(stats, result)
-        else:
-            pairs.append((doc, result))
+            continue
+        if KEPT_WHOLE in result.extraction_flags:
+            stats.kept_whole += 1
+            log.warning("kept whole %s: the line classifier would have removed all of its "
+                        "declared-clean text; stored unfiltered and flagged %r",
+                        doc.source, KEPT_WHOLE)
+        pairs.append((doc, result))
     added = store.add(pairs)
     stats.added += added.added
     stats.new_versions += added.new_versions
@@ -158,5 +163,6 @@ def _stats_record(stats: IngestStats) -> dict[str, object]:
     return {
         "files": stats.files, "documents": stats.documents, "added": stats.added,
         "unchanged": stats.unchanged, "new_versions": stats.new_versions,
-        "skipped": stats.skipped, "interrupted": stats.interrupted,
+        "skipped": stats.skipped, "kept_whole": stats.kept_whole,
+        "interrupted": stats.interrupted,
     }

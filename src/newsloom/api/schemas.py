@@ -77,6 +77,9 @@ class ArticleOut(_Out):
     duplicate_of: str | None
     story_id: str | None
     storyline_id: str | None
+    extraction_flags: list[str] = Field(
+        default_factory=list, description="'kept-whole': declared-clean text the line "
+        "classifier would have emptied, stored unfiltered")
 
 
 class StoryOut(_Out):
@@ -85,7 +88,8 @@ class StoryOut(_Out):
     languages: list[str]
     article_ids: list[str]
     duplicates: int
-    sources: int
+    sources: int = Field(description="independent sources: distinct known outlets among the "
+                         "non-duplicate articles (unknown outlets add none; 0 if none is known)")
     key_entities: list[EntityRefOut]
     first_seen: str | None
     last_seen: str | None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -37,6 +37,12 @@ def _representative_title(members: Sequence[MemberRow], lang: str | None) -> str
     return titled[0].title or "" if titled else "(untitled)"
 
 
+def known_outlets(outlets: Iterable[str | None]) -> set[str]:
+    """Distinct known outlets, names folded by case and spacing ("Der Spiegel" = "der  spiegel").
+    An article whose outlet is unknown is not another independent source: it adds nothing."""
+    return {" ".join(o.split()).casefold() for o in outlets if o and o.strip()}
+
+
 def _dates(members: Sequence[MemberRow]) -> tuple[str | None, str | None]:
     dates = sorted(m.published for m in members if m.published)
     return (dates[0], dates[-1]) if dates else (None, None)
@@ -46,7 +52,8 @@ def build_story(story_id: str, members: Sequence[MemberRow], entities: Sequence[
                 storyline_id: str | None, lang: str | None = None) -> Story:
     members = sorted(members, key=lambda m: m.seq)
     independent = [m for m in members if m.duplicate_of is None]
-    outlets = {m.outlet or f"(unknown outlet: {m.article_id})" for m in independent}
+    # Independent sources: known outlets of the non-duplicate articles (0 when none is known).
+    outlets = known_outlets(m.outlet for m in independent)
     first, last = _dates(members)
     return Story(
         id=story_id,

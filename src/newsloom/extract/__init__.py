@@ -41,8 +41,10 @@ def extract(doc: RawDocument, options: ExtractOptions | None = None) -> Article:
         from newsloom.extract.text import extract_text
 
         article = extract_text(doc, options)
-    if len(article.text.strip()) < options.min_text_chars:
-        raise ExtractionError(
-            f"no article text: {len(article.text.strip())} characters left after extraction"
-        )
+    chars = len(article.text.strip())
+    if chars < options.min_text_chars:
+        if doc.clean_text:  # kept whole, so the record itself is this short
+            raise ExtractionError(f"declared text too short: {chars} characters "
+                                  f"(an article has at least {options.min_text_chars})")
+        raise ExtractionError(f"no article text: {chars} characters left after extraction")
     return article

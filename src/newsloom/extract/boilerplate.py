@@ -158,6 +158,7 @@ class LineVerdict:
     boilerplate: bool
     reason: str | None  # why it was removed; None for kept lines
     lexicon_hits: int = 0  # UI-lexicon words and phrases on the line
+    by_rule: bool = False  # removed by a shape rule rather than by the model's score
 
 
 _HIT_COLUMNS = [FEATURE_NAMES.index(f"cat_{i}") for i in range(len(CATEGORIES))]
@@ -311,5 +312,26 @@ def classify_lines(lines: Sequence[str], language: str | None, *, threshold: flo
                                    line in seen)
         seen.add(line)
         verdicts.append(LineVerdict(i, line, float(scores[i]), reason is not None, reason,
-                                    int(hits[i].sum())))
+                                    int(hits[i].sum()), rules[i] is not None))
     return verdicts
+
+
+#: Declared-clean text (a JSONL record's ``text``) loses only obvious chrome: a line with
+#: UI-lexicon words that the model scores at least this high ("Sign up for our newsletter",
+#: "Anzeige", "Related articles"), or a line one of :data:`_CHROME_RULES` names: CMS
+#: shortcodes, short © lines, bare web addresses or handles. Below the score, on clean prose,
+#: are sentences such as "Twitter said it would appeal." (0.59).
+CHROME_MIN_SCORE = 0.8
+_CHROME_RULES = frozenset({"CMS shortcode", "copyright/imprint", "link/credit line"})
+
+
+def is_chrome(verdict: LineVerdict) -> bool:
+    """Whether a removed line is obvious page chrome, the only kind of line that trusted text
+    loses. Short, low-density, caption- or byline-shaped lines are not: one sentence per line
+    is normal in clean text."""
+    if not verdict.boilerplate:
+        return False
+    if verdict.by_rule and (verdict.reason in _CHROME_RULES or (
+            verdict.reason == "photo credit" and verdict.text.startswith(("©", "(c) ")))):
+        return True  # a "photo credit" merely naming an agency ("AFP reporters held") stays
+    return verdict.lexicon_hits > 0 and verdict.score >= CHROME_MIN_SCORE

@@ -8,11 +8,17 @@ Publication date precedence: container metadata (``doc.published``) > a date in 
 date on a date/byline line near the headline in the *original* lines (a dateline is removed
 from the text as boilerplate but still dates the article) > nothing, with only an estimate from
 the clean text. A copyright year is never taken as a publication date.
+
+Declared-clean text (``RawDocument.clean_text``: a JSONL record's ``text``) is trusted: only
+obvious chrome goes (:func:`newsloom.extract.boilerplate.is_chrome`); the headline, bylines and
+short one-sentence lines stay in the text. Should even that leave less than
+``ExtractOptions.min_text_chars``, the whole text is kept and the article is flagged
+:data:`~newsloom.model.KEPT_WHOLE`. Scraped text (``.txt`` files, feeds) is not affected.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from newsloom.extract import ExtractOptions
@@ -21,11 +27,12 @@ from newsloom.extract.boilerplate import (
     LineVerdict,
     classify_lines,
     document_language,
+    is_chrome,
 )
 from newsloom.extract.language import detect_language
 from newsloom.extract.lineshape import repair_mojibake
 from newsloom.extract.metadata_text import TitleChoice, find_byline, find_outlet, find_title
-from newsloom.model import Article, PublicationDate, RawDocument, RemovedLine
+from newsloom.model import KEPT_WHOLE, Article, PublicationDate, RawDocument, RemovedLine
 
 _BYLINE_WINDOW = 12  # lines after the headline searched for a dateline / byline
 
@@ -60,6 +67,40 @@ def _published(doc: RawDocument, lines: Sequence[str], start: int) -> Publicatio
     return found[0] if found else None
 
 
+def _split(lines: Sequence[_Line], verdicts: Sequence[LineVerdict], title: TitleChoice,
+           byline: Collection[int]) -> tuple[list[str], list[RemovedLine]]:
+    """Scraped text: kept lines, and removed ones with their reason. The headline leaves the
+    text for ``Article.title``, its repeats and the byline go too."""
+    skip = set(title.duplicates) | ({title.index} if title.index is not None else set())
+    kept: list[str] = []
+    removed: list[RemovedLine] = []
+    for verdict, line in zip(verdicts, lines, strict=True):
+        if verdict.index == title.index:
+            continue  # the headline itself lives in Article.title
+        if verdict.index in skip:
+            removed.append(RemovedLine(line.number, line.text, "page title (repeats headline)"))
+        elif verdict.boilerplate:
+            removed.append(RemovedLine(line.number, line.text, verdict.reason or "boilerplate"))
+        elif verdict.index in byline:  # the names live in Article.authors
+            removed.append(RemovedLine(line.number, line.text, "date/byline line"))
+        else:
+            kept.append(line.text)
+    return kept, removed
+
+
+def _trusted_split(lines: Sequence[_Line], verdicts: Sequence[LineVerdict],
+                   ) -> tuple[list[str], list[RemovedLine]]:
+    """Declared-clean text: only obvious chrome goes; every other line is the body's."""
+    kept: list[str] = []
+    removed: list[RemovedLine] = []
+    for verdict, line in zip(verdicts, lines, strict=True):
+        if is_chrome(verdict):
+            removed.append(RemovedLine(line.number, line.text, verdict.reason or "chrome"))
+        else:
+            kept.append(line.text)
+    return kept, removed
+
+
 def extract_text(doc: RawDocument, options: ExtractOptions, *,
                  repeated_lines: frozenset[str] = frozenset(),
                  model: BoilerplateModel | None = None) -> Article:
@@ -80,21 +121,15 @@ def extract_text(doc: RawDocument, options: ExtractOptions, *,
     title = find_title(verdicts, declared=doc.title)
     start = _header_start(title, verdicts)
     authors, byline = find_byline(texts, start)
-    skip = set(title.duplicates) | ({title.index} if title.index is not None else set())
-    kept: list[str] = []
-    removed: list[RemovedLine] = []
-    for verdict, line in zip(verdicts, lines, strict=True):
-        if verdict.index == title.index:
-            continue  # the headline itself lives in Article.title
-        if verdict.index in skip:
-            removed.append(RemovedLine(line.number, line.text, "page title (repeats headline)"))
-        elif verdict.boilerplate:
-            removed.append(RemovedLine(line.number, line.text, verdict.reason or "boilerplate"))
-        elif verdict.index in byline:  # the names live in Article.authors
-            removed.append(RemovedLine(line.number, line.text, "date/byline line"))
-        else:
-            kept.append(line.text)
+    if doc.clean_text:
+        kept, removed = _trusted_split(lines, verdicts)
+    else:
+        kept, removed = _split(lines, verdicts, title, byline)
     text = "\n\n".join(kept)
+    extractor = "text"
+    if doc.clean_text and removed and len(text.strip()) < options.min_text_chars:
+        text, removed = "\n\n".join(line.text for line in lines), []
+        extractor = f"text+{KEPT_WHOLE}"
     published = _published(doc, texts, start)
     language = detect_language(f"{title.title or ''}\n{text}", declared=doc.language)
     return Article(
@@ -111,5 +146,5 @@ def extract_text(doc: RawDocument, options: ExtractOptions, *,
         language_confidence=language.confidence,
         text=text,
         removed_lines=removed,
-        extractor="text",
+        extractor=extractor,
     )

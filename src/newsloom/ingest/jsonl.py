@@ -1,5 +1,9 @@
 """Reader for JSON Lines: one article per line (``id``, ``url``, ``title``, ``text``|``html``,
-``published``, ``lang``); unknown fields are kept as metadata."""
+``published``, ``lang``); unknown fields are kept as metadata.
+
+A record's ``text`` is declared clean (``RawDocument.clean_text``): extraction trusts it. A
+record with a ``title`` but an empty body is a headline-only article whose text is its title.
+"""
 
 from __future__ import annotations
 
@@ -24,27 +28,32 @@ def _authors(record: dict[str, Any]) -> tuple[str, ...]:
     return ()
 
 
+def _nonblank(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
 def record_to_document(record: Any, source: str, fallback_id: str,
                        options: ReadOptions) -> RawDocument | Skip:
     """Validate one JSONL record; a bad record becomes a Skip, never an exception."""
     if not isinstance(record, dict):
         return Skip(source, f"not a JSON object but {type(record).__name__}")
-    html, text = record.get("html"), record.get("text")
-    body = html if isinstance(html, str) and html.strip() else text
-    if not isinstance(body, str) or not body.strip():
-        return Skip(source, "record has no 'text' or 'html'")
+    html, text = _nonblank(record.get("html")), _nonblank(record.get("text"))
+    title = _nonblank(record.get("title"))
+    body = html or text or title
+    if body is None:
+        return Skip(source, "record has no 'text', 'html' or 'title'")
     if len(body.encode("utf-8", errors="replace")) > options.max_bytes:
         return Skip(source, f"oversized record: {len(body) / 1024 / 1024:.1f} MB of text")
     published = record.get("published")
     lang = record.get("lang", record.get("language"))
-    title = record.get("title")
     return RawDocument.create(
         content=body,
         source_id=str(record.get("id") or fallback_id),
         source=source,
         content_type="html" if body is html else "text",
+        clean_text=body is not html,
         url=record.get("url") if isinstance(record.get("url"), str) else None,
-        title=title if isinstance(title, str) and title.strip() else None,
+        title=title,
         published=published if isinstance(published, str) and published.strip() else None,
         language=lang if isinstance(lang, str) and lang.strip() else None,
         authors=_authors(record),

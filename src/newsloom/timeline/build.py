@@ -7,8 +7,9 @@ coverage, with central, informative, non-redundant sentences per date.
    publication date are candidates for that day. Year-level publication *estimates* never
    date anything: such articles go to the undated list, carrying the estimate.
 2. Dates are ranked by coverage: articles mentioning the date count 1, articles only published
-   on it ``publication_weight``, every further outlet 0.25, times the date's specificity (a
-   day 1, a month 0.5, a year 0.25); ties go to bigger stories.
+   on it ``publication_weight``, every further known outlet 0.25 (an unknown outlet is not
+   another source), times the date's specificity (a day 1, a month 0.5, a year 0.25); ties
+   go to bigger stories.
 3. Per date (best first) and event, sentences by MMR over TF-IDF: relevance is the similarity to the
    date's candidate centroid and, half of it, to all candidates (the selection's topic), times
    informativeness; redundancy counts sentences already chosen for other dates too.
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from newsloom.cluster.views import known_outlets
 from newsloom.model import (
     Article,
     DateBasis,
@@ -167,8 +169,8 @@ SPECIFICITY: dict[TimexGranularity, float] = {
 def _date_score(candidates: list[Candidate], weight: float) -> float:
     mentioned = {c.sentence.article_id for c in candidates if c.basis == "mentioned"}
     published = {c.sentence.article_id for c in candidates} - mentioned
-    outlets = {c.sentence.outlet or c.sentence.article_id for c in candidates}
-    coverage = len(mentioned) + weight * len(published) + 0.25 * (len(outlets) - 1)
+    outlets = known_outlets(c.sentence.outlet for c in candidates)  # unknown ones add nothing
+    coverage = len(mentioned) + weight * len(published) + 0.25 * max(0, len(outlets) - 1)
     return coverage * SPECIFICITY[candidates[0].granularity]
 
 
