@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import numpy as np
 
 from newsloom.cluster.index import VectorIndex
-from newsloom.cluster.scoring import PairFeatures, probability
-from newsloom.cluster.stories import StoryClusterer, cluster_all, story_id_for
+from newsloom.cluster.scoring import PairFeatures, probability, shipped_model
+from newsloom.cluster.stories import (
+    MAX_STORY_DAYS,
+    StoryClusterer,
+    average_link_groups,
+    cluster_all,
+    story_id_for,
+)
 from newsloom.cluster.storylines import link_storylines
-from newsloom.model import Evidence, StoryProfile
+from newsloom.model import ClusterEvent, EventDate, Evidence, StoryProfile
 
 DIM = 32
 
@@ -72,11 +80,76 @@ def test_duplicates_join_their_original_story() -> None:
     assert clusterer.story_of["copy"] == clusterer.resolve(clusterer.story_of[original.article_id])
 
 
-def test_date_gap_lowers_and_missing_date_does_not() -> None:
-    near = PairFeatures(cosine=0.6, entity_overlap=0.3, date_gap_days=2)
-    unknown = PairFeatures(cosine=0.6, entity_overlap=0.3, date_gap_days=None)
-    far = PairFeatures(cosine=0.6, entity_overlap=0.3, date_gap_days=120)
-    assert probability(near) == probability(unknown) > probability(far)
+def test_near_dates_raise_far_dates_lower_and_no_date_sits_between() -> None:
+    def pair(gap: int | None) -> PairFeatures:
+        return PairFeatures(cosine=0.6, term_similarity=0.2, entity_overlap=0.3,
+                            date_gap_days=gap)
+    assert probability(pair(1)) > probability(pair(None)) > probability(pair(730))
+
+
+def test_term_similarity_is_imputed_across_languages_from_the_encoder() -> None:
+    model = shipped_model()
+    cross = PairFeatures(cosine=0.7, term_similarity=None, entity_overlap=0.0,
+                         date_gap_days=None)
+    imputed = dataclasses.replace(cross, term_similarity=model.imputed_terms(0.7))
+    assert probability(cross) == probability(imputed)
+    assert model.term_slope > 0  # words agree more where the encoder agrees more
+
+
+def _dated(article: str, vector: np.ndarray, day: date) -> Evidence:
+    return Evidence(article, vector, {"e": 1.0}, day, event_date=EventDate(day, "day",
+                                                                             "published"))
+
+
+def test_a_story_has_a_time_bound() -> None:
+    vector = _unit(np.ones(DIM, dtype=np.float32))
+    clusterer = StoryClusterer(index=VectorIndex(DIM))
+    clusterer.add(0, _dated("a", vector, date(2024, 1, 1)))
+    clusterer.add(1, _dated("b", vector, date(2024, 1, 3)))
+    clusterer.add(2, _dated("c", vector, date(2024, 1, 1) + timedelta(days=MAX_STORY_DAYS + 30)))
+    assert clusterer.story_of["a"] == clusterer.story_of["b"] != clusterer.story_of["c"]
+
+
+class _DriftingScorer(StoryClusterer):
+    """Pair probabilities that change as the corpus grows (as rarity weights do): the two
+    halves of a story link just above the join bound at first and far below it later."""
+
+    def _scorer(self) -> Callable[[Evidence, Evidence], float]:
+        late = self.documents >= 7
+
+        def score(a: Evidence, b: Evidence) -> float:
+            if a.article_id[0] == b.article_id[0]:
+                return 0.9
+            return 0.05 if late else 0.4
+        return score
+
+
+def test_a_story_that_lost_coherence_splits_deterministically() -> None:
+    vector = _unit(np.ones(DIM, dtype=np.float32))
+    order = ["a1", "b1", "a2", "b2", "a3", "b3", "a4", "a5"]
+
+    def run() -> tuple[StoryClusterer, list[ClusterEvent]]:
+        clusterer = _DriftingScorer(index=VectorIndex(DIM))
+        events: list[ClusterEvent] = []
+        for key, article in enumerate(order):
+            events.extend(clusterer.add(key, Evidence(article, vector, {})))
+        return clusterer, events
+
+    clusterer, events = run()
+    stories = {frozenset(m) for m in clusterer.stories().values()}
+    assert stories == {frozenset({"a1", "a2", "a3", "a4", "a5"}), frozenset({"b1", "b2", "b3"})}
+    assert clusterer.story_of["a1"] == story_id_for("a1")  # the larger part keeps the id
+    splits = [e for e in events if e.kind == "split"]
+    assert sorted(e.article_id for e in splits) == ["b1", "b2", "b3"]
+    assert {e.other_story_id for e in splits} == {story_id_for("a1")}
+    again, again_events = run()
+    assert again.story_of == clusterer.story_of and again_events == events
+
+
+def test_average_link_groups() -> None:
+    block = {0: "x", 1: "x", 2: "y", 3: "y", 4: "x"}
+    groups = average_link_groups(5, lambda i, j: 0.9 if block[i] == block[j] else 0.1, 0.5)
+    assert groups == [[0, 1, 4], [2, 3]]
 
 
 def test_storylines_need_distinctive_shared_actors() -> None:
@@ -96,3 +169,15 @@ def test_storylines_need_distinctive_shared_actors() -> None:
     lines = {frozenset(line.story_ids) for line in link_storylines(profiles)}
     assert lines == {frozenset({"att-1", "att-2"}), frozenset({"russia-1", "russia-2"}),
                      frozenset({"ren"})}
+
+
+def test_storyline_labels_skip_calendar_words_dates_and_leftovers() -> None:
+    from newsloom.cluster.storylines import label_text, label_worthy
+
+    for junk in ("Friday", "New", "-RRB-", "2019", "12. März", "Maandag", "·"):
+        assert not label_worthy(junk), junk
+    for name in ("Ilham Aliyev", "MTS", "EU", "Strawberry Moon Festival", "AT&T"):
+        assert label_worthy(name), name
+    names = {"a": "Friday", "b": "Ilham Aliyev", "c": "-RRB-", "d": "Azerbaijan"}
+    assert label_text(["a", "b", "c", "d"], names) == "Ilham Aliyev · Azerbaijan"
+    assert label_text(["a", "c"], names) == "(unlabelled)"

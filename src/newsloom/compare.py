@@ -28,4 +28,5 @@ def pair_features(store: SQLiteStore, pairs: Sequence[tuple[str, str]]) -> list[
     evidence = store.evidence(sorted(set(ids.values())))
     df, documents = store.entity_document_frequency()
     idf = idf_weights(df, documents)
-    return [features(evidence[ids[a]], evidence[ids[b]], idf) for a, b in pairs]
+    term_idf = idf_weights(store.term_document_frequency(), documents)
+    return [features(evidence[ids[a]], evidence[ids[b]], idf, term_idf) for a, b in pairs]

@@ -24,7 +24,7 @@ from newsloom import corpus_pool
 from newsloom.cluster.index import VectorIndex
 from newsloom.cluster.stories import StoryClusterer
 from newsloom.cluster.storyline_updates import relink
-from newsloom.cluster.storylines import link_storylines
+from newsloom.cluster.storylines import label_text, link_storylines
 from newsloom.cluster.views import build_story, build_storyline, story_profile
 from newsloom.corpus_entities import StoredEntities
 from newsloom.enrich.entities import link_article
@@ -33,6 +33,7 @@ from newsloom.model import (
     Article,
     ArticleEntity,
     ClusterEvent,
+    EventDate,
     Evidence,
     MemberEntity,
     MemberRow,
@@ -48,6 +49,7 @@ from newsloom.represent.embed import (
     event_text,
     get_embedder,
 )
+from newsloom.represent.event import event_date, event_terms
 from newsloom.represent.minhash import BandedDuplicateIndex, Signature, bands, signature
 from newsloom.store import SQLiteStore
 from newsloom.store.sqlite_corpus import FeatureRow
@@ -87,6 +89,8 @@ class ArticleFeatures:
     entities: list[ArticleEntity]
     signature: Signature
     vector: np.ndarray
+    terms: dict[str, int] = field(default_factory=dict)
+    event_date: EventDate | None = None
 
 
 def featurize(articles: Sequence[Article], embedder: str = "use-m3",
@@ -113,7 +117,7 @@ def featurize(articles: Sequence[Article], embedder: str = "use-m3",
         return [
             ArticleFeatures(a.id, link_article(a.title, a.text[:NER_CHARS], mentions[i],
                                                   a.language),
-                            signature(a.text), vectors[i])
+                            signature(a.text), vectors[i], event_terms(a), event_date(a))
             for i, a in enumerate(articles)
         ]
 
@@ -166,7 +170,8 @@ class CorpusStage:
                 index.add(key, vector)
         self.clusterer = StoryClusterer(index=index, load=self.store.evidence,
                                         story_of=state.story_of, keys=state.keys,
-                                        entity_df=state.entity_df, documents=len(state.keys),
+                                        entity_df=state.entity_df, term_df=state.term_df,
+                                        documents=len(state.keys),
                                         created=state.created, redirects=state.redirects)
         self.duplicates = BandedDuplicateIndex(self.store.band_candidates)
 
@@ -215,13 +220,15 @@ class CorpusStage:
                     self.duplicates.add(article.id, feat.signature)
                 evidence = Evidence(article.id, feat.vector,
                                     {r.entity_id: r.salience for r in resolved},
-                                    _published(article), article.outlet, article.language)
+                                    _published(article), article.outlet, article.language,
+                                    feat.terms, feat.event_date)
                 happened = self.clusterer.add(seq, evidence, duplicate_of)
                 events.extend(happened)
                 rows.append(FeatureRow(article.id, seq, self.embedder, feat.vector,
                                        feat.signature, duplicate_of,
                                        self.clusterer.story_of[article.id], resolved,
-                                       bands(feat.signature) if duplicate_of is None else ()))
+                                       bands(feat.signature) if duplicate_of is None else (),
+                                       feat.terms, feat.event_date))
         with _timed(self.timings, "store"):
             entities, aliases = self.resolver.take_changes()
             self.store.save_corpus_batch(rows, entities, aliases, events,
@@ -309,7 +316,7 @@ def update_storylines(store: SQLiteStore, full: bool | None = None) -> list[Stor
     keys = sorted({k for label in changes.labels.values() for k in label})
     names = store.entity_names(keys)
     store.save_storyline_changes(
-        changes.assign, {line: " · ".join(names.get(k, k) for k in label) or "(unlabelled)"
+        changes.assign, {line: label_text(label, names)
                          for line, label in changes.labels.items()}, changes.retired)
     return [Storyline(line, stories, changes.labels.get(line, []))
             for line, stories in store.storyline_stories().items()]
@@ -326,7 +333,7 @@ def recompute_storylines(store: SQLiteStore) -> list[Storyline]:
                 for s in order]
     lines = link_storylines(profiles)
     names = {e.entity.id: e.entity.name for items in entities.values() for e in items}
-    labels = {line.id: " · ".join(names.get(k, k) for k in line.label_entities) or "(unlabelled)"
+    labels = {line.id: label_text(line.label_entities, names)
               for line in lines}
     store.save_storylines(lines, labels)
     store.clear_dirty()

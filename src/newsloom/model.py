@@ -309,11 +309,34 @@ class Evidence:
     published: date | None = None
     outlet: str | None = None
     language: str | None = None
+    terms: Mapping[str, int] = field(default_factory=dict)  # content lemma → count
+    event_date: EventDate | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventDate:
+    """When an article's event happened, as far as the article tells (never invented):
+    ``basis`` "published" (the stated date), "text" (a date the text names) or "estimate"
+    (the year estimate); ``granularity`` says how precise ``value`` is."""
+
+    value: date
+    granularity: Literal["day", "month", "year"]
+    basis: Literal["published", "text", "estimate"]
+
+    def encode(self) -> str:
+        return f"{self.value.isoformat()}|{self.granularity}|{self.basis}"
+
+    @classmethod
+    def decode(cls, text: str | None) -> EventDate | None:
+        if not text:
+            return None
+        value, granularity, basis = text.split("|")
+        return cls(date.fromisoformat(value), granularity, basis)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
 class ClusterEvent:
-    kind: Literal["create", "join", "merge"]
+    kind: Literal["create", "join", "merge", "split"]
     story_id: str
     article_id: str
     other_story_id: str | None = None

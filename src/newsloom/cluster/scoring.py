@@ -1,61 +1,108 @@
-"""The same-story scorer: probability that two articles report the same event.
+"""The same-event scorer: probability that two articles report the same event.
 
-One scorer serves ``newsloom compare`` and the story clustering, so what the benchmark measures
-is what clusters. The multilingual encoder carries most of the signal; the other evidence only
-moves the score where the encoder cannot know:
+One scorer serves ``newsloom compare`` and the story clustering, so what the benchmarks
+measure is what clusters. The multilingual encoder alone cannot tell two earthquakes or two
+product launches apart: their articles read alike. The scorer adds evidence it cannot give:
 
-- **entities**: shared canonical entities (weighted by salience and rarity) raise the score a
-  little; cross-lingual pairs gain most, since the encoder is least sure across languages;
-- **dates**: two stated publication dates weeks apart lower it (coverage of one event fades
-  within days to weeks); a missing date changes nothing — it is unknown, not far away;
-- the result goes through one logistic calibration so it reads as a probability.
+- **the event's own words**: cosine of the two articles' content lemmas weighted by corpus
+  rarity (TF-IDF), within one language; across languages it is not measurable and is imputed
+  from the encoder cosine (the relation fitted on same-language pairs), so it neither helps
+  nor hurts a cross-lingual pair;
+- **distinctive actors**: shared canonical entities weighted by salience and rarity, so a
+  shared headline actor counts and a shared "USA" in a corpus about the USA hardly does;
+- **when**: the gap between the two event dates (:mod:`newsloom.represent.event`), with a
+  tolerance for coarse dates; a year estimate counts apart from a stated day, as weaker
+  evidence, and an unknown date changes nothing.
 
-The constants are few and explained where they are defined; docs/benchmarks.md shows the
-measurements, with leave-one-out numbers for the two fitted calibration constants.
+A small logistic model, trained on labelled article pairs with the kinds of event held out
+(``newsloom.training.pair_model``; docs/benchmarks.md), combines them into a calibrated
+probability. Its weights ship in ``pair_model.json`` beside this file.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
 
 import numpy as np
 
-from newsloom.model import Evidence
+from newsloom.model import EventDate, Evidence
 
-#: Weight of the entity overlap (a weighted Jaccard in [0, 1]) added to the cosine.
-ENTITY_WEIGHT = 0.15
-#: Date gaps up to this many days are normal for one event (follow-ups, weekly papers).
-DATE_GRACE_DAYS = 7
-#: Penalty per 30 days beyond the grace period, capped at two months' worth.
-DATE_PENALTY_PER_MONTH = 0.1
-DATE_PENALTY_CAP = 0.2
-#: Logistic calibration of the fused similarity: P = 1 / (1 + exp(-SLOPE * (s - MIDPOINT))).
-#: Both constants come from the encoder's cosines between *unrelated* articles (random pairs,
-#: no labels used): mean 0.19, standard deviation 0.097 for USE-m3 over the 123 multilingual
-#: news texts of semeval-pairs-dev (0.22 / 0.10 over 200 trafilatura-eval pages, whose shared
-#: boilerplate lifts the mean). The midpoint
-#: sits 3.5 standard deviations above that mean, where chance similarity ends; the slope takes
-#: the probability from 0.1 to 0.9 across ±2 standard deviations (ln 9 / (2 × 0.097)).
-RANDOM_PAIR_MEAN = 0.19
-RANDOM_PAIR_SD = 0.097
-CALIBRATION_MIDPOINT = RANDOM_PAIR_MEAN + 3.5 * RANDOM_PAIR_SD
-CALIBRATION_SLOPE = math.log(9) / (2 * RANDOM_PAIR_SD)
+#: Days two dates may differ and still name the same moment, by the coarser granularity.
+DATE_TOLERANCE_DAYS = {"day": 0, "month": 15, "year": 183}
+#: The model's inputs, in the order of its coefficients.
+FEATURE_NAMES = ("cosine", "term_similarity", "entity_overlap", "date_gap_log", "date_known",
+                 "coarse_gap_log", "coarse_known")
 
 
 @dataclass(frozen=True, slots=True)
 class PairFeatures:
     cosine: float
+    term_similarity: float | None  # None: the two articles are in different languages
     entity_overlap: float
-    date_gap_days: int | None
+    date_gap_days: int | None  # None: at least one date unknown
+    coarse_date: bool = False  # the gap rests on a year estimate
+
+    def vector(self, model: PairModel) -> list[float]:
+        terms = (self.term_similarity if self.term_similarity is not None
+                 else model.imputed_terms(self.cosine))
+        known = self.date_gap_days is not None
+        gap_log = math.log1p(self.date_gap_days) if self.date_gap_days is not None else 0.0
+        precise = known and not self.coarse_date
+        coarse = known and self.coarse_date
+        return [self.cosine, terms, self.entity_overlap, gap_log if precise else 0.0,
+                float(precise), gap_log if coarse else 0.0, float(coarse)]
+
+
+@dataclass(frozen=True)
+class PairModel:
+    """Logistic weights over :data:`FEATURE_NAMES`, plus the same-language relation from
+    encoder cosine to term similarity used to impute the latter across languages."""
+
+    coefficients: tuple[float, ...]
+    intercept: float
+    term_intercept: float
+    term_slope: float
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def imputed_terms(self, cosine: float) -> float:
+        return min(1.0, max(0.0, self.term_intercept + self.term_slope * cosine))
+
+    def probability(self, f: PairFeatures) -> float:
+        z = self.intercept + sum(c * x for c, x in zip(self.coefficients, f.vector(self),
+                                                       strict=True))
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"features": list(FEATURE_NAMES), "coefficients": list(self.coefficients),
+                "intercept": self.intercept, "term_intercept": self.term_intercept,
+                "term_slope": self.term_slope, "meta": dict(self.meta)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> PairModel:
+        if tuple(data["features"]) != FEATURE_NAMES:
+            raise ValueError(f"pair model features {data['features']} ≠ {FEATURE_NAMES}")
+        return cls(tuple(float(c) for c in data["coefficients"]), float(data["intercept"]),
+                   float(data["term_intercept"]), float(data["term_slope"]),
+                   dict(data.get("meta", {})))
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> PairModel:
+    """The model in ``pair_model.json`` (loaded once per process)."""
+    text = resources.files("newsloom.cluster").joinpath("pair_model.json").read_text("utf-8")
+    return PairModel.from_json(json.loads(text))
 
 
 def entity_overlap(a: Mapping[str, float], b: Mapping[str, float],
                    idf: Mapping[str, float] | None = None) -> float:
     """Weighted Jaccard of two salience maps, each scaled to its own maximum and weighted by
-    rarity (idf), so a shared headline actor counts and a shared "USA" in a corpus about the
-    USA hardly does."""
+    rarity (idf)."""
     if not a or not b:
         return 0.0
     top_a, top_b = max(a.values()), max(b.values())
@@ -73,41 +120,68 @@ def entity_overlap(a: Mapping[str, float], b: Mapping[str, float],
     return num / den if den else 0.0
 
 
-def date_penalty(gap_days: int | None) -> float:
-    if gap_days is None:
-        return 0.0
-    months_beyond = max(0, gap_days - DATE_GRACE_DAYS) / 30
-    return min(DATE_PENALTY_CAP, DATE_PENALTY_PER_MONTH * months_beyond)
+def term_weights(terms: Mapping[str, int], idf: IdfWeights | None) -> dict[str, float]:
+    """Unit-length TF-IDF vector of an article's term counts (sublinear tf); a term the
+    corpus has not seen yet is as rare as a term can be."""
+    unseen = idf.unseen_weight() if idf is not None else 1.0
+    weights = {t: (1.0 + math.log(n)) * (idf.get(t, unseen) or unseen if idf else 1.0)
+               for t, n in terms.items() if n > 0}
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    return {t: w / norm for t, w in weights.items()} if norm else {}
 
 
-def features(a: Evidence, b: Evidence, idf: Mapping[str, float] | None = None) -> PairFeatures:
-    gap = abs((a.published - b.published).days) if a.published and b.published else None
+def term_similarity(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Cosine of two unit TF-IDF vectors (:func:`term_weights`)."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
+
+
+def date_gap(a: EventDate | None, b: EventDate | None) -> tuple[int | None, bool]:
+    """Days between two event dates beyond what their precision allows, and whether the gap
+    rests on a year estimate (weak evidence)."""
+    if a is None or b is None:
+        return None, False
+    tolerance = max(DATE_TOLERANCE_DAYS[a.granularity], DATE_TOLERANCE_DAYS[b.granularity])
+    gap = max(0, abs((a.value - b.value).days) - tolerance)
+    return gap, "year" in (a.granularity, b.granularity)
+
+
+def features(a: Evidence, b: Evidence, idf: Mapping[str, float] | None = None,
+             term_idf: IdfWeights | None = None,
+             weighted: tuple[Mapping[str, float], Mapping[str, float]] | None = None
+             ) -> PairFeatures:
+    """The scorer's evidence for one pair. ``weighted``: the two articles' TF-IDF vectors
+    when the caller already has them (the clusterer computes each article's once)."""
+    same_language = a.language is not None and a.language == b.language
+    terms: float | None = None
+    if same_language:
+        wa, wb = weighted or (term_weights(a.terms, term_idf), term_weights(b.terms, term_idf))
+        terms = term_similarity(wa, wb) if wa and wb else None
+    gap, coarse = date_gap(a.event_date, b.event_date)
     return PairFeatures(
         cosine=float(np.dot(a.vector, b.vector)),
+        term_similarity=terms,
         entity_overlap=entity_overlap(a.entities, b.entities, idf),
         date_gap_days=gap,
+        coarse_date=coarse,
     )
 
 
-def fused_similarity(f: PairFeatures) -> float:
-    return f.cosine + ENTITY_WEIGHT * f.entity_overlap - date_penalty(f.date_gap_days)
-
-
-def probability(f: PairFeatures) -> float:
-    """Probability that the pair reports the same story."""
-    z = CALIBRATION_SLOPE * (fused_similarity(f) - CALIBRATION_MIDPOINT)
-    return 1.0 / (1.0 + math.exp(-z))
+def probability(f: PairFeatures, model: PairModel | None = None) -> float:
+    """Probability that the pair reports the same event."""
+    return (model or shipped_model()).probability(f)
 
 
 class IdfWeights(Mapping[str, float]):
-    """Smoothed inverse document frequency of entities over ``documents`` articles, computed
-    per looked-up key: a pair consults a handful of entities, while the corpus knows tens of
+    """Smoothed inverse document frequency over ``documents`` articles, computed per
+    looked-up key: a pair consults a handful of keys, while the corpus knows tens of
     thousands, so building the whole table per article made clustering grow with the corpus."""
 
     def __init__(self, document_frequency: Mapping[str, int], documents: int) -> None:
         self._df = document_frequency
         self._documents = documents
-        # One instance serves one article's ~20 neighbour pairs, which share most keys; the
+        # One instance serves one article's neighbour pairs, which share most keys; the
         # counts do not change while it is in use (the clusterer makes a new one per article).
         self._memo: dict[str, float] = {}
 
@@ -127,6 +201,10 @@ class IdfWeights(Mapping[str, float]):
             self._memo[key] = weight
         return weight
 
+    def unseen_weight(self) -> float:
+        """The weight of a key no document has yet."""
+        return math.log(self._documents + 1) + 1.0
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._df)
 
@@ -134,6 +212,6 @@ class IdfWeights(Mapping[str, float]):
         return len(self._df)
 
 
-def idf_weights(document_frequency: Mapping[str, int], documents: int) -> Mapping[str, float]:
-    """Smoothed inverse document frequency of entities over ``documents`` articles."""
+def idf_weights(document_frequency: Mapping[str, int], documents: int) -> IdfWeights:
+    """Smoothed inverse document frequency over ``documents`` articles."""
     return IdfWeights(document_frequency, documents)

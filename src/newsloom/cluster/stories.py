@@ -1,40 +1,104 @@
-"""Incremental (streaming) clustering of articles into stories, in any language.
+"""Incremental (streaming) clustering of articles into stories: one story = one event.
 
-Each new article is compared with its nearest neighbours among the articles already
-clustered (ANN over event embeddings), with the same-story scorer of
-:mod:`newsloom.cluster.scoring`. It joins the story it links to best when that story's link
-score reaches :data:`JOIN_PROBABILITY`; otherwise it starts a new story. When it links
-strongly to a second story too, the two are merged into the older one and the merge logged.
+A new article is compared with the stories its nearest neighbours (ANN over event embeddings)
+belong to, **as wholes**: its link to a story is the mean same-event probability
+(:mod:`newsloom.cluster.scoring`) over the story's members (all of them, or an evenly spread
+sample of a large story), so one similar article cannot pull it into an unrelated story. It
+joins the best story whose mean reaches :data:`JOIN_PROBABILITY` and whose median stated date
+lies within :data:`MAX_STORY_DAYS` of its own (an event's coverage lasts days to weeks; months
+of coverage of a subject are a storyline of several stories); otherwise it starts a new story.
 
-Deterministic: articles are taken in the order given, entity rarity is counted only over the
-articles before, and story ids derive from each story's first article. So clustering a corpus
-in one batch or in many gives the same stories, and re-running gives the same ids.
+Two stories merge only when they agree as wholes (their average link reaches the join bound and
+their median dates fit the time bound), never because one article links to both. A story that
+has lost coherence **splits**: at sizes 8, 16, 32 and 64 its members are regrouped by average
+link; every group of two or more that is not the largest leaves as a new story, the largest
+keeps the id, and each moved article is logged as a ``split`` event.
+
+Deterministic: articles are taken in the order given, rarity is counted only over the articles
+before, and story ids derive from each story's first article. So clustering a corpus in one
+batch or in many gives the same stories, and re-running gives the same ids.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from newsloom.cluster.index import VectorIndex
-from newsloom.cluster.scoring import features, idf_weights, probability
+from newsloom.cluster.scoring import (
+    IdfWeights,
+    PairModel,
+    features,
+    idf_weights,
+    shipped_model,
+    term_weights,
+)
 from newsloom.model import ClusterEvent, Evidence
 
-#: A story absorbs an article whose link score (below) is at least this probability.
-JOIN_PROBABILITY = 0.5
-#: Two stories merge when a new article links to both at least this strongly.
-MERGE_PROBABILITY = 0.8
-#: Nearest neighbours examined per article.
+#: A story absorbs an article whose mean link to it is at least this probability. The pair
+#: model's probabilities follow its training mix (about 1 pair in 20 the same event), and a
+#: mean over a story's members runs below its best links; 0.3 is where BCubed F1 peaks under
+#: topic-wise cross-validation (docs/benchmarks.md, "Events").
+JOIN_PROBABILITY = 0.3
+#: Nearest neighbours examined per article; their stories are the candidates.
 NEIGHBOURS = 20
-#: A story's link score is the mean of its best this-many links to the new article, so one
-#: accidental link cannot pull an article into a large story.
-LINKS_PER_STORY = 3
+#: A candidate story is linked as a whole only when one of its neighbouring members reaches
+#: this probability (cheap pre-filter: most neighbours of a new event are other events).
+CANDIDATE_PROBABILITY = 0.2
+#: Members a story is compared through (all of a smaller story; an even spread of a larger).
+LINK_SAMPLE = 16
+#: How far, in days, a member's stated publication date may lie from its story's median one:
+#: an event's coverage lasts days to weeks, so a story spans a few weeks at most.
+MAX_STORY_DAYS = 21
+#: Story sizes at which coherence is checked (and the story split if it has lost it).
+SPLIT_CHECK_SIZES = frozenset({8, 16, 32, 64})
+
+
+def _stated(evidence: Evidence) -> date | None:
+    found = evidence.event_date
+    return found.value if found is not None and found.basis == "published" else None
+
+
+def _median(dates: Sequence[date]) -> date | None:
+    return dates[(len(dates) - 1) // 2] if dates else None
 
 
 def story_id_for(article_id: str) -> str:
     return "s" + hashlib.sha256(article_id.encode()).hexdigest()[:11]
+
+
+def spread(items: Sequence[str], k: int) -> list[str]:
+    """At most ``k`` items spread evenly over ``items``, first and last included."""
+    if len(items) <= k:
+        return list(items)
+    step = (len(items) - 1) / (k - 1)
+    return [items[round(i * step)] for i in range(k)]
+
+
+def average_link_groups(size: int, probability: Callable[[int, int], float],
+                        threshold: float) -> list[list[int]]:
+    """Average-link agglomerative clustering of ``size`` items: join the two closest groups
+    while their mean pairwise probability reaches ``threshold``. Groups come out in order of
+    their first item."""
+    p = [[probability(i, j) if i != j else 1.0 for j in range(size)] for i in range(size)]
+    groups = [[i] for i in range(size)]
+    while len(groups) > 1:
+        best, pair = -1.0, (0, 0)
+        for a in range(len(groups)):
+            for b in range(a + 1, len(groups)):
+                mean = (sum(p[i][j] for i in groups[a] for j in groups[b])
+                        / (len(groups[a]) * len(groups[b])))
+                if mean > best:
+                    best, pair = mean, (a, b)
+        if best < threshold:
+            break
+        a, b = pair
+        groups[a] = sorted(groups[a] + groups[b])
+        del groups[b]
+    return sorted(groups, key=lambda g: g[0])
 
 
 @dataclass
@@ -43,100 +107,225 @@ class StoryClusterer:
 
     index: VectorIndex
     load: Callable[[list[str]], dict[str, Evidence]] | None = None
+    model: PairModel | None = None  # None: the shipped model
     join_probability: float = JOIN_PROBABILITY
-    merge_probability: float = MERGE_PROBABILITY
     neighbours: int = NEIGHBOURS
     story_of: dict[str, str] = field(default_factory=dict)  # article id → story id
     keys: dict[int, str] = field(default_factory=dict)  # index key → article id
     entity_df: Counter[str] = field(default_factory=Counter)
+    term_df: Counter[str] = field(default_factory=Counter)
     documents: int = 0
     created: dict[str, int] = field(default_factory=dict)  # story id → key of first article
     redirects: dict[str, str] = field(default_factory=dict)  # merged story → survivor
     _evidence: dict[str, Evidence] = field(default_factory=dict)
+    _members: dict[str, list[str]] | None = None
+    _key_of: dict[str, int] = field(default_factory=dict)
+    _dates_of: dict[str, list[date]] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self._key_of = {a: k for k, a in self.keys.items()}
+
+    # -- state ---------------------------------------------------------------------------------
     def resolve(self, story_id: str) -> str:
         while story_id in self.redirects:
             story_id = self.redirects[story_id]
         return story_id
 
-    def _evidence_for(self, ids: list[str]) -> dict[str, Evidence]:
+    @property
+    def members(self) -> dict[str, list[str]]:
+        """Story id → member article ids in insertion order (built once from ``story_of``)."""
+        if self._members is None:
+            members: dict[str, list[str]] = {}
+            for article in sorted(self.story_of, key=lambda a: self._key_of.get(a, 0)):
+                members.setdefault(self.resolve(self.story_of[article]), []).append(article)
+            self._members = members
+        return self._members
+
+    def _evidence_for(self, ids: Iterable[str]) -> dict[str, Evidence]:
+        ids = list(ids)
         missing = [i for i in ids if i not in self._evidence]
         if missing and self.load is not None:
             self._evidence.update(self.load(missing))
         return {i: self._evidence[i] for i in ids if i in self._evidence}
 
+    # -- scoring -------------------------------------------------------------------------------
+    def _scorer(self) -> Callable[[Evidence, Evidence], float]:
+        """Pair probability with rarity counted over the articles so far (fixed for the
+        duration of one decision)."""
+        model = self.model or shipped_model()
+        entity_idf = idf_weights(self.entity_df, self.documents) if self.documents else None
+        term_idf: IdfWeights = idf_weights(self.term_df, self.documents)
+        vectors: dict[str, dict[str, float]] = {}
+
+        def weighted(e: Evidence) -> dict[str, float]:
+            if e.article_id not in vectors:
+                vectors[e.article_id] = term_weights(e.terms, term_idf)
+            return vectors[e.article_id]
+
+        def score(a: Evidence, b: Evidence) -> float:
+            return model.probability(features(a, b, entity_idf, term_idf,
+                                              (weighted(a), weighted(b))))
+        return score
+
+    def _dates(self, story: str) -> list[date]:
+        """Sorted stated publication dates of a story's members (cached). Only stated dates
+        bound a story: dates named in a text are often background (an earlier event)."""
+        if story not in self._dates_of:
+            self._dates_of[story] = sorted(
+                d for e in self._evidence_for(self.members.get(story, [])).values()
+                if (d := _stated(e)) is not None)
+        return self._dates_of[story]
+
+    def _within_bound(self, story: str, others: Iterable[str]) -> bool:
+        """Whether ``others`` (articles or stories) lie within :data:`MAX_STORY_DAYS` of the
+        story's median stated date, by their own median: robust to one misdated member."""
+        centre = _median(self._dates(story))
+        if centre is None:
+            return True
+        for item in others:
+            if item in self.members:
+                found = _median(self._dates(item))
+            else:
+                evidence = self._evidence.get(item)
+                found = _stated(evidence) if evidence is not None else None
+            if found is not None and abs((found - centre).days) > MAX_STORY_DAYS:
+                return False
+        return True
+
+    def _link(self, score: Callable[[Evidence, Evidence], float], items: Sequence[str],
+              story: str) -> float:
+        """Mean probability between ``items`` and a sample of ``story``'s members."""
+        known = self._evidence_for(list(items) + spread(self.members[story], LINK_SAMPLE))
+        left = [known[i] for i in items if i in known]
+        right = [known[i] for i in spread(self.members[story], LINK_SAMPLE) if i in known]
+        if not left or not right:
+            return 0.0
+        return sum(score(a, b) for a in left for b in right) / (len(left) * len(right))
+
+    # -- clustering ----------------------------------------------------------------------------
     def add(self, key: int, evidence: Evidence, duplicate_of: str | None = None
             ) -> list[ClusterEvent]:
         """Cluster one article; returns what happened, in order."""
         article = evidence.article_id
         if article in self.story_of:
             return []
+        self._evidence[article] = evidence
         if duplicate_of is not None and duplicate_of in self.story_of:
             story = self.resolve(self.story_of[duplicate_of])
             events = [ClusterEvent("join", story, article, score=1.0)]
         else:
-            events = self._place(key, evidence)
-        self.story_of[article] = events[0].story_id
-        self.created.setdefault(events[0].story_id, key)
+            events = self._place(evidence)
+        story = events[0].story_id
+        self.story_of[article] = story
+        self._key_of[article] = key
+        self.created.setdefault(story, key)
+        self.members.setdefault(story, []).append(article)
+        for event in events[1:]:  # merges: fold the merged story's members in
+            if event.kind == "merge" and event.other_story_id:
+                folded = self.members.pop(event.other_story_id, [])
+                self.members[story] = sorted(self.members[story] + folded,
+                                             key=lambda a: self._key_of.get(a, 0))
+                self._dates_of.pop(event.other_story_id, None)
+        self._dates_of.pop(story, None)  # recomputed from members when next needed
         self._remember(key, evidence)
+        if len(self.members[story]) in SPLIT_CHECK_SIZES:
+            events.extend(self._split(story))
         return events
 
-    def _place(self, key: int, evidence: Evidence) -> list[ClusterEvent]:
+    def _place(self, evidence: Evidence) -> list[ClusterEvent]:
         article = evidence.article_id
-        hits = [(self.keys[k], cos) for k, cos in self.index.search(evidence.vector,
-                                                                   self.neighbours)
+        score = self._scorer()
+        hits = [self.keys[k] for k, _ in self.index.search(evidence.vector, self.neighbours)
                 if k in self.keys]
-        known = self._evidence_for([a for a, _ in hits])
-        idf: dict[str, float] | None = None
-        if self.documents:
-            # The weights of every key these pairs consult, looked up once: a plain dict in
-            # the scorer's inner loop (keys absent from it weigh 1.0, as in the table).
-            table = idf_weights(self.entity_df, self.documents)
-            keys = set(evidence.entities).union(*(known[a].entities for a, _ in hits
-                                                  if a in known))
-            idf = {k: table[k] for k in keys if k in self.entity_df}
-        links: dict[str, list[float]] = {}
-        for other, _ in hits:
-            if other not in known:
-                continue
-            p = probability(features(evidence, known[other], idf))
-            links.setdefault(self.resolve(self.story_of[other]), []).append(p)
-        scored = sorted(((sum(sorted(ps, reverse=True)[:LINKS_PER_STORY])
-                          / min(len(ps), LINKS_PER_STORY), story)
-                         for story, ps in links.items()), key=lambda x: (-x[0], x[1]))
+        known = self._evidence_for(hits)
+        candidates: dict[str, float] = {}
+        for other in hits:
+            if other in known:
+                story = self.resolve(self.story_of[other])
+                p = score(evidence, known[other])
+                candidates[story] = max(candidates.get(story, 0.0), p)
+        scored = sorted(((self._link(score, [article], story), story)
+                         for story, best in candidates.items()
+                         if best >= CANDIDATE_PROBABILITY
+                         and self._within_bound(story, [article])),
+                        key=lambda x: (-x[0], x[1]))
         if not scored or scored[0][0] < self.join_probability:
             return [ClusterEvent("create", story_id_for(article), article)]
         best_score, best = scored[0]
         events = [ClusterEvent("join", best, article, score=round(best_score, 4))]
-        for score, other in scored[1:]:
-            if score >= self.merge_probability:
+        for link, other in scored[1:]:
+            if link < self.join_probability:
+                break
+            whole = self._link(score, spread(self.members[best] + [article], LINK_SAMPLE),
+                               other)
+            if (whole >= self.join_probability
+                    and self._within_bound(best, [other])):
                 survivor, merged = sorted((best, other), key=lambda s: self.created[s])
                 self.redirects[merged] = survivor
-                events.append(ClusterEvent("merge", survivor, article, merged, round(score, 4)))
+                events.append(ClusterEvent("merge", survivor, article, merged, round(whole, 4)))
+                if survivor != best:  # fold what was gathered so far into the older story
+                    self.members[survivor] = sorted(
+                        self.members[survivor] + self.members.pop(best, []),
+                        key=lambda a: self._key_of.get(a, 0))
+                    self._dates_of.pop(best, None)
                 best = survivor
         if best != events[0].story_id:
             events[0] = ClusterEvent("join", best, article, score=events[0].score)
         return events
 
+    def _split(self, story: str) -> list[ClusterEvent]:
+        """Regroup a story's members by average link; groups that are not the largest (and
+        have two or more members) leave as new stories."""
+        ids = self.members[story]
+        known = self._evidence_for(ids)
+        present = [i for i in ids if i in known]
+        score = self._scorer()
+        groups = average_link_groups(len(present), lambda i, j: score(
+            known[present[i]], known[present[j]]), self.join_probability)
+        if len(groups) < 2:
+            return []
+        largest = max(groups, key=lambda g: (len(g), -g[0]))
+        events: list[ClusterEvent] = []
+        for group in groups:
+            if group is largest or len(group) < 2:
+                continue
+            moved = [present[i] for i in group]
+            new_id = story_id_for(moved[0])
+            while new_id == story or new_id in self.members:  # the first article's id is taken
+                new_id = story_id_for(new_id)
+            self.redirects.pop(new_id, None)  # an id merged away earlier comes back
+            self.created[new_id] = self._key_of[moved[0]]
+            self.members[new_id] = moved
+            for article in moved:
+                self.story_of[article] = new_id
+                events.append(ClusterEvent("split", new_id, article, story))
+            self.members[story] = [a for a in self.members[story] if a not in set(moved)]
+        for article in self.members[story]:  # no member may reach it through a redirect now
+            self.story_of[article] = story
+        self._dates_of.pop(story, None)
+        return events
+
     def _remember(self, key: int, evidence: Evidence) -> None:
         self.index.add(key, evidence.vector)
         self.keys[key] = evidence.article_id
-        self._evidence[evidence.article_id] = evidence
         self.entity_df.update(evidence.entities.keys())
+        self.term_df.update(evidence.terms.keys())
         self.documents += 1
 
     def stories(self) -> dict[str, list[str]]:
         """Story id → member article ids (merged stories folded in), in insertion order."""
         members: dict[str, list[str]] = {}
-        for article, story in self.story_of.items():
+        for article, story in sorted(self.story_of.items(),
+                                     key=lambda item: self._key_of.get(item[0], 0)):
             members.setdefault(self.resolve(story), []).append(article)
         return members
 
 
-def cluster_all(items: Iterable[tuple[int, Evidence, str | None]], index: VectorIndex
-                ) -> StoryClusterer:
-    """Cluster a whole sequence at once (used by tests to compare with incremental runs)."""
-    clusterer = StoryClusterer(index=index)
+def cluster_all(items: Iterable[tuple[int, Evidence, str | None]], index: VectorIndex,
+                model: PairModel | None = None) -> StoryClusterer:
+    """Cluster a whole sequence at once (tests compare it with incremental runs; the
+    evaluation runs it with held-out models)."""
+    clusterer = StoryClusterer(index=index, model=model)
     for key, evidence, duplicate_of in items:
         clusterer.add(key, evidence, duplicate_of)
     return clusterer

@@ -59,7 +59,45 @@ def storyline_label(profiles: Iterable[StoryProfile], rarity: Mapping[str, float
         for key, salience in profile.entities.items():
             weight[key] = weight.get(key, 0.0) + salience / top * (rarity.get(key, 0.0) + 0.1)
     label = [key for key, _ in sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))]
-    return label[:LABEL_ENTITIES]
+    return label[:3 * LABEL_ENTITIES]  # ranked; the label shows the first worthy names
+
+
+_CALENDAR_WORDS: frozenset[str] | None = None
+
+
+def _calendar_words() -> frozenset[str]:
+    """Month and weekday names in the languages the time-expression lexicon knows (CLDR)."""
+    global _CALENDAR_WORDS
+    if _CALENDAR_WORDS is None:
+        from newsloom.timeline.timex_lexicon import LANGUAGES, babel_months, babel_weekdays
+
+        words: set[str] = set()
+        for lang in LANGUAGES:
+            words.update(babel_weekdays(lang))
+            words.update(babel_months(lang)[1])
+        _CALENDAR_WORDS = frozenset(words)
+    return _CALENDAR_WORDS
+
+
+def label_worthy(name: str) -> bool:
+    """Whether an entity name may stand in a storyline label: not a weekday, month, year or
+    date, not punctuation or a tokenizer leftover ("-RRB-"), not a bare word like "New"."""
+    words = name.split()
+    if not words or not any(c.isalpha() for c in name):
+        return False
+    if name.startswith("-") and name.endswith("-"):  # PTB brackets: -LRB-, -RRB-
+        return False
+    calendar = _calendar_words()
+    if any(w.lower().strip(".,") in calendar or any(c.isdigit() for c in w) for w in words):
+        return False
+    return len(name) > 3 or name.isupper()  # "New", "Fri" read as words; "EU", "MTS" stay
+
+
+def label_text(keys: Iterable[str], names: Mapping[str, str], limit: int = LABEL_ENTITIES
+               ) -> str:
+    """A storyline's label from its ranked entity keys: the first ``limit`` worthy names."""
+    shown = [n for n in (names.get(k, k) for k in keys) if label_worthy(n)][:limit]
+    return " · ".join(shown) or "(unlabelled)"
 
 
 def link_storylines(profiles: Sequence[StoryProfile]) -> list[Storyline]:

@@ -73,11 +73,14 @@ class PairsReport:
 
 #: The scorer with parts of its evidence removed: what each signal adds to the encoder.
 ABLATIONS: dict[str, Callable[[PairFeatures], PairFeatures]] = {
-    "encoder only (calibrated)": lambda f: dataclasses.replace(
-        f, entity_overlap=0.0, date_gap_days=None),
-    "encoder + entities": lambda f: dataclasses.replace(f, date_gap_days=None),
-    "encoder + dates": lambda f: dataclasses.replace(f, entity_overlap=0.0),
-    "encoder + entities + dates (= compare)": lambda f: f,
+    "encoder only (words imputed)": lambda f: dataclasses.replace(
+        f, term_similarity=None, entity_overlap=0.0, date_gap_days=None),
+    "encoder + words": lambda f: dataclasses.replace(f, entity_overlap=0.0, date_gap_days=None),
+    "encoder + entities": lambda f: dataclasses.replace(f, term_similarity=None,
+                                                        date_gap_days=None),
+    "encoder + dates": lambda f: dataclasses.replace(f, term_similarity=None,
+                                                     entity_overlap=0.0),
+    "encoder + words + entities + dates (= compare)": lambda f: f,
 }
 
 

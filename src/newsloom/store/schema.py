@@ -246,4 +246,16 @@ MIGRATIONS: tuple[str, ...] = (
         FROM article_entities ae JOIN article_features f ON f.article_id = ae.article_id
         WHERE f.duplicate_of IS NULL GROUP BY f.story_id, ae.entity_id;
     """,
+    # 8: what the same-event scorer reads beyond the embedding (represent/event.py): each
+    # article's content lemmas and its event date, and the corpus frequency of each lemma.
+    # Rows from before stay NULL: those articles compare by embedding, entities and
+    # publication date only.
+    """
+    ALTER TABLE article_features ADD COLUMN terms TEXT;        -- JSON: lemma → count
+    ALTER TABLE article_features ADD COLUMN event_date TEXT;   -- "2019-08-14|day|published"
+    CREATE TABLE term_df (
+        term TEXT PRIMARY KEY,
+        df   INTEGER NOT NULL
+    );
+    """,
 )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import numpy as np
@@ -17,6 +17,7 @@ from newsloom.model import (
     ClusterEvent,
     Entity,
     EntityRef,
+    EventDate,
     Evidence,
     MemberEntity,
     MemberRow,
@@ -42,6 +43,8 @@ class FeatureRow:
     #: LSH bands (band, chunk) of the signature, stored for non-duplicates only
     #: (represent/minhash.py ``bands``).
     bands: Sequence[tuple[int, bytes]] = ()
+    terms: Mapping[str, int] = field(default_factory=dict)  # content lemma → count
+    event_date: EventDate | None = None
 
 
 @dataclass(slots=True)
@@ -51,6 +54,7 @@ class ClusterState:
     entity_df: Counter[str]
     created: dict[str, int]
     redirects: dict[str, str]
+    term_df: Counter[str] = field(default_factory=Counter)
 
 
 def surname_key(key: str, entity_type: str) -> str | None:
@@ -173,13 +177,15 @@ class CorpusTables(ContextTables, StoryProfileTables):
                     f"SELECT article_id, entity_id, salience FROM article_entities "
                     f"WHERE article_id IN ({marks})", chunk):
                 entities.setdefault(article_id, {})[entity_id] = float(salience)
-            for article_id, vector, published, outlet, language in self._db.execute(
-                    f"SELECT f.article_id, f.vector, a.published, a.outlet, a.language "
+            for article_id, vector, published, outlet, language, terms, when in self._db.execute(
+                    f"SELECT f.article_id, f.vector, a.published, a.outlet, a.language, "
+                    f"f.terms, f.event_date "
                     f"FROM article_features f JOIN articles a ON a.id = f.article_id "
                     f"WHERE f.article_id IN ({marks})", chunk):
                 found[article_id] = Evidence(
                     article_id, np.frombuffer(vector, dtype=np.float32),
-                    entities.get(article_id, {}), _published(published), outlet, language)
+                    entities.get(article_id, {}), _published(published), outlet, language,
+                    json.loads(terms) if terms else {}, EventDate.decode(when))
         return found
 
     def feature_ids(self, refs: Sequence[str]) -> dict[str, str]:
@@ -193,6 +199,10 @@ class CorpusTables(ContextTables, StoryProfileTables):
             if row:
                 found[ref] = str(row[0])
         return found
+
+    def term_document_frequency(self) -> Counter[str]:
+        """Articles per content lemma (represent/event.py), over every processed article."""
+        return Counter({r[0]: int(r[1]) for r in self._db.execute("SELECT term, df FROM term_df")})
 
     def entity_document_frequency(self) -> tuple[Counter[str], int]:
         df: Counter[str] = Counter({r[0]: int(r[1]) for r in self._db.execute(
@@ -320,7 +330,8 @@ class CorpusTables(ContextTables, StoryProfileTables):
             self._db.executemany(
                 "INSERT INTO entities (id, key, name, type, aliases, articles, surname) "
                 "VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
-                "aliases=excluded.aliases, articles=excluded.articles",
+                "aliases=excluded.aliases, articles=excluded.articles, type=excluded.type, "
+                "surname=excluded.surname",
                 [(e.id, e.key, e.name, e.type, json.dumps(e.aliases, ensure_ascii=False),
                   e.articles, surname_key(e.key, e.type)) for e in entities])
             self._db.executemany(
@@ -328,11 +339,18 @@ class CorpusTables(ContextTables, StoryProfileTables):
                 [(a.alias_key, a.entity_id, a.reason) for a in aliases])
             for row in rows:
                 self._db.execute(
-                    "INSERT INTO article_features VALUES (?,?,?,?,?,?,?)",
+                    "INSERT INTO article_features (article_id, seq, embedder, vector, "
+                    "signature, duplicate_of, story_id, terms, event_date) "
+                    "VALUES (?,?,?,?,?,?,?,?,?)",
                     (row.article_id, row.seq, row.embedder,
                      np.asarray(row.vector, dtype=np.float32).tobytes(),
                      np.asarray(row.signature, dtype=np.uint64).tobytes(),
-                     row.duplicate_of, row.story_id))
+                     row.duplicate_of, row.story_id,
+                     json.dumps(dict(row.terms), ensure_ascii=False) if row.terms else None,
+                     row.event_date.encode() if row.event_date else None))
+                self._db.executemany(
+                    "INSERT INTO term_df VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET "
+                    "df = df + 1", [(term,) for term in row.terms])
                 self._db.executemany(
                     "INSERT INTO article_entities VALUES (?,?,?,?,?)",
                     [(row.article_id, e.entity_id, e.mentions, e.salience,
@@ -343,6 +361,10 @@ class CorpusTables(ContextTables, StoryProfileTables):
             self._add_to_profiles(rows)  # before events: a merge folds what rows added
             for event in events:
                 self._record_event(event, now)
+            split = {s for e in events if e.kind == "split"
+                     for s in (e.story_id, e.other_story_id) if s}
+            if split:
+                self._rebuild_profiles(sorted(split))
             if contexts is not None:
                 self._save_contexts(entities, contexts)
             self._db.execute("COMMIT")
@@ -367,3 +389,14 @@ class CorpusTables(ContextTables, StoryProfileTables):
             self._db.execute("UPDATE article_features SET story_id=? WHERE story_id=?",
                              (event.story_id, event.other_story_id))
             self._merge_profiles(event.story_id, event.other_story_id)
+        elif event.kind == "split":
+            # the article leaves other_story_id for story_id (which may be an id merged away
+            # earlier that comes back: it is live again)
+            seq = self._db.execute("SELECT seq FROM article_features WHERE article_id=?",
+                                   (event.article_id,)).fetchone()
+            self._db.execute(
+                "INSERT INTO stories (id, created_seq) VALUES (?,?) ON CONFLICT(id) DO UPDATE "
+                "SET merged_into=NULL, created_seq=MIN(created_seq, excluded.created_seq)",
+                (event.story_id, int(seq[0]) if seq else 0))
+            self._db.execute("UPDATE article_features SET story_id=? WHERE article_id=?",
+                             (event.story_id, event.article_id))

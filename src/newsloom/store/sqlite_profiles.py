@@ -88,6 +88,28 @@ class StoryProfileTables:
             "DO UPDATE SET weight = weight + excluded.weight", (survivor, merged))
         self._db.execute("DELETE FROM story_entities WHERE story_id=?", (merged,))
 
+    def _rebuild_profiles(self, story_ids: Sequence[str]) -> None:
+        """Recompute stories' profiles from their current members (after a split moved
+        articles between them)."""
+        marks = _marks(story_ids)
+        self._db.execute(f"DELETE FROM story_profiles WHERE story_id IN ({marks})", story_ids)
+        self._db.execute(f"DELETE FROM story_entities WHERE story_id IN ({marks})", story_ids)
+        sums: dict[str, np.ndarray] = {}
+        counts: dict[str, int] = defaultdict(int)
+        for story, blob in self._db.execute(
+                f"SELECT story_id, vector FROM article_features WHERE duplicate_of IS NULL "
+                f"AND story_id IN ({marks})", story_ids):
+            vector = np.frombuffer(blob, dtype=np.float32).astype(np.float64)
+            sums[story] = sums[story] + vector if story in sums else vector
+            counts[story] += 1
+        for story, vector in sums.items():
+            self._add_profile(story, vector, counts[story])
+        self._db.execute(
+            f"INSERT INTO story_entities SELECT f.story_id, ae.entity_id, SUM(ae.salience) "
+            f"FROM article_entities ae JOIN article_features f ON f.article_id = ae.article_id "
+            f"WHERE f.duplicate_of IS NULL AND f.story_id IN ({marks}) "
+            f"GROUP BY f.story_id, ae.entity_id", story_ids)
+
     # -- reads ---------------------------------------------------------------------------------
     def dirty_stories(self) -> list[str]:
         """Live stories changed since the storylines were last updated, oldest first."""
