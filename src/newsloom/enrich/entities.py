@@ -18,8 +18,10 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from newsloom.enrich.mentions import MentionOptions, TakenSpans, refine_mentions
+from newsloom.enrich.mentions import MentionOptions, refine_mentions
+from newsloom.enrich.organisations import is_organisation
 from newsloom.enrich.places import adjective_key, exact_names, fold, place_key
+from newsloom.enrich.spans import TakenSpans
 from newsloom.model import ArticleEntity, EntityType, Mention
 
 _TOKEN = re.compile(r"[^\W\d_][\w.&'’]*[\w&]|[^\W\d_]", re.UNICODE)
@@ -58,10 +60,11 @@ def mention_key(surface: str, entity_type: EntityType) -> tuple[str, EntityType]
     return f"name:{folded}", entity_type
 
 
-def gazetteer_mentions(text: str, spans: Sequence[tuple[int, int]]
+def gazetteer_mentions(text: str, spans: Sequence[tuple[int, int]], lang: str | None = None
                        ) -> list[tuple[Mention, str]]:
     """Country and city names (also inside hyphen compounds) and country adjectives, each with
-    its place key, outside ``spans`` (the mentions NER found)."""
+    its place key, outside ``spans`` (the mentions NER found). A capitalised German "-sch"
+    word is a language ("Deutsch", "Russisch"), not its country."""
     found: list[tuple[Mention, str]] = []
     taken = TakenSpans(spans)
     tokens = list(_TOKEN.finditer(text))
@@ -89,7 +92,8 @@ def gazetteer_mentions(text: str, spans: Sequence[tuple[int, int]]
             key = None
             if part[0].isupper():
                 key = _exact_place(part)
-            if key is None and len(part) >= 6:
+            if key is None and len(part) >= 6 and not (
+                    lang == "de" and part[0].isupper() and part.endswith("sch")):
                 key = adjective_key(part)
             if key:
                 found.append((Mention(part_start, end, part, "LOC"), key))
@@ -134,9 +138,10 @@ def link_article(title: str | None, text: str, mentions: Sequence[Mention],
     full = f"{title}\n{text}" if title else text
     title_end = len(title) + 1 if title else 0
     mentions = refine_mentions(full, mentions, lang, options)
+    mentions = _coordinated_types(full, _surnames_typed(mentions))
     spans = [(m.start, m.end) for m in mentions]
     keyed = [(m, *mention_key(m.text, m.type)) for m in mentions]
-    keyed += [(m, key, m.type) for m, key in gazetteer_mentions(full, spans)]
+    keyed += [(m, key, m.type) for m, key in gazetteer_mentions(full, spans, lang)]
     groups: dict[str, _Group] = defaultdict(_Group)
     for mention, key, entity_type in keyed:
         if key in ("name:", "loc:"):
@@ -148,8 +153,73 @@ def link_article(title: str | None, text: str, mentions: Sequence[Mention],
         group.salience += 1.0 + (_TITLE_WEIGHT if mention.start < title_end else
                                  _LEAD_WEIGHT if mention.start < title_end + _LEAD_CHARS else 0.0)
     _merge_variants(groups)
-    return sorted((_entity(key, group) for key, group in groups.items()),
-                  key=lambda e: (-e.salience, e.key))
+    found = (_entity(key, group) for key, group in groups.items())
+    # MISC is the taggers' grab bag (nationalities, events, products, headers) and by far
+    # their least precise type on news: it is not reported.
+    return sorted((e for e in found if e.type != "MISC"), key=lambda e: (-e.salience, e.key))
+
+
+def _surnames_typed(mentions: list[Mention]) -> list[Mention]:
+    """A single word that ends exactly one full person name of the article is that person's
+    surname ("Köditz" after "Kerstin Köditz", "Jordan" after "Michael Jordan"), whatever
+    the tagger typed it: a bare surname is the usual second mention of a person in news."""
+    owners: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        words = m.text.split()
+        if m.type == "PER" and len(words) > 1:
+            owners[_POSSESSIVE.sub("", words[-1])].add(m.text)
+    if not owners:
+        return mentions
+    out = []
+    for m in mentions:
+        word = _POSSESSIVE.sub("", m.text.strip())
+        if " " not in word and m.type != "PER" and len(owners.get(word, ())) == 1:
+            m = Mention(m.start, m.end, m.text, "PER")
+        out.append(m)
+    return out
+
+
+_COORDINATION = re.compile(
+    r"(?:\s*,\s*|\s*,?\s+(?:und|and|en|et|y|e|i|oder|or|ou|o|oraz|lub|sowie)\s+)")
+
+
+def _strong_type(mention: Mention) -> EntityType | None:
+    """A type the gazetteers vouch for: an exact place, or a known organisation."""
+    if is_organisation(mention.text):
+        return "ORG"
+    if " " not in mention.text and _exact_place(mention.text) is not None:
+        return "LOC"
+    return None
+
+
+def _coordinated_types(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Names in one coordination ("Alcatel, Lucent und Nokia") are of one kind: members
+    without gazetteer evidence take the type the gazetteers vouch for in the list (when
+    they agree), or, in lists of three or more, the members' majority type."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    chains: list[list[Mention]] = []
+    for m in ordered:
+        previous = chains[-1][-1] if chains else None
+        if previous is not None and previous.end <= m.start and _COORDINATION.fullmatch(
+                text[previous.end:m.start]):
+            chains[-1].append(m)
+        else:
+            chains.append([m])
+    out: list[Mention] = []
+    for chain in chains:
+        strong = [_strong_type(m) for m in chain]
+        vouched = {t for t in strong if t}
+        votes = Counter(m.type for m in chain).most_common(2)
+        target: EntityType | None = None
+        if len(vouched) == 1:
+            target = next(iter(vouched))
+        elif not vouched and len(chain) >= 3 and (len(votes) == 1 or votes[0][1] > votes[1][1]):
+            target = votes[0][0]
+        for m, known in zip(chain, strong, strict=True):
+            if len(chain) > 1 and target and known in (None, target) and m.type != target:
+                m = Mention(m.start, m.end, m.text, target)
+            out.append(m)
+    return out
 
 
 def _merge_variants(groups: dict[str, _Group]) -> None:

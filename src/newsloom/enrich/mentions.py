@@ -34,11 +34,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from newsloom.enrich.mention_filter import filter_mentions
+from newsloom.enrich.organisations import corporate_marker, find_organisations, is_organisation
 from newsloom.enrich.places import adjective_key, place_key
+from newsloom.enrich.spans import TakenSpans as TakenSpans  # re-exported (tests, callers)
+from newsloom.enrich.spans import _occurrences as _occurrences
 from newsloom.model import EntityType, Mention
 
 #: Lower-case words that belong inside names (Ursula von der Leyen, Frans van der Ploeg).
@@ -99,6 +103,7 @@ class MentionOptions:
     drop_common_nouns: bool = True
     propagate: bool = True
     agencies: bool = True
+    organisations: bool = True
 
 
 def _name_like(token: str) -> bool:
@@ -251,6 +256,14 @@ def _protected(text: str) -> bool:
             or adjective_key(text) is not None)
 
 
+def _head_protected(token: str) -> bool:
+    """A word (of a span) whose head — its last hyphen part — is brand-shaped, a place or a
+    country adjective: "Mail.ru", "Mate 10", "US-Regierung" is not ("Regierung" is its head)."""
+    head = token.strip(_EDGE_PUNCT).rsplit("-", 1)[-1]
+    return bool(head) and (_brand_shaped(head) or place_key(head) is not None
+                           or adjective_key(head) is not None)
+
+
 def _keep_single_word(mention: Mention, lang: str | None, options: MentionOptions) -> bool:
     if " " in mention.text:
         return True
@@ -259,6 +272,11 @@ def _keep_single_word(mention: Mention, lang: str | None, options: MentionOption
         return False
     return not (options.drop_common_nouns and lang in NOUN_CAPITALISING
                 and not _protected(word) and _is_common_word(word, lang))
+
+
+def _function_word(word: str, lang: str | None) -> bool:
+    lower = word.lower()
+    return lower in NAME_PARTICLES or bool(lang and lower in _stop_words(lang))
 
 
 def _agency_mentions(text: str) -> list[Mention]:
@@ -275,66 +293,6 @@ _AGENCY_FORMS = frozenset(form for forms in NEWS_AGENCIES.values() for form in f
 def _agency_pattern() -> re.Pattern[str]:
     forms = sorted(_AGENCY_FORMS, key=len, reverse=True)
     return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, forms)) + r")(?![\w-])")
-
-
-class TakenSpans:
-    """Character spans ``[start, end)`` already claimed in one text. An overlap test scans
-    only the queried characters of a mask, not every claimed span: an article has hundreds
-    of mentions and the gazetteer asks once per token, which made the plain list scan the
-    largest cost of linking. Same answers as ``any(start < e and s < end for s, e in
-    spans)``; empty spans or queries (which no NER span is) fall back to that scan."""
-
-    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
-        self._mask = bytearray()
-        self._spans: list[tuple[int, int]] = []
-        self._empty = False
-        for start, end in spans:
-            self.add(start, end)
-
-    def add(self, start: int, end: int) -> None:
-        self._spans.append((start, end))
-        if end <= start:
-            self._empty = True
-            return
-        if end > len(self._mask):
-            self._mask.extend(bytes(end - len(self._mask)))
-        self._mask[start:end] = b"\x01" * (end - start)
-
-    def overlaps(self, start: int, end: int) -> bool:
-        if self._empty or end <= start:
-            return any(start < e and s < end for s, e in self._spans)
-        low = max(start, 0)  # a negative bound would count from the mask's end
-        return end > low and self._mask.find(1, low, end) != -1
-
-
-def _word_char(c: str) -> bool:
-    """What the regular expression class ``[\\w&]`` matches."""
-    return c.isalnum() or c in "_&"
-
-
-def _occurrences(text: str, names: Sequence[str]) -> list[tuple[int, str]]:
-    """Whole-word occurrences of ``names`` (no word character or "&" on either side), as the
-    alternation regex ``(?<![\\w&])(?:n1|n2|…)(?![\\w&])`` over names sorted longest first
-    would find them: left to right, at each position the first name (in ``names`` order) that
-    fits, none overlapping the one before. Compiling that regex per article cost more than
-    the search; ``str.find`` per name needs no compilation."""
-    found: list[tuple[int, int, str]] = []
-    for rank, name in enumerate(names):
-        at = text.find(name)
-        while at != -1:
-            end = at + len(name)
-            if (at == 0 or not _word_char(text[at - 1])) and (
-                    end == len(text) or not _word_char(text[end])):
-                found.append((at, rank, name))
-            at = text.find(name, at + 1)
-    found.sort()
-    out: list[tuple[int, str]] = []
-    reached = 0
-    for at, _, name in found:
-        if at >= reached:
-            out.append((at, name))
-            reached = at + len(name)
-    return out
 
 
 def _propagated(text: str, mentions: Sequence[Mention]) -> list[Mention]:
@@ -378,10 +336,42 @@ def refine_mentions(text: str, mentions: Sequence[Mention], lang: str | None,
             fixed = _trim_common_edges(fixed, lang)
         if fixed is not None:
             kept.append(fixed)
-    kept = [m for m in kept if _keep_single_word(m, lang, options)]
+    person_words = {w.strip(_EDGE_PUNCT) for m in kept if m.type == "PER" and " " in m.text
+                    for w in m.text.split()}
+
+    def protected(text: str) -> bool:
+        """Never dropped. A span's words (asked with a trailing space) and single words:
+        a bare surname, a place or a brand-shaped head; a whole span: a known place or
+        organisation, an agency, or a brand-shaped word ("Mate 10")."""
+        word = text.strip()
+        if is_organisation(word) or place_key(word) is not None or word in _AGENCY_FORMS:
+            return True
+        if " " not in word:  # a person's word protects a bare surname, not a span's word
+            return (word in person_words and word == text) or _head_protected(word)
+        return any(_brand_shaped(t.strip(_EDGE_PUNCT).rsplit("-", 1)[-1])
+                   for t in word.split())
+
+    kept = [m for m in kept if m.text in person_words or _keep_single_word(m, lang, options)]
+    if options.drop_common_nouns:
+        kept = filter_mentions(kept, lang, lambda w: _function_word(w, lang), protected, text)
     if options.agencies:
         taken = TakenSpans((m.start, m.end) for m in kept)
         kept += [m for m in _agency_mentions(text) if not taken.overlaps(m.start, m.end)]
     if options.propagate:
         kept += _propagated(text, kept)
+    if options.organisations:
+        taken = TakenSpans((m.start, m.end) for m in kept)
+        kept += [m for m in find_organisations(text, lang)
+                 if not taken.overlaps(m.start, m.end) and m.text not in person_words]
+        kept = [_organisation_typed(m) for m in kept]
     return sorted(kept, key=lambda m: (m.start, m.end))
+
+
+def _organisation_typed(mention: Mention) -> Mention:
+    """A gazetteer organisation or a name with a corporate marker is an ORG, whatever the
+    tagger said (a person only yields to a corporate marker: "Ford" may be Harrison Ford)."""
+    if mention.type == "ORG" or place_key(mention.text) is not None:
+        return mention
+    if corporate_marker(mention.text) or (mention.type != "PER" and is_organisation(mention.text)):
+        return Mention(mention.start, mention.end, mention.text, "ORG")
+    return mention

@@ -140,10 +140,24 @@ def _common_prefix(a: str, b: str) -> int:
     return common
 
 
+#: What an inflection may replace at the end of a place name: nothing, a final vowel or a
+#: soft one ("Rosja" → "Rosji", "Россия" → "России"), or a velar + vowel that palatalises
+#: ("Polska" → "Polsce"). A replaced consonant is another word: "Video" is not "Vídeň",
+#: "Lublina" is not "Lubljana" ("lublan"), and "Kairouan" is not "Kairo" + "uan".
+_REPLACEABLE = frozenset({"", "a", "e", "i", "o", "u", "y", "ya", "ia", "ja", "ka", "ga", "ha"})
+
+
 def _word_matches(word: str, name: str) -> bool:
     common = _common_prefix(word, name)
-    return common == len(word) == len(name) or (
-        common >= max(3, len(name) - 2) and 0 <= len(word) - common <= 3)
+    if common == len(word) == len(name):
+        return True
+    replaced, added = name[common:], word[common:]
+    # A vowel gives way to a vowel ending, a velar to c/z: "Servie" does not make "Service".
+    soft = len(replaced) == 1 or (replaced[1:] == "a" and replaced[0] in "iyj")
+    if replaced and added and added[0] not in ("aeiouy" if soft else "cz"):
+        return False
+    return (common >= max(3, len(name) - 2) and replaced in _REPLACEABLE
+            and len(added) <= (2 if not replaced else 3))
 
 
 def _inflected(folded: str, table: Gazetteer) -> str | None:

@@ -12,8 +12,8 @@ Trump") when exactly one known person fits, and a related spelling ("Mail.ru Gro
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -25,10 +25,12 @@ from newsloom.enrich.name_context import (
     context_alias,
 )
 from newsloom.enrich.places import place
-from newsloom.model import Alias, ArticleEntity, Entity, ResolvedEntity
+from newsloom.model import Alias, ArticleEntity, Entity, EntityType, ResolvedEntity
 
 _MAX_INFLECTION = 2
 _MIN_BASE = 3
+#: Weight of one article in the type vote; an article's mentions only break ties.
+_ARTICLE_VOTE = 1000
 
 
 def entity_id_for(key: str) -> str:
@@ -54,6 +56,8 @@ class EntityResolver:
     contexts: EntityContexts = field(default_factory=EntityContexts)
     name_terms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     name_options: NameMatchOptions = field(default_factory=NameMatchOptions)
+    #: Mentions per type of each name entity: its type is the majority over the corpus.
+    type_votes: dict[str, Counter[EntityType]] = field(default_factory=dict)
 
     @classmethod
     def from_entities(cls, entities: list[Entity], aliases: list[Alias]) -> EntityResolver:
@@ -65,6 +69,10 @@ class EntityResolver:
         return resolver
 
     def _index(self, entity: Entity) -> None:
+        if entity.id not in self.type_votes and entity.key.startswith("name:"):
+            # A stored entity's votes are not stored: its type counts once per article.
+            self.type_votes[entity.id] = Counter(
+                {entity.type: _ARTICLE_VOTE * entity.articles})
         self.entities[entity.id] = entity
         self.by_key[entity.key] = entity.id
         tokens = entity.key.removeprefix("name:").split()
@@ -110,9 +118,28 @@ class EntityResolver:
             self._index(entity)
             entity_id = entity.id
         self._add_surfaces(entity_id, item, lang)
+        self._vote(entity_id, item)
         entity = self.entities[entity_id]
         return ResolvedEntity(entity_id, entity.name, entity.type, item.mentions, item.salience,
                               item.surfaces)
+
+    def _vote(self, entity_id: str, item: ArticleEntity) -> None:
+        """Count the article's vote for its type; the entity takes the corpus majority (ties
+        keep the current type). Places (``loc:`` keys) are always LOC."""
+        votes = self.type_votes.get(entity_id)
+        if votes is None:
+            return
+        entity = self.entities[entity_id]
+        # One vote per article, mentions breaking ties: propagation repeats an article's
+        # one reading of a name, so its mentions are not independent votes.
+        # A person is introduced by full name in news; a one-word name typed PER in an
+        # article that never names it in full ("Huawei" read as a surname) only breaks ties.
+        bare_person = item.type == "PER" and " " not in item.name.strip()
+        votes[item.type] += item.mentions if bare_person else _ARTICLE_VOTE + item.mentions
+        best, count = votes.most_common(1)[0]
+        if best != entity.type and count > votes[entity.type]:
+            self.entities[entity_id] = replace(entity, type=best)
+            self.touched.add(entity_id)
 
     def _add_surfaces(self, entity_id: str, item: ArticleEntity, lang: str | None) -> None:
         entity = self.entities[entity_id]

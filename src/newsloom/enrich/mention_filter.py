@@ -1,0 +1,204 @@
+"""News-aware filter of NER spans, in every language: what is not a name is not reported.
+
+Rules (each a property of names, not a list of bad words):
+
+- **A name does not run across a sentence or a headline colon.** "Harvard Business Review.
+  So", "Francja: Leki": the span is cut at ". " + capital or ": " and its first part kept.
+- **A name does not end in a function word.** "Dirección de Agricultura y", "Code de conduite
+  en": trailing particles and stop words are trimmed.
+- **A single word that the language's lexicon knows as a common word is not a name**
+  (:func:`newsloom.enrich.lexicon.is_common_word`): "Vivienda", "Lire", "Lockdown", "Juni";
+  nor is one that the article itself also writes in lower case ("Moraalboost" as a header
+  over "een flinke moraalboost").
+- **A hyphen compound whose head is a common noun is a common noun** ("EU-Staaten",
+  "5G-netwerk", "Coronavirus-Pandemie"); a place or name inside it is still found by the
+  gazetteer and by propagation ("US-Regierung" → United States).
+- **A phrase of common words is not a name.** A multi-word span whose words are all common
+  words, stop words or particles ("Wer Symptome", "Sensación de sed", "Guérisons en hausse")
+  is dropped — unless it is typed ORG and, in a language that writes common nouns in lower
+  case, every content word is capitalised, which is how such languages write institution
+  names ("Ministerio de Trabajo", "Ministerstwo Zdrowia"). Persons and places are not named
+  with common words alone (gazetteer places such as "Buenos Aires" are protected).
+- **Outside German, a one-word organisation or place that the lexicon knows as a lower-case
+  word** ("Star", "Viking") is dropped; persons are exempt (Bush, Brown).
+
+Never dropped (the caller's ``protected``): known places and country adjectives, news
+agencies, brand shapes (AT&T, Mail.ru, iPhone), organisations of the company gazetteer
+(:mod:`newsloom.enrich.organisations`), and a word of a longer person name the same article
+uses ("Macron" after "Emmanuel Macron").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from newsloom.enrich.lexicon import is_common_word
+from newsloom.model import Mention
+
+_WORD = re.compile(r"\S+")
+_SENTENCE_CUT = re.compile(r"(?<=\w)[.!?:]\s+(?=\S)")
+_ORDINAL = re.compile(r"\d+\.\s+")
+_EDGE = ".,;:!?\"'()[]«»„“”‚‘’"
+#: Languages that capitalise every noun: there a capital letter marks nothing.
+NOUN_CAPITALISING = frozenset({"de", "lb"})
+
+
+def cut_at_sentence(mention: Mention) -> Mention | None:
+    """The part of a span before a sentence end or colon inside it (``None`` if empty)."""
+    ordinal = _ORDINAL.match(mention.text)
+    if ordinal and ordinal.end() < len(mention.text):  # "1. ÖVP": an ordinal before a name
+        start = ordinal.end()
+        mention = Mention(mention.start + start, mention.end, mention.text[start:],
+                          mention.type)
+    match = _SENTENCE_CUT.search(mention.text)
+    if match is None:
+        return mention
+    if mention.text[match.start()] == "." and _abbreviation(mention.text[:match.start()]):
+        return mention  # "Dr. Cathy Gale", "Paul II. Papst": a period inside a name
+    head = mention.text[:match.start()].rstrip(_EDGE + " ")
+    if not head:
+        return None
+    return Mention(mention.start, mention.start + len(head), head, mention.type)
+
+
+def _abbreviation(before: str) -> bool:
+    last = before.rsplit(" ", 1)[-1]
+    return len(last) <= 3 or last.isupper() or (len(last) <= 4 and last[:1].isupper()
+                                                and sum(c.isupper() for c in last) > 1)
+
+
+def trim_function_words(mention: Mention, function_word: Callable[[str], bool]
+                        ) -> Mention | None:
+    """Drop trailing tokens that are particles or stop words ("… de Agricultura y")."""
+    tokens = [(m.start(), m.group()) for m in _WORD.finditer(mention.text)]
+    while len(tokens) > 1 and function_word(tokens[-1][1].strip(_EDGE)):
+        tokens.pop()
+    if not tokens:
+        return None
+    end = tokens[-1][0] + len(tokens[-1][1].rstrip(_EDGE))
+    if end == len(mention.text):
+        return mention
+    return Mention(mention.start, mention.start + end, mention.text[:end], mention.type)
+
+
+def common_compound(token: str, lang: str) -> bool:
+    """A hyphen compound whose head is a common noun: "EU-Staaten", "5G-netwerk"."""
+    if "-" not in token.strip("-"):
+        return False
+    head = token.rsplit("-", 1)[-1].strip(_EDGE)
+    if len(head) < 3 or not head.isalpha():
+        return False
+    return is_common_word(head if lang in NOUN_CAPITALISING else head.capitalize(), lang)
+
+
+def common_phrase(text: str, lang: str, function_word: Callable[[str], bool],
+                  protected: Callable[[str], bool] = lambda _: False,
+                  entity_type: str = "ORG") -> bool:
+    """Every word of a multi-word span is a common word, stop word or particle, and (outside
+    German) not every content word is capitalised (see the module docstring). A protected
+    word (a place: "Frankfurter Rundschau") makes it a name."""
+    words = [w.strip(_EDGE) for w in text.split()]
+    words = [w for w in words if w]
+    content = [w for w in words if not function_word(w)]
+    if len(words) < 2 or any(not w.isalpha() or protected(f"{w} ") for w in content):
+        return False
+    if not all(is_common_word(w if w[:1].isupper() else w.capitalize(), lang)
+               for w in content):
+        return False
+    if lang in NOUN_CAPITALISING or entity_type != "ORG":
+        return True
+    return not (content and all(w[:1].isupper() for w in content))
+
+
+def place_in_phrase(mention: Mention, lang: str, function_word: Callable[[str], bool],
+                    protected: Callable[[str], bool]) -> Mention | None:
+    """A place span that is one protected word among common words ("Chinas Wachstum",
+    "Pianistinnen Paraguays", "US-amerikanischen Mobilfunkern") is that word alone; ``None``
+    when the word is a compound or adjective, which the gazetteer pass finds by itself."""
+    words = [(m.start(), m.group().strip(_EDGE)) for m in _WORD.finditer(mention.text)]
+    if len(words) < 2:
+        return mention
+    if lang in NOUN_CAPITALISING:
+        if words[0][1].rsplit("-", 1)[-1][:1].islower():
+            return None  # "US-amerikanischen Mobilfunkern": an adjective leads, no name
+        # A German name phrase holds no place in the genitive: "Chinas Wachstum".
+        names = [(at, w) for at, w in words if _genitive_place(w)]
+    else:
+        names = []
+    if len(names) != 1:
+        names = [(at, w) for at, w in words if not function_word(w) and (
+            protected(f"{w} ") or not is_common_word(
+                w if w[:1].isupper() else w.capitalize(), lang))]
+    if len(names) != 1 or not protected(f"{names[0][1]} "):
+        return mention
+    at, word = names[0]
+    if "-" in word or word[:1].islower():
+        return None
+    start = mention.start + mention.text.index(word, at)
+    return Mention(start, start + len(word), word, mention.type)
+
+
+def _genitive_place(word: str) -> bool:
+    from newsloom.enrich.places import exact_names, fold, place_key
+
+    if len(word) < 4 or not word.endswith("s") or not word[:1].isupper():
+        return False
+    key = place_key(word[:-1])
+    return key is not None and fold(word[:-1]) in exact_names(key)
+
+
+def lower_case_word(word: str, lang: str) -> bool:
+    """Outside German, the lexicon knows the word in lower case ("star", "viking"): a
+    capitalised one-word organisation or place that is also a common word is more often the
+    word than the name (persons are exempt: surnames are often words — Bush, Brown)."""
+    import simplemma
+
+    if lang in NOUN_CAPITALISING or word.lower() == word or word.isupper():
+        return False
+    try:
+        return simplemma.is_known(word.lower(), lang=lang)
+    except ValueError:
+        return False
+
+
+def written_lower(word: str, text: str) -> bool:
+    """``word`` also occurs in ``text`` in lower case, as a whole word: the article itself
+    uses it as a common word ("Moraalboost" as a header, "een flinke moraalboost")."""
+    lower = word.lower()
+    if lower == word:
+        return False
+    return re.search(rf"(?<!\w){re.escape(lower)}(?!\w)", text) is not None
+
+
+def filter_mentions(mentions: Sequence[Mention], lang: str | None,
+                    function_word: Callable[[str], bool],
+                    protected: Callable[[str], bool], article: str = "") -> list[Mention]:
+    """Apply the rules of the module docstring to spans already cleaned by the
+    language-specific rules, in ``article``; ``protected(text)`` says what is never dropped
+    (for a multi-word span's words it is asked with a trailing space)."""
+    if not lang:
+        return list(mentions)
+    kept = []
+    for mention in mentions:
+        fixed = cut_at_sentence(mention)
+        if fixed is not None and not protected(fixed.text):
+            fixed = trim_function_words(fixed, function_word)
+        if fixed is None:
+            continue
+        text = fixed.text
+        if not protected(text):
+            if " " not in text:
+                word = text.strip(_EDGE)
+                if function_word(word) or is_common_word(word, lang) \
+                        or common_compound(word, lang) or written_lower(word, article) \
+                        or (fixed.type != "PER" and lower_case_word(word, lang)):
+                    continue
+            elif common_phrase(text, lang, function_word, protected, fixed.type):
+                continue
+            elif fixed.type == "LOC":
+                fixed = place_in_phrase(fixed, lang, function_word, protected)
+                if fixed is None:
+                    continue
+        kept.append(fixed)
+    return kept
