@@ -15,8 +15,8 @@ Rules (each a property of names, not a list of bad words):
   gazetteer and by propagation ("US-Regierung" → United States).
 - **A phrase of common words is not a name.** A multi-word span whose words are all common
   words, stop words or particles ("Wer Symptome", "Sensación de sed", "Guérisons en hausse")
-  is dropped — unless it is typed ORG and, in a language that writes common nouns in lower
-  case, every content word is capitalised, which is how such languages write institution
+  is dropped — unless it is typed ORG and, in a language that writes common nouns (and
+  headlines) in lower case, every content word is capitalised, which is how such languages write institution
   names ("Ministerio de Trabajo", "Ministerstwo Zdrowia"). Persons and places are not named
   with common words alone (gazetteer places such as "Buenos Aires" are protected).
 - **Outside German, a one-word organisation or place that the lexicon knows as a lower-case
@@ -42,6 +42,9 @@ _ORDINAL = re.compile(r"\d+\.\s+")
 _EDGE = ".,;:!?\"'()[]«»„“”‚‘’"
 #: Languages that capitalise every noun: there a capital letter marks nothing.
 NOUN_CAPITALISING = frozenset({"de", "lb"})
+#: Languages whose headlines capitalise every word ("Britain Summons Iranian Ambassador"):
+#: there a capitalised phrase of common words is no institution name either.
+TITLE_CASE = frozenset({"en"})
 
 
 def cut_at_sentence(mention: Mention) -> Mention | None:
@@ -106,7 +109,7 @@ def common_phrase(text: str, lang: str, function_word: Callable[[str], bool],
     if not all(is_common_word(w if w[:1].isupper() else w.capitalize(), lang)
                for w in content):
         return False
-    if lang in NOUN_CAPITALISING or entity_type != "ORG":
+    if lang in NOUN_CAPITALISING or lang in TITLE_CASE or entity_type != "ORG":
         return True
     return not (content and all(w[:1].isupper() for w in content))
 
@@ -137,6 +140,40 @@ def place_in_phrase(mention: Mention, lang: str, function_word: Callable[[str], 
         return None
     start = mention.start + mention.text.index(word, at)
     return Mention(start, start + len(word), word, mention.type)
+
+
+def name_core(mention: Mention, lang: str, function_word: Callable[[str], bool],
+              protected: Callable[[str], bool]) -> Mention:
+    """Outside German, the run of name words inside a span with common words only at its
+    edges: a title before a person ("Prime Minister Boris Johnson", "Cardinal Pell") or a
+    headline verb after one ("Jennifer Aniston Reacts"). Organisations lose only a leading
+    title, and never down to a place ("University of Rochester", "Court of Berlin" stay)."""
+    words = [(m.start(), m.group()) for m in _WORD.finditer(mention.text)]
+    kinds = []
+    for _, raw in words:
+        word = raw.strip(_EDGE)
+        if not word or function_word(word):
+            kinds.append("f")
+        elif not protected(f"{word} ") and word.isalpha() and word[:1].isupper() \
+                and is_common_word(word, lang):
+            kinds.append("c")
+        else:
+            kinds.append("n")
+    names = [i for i, k in enumerate(kinds) if k == "n"]
+    if not names or "c" not in kinds:
+        return mention
+    first, last = names[0], names[-1]
+    if "c" in kinds[first:last + 1]:
+        return mention  # common words inside the name: an institution, kept whole
+    if mention.type != "PER" and ("c" in kinds[last + 1:] or protected(
+            " ".join(w for _, w in words[first:last + 1]))):
+        return mention
+    start = words[first][0]
+    end = words[last][0] + len(words[last][1].rstrip(_EDGE))
+    if (start, end) == (0, len(mention.text)):
+        return mention
+    return Mention(mention.start + start, mention.start + end, mention.text[start:end],
+                   mention.type)
 
 
 def _genitive_place(word: str) -> bool:
@@ -200,5 +237,7 @@ def filter_mentions(mentions: Sequence[Mention], lang: str | None,
                 fixed = place_in_phrase(fixed, lang, function_word, protected)
                 if fixed is None:
                     continue
+            elif lang not in NOUN_CAPITALISING:
+                fixed = name_core(fixed, lang, function_word, protected)
         kept.append(fixed)
     return kept
