@@ -110,6 +110,13 @@ def test_a_place_among_common_words_is_the_place() -> None:
     assert _kept(text, [("US-amerikanischen Mobilfunkern", "LOC")], "de") == []
 
 
+def test_titles_and_headline_verbs_are_cut_off_names_but_given_names_stay() -> None:
+    text = "said Prime Minister Boris Johnson. Jennifer Aniston Reacts. Angela Merkel said."
+    kept = _kept(text, [("Prime Minister Boris Johnson", "PER"),
+                        ("Jennifer Aniston Reacts", "PER"), ("Angela Merkel", "PER")], "en")
+    assert [t for t, _ in kept] == ["Boris Johnson", "Jennifer Aniston", "Angela Merkel"]
+
+
 def test_surname_of_a_full_name_is_kept_even_if_a_word() -> None:
     text = "Emmanuel Macron sprach. Macron sagte, Rose Ayling-Ellis lachte."
     kept = _kept(text, [("Emmanuel Macron", "PER"), ("Macron", "PER")], "en")
@@ -137,6 +144,13 @@ def test_place_inflections_need_an_inflection_ending(surface: str, key: str | No
 def test_german_language_names_are_not_countries() -> None:
     text = "Sie spricht auch Deutsch und Russisch."
     assert link_article(None, text, [], "de") == []
+
+
+def test_a_demonym_tagged_as_a_person_is_the_country_but_a_place_name_stays_a_name() -> None:
+    from newsloom.enrich.entities import mention_key
+
+    assert mention_key("Venezuelan", "PER") == ("loc:VE", "LOC")
+    assert mention_key("Jordan", "PER") == ("name:jordan", "PER")
 
 
 # ------------------------------------------------------------------ ORG keep

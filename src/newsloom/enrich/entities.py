@@ -54,6 +54,10 @@ def mention_key(surface: str, entity_type: EntityType) -> tuple[str, EntityType]
         place_hit = adjective_key(cleaned)
     if place_hit and entity_type in ("LOC", "MISC", "ORG"):
         return place_hit, "LOC"
+    demonym = adjective_key(cleaned) if entity_type == "PER" and " " not in cleaned \
+        and _exact_place(cleaned) is None else None
+    if demonym:  # "Venezuelan officials": a capitalised demonym tagged PER names no person
+        return demonym, "LOC"
     folded = fold(cleaned)
     if entity_type == "ORG":
         folded = _ORG_SUFFIX.sub("", folded)
@@ -258,8 +262,14 @@ def _full_name(key: str, keys: list[str], groups: dict[str, _Group]) -> str | No
     return candidates[0] if len(candidates) == 1 else None
 
 
+#: CLDR lists these as territories, but they are organisations of states.
+ORGANISATION_TERRITORIES = frozenset({"loc:UN", "loc:EU"})
+
+
 def _entity(key: str, group: _Group) -> ArticleEntity:
-    entity_type = "LOC" if key.startswith("loc:") else group.type_votes.most_common(1)[0][0]
+    entity_type: EntityType = (
+        "ORG" if key in ORGANISATION_TERRITORIES else
+        "LOC" if key.startswith("loc:") else group.type_votes.most_common(1)[0][0])
     surfaces = tuple(s for s, _ in group.surfaces.most_common())
     return ArticleEntity(key=key, name=surfaces[0], type=entity_type, mentions=group.mentions,
                          salience=round(group.salience, 3), surfaces=surfaces)

@@ -10,15 +10,18 @@ Rules (each a property of names, not a list of bad words):
   (:func:`newsloom.enrich.lexicon.is_common_word`): "Vivienda", "Lire", "Lockdown", "Juni";
   nor is one that the article itself also writes in lower case ("Moraalboost" as a header
   over "een flinke moraalboost").
+- **A word in capitals that English writes in lower case** ("COVID-19", "HIGHLIGHTS") is a
+  header or a disease, not an acronym (NASA, NATO are not English lower-case words).
 - **A hyphen compound whose head is a common noun is a common noun** ("EU-Staaten",
   "5G-netwerk", "Coronavirus-Pandemie"); a place or name inside it is still found by the
   gazetteer and by propagation ("US-Regierung" → United States).
 - **A phrase of common words is not a name.** A multi-word span whose words are all common
   words, stop words or particles ("Wer Symptome", "Sensación de sed", "Guérisons en hausse")
   is dropped — unless it is typed ORG and, in a language that writes common nouns (and
-  headlines) in lower case, every content word is capitalised, which is how such languages write institution
-  names ("Ministerio de Trabajo", "Ministerstwo Zdrowia"). Persons and places are not named
-  with common words alone (gazetteer places such as "Buenos Aires" are protected).
+  headlines) in lower case, every content word is capitalised, which is how such languages
+  write institution names ("Ministerio de Trabajo", "Ministerstwo Zdrowia"). Persons and
+  places are not named with common words alone (gazetteer places such as "Buenos Aires"
+  are protected).
 - **Outside German, a one-word organisation or place that the lexicon knows as a lower-case
   word** ("Star", "Viking") is dropped; persons are exempt (Bush, Brown).
 
@@ -34,6 +37,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from newsloom.enrich.lexicon import is_common_word
+from newsloom.enrich.organisations import is_organisation
 from newsloom.model import Mention
 
 _WORD = re.compile(r"\S+")
@@ -55,10 +59,15 @@ def cut_at_sentence(mention: Mention) -> Mention | None:
         mention = Mention(mention.start + start, mention.end, mention.text[start:],
                           mention.type)
     match = _SENTENCE_CUT.search(mention.text)
-    if match is None:
-        return mention
-    if mention.text[match.start()] == "." and _abbreviation(mention.text[:match.start()]):
-        return mention  # "Dr. Cathy Gale", "Paul II. Papst": a period inside a name
+    if match is None or (mention.text[match.start()] == "."
+                         and _abbreviation(mention.text[:match.start()])):
+        match = None  # "Dr. Cathy Gale", "Kalisza (woj. wielkopolskie)": not a sentence end
+        line_end = mention.text.find("\n")
+        if line_end < 0:
+            return mention
+        head = mention.text[:line_end].rstrip(_EDGE + " ")  # a name never spans two lines
+        return Mention(mention.start, mention.start + len(head), head, mention.type) \
+            if head else None
     head = mention.text[:match.start()].rstrip(_EDGE + " ")
     if not head:
         return None
@@ -66,7 +75,7 @@ def cut_at_sentence(mention: Mention) -> Mention | None:
 
 
 def _abbreviation(before: str) -> bool:
-    last = before.rsplit(" ", 1)[-1]
+    last = before.rsplit(" ", 1)[-1].strip(_EDGE)
     return len(last) <= 3 or last.isupper() or (len(last) <= 4 and last[:1].isupper()
                                                 and sum(c.isupper() for c in last) > 1)
 
@@ -106,8 +115,8 @@ def common_phrase(text: str, lang: str, function_word: Callable[[str], bool],
     content = [w for w in words if not function_word(w)]
     if len(words) < 2 or any(not w.isalpha() or protected(f"{w} ") for w in content):
         return False
-    if not all(is_common_word(w if w[:1].isupper() else w.capitalize(), lang)
-               for w in content):
+    if not all(is_common_word(w if w[:1].isupper() and not w.isupper() else w.capitalize(),
+                              lang) for w in content):
         return False
     if lang in NOUN_CAPITALISING or lang in TITLE_CASE or entity_type != "ORG":
         return True
@@ -144,10 +153,11 @@ def place_in_phrase(mention: Mention, lang: str, function_word: Callable[[str], 
 
 def name_core(mention: Mention, lang: str, function_word: Callable[[str], bool],
               protected: Callable[[str], bool]) -> Mention:
-    """Outside German, the run of name words inside a span with common words only at its
-    edges: a title before a person ("Prime Minister Boris Johnson", "Cardinal Pell") or a
+    """Outside German, the run of (at least two) name words inside a span with common words
+    only at its edges: a title before a person ("Prime Minister Boris Johnson") or a
     headline verb after one ("Jennifer Aniston Reacts"). Organisations lose only a leading
-    title, and never down to a place ("University of Rochester", "Court of Berlin" stay)."""
+    title without function words, never down to a place ("Council of Turkic-speaking
+    States", "University of Rochester", "Court of Berlin" stay whole)."""
     words = [(m.start(), m.group()) for m in _WORD.finditer(mention.text)]
     kinds = []
     for _, raw in words:
@@ -163,11 +173,13 @@ def name_core(mention: Mention, lang: str, function_word: Callable[[str], bool],
     if not names or "c" not in kinds:
         return mention
     first, last = names[0], names[-1]
-    if "c" in kinds[first:last + 1]:
-        return mention  # common words inside the name: an institution, kept whole
-    if mention.type != "PER" and ("c" in kinds[last + 1:] or protected(
-            " ".join(w for _, w in words[first:last + 1]))):
+    if "c" in kinds[first:last + 1] or len(names) < 2:
+        # Common words inside the name: an institution, kept whole. One name word left:
+        # the "common" word may be a given name the lexicon also lists ("Angela Merkel").
         return mention
+    if mention.type != "PER" and ("c" in kinds[last + 1:] or "f" in kinds[:first] or protected(
+            " ".join(w for _, w in words[first:last + 1]))):
+        return mention  # "Cooperation Council of Turkic-speaking States" is one name
     start = words[first][0]
     end = words[last][0] + len(words[last][1].rstrip(_EDGE))
     if (start, end) == (0, len(mention.text)):
@@ -183,6 +195,21 @@ def _genitive_place(word: str) -> bool:
         return False
     key = place_key(word[:-1])
     return key is not None and fold(word[:-1]) in exact_names(key)
+
+
+_NUMBER_SUFFIX = re.compile(r"-?\d+$")
+
+
+def shouted_word(word: str) -> bool:
+    """A word of four or more capitals that is an English lower-case word: a header or a
+    disease written in capitals ("HIGHLIGHTS", "COVID-19"), not an acronym ("NASA", "NATO",
+    which no English lexicon lists in lower case). English only: some lexicons list
+    acronyms in lower case (Spanish "nasa", German "nato")."""
+    import simplemma
+
+    bare = _NUMBER_SUFFIX.sub("", word)
+    return len(bare) >= 4 and bare.isalpha() and bare.isupper() and simplemma.is_known(
+        bare.lower(), lang="en")
 
 
 def lower_case_word(word: str, lang: str) -> bool:
@@ -224,6 +251,8 @@ def filter_mentions(mentions: Sequence[Mention], lang: str | None,
         if fixed is None:
             continue
         text = fixed.text
+        if " " not in text and shouted_word(text.strip(_EDGE)) and not is_organisation(text):
+            continue
         if not protected(text):
             if " " not in text:
                 word = text.strip(_EDGE)
@@ -239,5 +268,6 @@ def filter_mentions(mentions: Sequence[Mention], lang: str | None,
                     continue
             elif lang not in NOUN_CAPITALISING:
                 fixed = name_core(fixed, lang, function_word, protected)
-        kept.append(fixed)
+        if any(c.isupper() for c in fixed.text) or protected(fixed.text):
+            kept.append(fixed)  # what the cuts left without a capital is no name
     return kept

@@ -153,8 +153,9 @@ def _word_matches(word: str, name: str) -> bool:
         return True
     replaced, added = name[common:], word[common:]
     # A vowel gives way to a vowel ending, a velar to c/z: "Servie" does not make "Service".
-    soft = len(replaced) == 1 or (replaced[1:] == "a" and replaced[0] in "iyj")
-    if replaced and added and added[0] not in ("aeiouy" if soft else "cz"):
+    soft = replaced[1:] == "a" and replaced[0] in "iyj"  # "Rossiya" → "Rossii", not "Almanac"
+    endings = "aeiouy" if len(replaced) == 1 else "ie" if soft else "cz"
+    if replaced and added and added[0] not in endings:
         return False
     return (common >= max(3, len(name) - 2) and replaced in _REPLACEABLE
             and len(added) <= (2 if not replaced else 3))
