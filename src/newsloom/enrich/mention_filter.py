@@ -78,9 +78,9 @@ def cut_at_sentence(mention: Mention) -> Mention | None:
 
 
 def _abbreviation(before: str) -> bool:
+    """"Dr", "Prof", "woj", "U.S": a short word before a period abbreviates."""
     last = before.rsplit(" ", 1)[-1].strip(_EDGE)
-    return len(last) <= 3 or last.isupper() or (len(last) <= 4 and last[:1].isupper()
-                                                and sum(c.isupper() for c in last) > 1)
+    return len(last) <= 4 or last.isupper()
 
 
 def trim_function_words(mention: Mention, function_word: Callable[[str], bool]
@@ -91,7 +91,9 @@ def trim_function_words(mention: Mention, function_word: Callable[[str], bool]
         tokens.pop()
     if not tokens:
         return None
-    end = tokens[-1][0] + len(tokens[-1][1].rstrip(_EDGE))
+    last = tokens[-1][1]
+    closes = last.endswith(")") and "(" in mention.text  # "Kalisza (woj. wielkopolskie)"
+    end = tokens[-1][0] + (len(last) if closes else len(last.rstrip(_EDGE)))
     if end == len(mention.text):
         return mention
     return Mention(mention.start, mention.start + end, mention.text[:end], mention.type)

@@ -144,6 +144,9 @@ def _common_prefix(a: str, b: str) -> int:
 #: soft one ("Rosja" → "Rosji", "Россия" → "России"), or a velar + vowel that palatalises
 #: ("Polska" → "Polsce"). A replaced consonant is another word: "Video" is not "Vídeň",
 #: "Lublina" is not "Lubljana" ("lublan"), and "Kairouan" is not "Kairo" + "uan".
+#: Case endings added to a whole place name (folded): "Russlands", "Berlinie", "Pekinu".
+_ENDINGS = frozenset({"s", "es", "n", "en", "ns", "a", "e", "i", "u", "y", "o", "ie", "em",
+                      "om", "er", "iu", "ii", "ia", "ei"})
 _REPLACEABLE = frozenset({"", "a", "e", "i", "o", "u", "y", "ya", "ia", "ja", "ka", "ga", "ha"})
 
 
@@ -157,6 +160,8 @@ def _word_matches(word: str, name: str) -> bool:
     endings = "aeiouy" if len(replaced) == 1 else "ie" if soft else "cz"
     if replaced and added and added[0] not in endings:
         return False
+    if not replaced and added not in _ENDINGS:
+        return False  # "Czytaj" is not "Czyta" (Chita) + "j"
     return (common >= max(3, len(name) - 2) and replaced in _REPLACEABLE
             and len(added) <= (2 if not replaced else 3))
 
