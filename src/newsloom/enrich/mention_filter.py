@@ -120,8 +120,12 @@ def common_phrase(text: str, lang: str, function_word: Callable[[str], bool],
     content = [w for w in words if not function_word(w)]
     if len(words) < 2 or any(not w.isalpha() or protected(f"{w} ") for w in content):
         return False
-    if not all(is_common_word(w if w[:1].isupper() and not w.isupper() else w.capitalize(),
-                              lang) for w in content):
+    def cased(word: str) -> str:
+        return word if word[:1].isupper() and not word.isupper() else word.capitalize()
+
+    # Only the lexicon's common words count: a word it merely knows in lower case may be a
+    # name too ("harvard", and given names such as "rose").
+    if not all(is_common_word(cased(w), lang) for w in content):
         return False
     if lang in NOUN_CAPITALISING or lang in TITLE_CASE or entity_type != "ORG":
         return True
@@ -206,15 +210,16 @@ _NUMBER_SUFFIX = re.compile(r"-?\d+$")
 
 
 def shouted_word(word: str) -> bool:
-    """A word of four or more capitals that is an English lower-case word: a header or a
-    disease written in capitals ("HIGHLIGHTS", "COVID-19"), not an acronym ("NASA", "NATO",
-    which no English lexicon lists in lower case). English only: some lexicons list
-    acronyms in lower case (Spanish "nasa", German "nato")."""
+    """A word of four or more capitals, or a capitalised word with a number ("Covid-19"),
+    that is an English lower-case word: a header or a disease ("HIGHLIGHTS", "COVID-19"),
+    not an acronym ("NASA", "NATO", which no English lexicon lists in lower case). English
+    only: some lexicons list acronyms in lower case (Spanish "nasa", German "nato")."""
     import simplemma
 
     bare = _NUMBER_SUFFIX.sub("", word)
-    return len(bare) >= 4 and bare.isalpha() and bare.isupper() and simplemma.is_known(
-        bare.lower(), lang="en")
+    numbered = bare != word and bare[:1].isupper()
+    return len(bare) >= 4 and bare.isalpha() and (bare.isupper() or numbered) \
+        and simplemma.is_known(bare.lower(), lang="en")
 
 
 def lower_case_word(word: str, lang: str) -> bool:
@@ -229,6 +234,36 @@ def lower_case_word(word: str, lang: str) -> bool:
         return simplemma.is_known(word.lower(), lang=lang)
     except ValueError:
         return False
+
+
+_CONJUNCTION = re.compile(r"\s(?:y|e|and|und|en|et|i|oraz)$")
+_HYPHEN_NAME = re.compile(r"-[A-ZÀ-ÖØ-Þ][\w]*")
+
+
+def _joined(mentions: Sequence[Mention], article: str, lang: str) -> list[Mention]:
+    """Repair spans the tagger broke: one that ends in a conjunction and is followed at once
+    by another is one name ("Dirección de Agricultura y" + "Contingencias Climáticas"), and
+    a span is extended over a capitalised hyphen continuation that is no common noun
+    ("Sint-Jans" + "-Molenbeek", "Court of Berlin" + "-Brandenburg")."""
+    ordered = sorted(mentions, key=lambda m: (m.start, m.end))
+    out: list[Mention] = []
+    for m in ordered:
+        previous = out[-1] if out else None
+        if previous is not None and _CONJUNCTION.search(previous.text) and article and \
+                article[previous.end:m.start] == " ":
+            m = Mention(previous.start, m.end, article[previous.start:m.end], previous.type)
+            out.pop()
+        while article and m.end < len(article):
+            more = _HYPHEN_NAME.match(article, m.end)
+            if more is None or is_common_word(more.group()[1:], lang):
+                break  # "ÖVP-Regierung" is a compound noun, not a longer name
+            m = Mention(m.start, more.end(), article[m.start:more.end()], m.type)
+        if out and m.start < out[-1].end:  # an extension ran into the next span
+            out[-1] = Mention(out[-1].start, max(out[-1].end, m.end),
+                              article[out[-1].start:max(out[-1].end, m.end)], out[-1].type)
+            continue
+        out.append(m)
+    return out
 
 
 def written_lower(word: str, text: str) -> bool:
@@ -249,7 +284,7 @@ def filter_mentions(mentions: Sequence[Mention], lang: str | None,
     if lang not in MEASURED:
         return list(mentions)
     kept = []
-    for mention in mentions:
+    for mention in _joined(mentions, article, lang):
         fixed = cut_at_sentence(mention)
         if fixed is not None and not protected(fixed.text):
             fixed = trim_function_words(fixed, function_word)

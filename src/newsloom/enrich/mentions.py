@@ -336,8 +336,8 @@ def refine_mentions(text: str, mentions: Sequence[Mention], lang: str | None,
             fixed = _trim_common_edges(fixed, lang)
         if fixed is not None:
             kept.append(fixed)
-    person_words = {w.strip(_EDGE_PUNCT) for m in kept if m.type == "PER" and " " in m.text
-                    for w in m.text.split()}
+    person_words = {m.text.split()[-1].strip(_EDGE_PUNCT) for m in kept
+                    if m.type == "PER" and " " in m.text}  # surnames of full names
 
     def protected(text: str) -> bool:
         """Never dropped. A span's words (asked with a trailing space) and single words:
