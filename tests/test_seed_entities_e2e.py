@@ -42,6 +42,9 @@ def test_no_common_noun_junk(seed_entities: list[dict[str, object]]) -> None:
                 for s in forms}
     assert not (set(JUNK) & names), set(JUNK) & names
     assert not (set(JUNK) & surfaces), set(JUNK) & surfaces
+    # nor inside a longer name: "Firmware-Quellcodes", "Premium-Smartphone Mate 10"
+    parts = {p for name in names | surfaces for w in name.split() for p in w.split("-")}
+    assert not (set(JUNK) & parts), set(JUNK) & parts
 
 
 def test_organisations_typed_org(seed_entities: list[dict[str, object]]) -> None:

@@ -197,6 +197,12 @@ def name_core(mention: Mention, lang: str, function_word: Callable[[str], bool],
                    mention.type)
 
 
+def _place(word: str) -> bool:
+    from newsloom.enrich.places import place_key
+
+    return place_key(word) is not None
+
+
 def _genitive_place(word: str) -> bool:
     from newsloom.enrich.places import exact_names, fold, place_key
 
@@ -243,8 +249,9 @@ _HYPHEN_NAME = re.compile(r"-[A-ZÀ-ÖØ-Þ][\w]*")
 def _joined(mentions: Sequence[Mention], article: str, lang: str) -> list[Mention]:
     """Repair spans the tagger broke: one that ends in a conjunction and is followed at once
     by another is one name ("Dirección de Agricultura y" + "Contingencias Climáticas"), and
-    a span is extended over a capitalised hyphen continuation that is no common noun
-    ("Sint-Jans" + "-Molenbeek", "Court of Berlin" + "-Brandenburg")."""
+    a span is extended over a capitalised hyphen continuation that is no common noun (in
+    German, where every noun is capitalised, only over a place): "Sint-Jans" + "-Molenbeek",
+    "Court of Berlin" + "-Brandenburg"."""
     ordered = sorted(mentions, key=lambda m: (m.start, m.end))
     out: list[Mention] = []
     for m in ordered:
@@ -255,8 +262,9 @@ def _joined(mentions: Sequence[Mention], article: str, lang: str) -> list[Mentio
             out.pop()
         while article and m.end < len(article):
             more = _HYPHEN_NAME.match(article, m.end)
-            if more is None or is_common_word(more.group()[1:], lang):
-                break  # "ÖVP-Regierung" is a compound noun, not a longer name
+            if more is None or is_common_word(more.group()[1:], lang) or (
+                    lang in NOUN_CAPITALISING and not _place(more.group()[1:])):
+                break  # "ÖVP-Regierung", "Firmware-Quellcodes": compound nouns, not names
             m = Mention(m.start, more.end(), article[m.start:more.end()], m.type)
         if out and m.start < out[-1].end:  # an extension ran into the next span
             out[-1] = Mention(out[-1].start, max(out[-1].end, m.end),

@@ -225,8 +225,9 @@ def _trim_common_edges(mention: Mention, lang: str) -> Mention:
             return False
         if part[-1][1].endswith(("isch", "ische", "isches", "ischen", "ischer")):
             return False  # "Aksumitisches (Reich)": an adjective is no name on its own
-        return any(any(c.isalpha() for c in t) and not _LEGAL_FORM.fullmatch(t)
-                   and (_brand_shaped(t) or not _is_common_word(t, lang)) for _, t in part)
+        return any((any(c.isalpha() for c in t) and not _LEGAL_FORM.fullmatch(t)
+                    and (_brand_shaped(t) or not _is_common_word(t, lang)))
+                   or (t.isdigit() and len(part) > 1) for _, t in part)  # "Mate 10"
 
     while len(tokens) > 1 and _descriptor_noun(tokens[0][1].lstrip("-"), lang) \
             and name_remains(tokens[1:]):
