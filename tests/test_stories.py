@@ -11,6 +11,7 @@ import numpy as np
 from newsloom.cluster.index import VectorIndex
 from newsloom.cluster.scoring import PairFeatures, probability, shipped_model
 from newsloom.cluster.stories import (
+    JOIN_PROBABILITY,
     MAX_STORY_DAYS,
     StoryClusterer,
     average_link_groups,
@@ -120,7 +121,7 @@ class _DriftingScorer(StoryClusterer):
         def score(a: Evidence, b: Evidence) -> float:
             if a.article_id[0] == b.article_id[0]:
                 return 0.9
-            return 0.05 if late else 0.4
+            return 0.05 if late else JOIN_PROBABILITY + 0.1
         return score
 
 

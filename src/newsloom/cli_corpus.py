@@ -99,5 +99,6 @@ def compare_command(store: SQLiteStore, pairs_file: Path) -> None:
         err.print(f"[red]{exc.args[0]}[/] — ingest and analyze them first")
         raise typer.Exit(1) from None
     writer = csv.writer(sys.stdout)
-    writer.writerow(["id1", "id2", "score"])
-    writer.writerows((a, b, score) for (a, b), score in zip(pairs, scores, strict=True))
+    writer.writerow(["id1", "id2", "score", "related"])
+    writer.writerows((a, b, score, related)
+                     for (a, b), (score, related) in zip(pairs, scores, strict=True))

@@ -1,9 +1,11 @@
-"""``newsloom compare``: same-story probability for article pairs, with the clustering's scorer."""
+"""``newsloom compare``: for article pairs, the clustering's same-event probability and the
+graded relatedness that storylines use (:mod:`newsloom.cluster.relatedness`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from newsloom.cluster.relatedness import relatedness
 from newsloom.cluster.scoring import PairFeatures, features, idf_weights, probability
 from newsloom.store import SQLiteStore
 
@@ -12,9 +14,12 @@ class UnknownArticle(KeyError):
     """A pair names an article the store does not hold (or has not processed yet)."""
 
 
-def pair_scores(store: SQLiteStore, pairs: Sequence[tuple[str, str]]) -> list[float]:
-    """Probability that each pair (article ids or source_ids) reports the same story."""
-    return [round(probability(f), 4) for f in pair_features(store, pairs)]
+def pair_scores(store: SQLiteStore, pairs: Sequence[tuple[str, str]]
+                ) -> list[tuple[float, float]]:
+    """For each pair (article ids or source_ids): the probability that both report the same
+    event, and how related they are (graded, for rated similarity and storylines)."""
+    return [(round(probability(f), 4), round(relatedness(f), 4))
+            for f in pair_features(store, pairs)]
 
 
 def pair_features(store: SQLiteStore, pairs: Sequence[tuple[str, str]]) -> list[PairFeatures]:

@@ -221,7 +221,8 @@ class CorpusStage:
                 evidence = Evidence(article.id, feat.vector,
                                     {r.entity_id: r.salience for r in resolved},
                                     _published(article), article.outlet, article.language,
-                                    feat.terms, feat.event_date)
+                                    feat.terms, feat.event_date,
+                                    {r.entity_id: r.type for r in resolved})
                 happened = self.clusterer.add(seq, evidence, duplicate_of)
                 events.extend(happened)
                 rows.append(FeatureRow(article.id, seq, self.embedder, feat.vector,

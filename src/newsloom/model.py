@@ -311,6 +311,7 @@ class Evidence:
     language: str | None = None
     terms: Mapping[str, int] = field(default_factory=dict)  # content lemma → count
     event_date: EventDate | None = None
+    entity_types: Mapping[str, str] = field(default_factory=dict)  # entity id → PER/ORG/LOC
 
 
 @dataclass(frozen=True, slots=True)

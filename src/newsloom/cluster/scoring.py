@@ -9,10 +9,13 @@ product launches apart: their articles read alike. The scorer adds evidence it c
   from the encoder cosine (the relation fitted on same-language pairs), so it neither helps
   nor hurts a cross-lingual pair;
 - **distinctive actors**: shared canonical entities weighted by salience and rarity, so a
-  shared headline actor counts and a shared "USA" in a corpus about the USA hardly does;
+  shared headline actor counts and a shared "USA" in a corpus about the USA hardly does; and
+  the same over people and over places alone, since two reports of one kind of event differ
+  most in who and where;
 - **when**: the gap between the two event dates (:mod:`newsloom.represent.event`), with a
-  tolerance for coarse dates; a year estimate counts apart from a stated day, as weaker
-  evidence, and an unknown date changes nothing.
+  tolerance for month-level dates; a gap resting on a year estimate is left to the graded
+  relatedness of storylines (:mod:`newsloom.cluster.relatedness`), and an unknown date is
+  unknown, not far.
 
 A small logistic model, trained on labelled article pairs with the kinds of event held out
 (``newsloom.training.pair_model``; docs/benchmarks.md), combines them into a calibrated
@@ -37,7 +40,7 @@ from newsloom.model import EventDate, Evidence
 DATE_TOLERANCE_DAYS = {"day": 0, "month": 15, "year": 183}
 #: The model's inputs, in the order of its coefficients.
 FEATURE_NAMES = ("cosine", "term_similarity", "entity_overlap", "date_gap_log", "date_known",
-                 "coarse_gap_log", "coarse_known")
+                 "people_overlap", "people_known", "places_overlap", "places_known")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,16 +50,19 @@ class PairFeatures:
     entity_overlap: float
     date_gap_days: int | None  # None: at least one date unknown
     coarse_date: bool = False  # the gap rests on a year estimate
+    people_overlap: float | None = None  # None: one of the two names no person
+    places_overlap: float | None = None  # None: one of the two names no place
 
     def vector(self, model: PairModel) -> list[float]:
+        """The model's inputs. A gap that rests on a year estimate is not one: held-out
+        kinds scored worse with year-estimate features (docs/benchmarks.md, "Events")."""
         terms = (self.term_similarity if self.term_similarity is not None
                  else model.imputed_terms(self.cosine))
-        known = self.date_gap_days is not None
-        gap_log = math.log1p(self.date_gap_days) if self.date_gap_days is not None else 0.0
-        precise = known and not self.coarse_date
-        coarse = known and self.coarse_date
-        return [self.cosine, terms, self.entity_overlap, gap_log if precise else 0.0,
-                float(precise), gap_log if coarse else 0.0, float(coarse)]
+        dated = self.date_gap_days is not None and not self.coarse_date
+        gap_log = math.log1p(self.date_gap_days) if dated and self.date_gap_days else 0.0
+        return [self.cosine, terms, self.entity_overlap, gap_log, float(dated),
+                self.people_overlap or 0.0, float(self.people_overlap is not None),
+                self.places_overlap or 0.0, float(self.places_overlap is not None)]
 
 
 @dataclass(frozen=True)
@@ -165,7 +171,20 @@ def features(a: Evidence, b: Evidence, idf: Mapping[str, float] | None = None,
         entity_overlap=entity_overlap(a.entities, b.entities, idf),
         date_gap_days=gap,
         coarse_date=coarse,
+        people_overlap=typed_overlap(a, b, "PER", idf),
+        places_overlap=typed_overlap(a, b, "LOC", idf),
     )
+
+
+def typed_overlap(a: Evidence, b: Evidence, entity_type: str,
+                  idf: Mapping[str, float] | None) -> float | None:
+    """:func:`entity_overlap` over the entities of one type (people, places): two reports
+    of one kind of event differ most in who and where. None when either article has none."""
+    mine = {k: v for k, v in a.entities.items() if a.entity_types.get(k) == entity_type}
+    theirs = {k: v for k, v in b.entities.items() if b.entity_types.get(k) == entity_type}
+    if not mine or not theirs:
+        return None
+    return entity_overlap(mine, theirs, idf)
 
 
 def probability(f: PairFeatures, model: PairModel | None = None) -> float:

@@ -38,11 +38,9 @@ from newsloom.cluster.scoring import (
 )
 from newsloom.model import ClusterEvent, Evidence
 
-#: A story absorbs an article whose mean link to it is at least this probability. The pair
-#: model's probabilities follow its training mix (about 1 pair in 20 the same event), and a
-#: mean over a story's members runs below its best links; 0.3 is where BCubed F1 peaks under
-#: topic-wise cross-validation (docs/benchmarks.md, "Events").
-JOIN_PROBABILITY = 0.3
+#: A story absorbs an article whose mean link to it is at least this probability: the pair
+#: model is calibrated, so "more likely the same event than not".
+JOIN_PROBABILITY = 0.5
 #: Nearest neighbours examined per article; their stories are the candidates.
 NEIGHBOURS = 20
 #: A candidate story is linked as a whole only when one of its neighbouring members reaches
@@ -209,6 +207,7 @@ class StoryClusterer:
         article = evidence.article_id
         if article in self.story_of:
             return []
+        members = self.members  # built from story_of before this article enters it
         self._evidence[article] = evidence
         if duplicate_of is not None and duplicate_of in self.story_of:
             story = self.resolve(self.story_of[duplicate_of])
@@ -219,7 +218,7 @@ class StoryClusterer:
         self.story_of[article] = story
         self._key_of[article] = key
         self.created.setdefault(story, key)
-        self.members.setdefault(story, []).append(article)
+        members.setdefault(story, []).append(article)
         for event in events[1:]:  # merges: fold the merged story's members in
             if event.kind == "merge" and event.other_story_id:
                 folded = self.members.pop(event.other_story_id, [])

@@ -40,7 +40,7 @@ from newsloom.training.pair_model import (
 )
 
 #: Thresholds tried when a baseline's threshold is chosen on the other kinds.
-THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.05, 0.96, 0.05))
+THRESHOLDS = tuple(round(float(t), 2) for t in np.arange(0.05, 0.96, 0.05))
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from newsloom.cluster.relatedness import relatedness
 from newsloom.cluster.scoring import PairFeatures, probability
 from newsloom.compare import pair_features
 from newsloom.corpus import build_stories
@@ -188,6 +189,7 @@ def evaluate_pairs(dataset: Path, workers: int = 1,
         build_stories(store, event_chars=event_chars)
         feats = pair_features(store, [(p.id1, p.id2) for p in pairs])
         ours = [round(probability(f), 4) for f in feats]
+        related = [round(relatedness(f), 4) for f in feats]
         same = store.same_story([(p.id1, p.id2) for p in pairs])
     raw: dict[str, str] = {}
     with (dataset / "articles.jsonl").open(encoding="utf-8") as stream:
@@ -196,7 +198,8 @@ def evaluate_pairs(dataset: Path, workers: int = 1,
             body = (record.get("text") or "")[:2000]
             raw[str(record["id"])] = f"{record.get('title') or ''}\n{body}"
     methods = [
-        score_method("newsloom compare", np.array(ours), pairs),
+        score_method("newsloom compare: related (graded)", np.array(related), pairs),
+        score_method("newsloom compare: same-event probability", np.array(ours), pairs),
         score_method("raw USE cosine (title + 2,000 chars)", _use_cosines(raw, pairs), pairs),
         score_method("TF-IDF cosine", _tfidf_cosines(raw, pairs), pairs),
     ]

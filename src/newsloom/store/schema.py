@@ -247,12 +247,15 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE f.duplicate_of IS NULL GROUP BY f.story_id, ae.entity_id;
     """,
     # 8: what the same-event scorer reads beyond the embedding (represent/event.py): each
-    # article's content lemmas and its event date, and the corpus frequency of each lemma.
+    # article's content lemmas and its event date, the corpus frequency of each lemma, and each
+    # article entity's type as resolved then (a later corpus vote may retype the entity; the
+    # clusterer must see what it saw, so incremental runs equal one batch).
     # Rows from before stay NULL: those articles compare by embedding, entities and
     # publication date only.
     """
     ALTER TABLE article_features ADD COLUMN terms TEXT;        -- JSON: lemma → count
     ALTER TABLE article_features ADD COLUMN event_date TEXT;   -- "2019-08-14|day|published"
+    ALTER TABLE article_entities ADD COLUMN type TEXT;         -- as resolved for the article
     CREATE TABLE term_df (
         term TEXT PRIMARY KEY,
         df   INTEGER NOT NULL

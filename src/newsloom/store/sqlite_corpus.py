@@ -160,7 +160,8 @@ class CorpusTables(ContextTables, StoryProfileTables):
             created[story] = int(seq)
             if merged_into:
                 redirects[story] = merged_into
-        return ClusterState(story_of, keys, df, created, redirects)
+        return ClusterState(story_of, keys, df, created, redirects,
+                            self.term_document_frequency())
 
     def signatures(self) -> list[tuple[str, np.ndarray]]:
         return [(r[0], np.frombuffer(r[1], dtype=np.uint64)) for r in self._db.execute(
@@ -173,10 +174,13 @@ class CorpusTables(ContextTables, StoryProfileTables):
             chunk = list(article_ids[start:start + 500])
             marks = ",".join("?" * len(chunk))
             entities: dict[str, dict[str, float]] = {}
-            for article_id, entity_id, salience in self._db.execute(
-                    f"SELECT article_id, entity_id, salience FROM article_entities "
+            types: dict[str, dict[str, str]] = {}
+            for article_id, entity_id, salience, entity_type in self._db.execute(
+                    f"SELECT article_id, entity_id, salience, type FROM article_entities "
                     f"WHERE article_id IN ({marks})", chunk):
                 entities.setdefault(article_id, {})[entity_id] = float(salience)
+                if entity_type:
+                    types.setdefault(article_id, {})[entity_id] = str(entity_type)
             for article_id, vector, published, outlet, language, terms, when in self._db.execute(
                     f"SELECT f.article_id, f.vector, a.published, a.outlet, a.language, "
                     f"f.terms, f.event_date "
@@ -185,7 +189,8 @@ class CorpusTables(ContextTables, StoryProfileTables):
                 found[article_id] = Evidence(
                     article_id, np.frombuffer(vector, dtype=np.float32),
                     entities.get(article_id, {}), _published(published), outlet, language,
-                    json.loads(terms) if terms else {}, EventDate.decode(when))
+                    json.loads(terms) if terms else {}, EventDate.decode(when),
+                    types.get(article_id, {}))
         return found
 
     def feature_ids(self, refs: Sequence[str]) -> dict[str, str]:
@@ -352,9 +357,11 @@ class CorpusTables(ContextTables, StoryProfileTables):
                     "INSERT INTO term_df VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET "
                     "df = df + 1", [(term,) for term in row.terms])
                 self._db.executemany(
-                    "INSERT INTO article_entities VALUES (?,?,?,?,?)",
+                    "INSERT INTO article_entities (article_id, entity_id, mentions, salience, "
+                    "surfaces, type) VALUES (?,?,?,?,?,?)",
                     [(row.article_id, e.entity_id, e.mentions, e.salience,
-                      json.dumps(list(e.surfaces), ensure_ascii=False)) for e in row.entities])
+                      json.dumps(list(e.surfaces), ensure_ascii=False), e.type)
+                     for e in row.entities])
                 if row.duplicate_of is None:
                     self._db.executemany("INSERT OR IGNORE INTO minhash_bands VALUES (?,?,?)",
                                          [(b, chunk, row.article_id) for b, chunk in row.bands])
