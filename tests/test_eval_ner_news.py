@@ -61,3 +61,30 @@ def test_articles_are_read_from_the_shared_data_layout(tmp_path: Path) -> None:
         "\n".join(json.dumps(r) for r in records), encoding="utf-8")
     articles = load_articles(tmp_path, None)
     assert [(a.lang, a.id, a.text) for a in articles] == [("de", "7", "Huawei in Berlin.")]
+
+
+def test_cli_scores_and_draws_on_real_output(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from newsloom.cli import app
+
+    folder = tmp_path / "semeval-pairs-dev"
+    folder.mkdir()
+    text = ("Der Konzern Huawei verhandelt mit dem Unternehmen Mail.ru in Moskau. "
+            "Er betonte in Interviews, dass Huawei wachsen will.")
+    (folder / "articles.jsonl").write_text(json.dumps(
+        {"id": "1", "lang": "de", "title": "Huawei in Moskau", "text": text}), encoding="utf-8")
+    sample = tmp_path / "sample.tsv"
+    write_labels(sample, [Label("de", "semeval", "1", "Huawei", "ORG", "correct", "ORG", "")])
+    args = ["eval", "ner", "--news-sample", str(sample), "--news-data", str(tmp_path),
+            "--seeds", str(tmp_path / "none"), "--format", "json"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)["languages"]["de"]
+    assert (data["labelled"], data["correct"]) == (1, 1)
+    assert data["unlabelled"] == data["reported"] - 1 >= 1  # Mail.ru, Moscow: not labelled
+    result = CliRunner().invoke(app, [*args, "--draw", "5"])
+    assert result.exit_code == 0, result.output
+    drawn = read_labels(sample)
+    assert drawn[0].name == "Huawei" and {lb.label for lb in drawn[1:]} == {"?"}
+    assert "Interviews" not in {lb.name for lb in drawn}

@@ -553,22 +553,8 @@ def _news_precision(sample: Path, data: Path, seeds: Path | None, draw: int,
                     output_format: OutputFormat) -> None:
     from newsloom.eval import ner_news
 
-    labels = ner_news.read_labels(sample) if sample.is_file() else []
-    reported = ner_news.report_entities(ner_news.load_articles(data, seeds))
-    if draw:
-        ner_news.write_labels(sample, ner_news.draw_sample(reported, labels, draw))
-        labels = ner_news.read_labels(sample)
-    results = ner_news.score(reported, labels)
+    results = ner_news.run(sample, data, seeds, draw)
     if output_format is OutputFormat.json:
         _emit_json(ner_news.summary(results))
-        return
-    table = Table("lang", "precision", "correct", "labelled", "reported", "unlabelled",
-                  "wrong (reported type)")
-    for lang, row in results.items():
-        table.add_row(lang, f"{row.precision:.3f}", str(row.correct), str(row.labelled),
-                      str(row.reported), str(row.unlabelled),
-                      ", ".join(f"{w.name} ({w.type})" for w in row.wrong[:8]))
-    _out.print(table)
-    numbers = ner_news.summary(results)
-    _out.print(f"all languages: precision {numbers['precision']} "
-               f"over {numbers['labelled']} labelled entities")
+    else:
+        ner_news.print_table(results, _out)

@@ -32,6 +32,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 #: Characters of an article given to NER, as in the corpus stage (``corpus.NER_CHARS``).
 NER_CHARS = 6000
@@ -246,3 +250,30 @@ def summary(results: dict[str, LangPrecision]) -> dict[str, object]:
         "labelled": labelled,
         "types": dict(Counter(w.type for r in results.values() for w in r.wrong)),
     }
+
+
+def run(sample: Path, data: Path, seeds: Path | None, draw: int = 0
+        ) -> dict[str, LangPrecision]:
+    """``eval ner --news-sample``: report entities on the news articles, optionally add
+    ``draw`` unlabelled ones per language to ``sample``, and score against its labels."""
+    labels = read_labels(sample) if sample.is_file() else []
+    reported = report_entities(load_articles(data, seeds))
+    if draw:
+        write_labels(sample, draw_sample(reported, labels, draw))
+        labels = read_labels(sample)
+    return score(reported, labels)
+
+
+def print_table(results: dict[str, LangPrecision], console: Console) -> None:
+    from rich.table import Table
+
+    table = Table("lang", "precision", "correct", "labelled", "reported", "unlabelled",
+                  "wrong (reported type)")
+    for lang, row in results.items():
+        table.add_row(lang, f"{row.precision:.3f}", str(row.correct), str(row.labelled),
+                      str(row.reported), str(row.unlabelled),
+                      ", ".join(f"{w.name} ({w.type})" for w in row.wrong[:8]))
+    console.print(table)
+    numbers = summary(results)
+    console.print(f"all languages: precision {numbers['precision']} "
+                  f"over {numbers['labelled']} labelled entities")
