@@ -201,3 +201,6 @@ def test_seeds_in_two_runs_incremental_equals_full(tmp_path: Path) -> None:
         _analyze(store, seeds)
         update_storylines(store)
         assert _partition(store) == incremental
+    line_of = {a: group for group in incremental for a in group}
+    assert line_of["002"] == line_of["003"] != line_of["000"] == line_of["004"]
+    assert line_of["001"] == frozenset({"001"})

@@ -6,7 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from newsloom.cluster.relatedness import relatedness
-from newsloom.cluster.scoring import PairFeatures, features, idf_weights, probability
+from newsloom.cluster.scoring import (
+    PairFeatures,
+    corpus_centre,
+    features,
+    idf_weights,
+    probability,
+)
 from newsloom.store import SQLiteStore
 
 
@@ -34,4 +40,6 @@ def pair_features(store: SQLiteStore, pairs: Sequence[tuple[str, str]]) -> list[
     df, documents = store.entity_document_frequency()
     idf = idf_weights(df, documents)
     term_idf = idf_weights(store.term_document_frequency(), documents)
-    return [features(evidence[ids[a]], evidence[ids[b]], idf, term_idf) for a, b in pairs]
+    centre = corpus_centre(*store.corpus_vector_sum())
+    return [features(evidence[ids[a]], evidence[ids[b]], idf, term_idf, centre=centre)
+            for a, b in pairs]

@@ -172,6 +172,7 @@ class CorpusStage:
                                         story_of=state.story_of, keys=state.keys,
                                         entity_df=state.entity_df, term_df=state.term_df,
                                         documents=len(state.keys),
+                                        vector_sum=state.vector_sum,
                                         created=state.created, redirects=state.redirects)
         self.duplicates = BandedDuplicateIndex(self.store.band_candidates)
 

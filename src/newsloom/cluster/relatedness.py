@@ -8,8 +8,8 @@ same evidence without a learned decision:
 
 - the encoder cosine carries most of the signal;
 - shared distinctive entities raise it a little (:data:`ENTITY_WEIGHT`);
-- two stated dates weeks apart lower it (coverage of one story fades within days to weeks);
-  an unknown date, or one resting on a year estimate, changes nothing;
+- two stated publication dates weeks apart lower it (coverage of one story fades within days
+  to weeks); an unknown date, or one read from the text or estimated, changes nothing;
 - one logistic calibration makes it read as a probability. Both of its constants come from
   the encoder's cosines between *unrelated* articles (random pairs, no labels): mean 0.19 and
   standard deviation 0.097 for USE-m3 over the 123 multilingual texts of semeval-pairs-dev.
@@ -37,7 +37,7 @@ CALIBRATION_SLOPE = math.log(9) / (2 * RANDOM_PAIR_SD)
 
 
 def date_penalty(f: PairFeatures) -> float:
-    if f.date_gap_days is None or f.coarse_date:
+    if f.date_gap_days is None or not f.stated_dates:
         return 0.0
     months_beyond = max(0, f.date_gap_days - DATE_GRACE_DAYS) / 30
     return min(DATE_PENALTY_CAP, DATE_PENALTY_PER_MONTH * months_beyond)

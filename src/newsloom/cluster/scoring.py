@@ -36,10 +36,14 @@ import numpy as np
 
 from newsloom.model import EventDate, Evidence
 
+#: Pseudo-articles at the origin in the corpus centre (:func:`corpus_centre`): the first
+#: articles of a corpus are not centred on themselves alone.
+CENTRE_PRIOR = 1.0
 #: Days two dates may differ and still name the same moment, by the coarser granularity.
 DATE_TOLERANCE_DAYS = {"day": 0, "month": 15, "year": 183}
 #: The model's inputs, in the order of its coefficients.
-FEATURE_NAMES = ("cosine", "term_similarity", "entity_overlap", "date_gap_log", "date_known",
+FEATURE_NAMES = ("centred_cosine", "term_similarity", "entity_overlap", "date_gap_log",
+                 "date_known",
                  "people_overlap", "people_known", "places_overlap", "places_known")
 
 
@@ -50,6 +54,8 @@ class PairFeatures:
     entity_overlap: float
     date_gap_days: int | None  # None: at least one date unknown
     coarse_date: bool = False  # the gap rests on a year estimate
+    stated_dates: bool = False  # both dates are stated publication dates
+    centred_cosine: float | None = None  # None: no corpus centre (the raw cosine stands in)
     people_overlap: float | None = None  # None: one of the two names no person
     places_overlap: float | None = None  # None: one of the two names no place
 
@@ -60,7 +66,8 @@ class PairFeatures:
                  else model.imputed_terms(self.cosine))
         dated = self.date_gap_days is not None and not self.coarse_date
         gap_log = math.log1p(self.date_gap_days) if dated and self.date_gap_days else 0.0
-        return [self.cosine, terms, self.entity_overlap, gap_log, float(dated),
+        centred = self.centred_cosine if self.centred_cosine is not None else self.cosine
+        return [centred, terms, self.entity_overlap, gap_log, float(dated),
                 self.people_overlap or 0.0, float(self.people_overlap is not None),
                 self.places_overlap or 0.0, float(self.places_overlap is not None)]
 
@@ -153,12 +160,31 @@ def date_gap(a: EventDate | None, b: EventDate | None) -> tuple[int | None, bool
     return gap, "year" in (a.granularity, b.granularity)
 
 
+def corpus_centre(vector_sum: np.ndarray | None, articles: int) -> np.ndarray | None:
+    """The corpus's common direction: the mean of its article vectors, shrunk towards the
+    origin by :data:`CENTRE_PRIOR`. Encoder vectors share a large common component (norm 0.5
+    over the ECB+ articles), and a corpus about one subject shares its subject: cosines
+    measured from the centre compare what is particular to each article."""
+    if vector_sum is None or articles == 0:
+        return None
+    return np.asarray(vector_sum, dtype=np.float64) / (articles + CENTRE_PRIOR)
+
+
+def centred_cosine(a: np.ndarray, b: np.ndarray, centre: np.ndarray | None) -> float | None:
+    if centre is None:
+        return None
+    x, y = a - centre, b - centre
+    norm = float(np.linalg.norm(x) * np.linalg.norm(y))
+    return float(np.dot(x, y)) / norm if norm else 0.0
+
+
 def features(a: Evidence, b: Evidence, idf: Mapping[str, float] | None = None,
              term_idf: IdfWeights | None = None,
-             weighted: tuple[Mapping[str, float], Mapping[str, float]] | None = None
-             ) -> PairFeatures:
+             weighted: tuple[Mapping[str, float], Mapping[str, float]] | None = None,
+             centre: np.ndarray | None = None) -> PairFeatures:
     """The scorer's evidence for one pair. ``weighted``: the two articles' TF-IDF vectors
-    when the caller already has them (the clusterer computes each article's once)."""
+    when the caller already has them (the clusterer computes each article's once);
+    ``centre``: the corpus centre (:func:`corpus_centre`) when known."""
     same_language = a.language is not None and a.language == b.language
     terms: float | None = None
     if same_language:
@@ -167,10 +193,13 @@ def features(a: Evidence, b: Evidence, idf: Mapping[str, float] | None = None,
     gap, coarse = date_gap(a.event_date, b.event_date)
     return PairFeatures(
         cosine=float(np.dot(a.vector, b.vector)),
+        centred_cosine=centred_cosine(a.vector, b.vector, centre),
         term_similarity=terms,
         entity_overlap=entity_overlap(a.entities, b.entities, idf),
         date_gap_days=gap,
         coarse_date=coarse,
+        stated_dates=(a.event_date is not None and b.event_date is not None
+                      and a.event_date.basis == b.event_date.basis == "published"),
         people_overlap=typed_overlap(a, b, "PER", idf),
         places_overlap=typed_overlap(a, b, "LOC", idf),
     )

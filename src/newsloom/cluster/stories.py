@@ -27,10 +27,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
+
 from newsloom.cluster.index import VectorIndex
 from newsloom.cluster.scoring import (
     IdfWeights,
     PairModel,
+    corpus_centre,
     features,
     idf_weights,
     shipped_model,
@@ -113,6 +116,7 @@ class StoryClusterer:
     entity_df: Counter[str] = field(default_factory=Counter)
     term_df: Counter[str] = field(default_factory=Counter)
     documents: int = 0
+    vector_sum: np.ndarray | None = None  # sum of every clustered article's vector
     created: dict[str, int] = field(default_factory=dict)  # story id → key of first article
     redirects: dict[str, str] = field(default_factory=dict)  # merged story → survivor
     _evidence: dict[str, Evidence] = field(default_factory=dict)
@@ -153,6 +157,7 @@ class StoryClusterer:
         model = self.model or shipped_model()
         entity_idf = idf_weights(self.entity_df, self.documents) if self.documents else None
         term_idf: IdfWeights = idf_weights(self.term_df, self.documents)
+        centre = corpus_centre(self.vector_sum, self.documents)
         vectors: dict[str, dict[str, float]] = {}
 
         def weighted(e: Evidence) -> dict[str, float]:
@@ -162,7 +167,7 @@ class StoryClusterer:
 
         def score(a: Evidence, b: Evidence) -> float:
             return model.probability(features(a, b, entity_idf, term_idf,
-                                              (weighted(a), weighted(b))))
+                                              (weighted(a), weighted(b)), centre))
         return score
 
     def _dates(self, story: str) -> list[date]:
@@ -309,6 +314,8 @@ class StoryClusterer:
         self.keys[key] = evidence.article_id
         self.entity_df.update(evidence.entities.keys())
         self.term_df.update(evidence.terms.keys())
+        vector = np.asarray(evidence.vector, dtype=np.float64)
+        self.vector_sum = vector.copy() if self.vector_sum is None else self.vector_sum + vector
         self.documents += 1
 
     def stories(self) -> dict[str, list[str]]:

@@ -1,8 +1,9 @@
 """Storylines: stories chained by the same actors and theme developing over time.
 
-Two stories are linked when their *distinctive* actors overlap (entity salience weighted by
-rarity across stories, so "Huawei" in a corpus about Huawei links nothing by itself, while
-Huawei with AT&T does) and their centroids are on one theme. Links are joined with
+Two stories are linked when they share *distinctive* actors that lead one of them (rarity
+across stories, so "Huawei" in a corpus about Huawei links nothing by itself, while AT&T in
+two stories does; a wire agency mentioned in passing does not) and their centroids are on one
+theme. Links are joined with
 union-find, so every story belongs to exactly one storyline (a lone story is its own).
 Deterministic: stories are visited in creation order and ids derive from the first story.
 """
@@ -16,11 +17,14 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from newsloom.cluster.scoring import entity_overlap
 from newsloom.model import Storyline, StoryProfile
 
-#: Minimum rarity-weighted overlap of the two stories' entity profiles.
-LINK_OVERLAP = 0.15
+#: Rarity (ln of stories over stories naming it) from which an entity is distinctive: it is
+#: in at most half the stories.
+DISTINCTIVE_RARITY = math.log(2)
+#: Minimum :func:`shared_lead`: e.g. an actor in a third of the stories (rarity ln 3) at a
+#: third of one story's top salience.
+LINK_SHARED_LEAD = 0.4
 #: Minimum cosine between story centroids: the same theme, not just the same names.
 LINK_COSINE = 0.5
 LABEL_ENTITIES = 3
@@ -43,11 +47,26 @@ def _rarity(profiles: Sequence[StoryProfile]) -> dict[str, float]:
     return rarity_weights(Counter(key for p in profiles for key in p.entities), len(profiles))
 
 
+def shared_lead(a: StoryProfile, b: StoryProfile, rarity: Mapping[str, float]) -> float:
+    """How strongly two stories share distinctive actors: over the entities both name that
+    are in at most half the stories, their rarity times the larger of their two saliences
+    (relative to each story's top entity). An actor that leads one story and appears in the
+    other counts; a generic entity ("Huawei" or "United States" in a Huawei corpus, however
+    many) counts nothing, and a passing mention (a wire agency) hardly anything."""
+    top_a = max(a.entities.values(), default=0.0)
+    top_b = max(b.entities.values(), default=0.0)
+    if not top_a or not top_b:
+        return 0.0
+    return sum(rarity[key] * max(a.entities[key] / top_a, b.entities[key] / top_b)
+               for key in a.entities.keys() & b.entities.keys()
+               if rarity.get(key, 0.0) >= DISTINCTIVE_RARITY)
+
+
 def linked(a: StoryProfile, b: StoryProfile, rarity: Mapping[str, float]) -> bool:
     """Whether two stories belong to one storyline: one theme (centroid cosine) and
-    distinctive actors in common (rarity-weighted entity overlap)."""
+    distinctive actors in common (:func:`shared_lead`)."""
     return (float(np.dot(a.centroid, b.centroid)) >= LINK_COSINE
-            and entity_overlap(a.entities, b.entities, rarity) >= LINK_OVERLAP)
+            and shared_lead(a, b, rarity) >= LINK_SHARED_LEAD)
 
 
 def storyline_label(profiles: Iterable[StoryProfile], rarity: Mapping[str, float]) -> list[str]:

@@ -246,7 +246,8 @@ MIGRATIONS: tuple[str, ...] = (
         FROM article_entities ae JOIN article_features f ON f.article_id = ae.article_id
         WHERE f.duplicate_of IS NULL GROUP BY f.story_id, ae.entity_id;
     """,
-    # 8: what the same-event scorer reads beyond the embedding (represent/event.py): each
+    # 8: what the same-event scorer reads beyond the embedding (represent/event.py): the sum
+    # of article vectors (cosines are centred on the corpus mean); each
     # article's content lemmas and its event date, the corpus frequency of each lemma, and each
     # article entity's type as resolved then (a later corpus vote may retype the entity; the
     # clusterer must see what it saw, so incremental runs equal one batch).
@@ -259,6 +260,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE term_df (
         term TEXT PRIMARY KEY,
         df   INTEGER NOT NULL
+    );
+    CREATE TABLE corpus_centre (                    -- what cosines are centred on
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        vector_sum BLOB NOT NULL,                   -- float64 sum of every article's vector
+        articles   INTEGER NOT NULL
     );
     """,
 )

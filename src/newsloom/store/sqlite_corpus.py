@@ -55,6 +55,7 @@ class ClusterState:
     created: dict[str, int]
     redirects: dict[str, str]
     term_df: Counter[str] = field(default_factory=Counter)
+    vector_sum: np.ndarray | None = None  # sum of every processed article's vector
 
 
 def surname_key(key: str, entity_type: str) -> str | None:
@@ -160,8 +161,23 @@ class CorpusTables(ContextTables, StoryProfileTables):
             created[story] = int(seq)
             if merged_into:
                 redirects[story] = merged_into
+        vector_sum, _ = self.corpus_vector_sum()
         return ClusterState(story_of, keys, df, created, redirects,
-                            self.term_document_frequency())
+                            self.term_document_frequency(), vector_sum)
+
+    def corpus_vector_sum(self) -> tuple[np.ndarray | None, int]:
+        """Sum of every processed article's vector, and how many (the corpus centre).
+        Stores from before migration 8 add it up from the stored vectors once."""
+        row = self._db.execute("SELECT vector_sum, articles FROM corpus_centre").fetchone()
+        if row is not None:
+            return np.frombuffer(row[0], dtype=np.float64).copy(), int(row[1])
+        total: np.ndarray | None = None
+        count = 0
+        for (blob,) in self._db.execute("SELECT vector FROM article_features"):
+            vector = np.frombuffer(blob, dtype=np.float32).astype(np.float64)
+            total = vector if total is None else total + vector
+            count += 1
+        return total, count
 
     def signatures(self) -> list[tuple[str, np.ndarray]]:
         return [(r[0], np.frombuffer(r[1], dtype=np.uint64)) for r in self._db.execute(
@@ -332,7 +348,8 @@ class CorpusTables(ContextTables, StoryProfileTables):
         now = datetime.now(UTC).isoformat(timespec="seconds")
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            self._db.executemany(
+            self._add_to_centre(rows)  # before the rows: a store from before migration 8 sums
+            self._db.executemany(      # the vectors stored so far once
                 "INSERT INTO entities (id, key, name, type, aliases, articles, surname) "
                 "VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
                 "aliases=excluded.aliases, articles=excluded.articles, type=excluded.type, "
@@ -378,6 +395,17 @@ class CorpusTables(ContextTables, StoryProfileTables):
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
+
+    def _add_to_centre(self, rows: Sequence[FeatureRow]) -> None:
+        if not rows:
+            return
+        total, count = self.corpus_vector_sum()
+        added = np.sum([np.asarray(r.vector, dtype=np.float64) for r in rows], axis=0)
+        total = added if total is None else total + added
+        self._db.execute(
+            "INSERT INTO corpus_centre VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+            "vector_sum=excluded.vector_sum, articles=excluded.articles",
+            (np.asarray(total, dtype=np.float64).tobytes(), count + len(rows)))
 
     def _record_event(self, event: ClusterEvent, now: str) -> None:
         self._db.execute(

@@ -21,7 +21,6 @@ measurement.
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -34,6 +33,7 @@ from newsloom.cluster.scoring import (
     FEATURE_NAMES,
     PairFeatures,
     PairModel,
+    corpus_centre,
     features,
     idf_weights,
     term_weights,
@@ -78,7 +78,8 @@ def load_collection(dataset: Path, store: SQLiteStore, workers: int = 1) -> Labe
 
 
 def pair_features(evidence: Sequence[Evidence]) -> dict[tuple[int, int], PairFeatures]:
-    """Features of every pair (i < j), rarity counted over the whole collection."""
+    """Features of every pair (i < j) as the clusterer sees them when the later article
+    arrives: rarity over the whole collection, cosines centred on the articles before it."""
     entity_df: dict[str, int] = {}
     term_df: dict[str, int] = {}
     for e in evidence:
@@ -89,9 +90,14 @@ def pair_features(evidence: Sequence[Evidence]) -> dict[tuple[int, int], PairFea
     entity_idf = idf_weights(entity_df, len(evidence))
     term_idf = idf_weights(term_df, len(evidence))
     weighted = [term_weights(e.terms, term_idf) for e in evidence]
-    return {(i, j): features(evidence[i], evidence[j], entity_idf, term_idf,
-                             (weighted[i], weighted[j]))
-            for i, j in itertools.combinations(range(len(evidence)), 2)}
+    sums = np.cumsum([np.asarray(e.vector, dtype=np.float64) for e in evidence], axis=0)
+    found: dict[tuple[int, int], PairFeatures] = {}
+    for j in range(1, len(evidence)):
+        centre = corpus_centre(sums[j - 1], j)
+        for i in range(j):
+            found[i, j] = features(evidence[i], evidence[j], entity_idf, term_idf,
+                                   (weighted[i], weighted[j]), centre)
+    return found
 
 
 def fit(feats: Sequence[PairFeatures], labels: Sequence[bool],
