@@ -242,3 +242,54 @@ def test_a_one_word_person_never_named_in_full_only_breaks_ties() -> None:
     assert resolver.entities[first.entity_id].type == "PER"  # nothing else said
     resolver.resolve_article([_item("ORG", 1)], "de")
     assert resolver.entities[first.entity_id].type == "ORG"
+
+
+# ------------------------------------------------------------------ evidence in the article
+
+
+def _linked(text: str, spans: list[tuple[str, EntityType]], lang: str) -> dict[str, str]:
+    return {e.name: e.type for e in link_article(None, text, [_at(text, s, k) for s, k in spans],
+                                                 lang)}
+
+
+def test_a_one_word_person_named_once_and_never_in_full_is_not_reported() -> None:
+    text = "Kasserine : 5 cas. Le ministre Ridha Gharsallaoui a visité Sousse."
+    found = _linked(text, [("Kasserine", "PER"), ("Ridha Gharsallaoui", "PER")], "fr")
+    assert "Kasserine" not in found and found["Ridha Gharsallaoui"] == "PER"
+
+
+def test_a_one_word_person_named_twice_or_in_capitals_stays() -> None:
+    text = "Schily sagte, die Regierung handle. Schily bleibt. Text: RG"
+    found = _linked(text, [("Schily", "PER"), ("RG", "PER")], "de")
+    assert found == {"Schily": "PER", "RG": "PER"}
+
+
+def test_english_title_case_org_with_a_common_head_needs_a_second_mention() -> None:
+    text = "The Olympic Games start. The Palestinian Authority met. The Palestinian Authority said."
+    found = _linked(text, [("Olympic Games", "ORG"), ("Palestinian Authority", "ORG")], "en")
+    assert found == {"Palestinian Authority": "ORG"}
+
+
+def test_the_evidence_rule_spares_known_organisations() -> None:
+    text = "Shares of Deutsche Bank rose."
+    assert _linked(text, [("Deutsche Bank", "ORG")], "en") == {"Deutsche Bank": "ORG"}
+
+
+@pytest.mark.parametrize("word", ["Protegerse", "Trasladarlos", "Diciéndolo"])
+def test_spanish_verbs_with_clitics_are_common_words(word: str) -> None:
+    assert is_common_word(word, "es")
+
+
+@pytest.mark.parametrize("name", ["Fernando", "Alarcón", "Marcela"])
+def test_spanish_names_are_not_verbs_with_clitics(name: str) -> None:
+    assert not is_common_word(name, "es")
+
+
+def test_names_do_not_begin_with_numbers_or_lower_case_words() -> None:
+    text = "Es sind 38 Prozent. Der Ort: w bazylice Ojców Franciszkanów obok Lecha Wałęsy."
+    kept = _kept(text, [("38 Prozent", "LOC")], "de")
+    assert kept == []
+    text = "Wspomnienie prezydenta Lecha Kaczyńskiego oraz Ursula von der Leyen."
+    kept = _kept(text, [("prezydenta Lecha Kaczyńskiego", "PER"),
+                        ("Ursula von der Leyen", "PER")], "pl")
+    assert kept == [("Lecha Kaczyńskiego", "PER"), ("Ursula von der Leyen", "PER")]

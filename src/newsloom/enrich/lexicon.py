@@ -16,6 +16,9 @@ property of the language, which its lexicon knows (simplemma's Wiktionary-derive
   is a lower-case common word in English or in two other languages ("Smartphone",
   "Hardware", "Interviews", "Internet"). Names take no plural, head no compound, and are not
   lower-case words abroad.
+- **Spanish verbs with enclitic pronouns** ("Protegerse", "Trasladarlos", "Decirlo"): the
+  lexicon lists the infinitive or gerund, not every form with pronouns attached, so a word
+  that is a known infinitive or gerund plus a clitic is a verb, not a name.
 - **Month and weekday names** (CLDR, via babel) are capitalised in English and German but are
   dates, not entities.
 
@@ -78,6 +81,32 @@ def calendar_words(lang: str) -> frozenset[str]:
     return frozenset(w for w in words if len(w) >= 3)
 
 
+_CLITIC_HOSTS = {"es": ("ar", "er", "ir", "ando", "iendo", "ándo", "iéndo")}
+_CLITICS = {"es": ("selas", "selos", "sela", "selo", "nos", "los", "las", "les", "se", "lo",
+                   "la", "le", "me", "te", "os")}
+_ACCENTS = str.maketrans("áéíóú", "aeiou")
+
+
+@lru_cache(maxsize=65536)
+def verb_with_clitic(token: str, lang: str) -> bool:
+    """A Spanish infinitive or gerund with enclitic pronouns: "Protegerse", "Trasladarlos",
+    "Diciéndolo" (the accent a gerund takes before a clitic is dropped to find it)."""
+    import simplemma
+
+    lower = token.lower()
+    for clitic in _CLITICS.get(lang, ()):
+        host = lower[:-len(clitic)]
+        if not lower.endswith(clitic) or len(host) < 4:
+            continue
+        if not host.endswith(_CLITIC_HOSTS[lang]):
+            continue
+        for form in {host, host.translate(_ACCENTS)}:
+            if simplemma.is_known(form, lang=lang) and simplemma.lemmatize(form, lang=lang)[:1] \
+                    .islower():
+                return True
+    return False
+
+
 def is_common_word(token: str, lang: str | None) -> bool:
     """Whether a capitalised single word is a common word of ``lang`` (module docstring)."""
     if not lang or not any(c.isalpha() for c in token):
@@ -89,4 +118,4 @@ def is_common_word(token: str, lang: str | None) -> bool:
 
         return (_is_common_word(token, lang) or german_loanword(token)
                 or ("-" not in token and _compound_noun(token, lang)))
-    return lower_case_lemma(token, lang)
+    return lower_case_lemma(token, lang) or (" " not in token and verb_with_clitic(token, lang))

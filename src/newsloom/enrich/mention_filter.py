@@ -4,6 +4,11 @@ Rules (each a property of names, not a list of bad words):
 
 - **A name does not run across a sentence or a headline colon.** "Harvard Business Review.
   So", "Francja: Leki": the span is cut at ". " + capital or ": " and its first part kept.
+- **A name does not begin with a cardinal number or a lower-case word.** "38 Prozent",
+  "prezydenta Lecha Kaczyńskiego", "bazylice oo. Franciszkanów": leading numbers and
+  lower-case words (short name particles such as "de", "van", "von der" excepted, and words
+  with a capital inside such as "iPhone", "al-Assad") are cut, and the rest is judged as a
+  span of its own.
 - **A name does not end in a function word.** "Dirección de Agricultura y", "Code de conduite
   en": trailing particles and stop words are trimmed.
 - **A single word that the language's lexicon knows as a common word is not a name**
@@ -75,6 +80,30 @@ def cut_at_sentence(mention: Mention) -> Mention | None:
     if not head:
         return None
     return Mention(mention.start, mention.start + len(head), head, mention.type)
+
+
+_CARDINAL = re.compile(r"\d[\d.,]*")
+
+
+def cut_leading_words(mention: Mention, function_word: Callable[[str], bool]) -> Mention | None:
+    """Cut leading cardinal numbers and lower-case words that are not short name particles
+    (see the module docstring); ``None`` when nothing is left."""
+    tokens = [(m.start(), m.group()) for m in _WORD.finditer(mention.text)]
+    cut = 0
+    while cut < len(tokens):
+        word = tokens[cut][1].strip(_EDGE)
+        particle = len(word) <= 3 and function_word(word)
+        if _CARDINAL.fullmatch(word) or (word[:1].islower() and not particle
+                                         and not any(c.isupper() for c in word)):
+            cut += 1
+            continue
+        break
+    if cut == 0:
+        return mention
+    if cut == len(tokens):
+        return None
+    start = tokens[cut][0]
+    return Mention(mention.start + start, mention.end, mention.text[start:], mention.type)
 
 
 def _abbreviation(before: str) -> bool:
@@ -294,6 +323,8 @@ def filter_mentions(mentions: Sequence[Mention], lang: str | None,
     kept = []
     for mention in _joined(mentions, article, lang):
         fixed = cut_at_sentence(mention)
+        if fixed is not None and " " in fixed.text:
+            fixed = cut_leading_words(fixed, function_word)
         if fixed is not None and not protected(fixed.text):
             fixed = trim_function_words(fixed, function_word)
         if fixed is None:
