@@ -293,3 +293,16 @@ def test_names_do_not_begin_with_numbers_or_lower_case_words() -> None:
     kept = _kept(text, [("prezydenta Lecha Kaczyńskiego", "PER"),
                         ("Ursula von der Leyen", "PER")], "pl")
     assert kept == [("Lecha Kaczyńskiego", "PER"), ("Ursula von der Leyen", "PER")]
+
+
+def test_a_one_word_org_named_once_needs_a_shape_or_a_gazetteer() -> None:
+    text = "Mehr im Liveblog. Laut Reuters und WhatsApp meldet Beltrace nichts. Beltrace schweigt."
+    found = _linked(text, [("Liveblog", "ORG"), ("WhatsApp", "ORG"), ("Beltrace", "ORG")], "de")
+    assert "Liveblog" not in found
+    assert found["Reuters"] == found["WhatsApp"] == found["Beltrace"] == "ORG"
+
+
+def test_a_name_a_gazetteer_vouches_for_in_a_coordination_is_evidence_enough() -> None:
+    text = "Konkurrenten wie Alcatel, Lucent und Nokia."
+    found = _linked(text, [("Alcatel", "LOC"), ("Lucent", "LOC"), ("Nokia", "LOC")], "de")
+    assert found == {"Alcatel": "ORG", "Lucent": "ORG", "Nokia": "ORG"}

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from newsloom.enrich.lexicon import is_common_word
-from newsloom.enrich.mentions import MentionOptions, refine_mentions
+from newsloom.enrich.mentions import _AGENCY_FORMS, MentionOptions, refine_mentions
 from newsloom.enrich.organisations import corporate_marker, is_organisation
 from newsloom.enrich.places import adjective_key, exact_names, fold, place_key
 from newsloom.enrich.spans import TakenSpans
@@ -143,7 +143,8 @@ def link_article(title: str | None, text: str, mentions: Sequence[Mention],
     full = f"{title}\n{text}" if title else text
     title_end = len(title) + 1 if title else 0
     mentions = refine_mentions(full, mentions, lang, options)
-    mentions = _coordinated_types(full, _surnames_typed(mentions))
+    vouched: set[str] = set()
+    mentions = _coordinated_types(full, _surnames_typed(mentions), vouched)
     spans = [(m.start, m.end) for m in mentions]
     keyed = [(m, *mention_key(m.text, m.type)) for m in mentions]
     keyed += [(m, key, m.type) for m, key in gazetteer_mentions(full, spans, lang)]
@@ -161,7 +162,8 @@ def link_article(title: str | None, text: str, mentions: Sequence[Mention],
     found = (_entity(key, group) for key, group in groups.items())
     # MISC is the taggers' grab bag (nationalities, events, products, headers) and by far
     # their least precise type on news: it is not reported.
-    return sorted((e for e in found if e.type != "MISC" and not weak_entity(e, lang)),
+    return sorted((e for e in found if e.type != "MISC" and (
+        any(s in vouched for s in e.surfaces) or not weak_entity(e, lang))),
                   key=lambda e: (-e.salience, e.key))
 
 
@@ -177,6 +179,9 @@ def weak_entity(entity: ArticleEntity, lang: str | None) -> bool:
       full name, so a lone capitalised word typed PER is more often an unknown place,
       product or service ("Kasserine", "Telegram", "Concorde"); initials in capitals
       (bylines: "RG", "KS") are exempt;
+    - a **one-word organisation written like an ordinary capitalised word** ("News",
+      "Liveblog", "Volksgezondheid"): organisations an article names once are acronyms,
+      brands with a shape of their own (AT&T, WhatsApp), agencies or known companies;
     - in **English**, a multi-word organisation whose head (last word) is a common word:
       English headlines and events are title case ("Olympic Games", "European Debt
       Crisis", "Subscribe Thank"), so a capitalised common head marks no institution unless
@@ -190,6 +195,8 @@ def weak_entity(entity: ArticleEntity, lang: str | None) -> bool:
     words = name.split()
     if entity.type == "PER" and len(words) == 1:
         return not name.isupper() and not any(" " in s.strip() for s in entity.surfaces)
+    if entity.type == "ORG" and len(words) == 1:
+        return name[:1].isupper() and name[1:].islower() and name not in _AGENCY_FORMS
     if entity.type == "ORG" and lang == "en" and len(words) > 1:
         head = words[-1].strip(".,;:!?\"'()")
         return head.isalpha() and is_common_word(
@@ -230,10 +237,13 @@ def _strong_type(mention: Mention) -> EntityType | None:
     return None
 
 
-def _coordinated_types(text: str, mentions: list[Mention]) -> list[Mention]:
+def _coordinated_types(text: str, mentions: list[Mention], vouched: set[str] | None = None
+                       ) -> list[Mention]:
     """Names in one coordination ("Alcatel, Lucent und Nokia") are of one kind: members
     without gazetteer evidence take the type the gazetteers vouch for in the list (when
-    they agree), or, in lists of three or more, the members' majority type."""
+    they agree), or, in lists of three or more, the members' majority type. The texts of
+    members a gazetteer vouches for through the list are added to ``vouched``: that is
+    evidence enough for a name the article mentions once."""
     ordered = sorted(mentions, key=lambda m: m.start)
     chains: list[list[Mention]] = []
     for m in ordered:
@@ -246,16 +256,19 @@ def _coordinated_types(text: str, mentions: list[Mention]) -> list[Mention]:
     out: list[Mention] = []
     for chain in chains:
         strong = [_strong_type(m) for m in chain]
-        vouched = {t for t in strong if t}
+        vouched_types = {t for t in strong if t}
         votes = Counter(m.type for m in chain).most_common(2)
         target: EntityType | None = None
-        if len(vouched) == 1:
-            target = next(iter(vouched))
-        elif not vouched and len(chain) >= 3 and (len(votes) == 1 or votes[0][1] > votes[1][1]):
+        if len(vouched_types) == 1:
+            target = next(iter(vouched_types))
+        elif not vouched_types and len(chain) >= 3 and (
+                len(votes) == 1 or votes[0][1] > votes[1][1]):
             target = votes[0][0]
         for m, known in zip(chain, strong, strict=True):
             if len(chain) > 1 and target and known in (None, target) and m.type != target:
                 m = Mention(m.start, m.end, m.text, target)
+            if len(chain) > 1 and len(vouched_types) == 1 and vouched is not None:
+                vouched.add(m.text.strip())
             out.append(m)
     return out
 

@@ -66,6 +66,7 @@ class Reported:
     name: str
     type: str
     surfaces: tuple[str, ...]
+    mentions: int = 0  # in this article
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +178,7 @@ def report_entities(articles: Sequence[NewsArticle]) -> list[Reported]:
         for item in resolved:
             entity = resolver.entities[item.entity_id]
             out.append(Reported(article.lang, article.source, article.id, entity.name,
-                                entity.type, item.surfaces))
+                                entity.type, item.surfaces, item.mentions))
     return out
 
 
