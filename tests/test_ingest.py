@@ -163,3 +163,17 @@ def test_discover_recurses_and_reports_unsupported(tmp_path: Path) -> None:
     assert paths == [tmp_path / "sub" / "a.txt"]
     assert {s.reason for s in skips} == {"unsupported file type .pdf",
                                          "no such file or directory"}
+
+
+def test_jsonl_publication_date_under_other_tools_names(tmp_path: Path) -> None:
+    from newsloom.ingest.jsonl import DATE_FIELDS, record_to_document
+
+    body = "A sentence of article text that is long enough to keep."
+    for name in DATE_FIELDS:
+        doc = record_to_document({"id": "x", "text": body, name: "2020-03-01T10:00:00"},
+                                 "s", "f", ReadOptions())
+        assert not isinstance(doc, Skip) and doc.published == "2020-03-01T10:00:00", name
+        assert name not in doc.metadata
+    both = record_to_document({"id": "x", "text": body, "published": "2021-01-01",
+                               "time": "1999-01-01"}, "s", "f", ReadOptions())
+    assert not isinstance(both, Skip) and both.published == "2021-01-01"

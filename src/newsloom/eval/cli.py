@@ -340,6 +340,26 @@ def events(
         print_events_report(report, _out)
 
 
+@app.command()
+def storylines(
+    paths: Annotated[list[Path], typer.Argument(
+        exists=True, resolve_path=True, help="Files or folders of articles (any input format).")],
+    output_format: Annotated[OutputFormat, typer.Option(
+        "--format", help="A rich table, or one JSON object on stdout.")] = OutputFormat.table,
+) -> None:
+    """Stories and storylines on a real collection: storylines that chain several stories and
+    their labels, label hygiene, and how long stories last by their stated dates."""
+    import dataclasses
+
+    from newsloom.eval.storylines import evaluate_storylines, print_storylines_report
+
+    report = evaluate_storylines(paths)
+    if output_format is OutputFormat.json:
+        _emit_json(dataclasses.asdict(report))
+    else:
+        print_storylines_report(report, _out)
+
+
 class ScaleFormat(StrEnum):
     text = "text"
     json = "json"

@@ -1,5 +1,7 @@
 """Reader for JSON Lines: one article per line (``id``, ``url``, ``title``, ``text``|``html``,
-``published``, ``lang``); unknown fields are kept as metadata.
+``published``, ``lang``); unknown fields are kept as metadata. The publication date is also
+read under the names other tools and data sets give it (:data:`DATE_FIELDS`: news-please's
+``date_publish``, SemEval's ``publish_date``, Timeline17's ``time``, RSS's ``pubDate``...).
 
 A record's ``text`` is declared clean (``RawDocument.clean_text``): extraction trusts it. A
 record with a ``title`` but an empty body is a headline-only article whose text is its title.
@@ -15,8 +17,19 @@ from typing import Any
 from newsloom.ingest.decode import ReadOptions, gunzip
 from newsloom.model import RawDocument, Skip
 
-_KNOWN = {"id", "url", "title", "text", "html", "published", "lang", "language", "authors",
-          "author"}
+#: Field names of the publication date, in order of preference.
+DATE_FIELDS = ("published", "publish_date", "date_publish", "published_at", "pubDate", "date",
+               "time")
+_KNOWN = {"id", "url", "title", "text", "html", "lang", "language", "authors", "author",
+          *DATE_FIELDS}
+
+
+def _published(record: dict[str, Any]) -> str | None:
+    for name in DATE_FIELDS:
+        value = record.get(name)
+        if isinstance(value, str) and value.strip():
+            return value
+    return None
 
 
 def _authors(record: dict[str, Any]) -> tuple[str, ...]:
@@ -44,7 +57,7 @@ def record_to_document(record: Any, source: str, fallback_id: str,
         return Skip(source, "record has no 'text', 'html' or 'title'")
     if len(body.encode("utf-8", errors="replace")) > options.max_bytes:
         return Skip(source, f"oversized record: {len(body) / 1024 / 1024:.1f} MB of text")
-    published = record.get("published")
+    published = _published(record)
     lang = record.get("lang", record.get("language"))
     return RawDocument.create(
         content=body,
@@ -54,7 +67,7 @@ def record_to_document(record: Any, source: str, fallback_id: str,
         clean_text=body is not html,
         url=record.get("url") if isinstance(record.get("url"), str) else None,
         title=title,
-        published=published if isinstance(published, str) and published.strip() else None,
+        published=published,
         language=lang if isinstance(lang, str) and lang.strip() else None,
         authors=_authors(record),
         metadata={k: v for k, v in record.items() if k not in _KNOWN},
