@@ -306,3 +306,20 @@ def test_a_name_a_gazetteer_vouches_for_in_a_coordination_is_evidence_enough() -
     text = "Konkurrenten wie Alcatel, Lucent und Nokia."
     found = _linked(text, [("Alcatel", "LOC"), ("Lucent", "LOC"), ("Nokia", "LOC")], "de")
     assert found == {"Alcatel": "ORG", "Lucent": "ORG", "Nokia": "ORG"}
+
+
+def test_a_full_name_whose_surname_recurs_alone_is_a_person() -> None:
+    text = "Hassan Rouhani called on Iran. Later Rouhani said more."
+    alone = text.rindex("Rouhani")
+    spans = [_at(text, "Hassan Rouhani", "ORG"), Mention(alone, alone + 7, "Rouhani", "LOC")]
+    found = link_article(None, text, spans, "en")
+    person = [e for e in found if e.key == "name:hassan rouhani"]
+    assert person and person[0].type == "PER" and person[0].mentions == 2
+
+
+def test_a_place_phrase_whose_last_word_recurs_alone_stays_what_it_was() -> None:
+    text = "Bars in East Austin closed. Austin police said so."
+    alone = text.rindex("Austin")
+    spans = [_at(text, "East Austin", "ORG"), Mention(alone, alone + 6, "Austin", "LOC")]
+    found = {e.name: e.type for e in link_article(None, text, spans, "en")}
+    assert found.get("East Austin") == "ORG"

@@ -19,7 +19,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from newsloom.enrich.lexicon import is_common_word
-from newsloom.enrich.mentions import _AGENCY_FORMS, MentionOptions, refine_mentions
+from newsloom.enrich.mention_filter import lower_case_word
+from newsloom.enrich.mentions import (
+    _AGENCY_FORMS,
+    MentionOptions,
+    _function_word,
+    refine_mentions,
+)
 from newsloom.enrich.organisations import corporate_marker, is_organisation
 from newsloom.enrich.places import adjective_key, exact_names, fold, place_key
 from newsloom.enrich.spans import TakenSpans
@@ -144,7 +150,8 @@ def link_article(title: str | None, text: str, mentions: Sequence[Mention],
     title_end = len(title) + 1 if title else 0
     mentions = refine_mentions(full, mentions, lang, options)
     vouched: set[str] = set()
-    mentions = _coordinated_types(full, _surnames_typed(mentions), vouched)
+    mentions = _coordinated_types(full, _surnames_typed(_full_names_typed(mentions, lang)),
+                                  vouched)
     spans = [(m.start, m.end) for m in mentions]
     keyed = [(m, *mention_key(m.text, m.type)) for m in mentions]
     keyed += [(m, key, m.type) for m, key in gazetteer_mentions(full, spans, lang)]
@@ -202,6 +209,36 @@ def weak_entity(entity: ArticleEntity, lang: str | None) -> bool:
         return head.isalpha() and is_common_word(
             head if head[:1].isupper() and not head.isupper() else head.capitalize(), lang)
     return False
+
+
+def _full_names_typed(mentions: list[Mention], lang: str | None) -> list[Mention]:
+    """A name of two or three capitalised words whose last word the article also uses
+    alone ("Hassan Rouhani" … "Rouhani said") is a person, whatever the tagger typed the
+    two: full name first, surname after is how news refers to people, not to places or
+    organisations. Gazetteer places and organisations, corporate names, and spans with a
+    common, function or place word (:func:`_no_name_word`: "European Commission" … "the
+    Commission", "East Austin" … "Austin") are exempt."""
+    alone = {m.text.strip() for m in mentions if " " not in m.text.strip()}
+    out = []
+    for m in mentions:
+        words = m.text.split()
+        if m.type != "PER" and 2 <= len(words) <= 3 and words[-1] in alone and all(
+                w.isalpha() and w[:1].isupper() and w[1:].islower() for w in words) \
+                and not any(_no_name_word(w, lang) for w in words) \
+                and not is_organisation(m.text) and not corporate_marker(m.text) \
+                and place_key(m.text) is None:
+            m = Mention(m.start, m.end, m.text, "PER")
+        out.append(m)
+    return out  # the bare surname follows in _surnames_typed
+
+
+def _no_name_word(word: str, lang: str | None) -> bool:
+    """A word that makes a span something other than a person's name: a common or function
+    word, or one the lexicon knows in lower case ("East Austin", "La Manouba"), a place or a
+    country adjective ("Londen Swissair")."""
+    return (is_common_word(word, lang) or lower_case_word(word, lang or "")
+            or _function_word(word, lang)
+            or place_key(word) is not None or adjective_key(word) is not None)
 
 
 def _surnames_typed(mentions: list[Mention]) -> list[Mention]:
