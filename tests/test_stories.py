@@ -182,3 +182,28 @@ def test_storyline_labels_skip_calendar_words_dates_and_leftovers() -> None:
     names = {"a": "Friday", "b": "Ilham Aliyev", "c": "-RRB-", "d": "Azerbaijan"}
     assert label_text(["a", "b", "c", "d"], names) == "Ilham Aliyev · Azerbaijan"
     assert label_text(["a", "c"], names) == "(unlabelled)"
+
+
+def test_one_bridging_story_link_does_not_chain_two_storylines() -> None:
+    """Two storylines on one theme; a late story of the second shares a distinctive actor
+    ("london") with a story of the first. Story links alone (union-find) would chain them;
+    the storylines must agree as wholes, and their actors matter to one side only."""
+    rng = np.random.default_rng(5)
+    theme = _unit(rng.normal(size=DIM))
+
+    def profile(name: str, entities: dict[str, float]) -> StoryProfile:
+        return StoryProfile(name, _unit(theme + rng.normal(scale=0.05, size=DIM)), entities)
+
+    fillers = [profile(f"other-{i}", {f"solo-{i}": 1.0}) for i in range(8)]
+    profiles = [
+        profile("spill-1", {"bp": 5, "gulf": 3}),
+        profile("spill-2", {"bp": 5, "gulf": 2}),
+        profile("spill-3", {"bp": 4, "gulf": 3, "london": 1}),
+        profile("flu-1", {"h1n1": 5, "who": 3}),
+        profile("flu-2", {"h1n1": 5, "who": 2}),
+        profile("flu-3", {"london": 5, "h1n1": 4}),  # led by the bridging actor
+        *fillers,
+    ]
+    lines = {frozenset(line.story_ids) for line in link_storylines(profiles)}
+    assert frozenset({"spill-1", "spill-2", "spill-3"}) in lines
+    assert frozenset({"flu-1", "flu-2", "flu-3"}) in lines

@@ -27,6 +27,8 @@ from typing import Protocol
 
 from newsloom.cluster.storylines import (
     RECENT_PER_ENTITY,
+    LineProfile,
+    lines_agree,
     linked,
     rarity_weights,
     storyline_id_for,
@@ -94,7 +96,7 @@ def relink(source: ProfileSource) -> StorylineChanges:
                 changes.compared += 1
                 if linked(profiles[story], profiles[other], rarity):
                     links.append((story, other))
-    _join(source, touched, links, changes, stories)
+    _join(source, touched, links, changes, stories, (profiles, rarity))
     return changes
 
 
@@ -117,9 +119,35 @@ def _candidates(source: ProfileSource, profile: StoryProfile, rarity: dict[str, 
     return list(found)
 
 
+def _line_profiles(source: ProfileSource, lines: dict[str, list[tuple[str, int]]],
+                   singles: dict[str, str], known: tuple[dict[str, StoryProfile],
+                                                       dict[str, float]], stories: int
+                   ) -> dict[str, LineProfile]:
+    """Each involved storyline as one profile, from its :data:`LABEL_STORIES` most recent
+    stories (a new line: its one story); rarity is extended to their entities."""
+    profiles, rarity = known
+    recent = {line: [s for s, _ in sorted(rows, key=lambda r: (-r[1], r[0]))[:LABEL_STORIES]]
+              for line, rows in lines.items()}
+    missing = sorted({s for ids in recent.values() for s in ids} - profiles.keys())
+    profiles.update(source.story_profiles(missing))
+    rarity.update(_rarity(source, (profiles[s] for s in missing if s in profiles), stories))
+    found: dict[str, LineProfile] = {}
+    for line, ids in [*recent.items(), *((line, [s]) for s, line in singles.items())]:
+        for story in ids:
+            if story in profiles:
+                part = LineProfile(profiles[story])
+                if line in found:
+                    found[line].absorb(part)
+                else:
+                    part.id, found[line] = line, part
+    return found
+
+
 def _join(source: ProfileSource, touched: Sequence[str], links: Sequence[tuple[str, str]],
-          changes: StorylineChanges, stories: int) -> None:
-    """Union the storylines of linked stories; every touched story ends up in one."""
+          changes: StorylineChanges, stories: int,
+          known: tuple[dict[str, StoryProfile], dict[str, float]]) -> None:
+    """Union the storylines of linked stories when they agree as wholes
+    (:func:`newsloom.cluster.storylines.lines_agree`); every touched story ends up in one."""
     involved = sorted({s for pair in links for s in pair} | set(touched))
     current = {story: line for story, (line, _) in source.storylines_for(involved).items()}
     created = source.story_created(involved)
@@ -130,6 +158,9 @@ def _join(source: ProfileSource, touched: Sequence[str], links: Sequence[tuple[s
     for story, line in line_of.items():
         age.setdefault(line, (created.get(story, 0), story))
     parent = {line: line for line in age}
+    singles = {s: line for s, line in line_of.items() if line not in members}
+    whole = _line_profiles(source, members, singles, known, stories)
+    rarity = known[1]
 
     def find(line: str) -> str:
         while parent[line] != line:
@@ -139,9 +170,12 @@ def _join(source: ProfileSource, touched: Sequence[str], links: Sequence[tuple[s
 
     for a, b in links:
         ra, rb = find(line_of[a]), find(line_of[b])
-        if ra != rb:
+        if ra != rb and (ra not in whole or rb not in whole
+                         or lines_agree(whole[ra], whole[rb], rarity)):
             older, younger = sorted((ra, rb), key=lambda r: age[r])
             parent[younger] = older
+            if older in whole and younger in whole:
+                whole[older].absorb(whole.pop(younger))
     groups: dict[str, set[str]] = {}
     for line in parent:
         groups.setdefault(find(line), set()).add(line)

@@ -47,17 +47,20 @@ def _rarity(profiles: Sequence[StoryProfile]) -> dict[str, float]:
     return rarity_weights(Counter(key for p in profiles for key in p.entities), len(profiles))
 
 
-def shared_lead(a: StoryProfile, b: StoryProfile, rarity: Mapping[str, float]) -> float:
+def shared_lead(a: StoryProfile, b: StoryProfile, rarity: Mapping[str, float],
+                both: bool = False) -> float:
     """How strongly two stories share distinctive actors: over the entities both name that
     are in at most half the stories, their rarity times the larger of their two saliences
-    (relative to each story's top entity). An actor that leads one story and appears in the
-    other counts; a generic entity ("Huawei" or "United States" in a Huawei corpus, however
-    many) counts nothing, and a passing mention (a wire agency) hardly anything."""
+    (relative to each story's top entity; with ``both``, the smaller: the actor must matter
+    to each side). An actor that leads one story and appears in the other counts; a generic
+    entity ("Huawei" or "United States" in a Huawei corpus, however many) counts nothing, and
+    a passing mention (a wire agency) hardly anything."""
     top_a = max(a.entities.values(), default=0.0)
     top_b = max(b.entities.values(), default=0.0)
     if not top_a or not top_b:
         return 0.0
-    return sum(rarity[key] * max(a.entities[key] / top_a, b.entities[key] / top_b)
+    pick = min if both else max
+    return sum(rarity[key] * pick(a.entities[key] / top_a, b.entities[key] / top_b)
                for key in a.entities.keys() & b.entities.keys()
                if rarity.get(key, 0.0) >= DISTINCTIVE_RARITY)
 
@@ -119,10 +122,46 @@ def label_text(keys: Iterable[str], names: Mapping[str, str], limit: int = LABEL
     return " · ".join(shown) or "(unlabelled)"
 
 
+class LineProfile:
+    """A growing storyline as one profile: its stories' centroids and entity weights summed
+    (each story's entities scaled to its own top entity, so one long story does not drown
+    the others). Two storylines join only when these whole profiles are linked, so one
+    link between two of their stories through a generic actor cannot chain two subjects."""
+
+    def __init__(self, profile: StoryProfile) -> None:
+        self.id = profile.story_id
+        self.stories = 1
+        self.vector = np.asarray(profile.centroid, dtype=np.float64).copy()
+        top = max(profile.entities.values(), default=1.0) or 1.0
+        self.entities: dict[str, float] = {k: v / top for k, v in profile.entities.items()}
+
+    def absorb(self, other: LineProfile) -> None:
+        self.stories += other.stories
+        self.vector += other.vector
+        for key, weight in other.entities.items():
+            self.entities[key] = self.entities.get(key, 0.0) + weight
+
+    def profile(self) -> StoryProfile:
+        norm = float(np.linalg.norm(self.vector)) or 1.0
+        return StoryProfile(self.id, (self.vector / norm).astype(np.float32), self.entities)
+
+
+def lines_agree(a: LineProfile, b: LineProfile, rarity: Mapping[str, float]) -> bool:
+    """Whether two storylines (or a story and a storyline) may join: two single stories need
+    only their link; otherwise the whole profiles must be on one theme and share actors that
+    matter to both sides (:func:`shared_lead` with ``both``)."""
+    if a.stories == 1 and b.stories == 1:
+        return True
+    pa, pb = a.profile(), b.profile()
+    return (float(np.dot(pa.centroid, pb.centroid)) >= LINK_COSINE
+            and shared_lead(pa, pb, rarity, both=True) >= LINK_SHARED_LEAD)
+
+
 def link_storylines(profiles: Sequence[StoryProfile]) -> list[Storyline]:
     """Group stories (given in creation order) into storylines."""
     rarity = _rarity(profiles)
     parent = list(range(len(profiles)))
+    lines = {i: LineProfile(p) for i, p in enumerate(profiles)}
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -141,8 +180,10 @@ def link_storylines(profiles: Sequence[StoryProfile]) -> list[Storyline]:
         for j in sorted(candidates):
             if linked(a, profiles[j], rarity):
                 root_i, root_j = find(i), find(j)
-                if root_i != root_j:
-                    parent[max(root_i, root_j)] = min(root_i, root_j)  # older root survives
+                if root_i != root_j and lines_agree(lines[root_i], lines[root_j], rarity):
+                    older, younger = min(root_i, root_j), max(root_i, root_j)
+                    parent[younger] = older  # older root survives
+                    lines[older].absorb(lines.pop(younger))
     groups: dict[int, list[int]] = {}
     for i in range(len(profiles)):
         groups.setdefault(find(i), []).append(i)
