@@ -108,10 +108,13 @@ def test_summary_command(seeded: tuple[Path, Path, dict[str, Any]]) -> None:
     assert 3 <= len(summary["sentences"]) <= 5
     ids = {r["id"] for r in seeds.values()}
     assert {s["article_id"] for s in summary["sentences"]} <= ids
-    dutch = json.loads(newsloom("summary", "--story", story_id, "--lang", "nl", "--json",
+    # the Russia storyline holds the German Mail.ru story and the Dutch MTS one
+    line_id = seeds["000"]["storyline_id"]
+    assert line_id == seeds["004"]["storyline_id"]
+    dutch = json.loads(newsloom("summary", "--storyline", line_id, "--lang", "nl", "--json",
                                 db=db, cwd=work).stdout)
     assert any(s["lang"] == "nl" for s in dutch["sentences"])
-    md = newsloom("summary", "--story", story_id, "--lang", "nl", db=db, cwd=work)
+    md = newsloom("summary", "--storyline", line_id, "--lang", "nl", db=db, cwd=work)
     assert "(de) " in md.stdout  # other languages keep their tag
     missing = newsloom("summary", "--story", "nope", db=db, cwd=work)
     assert missing.returncode == 1 and "no story" in missing.stderr

@@ -25,7 +25,7 @@ from rich.table import Table
 from newsloom.cluster.relatedness import relatedness
 from newsloom.cluster.scoring import PairFeatures, probability
 from newsloom.compare import pair_features
-from newsloom.corpus import build_stories
+from newsloom.corpus import build_stories, update_storylines
 from newsloom.pipeline import PipelineOptions, ingest
 from newsloom.represent.embed import EVENT_TEXT_CHARS, get_embedder
 from newsloom.store import SQLiteStore
@@ -70,6 +70,7 @@ class PairsReport:
     methods: list[MethodScores]
     clustering: ClusterScores
     ablation: list[MethodScores] = field(default_factory=list)
+    storyline_clustering: ClusterScores | None = None
 
 
 #: The scorer with parts of its evidence removed: what each signal adds to the encoder.
@@ -187,10 +188,12 @@ def evaluate_pairs(dataset: Path, workers: int = 1,
     with tempfile.TemporaryDirectory() as tmp, SQLiteStore(Path(tmp) / "pairs.db") as store:
         ingest([dataset / "articles.jsonl"], store, PipelineOptions(workers=workers))
         build_stories(store, event_chars=event_chars)
+        update_storylines(store)
         feats = pair_features(store, [(p.id1, p.id2) for p in pairs])
         ours = [round(probability(f), 4) for f in feats]
         related = [round(relatedness(f), 4) for f in feats]
         same = store.same_story([(p.id1, p.id2) for p in pairs])
+        same_line = store.same_story([(p.id1, p.id2) for p in pairs], level="storyline")
     raw: dict[str, str] = {}
     with (dataset / "articles.jsonl").open(encoding="utf-8") as stream:
         for line in stream:
@@ -204,7 +207,7 @@ def evaluate_pairs(dataset: Path, workers: int = 1,
         score_method("TF-IDF cosine", _tfidf_cosines(raw, pairs), pairs),
     ]
     return PairsReport(len(pairs), methods, cluster_scores(same, pairs),
-                       ablation_scores(feats, pairs))
+                       ablation_scores(feats, pairs), cluster_scores(same_line, pairs))
 
 
 def pairs_report_json(report: PairsReport) -> dict[str, object]:
@@ -239,3 +242,7 @@ def print_pairs_report(report: PairsReport, console: Console) -> None:
                   f"R {c.recall:.3f} F1 {c.f1:.3f}")
     for lang_pair, (p, r, f) in c.by_lang_pair.items():
         console.print(f"  {lang_pair}: P {p:.3f} R {r:.3f} F1 {f:.3f}")
+    if report.storyline_clustering is not None:
+        c = report.storyline_clustering
+        console.print(f"storylines, same storyline vs Overall ≤ 2: P {c.precision:.3f} "
+                      f"R {c.recall:.3f} F1 {c.f1:.3f}")

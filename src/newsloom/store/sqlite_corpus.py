@@ -231,15 +231,20 @@ class CorpusTables(ContextTables, StoryProfileTables):
         documents = int(self._db.execute("SELECT COUNT(*) FROM article_features").fetchone()[0])
         return df, documents
 
-    def same_story(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], bool]:
-        """Whether the clustering put each pair (ids or source_ids) into one story."""
+    def same_story(self, pairs: Sequence[tuple[str, str]], level: str = "story"
+                   ) -> dict[tuple[str, str], bool]:
+        """Whether the clustering put each pair (ids or source_ids) into one story (or, with
+        ``level="storyline"``, one storyline)."""
         ids = self.feature_ids(sorted({r for pair in pairs for r in pair}))
-        story: dict[str, str] = {}
+        column = "s.storyline_id" if level == "storyline" else "f.story_id"
+        group: dict[str, str] = {}
         for ref, article_id in ids.items():
-            row = self._db.execute("SELECT story_id FROM article_features WHERE article_id=?",
-                                   (article_id,)).fetchone()
-            story[ref] = str(row[0])
-        return {(a, b): a in story and b in story and story[a] == story[b] for a, b in pairs}
+            row = self._db.execute(
+                f"SELECT {column} FROM article_features f LEFT JOIN stories s "
+                f"ON s.id = f.story_id WHERE f.article_id=?", (article_id,)).fetchone()
+            if row is not None and row[0] is not None:
+                group[ref] = str(row[0])
+        return {(a, b): a in group and b in group and group[a] == group[b] for a, b in pairs}
 
     def story_members(self, story_ids: Sequence[str] | None = None) -> list[MemberRow]:
         sql = ("SELECT f.story_id, f.article_id, f.seq, a.title, a.language, a.outlet, "
