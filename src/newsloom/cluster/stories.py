@@ -82,24 +82,30 @@ def spread(items: Sequence[str], k: int) -> list[str]:
 def average_link_groups(size: int, probability: Callable[[int, int], float],
                         threshold: float) -> list[list[int]]:
     """Average-link agglomerative clustering of ``size`` items: join the two closest groups
-    while their mean pairwise probability reaches ``threshold``. Groups come out in order of
-    their first item."""
-    p = [[probability(i, j) if i != j else 1.0 for j in range(size)] for i in range(size)]
-    groups = [[i] for i in range(size)]
+    while their mean pairwise probability reaches ``threshold`` (ties: the first pair).
+    Groups come out in order of their first item. Each pair is scored once; group links are
+    kept as sums (Lance-Williams), so a merge costs one row update."""
+    sums = [[0.0] * size for _ in range(size)]
+    for i in range(size):
+        for j in range(i + 1, size):
+            sums[i][j] = sums[j][i] = probability(i, j)
+    groups: dict[int, list[int]] = {i: [i] for i in range(size)}
     while len(groups) > 1:
+        live = sorted(groups)
         best, pair = -1.0, (0, 0)
-        for a in range(len(groups)):
-            for b in range(a + 1, len(groups)):
-                mean = (sum(p[i][j] for i in groups[a] for j in groups[b])
-                        / (len(groups[a]) * len(groups[b])))
+        for x, a in enumerate(live):
+            for b in live[x + 1:]:
+                mean = sums[a][b] / (len(groups[a]) * len(groups[b]))
                 if mean > best:
                     best, pair = mean, (a, b)
         if best < threshold:
             break
         a, b = pair
-        groups[a] = sorted(groups[a] + groups[b])
-        del groups[b]
-    return sorted(groups, key=lambda g: g[0])
+        for c in range(size):
+            sums[a][c] += sums[b][c]
+            sums[c][a] = sums[a][c]
+        groups[a] = sorted(groups[a] + groups.pop(b))
+    return sorted(groups.values(), key=lambda g: g[0])
 
 
 @dataclass
