@@ -1,8 +1,10 @@
 """The same-event scorer: probability that two articles report the same event.
 
-One scorer serves ``newsloom compare`` and the story clustering, so what the benchmarks
-measure is what clusters. The multilingual encoder alone cannot tell two earthquakes or two
-product launches apart: their articles read alike. The scorer adds evidence it cannot give:
+The same probability serves ``newsloom compare`` and the story clustering, so what the
+benchmarks measure is what clusters. The multilingual encoder alone cannot tell two
+earthquakes or two product launches apart: their articles read alike. Its cosine is taken
+from the corpus centre (:func:`corpus_centre`), so what every article of a subject shares
+does not count, and the scorer adds evidence the encoder cannot give:
 
 - **the event's own words**: cosine of the two articles' content lemmas weighted by corpus
   rarity (TF-IDF), within one language; across languages it is not measurable and is imputed
@@ -13,13 +15,13 @@ product launches apart: their articles read alike. The scorer adds evidence it c
   the same over people and over places alone, since two reports of one kind of event differ
   most in who and where;
 - **when**: the gap between the two event dates (:mod:`newsloom.represent.event`), with a
-  tolerance for month-level dates; a gap resting on a year estimate is left to the graded
-  relatedness of storylines (:mod:`newsloom.cluster.relatedness`), and an unknown date is
-  unknown, not far.
+  tolerance for month-level dates; a gap resting on a year estimate is not used (held-out
+  kinds scored worse with it), and an unknown date is unknown, not far.
 
-A small logistic model, trained on labelled article pairs with the kinds of event held out
-(``newsloom.training.pair_model``; docs/benchmarks.md), combines them into a calibrated
-probability. Its weights ship in ``pair_model.json`` beside this file.
+A small logistic model trained on labelled article pairs (``newsloom.training.pair_model``;
+``newsloom eval events`` measures it with the kinds of event held out) combines them into a
+calibrated probability. Its weights ship in ``pair_model.json`` beside this file. The graded
+relatedness that rated similarity and storylines need is :mod:`newsloom.cluster.relatedness`.
 """
 
 from __future__ import annotations

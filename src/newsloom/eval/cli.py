@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -63,6 +64,15 @@ class Focus(StrEnum):
 def _default_seeds() -> Path:
     # src/newsloom/eval/cli.py → repository root; only meaningful for an editable install
     return Path(__file__).resolve().parents[3] / "examples" / "seeds"
+
+
+def _show(output_format: OutputFormat, data: dict[str, Any], table: Callable[[], None]
+          ) -> None:
+    """One JSON object on stdout, or the rich tables ``table`` prints."""
+    if output_format is OutputFormat.json:
+        _emit_json(data)
+    else:
+        table()
 
 
 def _emit_json(data: dict[str, Any]) -> None:
@@ -312,10 +322,7 @@ def pairs(
 
     report = (evaluate_pairs(dataset) if event_chars is None
               else evaluate_pairs(dataset, event_chars=event_chars))
-    if output_format is OutputFormat.json:
-        _emit_json(pairs_report_json(report))
-    else:
-        print_pairs_report(report, _out)
+    _show(output_format, pairs_report_json(report), lambda: print_pairs_report(report, _out))
 
 
 @app.command()
@@ -334,10 +341,7 @@ def events(
     from newsloom.eval.events import evaluate_events, print_events_report
 
     report = evaluate_events(dataset)
-    if output_format is OutputFormat.json:
-        _emit_json(dataclasses.asdict(report))
-    else:
-        print_events_report(report, _out)
+    _show(output_format, dataclasses.asdict(report), lambda: print_events_report(report, _out))
 
 
 @app.command()
@@ -354,10 +358,8 @@ def storylines(
     from newsloom.eval.storylines import evaluate_storylines, print_storylines_report
 
     report = evaluate_storylines(paths)
-    if output_format is OutputFormat.json:
-        _emit_json(dataclasses.asdict(report))
-    else:
-        print_storylines_report(report, _out)
+    _show(output_format, dataclasses.asdict(report),
+          lambda: print_storylines_report(report, _out))
 
 
 class ScaleFormat(StrEnum):
