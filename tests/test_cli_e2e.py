@@ -140,3 +140,14 @@ def test_seed_stories_keep_the_five_events_apart(analyzed: tuple[Path, Path]) ->
     assert len(set(story)) == 5
     assert line[0] == line[4] and line[2] == line[3] != line[0]
     assert line[1] not in {line[0], line[2]}
+
+
+def test_eval_storylines_on_the_seeds(tmp_path: Path) -> None:
+    result = newsloom("eval", "storylines", str(SEEDS), "--format", "json",
+                      db=tmp_path / "unused.db", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["articles"], report["stories"], report["storylines"]) == (5, 5, 3)
+    labels = [label for _, label in report["labels"]]
+    assert len(labels) == 2 and report["bad_labels"] == []
+    assert any("Russia" in label for label in labels) and any("AT&T" in label for label in labels)
