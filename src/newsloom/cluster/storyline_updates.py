@@ -37,8 +37,8 @@ from newsloom.cluster.storylines import (
 from newsloom.model import StoryProfile
 
 #: Entities of a touched story used to look for candidates: the most distinctive ones
-#: (salience × rarity). A link needs a rarity-weighted overlap of 0.15, which weak,
-#: common entities cannot provide on their own.
+#: (salience × rarity). A link needs a shared distinctive actor (storylines.shared_lead),
+#: which weak, common entities cannot provide.
 LINK_KEYS = 12
 #: Stories whose labels are recomputed from, per storyline: the most recent ones.
 LABEL_STORIES = 200

@@ -3,8 +3,9 @@
 Two stories are linked when they share *distinctive* actors that lead one of them (rarity
 across stories, so "Huawei" in a corpus about Huawei links nothing by itself, while AT&T in
 two stories does; a wire agency mentioned in passing does not) and their centroids are on one
-theme. Links are joined with
-union-find, so every story belongs to exactly one storyline (a lone story is its own).
+theme. Linked stories are joined with union-find, but two storylines join only when their
+whole profiles agree (:func:`lines_agree`), so one link between two of their stories cannot
+chain two subjects. Every story belongs to exactly one storyline (a lone story is its own).
 Deterministic: stories are visited in creation order and ids derive from the first story.
 """
 
