@@ -11,7 +11,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -34,6 +34,9 @@ class PipelineOptions:
     workers: int = field(default_factory=lambda: max(1, min(os.cpu_count() or 1, 8)))
     #: Documents per committed batch.
     batch_size: int = 64
+    #: Rewrites each document's ``source`` after reading (the server stores uploads under
+    #: the client's name, not its temporary folder).
+    rename_source: Callable[[str], str] | None = None
 
 
 _worker_options = ExtractOptions()
@@ -118,6 +121,8 @@ def ingest(paths: Sequence[Path], store: Store, options: PipelineOptions | None 
     status = "failed"
     try:
         for doc in _documents(paths, stats, options.read, on_progress):
+            if options.rename_source is not None:
+                doc = replace(doc, source=options.rename_source(doc.source))
             batch.setdefault(doc.id, doc)
             if len(batch) >= options.batch_size:
                 _flush(list(batch.values()), store, extractor, stats)
