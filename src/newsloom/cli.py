@@ -110,7 +110,8 @@ def _run_ingest(paths: list[Path], store: SQLiteStore, options: PipelineOptions
     err.print(
         f"{stats.files} files, {stats.documents} documents: [green]{stats.added} added[/], "
         f"{stats.new_versions} new versions, {stats.unchanged} unchanged, "
-        f"[yellow]{stats.skipped} skipped[/]"
+        f"{stats.duplicates} duplicates of another input, [yellow]{stats.skipped} skipped[/]"
+        + (f", [red]{stats.unaccounted} unaccounted[/]" if stats.unaccounted else "")
         + (f", [yellow]{stats.kept_whole} kept whole[/] (flagged {KEPT_WHOLE!r})"
            if stats.kept_whole else "")
     )

@@ -201,13 +201,20 @@ class Language:
 
 @dataclass(slots=True)
 class IngestStats:
-    """Counts for one ingest run; printed at the end and stored with the run."""
+    """Counts for one ingest run; printed at the end and stored with the run.
+
+    Every input met (a document, or a file or record that was skipped) is counted once in
+    ``documents`` and ends in exactly one outcome, so that
+    ``documents == added + new_versions + unchanged + duplicates + skipped``
+    (see :attr:`unaccounted`) for every completed run.
+    """
 
     files: int = 0
-    documents: int = 0
+    documents: int = 0  # inputs seen: documents read plus inputs skipped
     added: int = 0
-    unchanged: int = 0
+    unchanged: int = 0  # already in the store before this run
     new_versions: int = 0
+    duplicates: int = 0  # same content as another input of this run (stored once)
     skipped: int = 0
     skips: list[Skip] = field(default_factory=list)
     kept_whole: int = 0  # stored with the KEPT_WHOLE flag (logged as warnings)
@@ -216,6 +223,13 @@ class IngestStats:
     def skip(self, item: Skip) -> None:
         self.skipped += 1
         self.skips.append(item)
+
+    @property
+    def unaccounted(self) -> int:
+        """Inputs seen but given no outcome: 0 unless the run was interrupted (the batch in
+        flight) or there is a bug."""
+        return self.documents - (self.added + self.new_versions + self.unchanged
+                                 + self.duplicates + self.skipped)
 
 
 EntityType = Literal["PER", "ORG", "LOC", "MISC"]

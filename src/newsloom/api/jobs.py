@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -29,6 +30,10 @@ from newsloom.store import open_store
 log = logging.getLogger("newsloom")
 
 JobState = Literal["queued", "running", "done", "failed"]
+#: Upload folders older than this at start-up belong to no job (jobs live in memory).
+STALE_UPLOAD_SECONDS = 3600
+#: Prefix of the stored source of an uploaded document: ``upload:<client's file name>``.
+UPLOAD_SOURCE = "upload:"
 
 
 def _now() -> str:
@@ -47,6 +52,17 @@ class Job:
     stats: dict[str, int] = field(default_factory=dict)
     skips: list[dict[str, str]] = field(default_factory=list)
     error: str | None = None
+    #: The client's name of each file in ``folder`` (by its name there), for stored sources.
+    client_names: dict[str, str] = field(default_factory=dict)
+
+    def source_name(self, source: str) -> str:
+        """``upload:<client name>`` (plus any ``#L12`` part) for a path in the job folder."""
+        prefix = str(self.folder) + "/"
+        if not source.startswith(prefix):
+            return source
+        inside = source[len(prefix):]
+        name, sep, rest = inside.partition("#")
+        return UPLOAD_SOURCE + self.client_names.get(name, name) + sep + rest
 
 
 class JobRunner:
@@ -56,7 +72,8 @@ class JobRunner:
                  max_document_bytes: int = 5 * 1024 * 1024,
                  on_done: Callable[[], None] | None = None) -> None:
         self.db = db
-        self.uploads = uploads
+        # Resolved, so the readers' paths (and any canonical form of them) start with it.
+        self.uploads = uploads.resolve()
         self.workers = max(1, workers)
         self.max_document_bytes = max_document_bytes
         self.on_done = on_done
@@ -71,8 +88,9 @@ class JobRunner:
         folder.mkdir(parents=True, exist_ok=False)
         return job_id, folder
 
-    def submit(self, job_id: str, folder: Path, files: list[str]) -> Job:
-        job = Job(job_id, folder, files)
+    def submit(self, job_id: str, folder: Path, files: list[str],
+               client_names: dict[str, str] | None = None) -> Job:
+        job = Job(job_id, folder, files, client_names=dict(client_names or {}))
         with self._lock:
             self._jobs[job_id] = job
         self._executor.submit(self._run, job)
@@ -81,6 +99,23 @@ class JobRunner:
     def discard(self, folder: Path) -> None:
         """Remove the folder of an upload that was refused before it became a job."""
         shutil.rmtree(folder, ignore_errors=True)
+
+    def sweep(self, older_than: float = STALE_UPLOAD_SECONDS) -> int:
+        """Remove upload folders a previous server process left (killed mid-job); a recent
+        one may be another live server's on the same store, so only old ones go."""
+        if not self.uploads.is_dir():
+            return 0
+        cutoff, removed = time.time() - older_than, 0
+        for folder in self.uploads.iterdir():
+            with self._lock:
+                live = folder.name in self._jobs
+            try:
+                if folder.is_dir() and not live and folder.stat().st_mtime < cutoff:
+                    shutil.rmtree(folder, ignore_errors=True)
+                    removed += 1
+            except OSError:
+                continue
+        return removed
 
     def get(self, job_id: str) -> Job | None:
         with self._lock:
@@ -100,7 +135,8 @@ class JobRunner:
     def _run(self, job: Job) -> None:
         job.status, job.started_at = "running", _now()
         options = PipelineOptions(read=ReadOptions(max_bytes=self.max_document_bytes),
-                                  extract=ExtractOptions(), workers=self.workers)
+                                  extract=ExtractOptions(), workers=self.workers,
+                                  rename_source=job.source_name)
         try:
             store = open_store(self.db)
             try:
@@ -111,16 +147,19 @@ class JobRunner:
                 store.close()
             job.stats = {"files": stats.files, "documents": stats.documents,
                          "added": stats.added, "unchanged": stats.unchanged,
-                         "new_versions": stats.new_versions, "skipped": stats.skipped,
+                         "new_versions": stats.new_versions,
+                         "duplicates": stats.duplicates, "skipped": stats.skipped,
                          "clustered": clustered, "storylines": len(lines)}
             # Skip sources are paths inside the job folder; report them as uploaded names.
-            job.skips = [{"source": s.source.replace(str(job.folder) + "/", ""),
+            job.skips = [{"source": job.source_name(s.source).removeprefix(UPLOAD_SOURCE),
                           "reason": s.reason} for s in stats.skips]
             job.status = "done"
         except Exception as exc:  # a failed job is reported, the server goes on
             log.exception("ingest job %s failed", job.id)
             job.status, job.error = "failed", f"{type(exc).__name__}: {exc}"
         finally:
+            # The store has what it needs: the uploaded files are not kept.
+            shutil.rmtree(job.folder, ignore_errors=True)
             job.finished_at = _now()
             if self.on_done:
                 self.on_done()
