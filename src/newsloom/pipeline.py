@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -83,19 +84,22 @@ class _Extractor:
 
 def _documents(paths: Iterable[Path], stats: IngestStats, options: ReadOptions,
                on_progress: ProgressCallback | None) -> Iterator[RawDocument]:
-    """Every document under ``paths``; skips are counted and logged as they are met."""
+    """Every document under ``paths``, one at a time (files are streamed, never listed whole
+    in memory). Every input met counts once in ``stats.documents``; skips are counted and
+    logged as they are met."""
     found = list(discover(paths))
     files = [item for item in found if isinstance(item, Path)]
     stats.files = len(files)
     for item in found:
         if isinstance(item, Skip):
+            stats.documents += 1
             _record_skip(stats, item)
     for done, path in enumerate(files, start=1):
         for doc in read_path(path, options):
+            stats.documents += 1
             if isinstance(doc, Skip):
                 _record_skip(stats, doc)
             else:
-                stats.documents += 1
                 yield doc
         if on_progress:
             on_progress(done, len(files))
@@ -117,17 +121,26 @@ def ingest(paths: Sequence[Path], store: Store, options: PipelineOptions | None 
     stats = IngestStats()
     run_id = store.start_run("ingest " + " ".join(str(p) for p in paths))
     extractor = _Extractor(options)
-    batch: dict[str, RawDocument] = {}
+    batch: list[RawDocument] = []
+    # Ids (16 hex digits = one 64-bit int each, ~70 bytes per document) of the documents this
+    # run has met: a second input with the same content is a duplicate of another input,
+    # whichever batch it falls in, not "unchanged" and not silently dropped.
+    seen: set[int] = set()
     status = "failed"
     try:
         for doc in _documents(paths, stats, options.read, on_progress):
             if options.rename_source is not None:
                 doc = replace(doc, source=options.rename_source(doc.source))
-            batch.setdefault(doc.id, doc)
+            key = int(doc.id, 16)
+            if key in seen:
+                stats.duplicates += 1
+                continue
+            seen.add(key)
+            batch.append(doc)
             if len(batch) >= options.batch_size:
-                _flush(list(batch.values()), store, extractor, stats)
-                batch.clear()
-        _flush(list(batch.values()), store, extractor, stats)
+                _flush(batch, store, extractor, stats)
+                batch = []
+        _flush(batch, store, extractor, stats)
         status = "done"
     except KeyboardInterrupt:
         stats.interrupted = True
@@ -137,6 +150,9 @@ def ingest(paths: Sequence[Path], store: Store, options: PipelineOptions | None 
         extractor.close()
         store.add_skips(stats.skips)
         store.finish_run(run_id, status, _stats_record(stats))
+    if stats.unaccounted:  # a bug, not bad input: say so loudly rather than lose documents
+        log.error("ingest counts do not add up: %d documents seen, %d unaccounted",
+                  stats.documents, stats.unaccounted)
     return stats
 
 
@@ -148,7 +164,7 @@ def _flush(docs: list[RawDocument], store: Store, extractor: _Extractor,
     stats.unchanged += len(known)
     fresh = [doc for doc in docs if doc.id not in known]
     pairs: list[tuple[RawDocument, Article]] = []
-    for doc, result in zip(fresh, extractor(fresh), strict=True):
+    for doc, result in zip(fresh, _extract_each(fresh, extractor), strict=True):
         if isinstance(result, Skip):
             _record_skip(stats, result)
             continue
@@ -158,16 +174,58 @@ def _flush(docs: list[RawDocument], store: Store, extractor: _Extractor,
                         "declared-clean text; stored unfiltered and flagged %r",
                         doc.source, KEPT_WHOLE)
         pairs.append((doc, result))
-    added = store.add(pairs)
-    stats.added += added.added
-    stats.new_versions += added.new_versions
-    stats.unchanged += added.unchanged
+    _store_each(pairs, store, stats)
+
+
+def _extract_each(docs: list[RawDocument], extractor: _Extractor) -> list[Article | Skip]:
+    """The batch's extraction; if the batch as a whole fails (a document the pool cannot
+    pickle, a worker lost), each document is retried alone, in-process."""
+    try:
+        return extractor(docs)
+    except Exception:
+        log.exception("batch extraction failed; retrying its %d documents one by one",
+                      len(docs))
+        return [_extract_alone(doc, extractor.options.extract) for doc in docs]
+
+
+def _extract_alone(doc: RawDocument, options: ExtractOptions) -> Article | Skip:
+    try:
+        return extract_or_skip(doc, options)
+    except Exception as exc:  # e.g. RecursionError on absurdly nested metadata
+        return Skip(doc.source, f"extraction error: {type(exc).__name__}: {exc}")
+
+
+def _store_each(pairs: list[tuple[RawDocument, Article]], store: Store,
+                stats: IngestStats) -> None:
+    """One transaction for the batch; if it fails, each document alone, so one document the
+    store refuses is skipped and the rest of the batch is kept."""
+    try:
+        results = [store.add(pairs)]
+    except sqlite3.OperationalError:
+        raise  # locked, disk full, I/O error: the store's trouble, not this batch's
+    except Exception:
+        log.exception("storing a batch failed; storing its %d documents one by one",
+                      len(pairs))
+        results = []
+        for doc, article in pairs:
+            try:
+                results.append(store.add([(doc, article)]))
+            except sqlite3.OperationalError:
+                raise
+            except Exception as exc:
+                _record_skip(stats, Skip(doc.source, f"store error: {type(exc).__name__}: "
+                                                     f"{exc}"))
+    for added in results:
+        stats.added += added.added
+        stats.new_versions += added.new_versions
+        stats.unchanged += added.unchanged
 
 
 def _stats_record(stats: IngestStats) -> dict[str, object]:
     return {
         "files": stats.files, "documents": stats.documents, "added": stats.added,
         "unchanged": stats.unchanged, "new_versions": stats.new_versions,
-        "skipped": stats.skipped, "kept_whole": stats.kept_whole,
+        "duplicates": stats.duplicates, "skipped": stats.skipped,
+        "kept_whole": stats.kept_whole,
         "interrupted": stats.interrupted,
     }

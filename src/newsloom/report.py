@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,24 @@ class ArticleRow:
     removed: int
 
 
+#: The outcomes of an ingest run, in the order they add up to its documents seen.
+INGEST_OUTCOMES = ("added", "new_versions", "unchanged", "duplicates", "skipped")
+
+
+@dataclass(frozen=True, slots=True)
+class IngestRunRow:
+    """The counts of the latest finished ingest run (what the CLI printed at its end)."""
+
+    command: str
+    status: str
+    documents: int
+    outcomes: dict[str, int]  # INGEST_OUTCOMES → count; they sum to ``documents``
+
+    @property
+    def unaccounted(self) -> int:
+        return self.documents - sum(self.outcomes.values())
+
+
 @dataclass(frozen=True, slots=True)
 class Report:
     generated: str
@@ -32,6 +51,7 @@ class Report:
     skipped: list[Skip]
     stories: list[Story]
     storylines: list[StorylineRecord]
+    last_ingest: IngestRunRow | None = None
 
 
 def _date_cell(article: Article) -> str:
@@ -41,6 +61,23 @@ def _date_cell(article: Article) -> str:
     if article.published_estimate:
         return f"none stated; estimate {article.published_estimate.value}"
     return "none stated"
+
+
+def last_ingest_run(store: SQLiteStore) -> IngestRunRow | None:
+    """The latest ingest run that recorded its counts (``analyze`` runs ingest too)."""
+    rows = store.read("SELECT command, status, stats FROM runs WHERE stats IS NOT NULL "
+                      "AND command LIKE 'ingest %' ORDER BY id DESC LIMIT 1")
+    if not rows:
+        return None
+    stats = json.loads(rows[0]["stats"])
+    if not isinstance(stats, dict) or "documents" not in stats:
+        return None
+    return IngestRunRow(
+        command=rows[0]["command"], status=rows[0]["status"],
+        documents=int(stats["documents"]),
+        # runs recorded before duplicates were counted lack the key: 0, shown as unaccounted
+        outcomes={name: int(stats.get(name, 0)) for name in INGEST_OUTCOMES},
+    )
 
 
 def build_report(store: SQLiteStore) -> Report:
@@ -65,11 +102,23 @@ def build_report(store: SQLiteStore) -> Report:
         skipped=store.skipped(),
         stories=stories,
         storylines=list_storylines(store, stories=stories),
+        last_ingest=last_ingest_run(store),
     )
 
 
 def _escape_md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _ingest_lines(run: IngestRunRow | None) -> list[str]:
+    if run is None:
+        return []
+    parts = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in run.outcomes.items())
+    parts = parts.replace(" duplicates", " duplicates of another input")
+    missing = f", {run.unaccounted} unaccounted" if run.unaccounted else ""
+    return ["## Last ingest", "",
+            f"`{_escape_md(run.command)}` ({run.status}): {run.documents} documents seen = "
+            f"{parts}{missing}.", ""]
 
 
 def render_markdown(report: Report) -> str:
@@ -80,6 +129,7 @@ def render_markdown(report: Report) -> str:
         f"Generated {report.generated}. {s.articles} articles from {s.documents} documents; "
         f"{s.skipped} inputs skipped.",
         "",
+        *_ingest_lines(report.last_ingest),
         "## Articles",
         "",
         "| source | title | language | outlet | published | kept chars | lines removed |",

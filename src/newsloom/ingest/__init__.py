@@ -1,6 +1,7 @@
 """Ingest: find input files and turn them into :class:`RawDocument` records, one reader per format.
 
 Bad input never raises out of :func:`read_path`: it becomes a :class:`Skip` with a reason.
+Every source is valid UTF-8 (see :func:`source_name`), so the store can always record it.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from newsloom.ingest.decode import BadInput, ReadOptions, as_skip
+from newsloom.ingest.decode import BadInput, ReadOptions, as_skip, source_name
 from newsloom.ingest.feed import read_feed_file
 from newsloom.ingest.files import read_html_file, read_text_file
 from newsloom.ingest.jsonl import read_jsonl_file
@@ -39,7 +40,8 @@ def reader_for(path: Path) -> Reader | None:
     suffix = suffixes[-1] if suffixes else ""
     if suffix == ".xml":
         try:
-            head = path.open("rb").read(2048).lower()
+            with path.open("rb") as stream:
+                head = stream.read(2048).lower()
         except OSError:
             return None
         return read_feed_file if (b"<rss" in head or b"<feed" in head or b"<rdf" in head) else None
@@ -54,25 +56,31 @@ def discover(paths: Iterable[Path]) -> Iterator[Path | Skip]:
                 if child.name.startswith("."):
                     continue
                 if reader_for(child) is None:
-                    yield Skip(str(child), f"unsupported file type {child.suffix or '(none)'}")
+                    suffix = source_name(child.suffix) or "(none)"
+                    yield Skip(source_name(child), f"unsupported file type {suffix}")
                 else:
                     yield child
         elif path.is_file():
-            yield path if reader_for(path) else Skip(str(path), "unsupported file type")
+            yield path if reader_for(path) else Skip(source_name(path), "unsupported file type")
         else:
-            yield Skip(str(path), "no such file or directory")
+            yield Skip(source_name(path), "no such file or directory")
 
 
 def read_path(path: Path, options: ReadOptions | None = None) -> Iterator[RawDocument | Skip]:
     """All documents in one file; any failure of the file as a whole becomes one Skip."""
     options = options or ReadOptions()
+    name = source_name(path)
     reader = reader_for(path)
     if reader is None:
-        yield Skip(str(path), "unsupported file type")
+        yield Skip(name, "unsupported file type")
         return
     try:
         yield from reader(path, options)
     except BadInput as exc:
-        yield as_skip(str(path), exc)
-    except (OSError, ValueError) as exc:  # permission denied, unreadable, parser refusal
-        yield Skip(str(path), f"{type(exc).__name__}: {exc}")
+        yield as_skip(name, exc)
+    except EOFError:  # gzip.open's way of saying the stream was cut short
+        yield Skip(name, "truncated gzip stream")
+    except RecursionError:
+        yield Skip(name, "nested too deeply to parse")
+    except Exception as exc:  # permission denied, parser refusal, a reader bug: the run goes on
+        yield Skip(name, f"{type(exc).__name__}: {exc}")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import gzip
+import os
 import zlib
 from dataclasses import dataclass
+from io import BufferedReader
+from pathlib import Path
 
 from charset_normalizer import from_bytes
 
@@ -16,6 +19,10 @@ class ReadOptions:
     """Limits applied to every input document (not to container files such as WARC/JSONL)."""
 
     max_bytes: int = 5 * 1024 * 1024  # a news page above this is almost surely not an article
+
+
+#: An input file opened for reading: plain, or decompressed on the fly.
+InputStream = BufferedReader | gzip.GzipFile
 
 
 class BadInput(Exception):
@@ -36,12 +43,30 @@ def gunzip(data: bytes, max_bytes: int) -> bytes:
         raise BadInput(f"corrupt gzip: {exc}") from exc
 
 
+def utf16_without_bom(data: bytes) -> str | None:
+    """``"utf-16-le"``/``"utf-16-be"`` when ``data`` looks like BOM-less UTF-16 text.
+
+    Mostly-Latin UTF-16 has a NUL in (nearly) every other byte, always on the same side;
+    binary data has NULs scattered on both sides.
+    """
+    head = data[:8192]
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    even_nul, odd_nul = even.count(0) / len(even), odd.count(0) / len(odd)
+    if odd_nul > 0.4 and even_nul < 0.05:
+        return "utf-16-le"
+    if even_nul > 0.4 and odd_nul < 0.05:
+        return "utf-16-be"
+    return None
+
+
 def looks_binary(data: bytes) -> bool:
-    """NUL bytes never occur in text encodings we accept (UTF-16 is decoded via its BOM)."""
+    """NUL bytes never occur in text encodings we accept, except UTF-16 (with or without BOM)."""
     head = data[:8192]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
-    return b"\x00" in head
+    return b"\x00" in head and utf16_without_bom(head) is None
 
 
 def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
@@ -50,6 +75,14 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
         raise BadInput("empty input")
     if looks_binary(data):
         raise BadInput("binary content (NUL bytes)")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    if (utf16 := utf16_without_bom(data)) is not None:
+        text = data.decode(utf16, errors="replace")
+        printable = sum(c.isprintable() or c.isspace() for c in text[:4096])
+        if printable < 0.95 * len(text[:4096]):  # int16 arrays also have NUL high bytes
+            raise BadInput("binary content (NUL bytes)")
+        return text, utf16
     for encoding in ("utf-8-sig", declared):
         if not encoding:
             continue
@@ -69,6 +102,36 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     if best is None or best.encoding is None:
         raise BadInput("undecodable content: no text encoding fits")
     return data.decode(best.encoding, errors="replace"), best.encoding
+
+
+def read_limited(stream: InputStream, max_bytes: int) -> bytes:
+    """At most ``max_bytes`` of ``stream``; more raises BadInput before it is all held.
+
+    Reads ``max_bytes + 1`` at most, so an oversized (or endless, or decompression-bomb) stream
+    never costs more than one document's worth of memory.
+    """
+    try:
+        data = stream.read(max_bytes + 1)
+    except (zlib.error, gzip.BadGzipFile) as exc:
+        raise BadInput(f"corrupt gzip: {exc}") from exc
+    except EOFError as exc:
+        raise BadInput("truncated gzip stream") from exc
+    if len(data) > max_bytes:
+        raise BadInput(f"oversized: more than {_mb(max_bytes)}")
+    return data
+
+
+def open_input(path: Path) -> InputStream:
+    """The file's bytes as a stream, decompressed on the fly for ``.gz``."""
+    if path.suffix.lower() == ".gz":
+        return gzip.open(path, "rb")
+    return path.open("rb")
+
+
+def source_name(path: Path | str) -> str:
+    """The path as valid UTF-8 text: undecodable bytes of a file name (kept by Python as
+    surrogate escapes) become ``\\xNN``, so such names are stored and stay distinct."""
+    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
 
 
 def check_size(size: int, options: ReadOptions) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import feedparser
 
-from newsloom.ingest.decode import BadInput, ReadOptions, check_size
+from newsloom.ingest.decode import BadInput, ReadOptions, check_size, source_name
 from newsloom.model import RawDocument, Skip
 
 
@@ -32,8 +32,9 @@ def read_feed_file(path: Path, options: ReadOptions) -> Iterator[RawDocument | S
     if feed.bozo and not feed.entries:
         raise BadInput(f"unparseable feed: {feed.get('bozo_exception')}")
     outlet = feed.feed.get("title")
+    name = source_name(path)
     for index, entry in enumerate(feed.entries):
-        source = f"{path}#{index}"
+        source = f"{name}#{index}"
         body = _body(entry)
         if not body.strip():
             yield Skip(source, "feed entry without content or summary")
@@ -41,7 +42,7 @@ def read_feed_file(path: Path, options: ReadOptions) -> Iterator[RawDocument | S
         authors = tuple(a.get("name", "") for a in entry.get("authors", []) if a.get("name"))
         yield RawDocument.create(
             content=body,
-            source_id=entry.get("id") or entry.get("link") or f"{path.stem}-{index}",
+            source_id=entry.get("id") or entry.get("link") or f"{source_name(path.stem)}-{index}",
             source=source,
             content_type="html" if "<" in body and ">" in body else "text",
             url=entry.get("link"),

@@ -7,7 +7,15 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from newsloom.ingest.decode import BadInput, ReadOptions, check_size, decode, gunzip
+from newsloom.ingest.decode import (
+    BadInput,
+    ReadOptions,
+    check_size,
+    decode,
+    open_input,
+    read_limited,
+    source_name,
+)
 from newsloom.model import RawDocument, Skip
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.IGNORECASE)
@@ -19,18 +27,19 @@ _CANONICAL = re.compile(
 
 
 def _read_bytes(path: Path, options: ReadOptions) -> bytes:
+    """The whole document, refused before reading when the file (or its expansion) is too
+    large: at most ``max_bytes + 1`` bytes are ever held."""
     size = path.stat().st_size
     if size == 0:
         raise BadInput("empty file")
-    raw = path.read_bytes()
-    if path.suffix == ".gz":
-        raw = gunzip(raw, options.max_bytes)
-    check_size(len(raw), options)
-    return raw
+    if path.suffix.lower() != ".gz":
+        check_size(size, options)
+    with open_input(path) as stream:
+        return read_limited(stream, options.max_bytes)
 
 
 def _stem(path: Path) -> str:
-    name = path.name
+    name = source_name(path.name)
     for suffix in (".gz", ".html", ".htm", ".txt"):
         name = name.removesuffix(suffix)
     return name
@@ -42,7 +51,7 @@ def read_text_file(path: Path, options: ReadOptions) -> Iterator[RawDocument | S
     if not text.strip():
         raise BadInput("empty after decoding")
     yield RawDocument.create(
-        content=text, source_id=_stem(path), source=str(path), content_type="text",
+        content=text, source_id=_stem(path), source=source_name(path), content_type="text",
         metadata={"encoding": encoding},
     )
 
@@ -55,6 +64,6 @@ def read_html_file(path: Path, options: ReadOptions) -> Iterator[RawDocument | S
     match = _CANONICAL.search(html[:50_000])
     url = (match.group(1) or match.group(2)) if match else None
     yield RawDocument.create(
-        content=html, source_id=_stem(path), source=str(path), content_type="html", url=url,
+        content=html, source_id=_stem(path), source=source_name(path), content_type="html", url=url,
         metadata={"encoding": encoding},
     )
