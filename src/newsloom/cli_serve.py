@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import ipaddress
-import logging
-import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
 from newsloom.api.settings import TOKEN_ENV, ApiSettings, SettingsError
 
-if TYPE_CHECKING:
-    from newsloom.api.catalog import Catalog
-
 err = Console(stderr=True)
-log = logging.getLogger("newsloom")
 
 HostOption = Annotated[str, typer.Option(
     "--host", help="Address to bind; loopback by default. Anything else exposes the store.")]
@@ -40,19 +34,6 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _warm_up(catalog: Catalog) -> None:
-    """Derive the story listing and load the query encoder before the first visitor needs
-    them (each takes seconds, the listing close to a minute at 50,000 articles)."""
-    from newsloom.model import SearchQuery
-    from newsloom.search import search
-
-    try:
-        catalog.stories()
-        search(catalog.store, SearchQuery(text="warm up", mode="semantic", limit=1))
-    except Exception as exc:  # an empty store, no vectors yet: the first request does it
-        log.debug("warm-up skipped: %s", exc)
-
-
 def serve_command(db: Path, host: str, port: int, token_env: str, protect_reads: bool,
                   max_upload_mb: float) -> None:
     import uvicorn
@@ -61,7 +42,8 @@ def serve_command(db: Path, host: str, port: int, token_env: str, protect_reads:
 
     try:
         settings = ApiSettings.from_env(db, token_env, protect_reads=protect_reads,
-                                        max_upload_bytes=int(max_upload_mb * 1024 * 1024))
+                                        max_upload_bytes=int(max_upload_mb * 1024 * 1024),
+                                        warm_up=True)
     except SettingsError as exc:
         err.print(f"[red]cannot serve[/]: {exc}")
         raise typer.Exit(2) from None
@@ -71,10 +53,11 @@ def serve_command(db: Path, host: str, port: int, token_env: str, protect_reads:
                   ("" if protect_reads else " (use --protect-reads)"))
     if settings.api_token is None:
         err.print(f"[yellow]writes disabled[/]: no token in ${token_env}; uploads are refused")
-    app = create_app(settings)
-    err.print(f"newsloom serving {db} on http://{host}:{port}/")
-    threading.Thread(target=_warm_up, args=(app.state.catalog,), name="newsloom-warm-up",
-                     daemon=True).start()
+    # The models load in the app's start-up, before Uvicorn accepts a connection: the first
+    # search is as fast as any other, and /api/health answers only once that is done.
+    app = create_app(settings, on_ready=lambda: err.print(
+        f"newsloom serving {db} on http://{host}:{port}/ (models loaded)"))
+    err.print(f"newsloom loading {db}…")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 

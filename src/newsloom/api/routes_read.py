@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from pydantic import StringConstraints
 
 from newsloom import __version__
@@ -54,10 +54,17 @@ def article_summary(row: ArticleRow) -> s.ArticleSummaryOut:
     return s.ArticleSummaryOut.model_validate(row)
 
 
-@router.get("/health", response_model=s.HealthOut)
-def health(request: Request, cat: CatalogDep) -> s.HealthOut:
+@router.get("/health", response_model=s.HealthOut,
+            responses={503: {"model": s.HealthOut, "description": "still starting"}})
+def health(request: Request, response: Response, cat: CatalogDep) -> s.HealthOut:
+    """Liveness and readiness: 503 with ``status: starting`` until the warm-up is done."""
     settings = request.app.state.settings
-    return s.HealthOut(status="ok", version=__version__, articles=cat.count_articles(),
+    ready = bool(request.app.state.ready)
+    if not ready:
+        response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    return s.HealthOut(status="ok" if ready else "starting", ready=ready,
+                       search_warm=bool(request.app.state.warm), version=__version__,
+                       articles=cat.count_articles(),
                        writes_enabled=settings.api_token is not None,
                        reads_protected=settings.protect_reads)
 

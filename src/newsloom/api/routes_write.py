@@ -23,6 +23,11 @@ ACCEPTED = ".txt, .html, .htm, .html.gz, .htm.gz, .jsonl, .warc, .warc.gz, .rss,
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": s.ErrorOut} for code in (400, 401, 403, 413, 415, 422)}
 _UNSAFE = re.compile(r"[^\w.\-]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+#: Longest upload name accepted, in UTF-8 bytes: the usual file-system limit of a name.
+MAX_NAME_BYTES = 255
+#: Characters of the on-disk name kept before its suffixes (with room for a "2-" prefix).
+_DISK_NAME_CHARS = 100
 
 
 def runner(request: Request) -> JobRunner:
@@ -39,9 +44,23 @@ def job_out(job: Job) -> s.JobOut:
                     stats=dict(job.stats), skips=list(job.skips), error=job.error)
 
 
+def client_name(name: str, index: int) -> str:
+    """The base name the client gave (no path parts, no control characters); refused with
+    422 when longer than a file name can be."""
+    base = _CONTROL.sub("", Path(name.replace("\\", "/")).name).strip() or f"upload-{index}"
+    if len(base.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            f"file name longer than {MAX_NAME_BYTES} bytes: {base[:40]!r}…")
+    return base
+
+
 def _safe_name(name: str, index: int, taken: set[str]) -> str:
-    """The client's base name without path parts or odd characters, unique in the job."""
+    """The client's base name without path parts or odd characters, short enough for any
+    file system and unique in the job."""
     base = _UNSAFE.sub("_", Path(name.replace("\\", "/")).name).strip("._") or f"upload-{index}"
+    if len(base) > _DISK_NAME_CHARS:  # keep the suffixes: they pick the reader
+        suffix = "".join(Path(base).suffixes[-2:])[-20:]
+        base = base[:_DISK_NAME_CHARS - len(suffix)] + suffix
     candidate, n = base, 1
     while candidate in taken:
         n += 1
@@ -65,11 +84,12 @@ async def ingest_files(jobs: RunnerDep,
     """Upload documents; they are ingested and clustered in the background (see /api/jobs)."""
     if not files:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "no files uploaded")
+    given = [client_name(upload.filename or "", i) for i, upload in enumerate(files)]
     job_id, folder = jobs.new_folder()
     names: list[str] = []
     try:
         for index, upload in enumerate(files):
-            name = _safe_name(upload.filename or "", index, set(names))
+            name = _safe_name(given[index], index, set(names))
             target = folder / name
             await _save(upload, target)
             if reader_for(target) is None:
@@ -80,7 +100,7 @@ async def ingest_files(jobs: RunnerDep,
     except BaseException:
         jobs.discard(folder)
         raise
-    return job_out(jobs.submit(job_id, folder, names))
+    return job_out(jobs.submit(job_id, folder, names, dict(zip(names, given, strict=True))))
 
 
 def _check_jsonl(body: bytes) -> None:
@@ -98,6 +118,9 @@ def _check_jsonl(body: bytes) -> None:
         except json.JSONDecodeError as exc:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
                                 f"line {number} is not JSON: {exc.msg}") from None
+        except RecursionError:  # the parser recurses per level: refuse, do not crash
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                                f"line {number} is nested too deeply") from None
         if not isinstance(record, dict):
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
                                 f"line {number} is not a JSON object")
@@ -123,7 +146,9 @@ async def ingest_jsonl(request: Request, jobs: RunnerDep) -> s.JobOut:
     _check_jsonl(body)
     job_id, folder = jobs.new_folder()
     (folder / "upload.jsonl").write_bytes(body)
-    return job_out(jobs.submit(job_id, folder, ["upload.jsonl"]))
+    # No client file name: the stored source is "upload:<job id>.jsonl#L<line>".
+    return job_out(jobs.submit(job_id, folder, ["upload.jsonl"],
+                               {"upload.jsonl": f"{job_id}.jsonl"}))
 
 
 @router.get("/jobs", response_model=list[s.JobOut], dependencies=[Depends(require_read)],

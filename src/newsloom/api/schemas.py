@@ -289,7 +289,11 @@ class JobOut(BaseModel):
 
 
 class HealthOut(BaseModel):
-    status: Literal["ok"]
+    #: "starting" (with 503) until the start-up warm-up has finished
+    status: Literal["ok", "starting"]
+    ready: bool = Field(description="start-up finished: models loaded when the server warms "
+                        "them (newsloom serve does)")
+    search_warm: bool = Field(description="the search models and index are loaded")
     version: str
     articles: int
     writes_enabled: bool

@@ -33,6 +33,9 @@ class ApiSettings:
     #: Extraction/feature processes for ingest jobs. 1 = in the worker thread: forking a
     #: process pool from a threaded server can deadlock, and uploads are small.
     workers: int = 1
+    #: Load the story listing and the search models before serving (``newsloom serve``);
+    #: off for tests and embedding, where the first request may pay for it.
+    warm_up: bool = False
 
     def __post_init__(self) -> None:
         if self.api_token is not None and not self.api_token.strip():

@@ -38,8 +38,11 @@ LANE_CHARS = 48
 
 
 def mount_web(app: FastAPI) -> None:
+    from newsloom.web.docs import router as docs_router
+
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(router)
+    app.include_router(docs_router)
 
 
 def error_page(request: Request, code: int, message: str) -> Response:
