@@ -164,7 +164,12 @@ class CorpusStage:
         state = self.store.load_cluster_state()
         dim = embedder_dim(self.embedder)
         index = VectorIndex(dim, _index_path(self.store))
-        if len(index) != len(state.keys):  # missing or stale index file: rebuild from store
+        # Missing, damaged or stale index file (a run that died before save_index, a file
+        # from another store): rebuild it from the vectors in the store.
+        if len(index) != len(state.keys) or not all(key in index for key in state.keys):
+            if len(index) or index.damaged:
+                log.warning("vector index %s does not match the store (%d of %d articles): "
+                            "rebuilding it", index.path, len(index), len(state.keys))
             index.reset()
             for key, vector in self._stored_vectors(state.keys):
                 index.add(key, vector)
@@ -239,9 +244,9 @@ class CorpusStage:
         return events
 
     def save_index(self) -> None:
-        """Write the ANN index beside the store. Once per run, not per batch: the file is
-        corpus-sized, and a run that dies before this leaves a stale file, which the next
-        run notices (key count ≠ stored articles) and rebuilds from the store."""
+        """Write the ANN index beside the store (atomically). Once per run, not per batch:
+        the file is corpus-sized, and a run that dies before this leaves a stale file, which
+        the next run notices (keys ≠ stored articles) and rebuilds from the store."""
         with _timed(self.timings, "store"):
             self.clusterer.index.save()
 
@@ -265,6 +270,16 @@ def build_stories(store: SQLiteStore, embedder: str = "use-m3", batch_size: int 
     spent waiting for them), ner, embed, link+minhash (inside featurize; summed over workers
     when there are several), entities, cluster, store.
     """
+    # One corpus stage at a time per store (store/lease.py): a second one waits here, then
+    # starts from the state the first committed and finds only what is still pending.
+    with store.corpus_lease():
+        return _build_stories(store, embedder, batch_size, on_progress, timings, workers,
+                              event_chars)
+
+
+def _build_stories(store: SQLiteStore, embedder: str, batch_size: int,
+                   on_progress: Callable[[int, int], None] | None, timings: Timings | None,
+                   workers: int | None, event_chars: int) -> int:
     total = store.count_pending_articles()
     if total == 0:
         return 0
@@ -310,6 +325,11 @@ def update_storylines(store: SQLiteStore, full: bool | None = None) -> list[Stor
     since the last update, cost bounded by them) once a store has storylines; ``full``
     regroups every story from its members (the first time by default, or when asked).
     After an incremental update only the lines it changed carry ``label_entities``."""
+    with store.corpus_lease():  # reads then writes what another stage may be changing
+        return _update_storylines(store, full)
+
+
+def _update_storylines(store: SQLiteStore, full: bool | None) -> list[Storyline]:
     if full is None:
         full = not store.has_storylines()
     if full:
@@ -326,6 +346,11 @@ def update_storylines(store: SQLiteStore, full: bool | None = None) -> list[Stor
 
 def recompute_storylines(store: SQLiteStore) -> list[Storyline]:
     """Recompute storylines over all stories from their members, and store them."""
+    with store.corpus_lease():
+        return _recompute_storylines(store)
+
+
+def _recompute_storylines(store: SQLiteStore) -> list[Storyline]:
     members = _members_by_story(store)
     entities = _entities_by_article(store)
     vectors = store.article_vectors()

@@ -1,16 +1,23 @@
 """Approximate nearest-neighbour search over article vectors (usearch HNSW), persisted.
 
 Keys are the store's integer article sequence numbers, so the index file beside the store
-can be checked against the store and rebuilt when they disagree.
+can be checked against the store and rebuilt when they disagree. The file is replaced
+atomically; one that cannot be read (damaged, truncated) loads as empty, with a warning, and
+the corpus stage rebuilds it from the store.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 from usearch.index import Index
+
+from newsloom.store.files import replace_atomically
+
+log = logging.getLogger("newsloom")
 
 #: HNSW parameters: connectivity 16 and expansion 64/128 keep recall near exact for
 #: same-event neighbours while a query stays sub-millisecond at 50,000 articles.
@@ -27,8 +34,16 @@ class VectorIndex:
         self.path = path
         self._index = Index(ndim=dim, metric="cos", dtype="f32", connectivity=_CONNECTIVITY,
                             expansion_add=_EXPANSION_ADD, expansion_search=_EXPANSION_SEARCH)
+        #: The file existed but could not be read.
+        self.damaged = False
         if path is not None and path.exists():
-            self._index.load(str(path))
+            try:
+                self._index.load(str(path))
+            except (RuntimeError, ValueError, OSError) as exc:
+                log.warning("vector index %s cannot be read (%s): rebuilding it from the "
+                            "store", path, exc)
+                self._index.reset()  # type: ignore[no-untyped-call]
+                self.damaged = True
 
     def __len__(self) -> int:
         return len(self._index)
@@ -51,7 +66,7 @@ class VectorIndex:
 
     def save(self) -> None:
         if self.path is not None:
-            self._index.save(str(self.path))
+            replace_atomically(self.path, lambda temp: self._index.save(str(temp)))
 
     def reset(self) -> None:
         self._index.reset()  # type: ignore[no-untyped-call]

@@ -7,6 +7,7 @@ Each returns article ids best first, at most ``depth`` of them, restricted by th
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,6 +23,8 @@ from newsloom.search.stem import index_form, match_expression
 if TYPE_CHECKING:
     from newsloom.represent.embed import Embedder, Vectors
     from newsloom.store.sqlite import SQLiteStore
+
+log = logging.getLogger("newsloom")
 
 #: bm25 column weights (title, text): a query word in the headline says more about what the
 #: article is about than the same word deep in the body.
@@ -112,8 +115,15 @@ def _index(store: SQLiteStore, stored: int) -> Index | None:
     path = store.path.with_name(store.path.name + ".vectors.usearch")
     try:
         stat = os.stat(path)
+    except OSError:
+        return None  # no corpus run wrote one yet
+    try:
         index = _open_index(_IndexFile(path, (stat.st_mtime_ns, stat.st_size)))
-    except (OSError, RuntimeError, ValueError):
+    except (OSError, RuntimeError, ValueError) as exc:
+        # Searching still works, from the vectors in the store; the next corpus run
+        # (newsloom analyze) rebuilds the file.
+        log.warning("vector index %s cannot be read (%s): searching the stored vectors; "
+                    "the next analyze rebuilds it", path, exc)
         return None
     return index if index is not None and len(index) == stored else None
 

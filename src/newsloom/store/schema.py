@@ -267,4 +267,18 @@ MIGRATIONS: tuple[str, ...] = (
         articles   INTEGER NOT NULL
     );
     """,
+    # 9: the order in which versions of a page became current. A page changed back to an
+    # earlier content makes that (content-addressed) document current again: a new entry
+    # here, while documents keeps one row per distinct content.
+    """
+    CREATE TABLE document_versions (
+        seq         INTEGER PRIMARY KEY,
+        version_key TEXT NOT NULL,
+        document_id TEXT NOT NULL REFERENCES documents(id),
+        at          TEXT NOT NULL
+    );
+    CREATE INDEX document_versions_key ON document_versions(version_key, seq);
+    INSERT INTO document_versions (version_key, document_id, at)
+        SELECT version_key, id, ingested_at FROM documents ORDER BY rowid;
+    """,
 )

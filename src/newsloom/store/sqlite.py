@@ -16,9 +16,14 @@ from typing import Any
 
 from newsloom.model import Article, DateEstimate, PublicationDate, RawDocument, RemovedLine, Skip
 from newsloom.store.base import AddResult, StoreSummary
+from newsloom.store.lease import lease
 from newsloom.store.schema import MIGRATIONS
 from newsloom.store.sqlite_contexts import name_terms_json
 from newsloom.store.sqlite_corpus import CorpusTables, surname_key
+from newsloom.store.versions import lookup_keys
+
+#: Seconds SQLite itself waits for a lock before "database is locked".
+BUSY_TIMEOUT = 60.0
 
 _ARTICLE_COLUMNS = (
     "id", "source_id", "source", "url", "title", "outlet", "authors", "published",
@@ -45,31 +50,37 @@ class SQLiteStore(CorpusTables):
         self.path = Path(path)
         if self.path.parent and not self.path.parent.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        # The busy timeout is SQLite's second line behind the write lease (store/lease.py):
+        # it only matters for writers that do not take the lease, and for WAL checkpoints.
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                   timeout=BUSY_TIMEOUT)
         self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.execute("PRAGMA busy_timeout=10000")
         self._db.create_function("newsloom_surname", 2, surname_key, deterministic=True)
         self._db.create_function("newsloom_name_terms", 1, name_terms_json, deterministic=True)
         # The lemma index's triggers (migration 4) call this on every article write.
         self._db.create_function("newsloom_lemmas", 2, _lemmas, deterministic=True)
         self._migrate()
+        self._db.execute("PRAGMA synchronous=NORMAL")
 
     # -- lifecycle -----------------------------------------------------------------------------
     def _migrate(self) -> None:
-        level = int(self._db.execute("PRAGMA user_version").fetchone()[0])
-        for number, script in enumerate(MIGRATIONS[level:], start=level + 1):
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in _split_sql(script):
-                    self._db.execute(statement)
-                self._db.execute(f"PRAGMA user_version={number}")
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        if self.schema_version == len(MIGRATIONS) and self._journal_mode() == "wal":
+            return
+        # Under the write lease, and the level read again inside it: two processes opening a
+        # new store at once must not both create its tables (nor race to switch to WAL).
+        with lease(self.path, "write"):
+            if self._journal_mode() != "wal":
+                self._db.execute("PRAGMA journal_mode=WAL")
+            for number, script in enumerate(MIGRATIONS[self.schema_version:],
+                                            start=self.schema_version + 1):
+                with self._write():
+                    for statement in _split_sql(script):
+                        self._db.execute(statement)
+                    self._db.execute(f"PRAGMA user_version={number}")
+
+    def _journal_mode(self) -> str:
+        return str(self._db.execute("PRAGMA journal_mode").fetchone()[0]).lower()
 
     @property
     def schema_version(self) -> int:
@@ -86,49 +97,69 @@ class SQLiteStore(CorpusTables):
 
     # -- writes --------------------------------------------------------------------------------
     def known_ids(self, ids: Iterable[str]) -> set[str]:
+        """Ids stored as the current version of their page: the pipeline need not extract
+        these again. An older version is not "known": it may be a page changed back."""
         wanted = list(dict.fromkeys(ids))
         found: set[str] = set()
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
             marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(f"SELECT id FROM documents WHERE id IN ({marks})", chunk)
+            rows = self._db.execute(f"SELECT id FROM documents WHERE id IN ({marks}) "
+                                    "AND superseded_by IS NULL", chunk)
             found.update(row[0] for row in rows)
         return found
 
     def add(self, items: Sequence[tuple[RawDocument, Article]]) -> AddResult:
-        """Store documents with their articles in one transaction; known ids are no-ops."""
+        """Store documents with their articles in one transaction; a known content is a
+        no-op, unless it is an earlier version of its page, which becomes current again."""
         result = AddResult()
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._write():
             for doc, article in items:
-                if self._db.execute("SELECT 1 FROM documents WHERE id=?", (doc.id,)).fetchone():
-                    result.unchanged += 1
+                keys = lookup_keys(doc.version_key, doc.url)
+                marks = ",".join("?" * len(keys))
+                current = self._db.execute(
+                    f"SELECT id, version_key FROM documents WHERE version_key IN ({marks}) "
+                    "AND superseded_by IS NULL ORDER BY rowid DESC LIMIT 1", keys).fetchone()
+                stored = self._db.execute("SELECT superseded_by, version_key FROM documents "
+                                          "WHERE id=?", (doc.id,)).fetchone()
+                if stored is not None:
+                    if stored[0] is None or current is None or stored[1] not in keys:
+                        result.unchanged += 1
+                        continue
+                    # A revert: the earlier content is current again, as a new version.
+                    self._db.execute("UPDATE documents SET superseded_by=NULL WHERE id=?",
+                                     (doc.id,))
+                    self._supersede(current[0], doc.id, stored[1])
+                    result.new_versions += 1
                     continue
-                previous = self._db.execute(
-                    "SELECT id FROM documents WHERE version_key=? AND superseded_by IS NULL",
-                    (doc.version_key,),
-                ).fetchone()
-                self._insert_document(doc, previous[0] if previous else None)
-                if previous:
-                    self._db.execute("UPDATE documents SET superseded_by=? WHERE id=?",
-                                     (doc.id, previous[0]))
+                # A page's versions stay under one key, even one stored before keys were
+                # canonical.
+                key = current[1] if current else keys[0]
+                self._insert_document(doc, key, current[0] if current else None)
+                self._insert_article(article)
+                if current:
+                    self._supersede(current[0], doc.id, key)
                     result.new_versions += 1
                 else:
+                    self._record_version(key, doc.id)
                     result.added += 1
-                self._insert_article(article)
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
         return result
 
-    def _insert_document(self, doc: RawDocument, previous: str | None) -> None:
+    def _supersede(self, old: str, new: str, key: str) -> None:
+        self._db.execute("UPDATE documents SET superseded_by=? WHERE id=?", (new, old))
+        self._record_version(key, new)
+
+    def _record_version(self, key: str, doc_id: str) -> None:
+        self._db.execute("INSERT INTO document_versions (version_key, document_id, at) "
+                         "VALUES (?,?,?)", (key, doc_id, _now()))
+
+    def _insert_document(self, doc: RawDocument, key: str, previous: str | None) -> None:
         meta = {"title": doc.title, "published": doc.published, "language": doc.language,
                 "authors": list(doc.authors), "metadata": doc.metadata}
         self._db.execute(
             "INSERT INTO documents (id, source_id, source, version_key, content_type, url, meta,"
             " content, previous_version, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (doc.id, doc.source_id, doc.source, doc.version_key, doc.content_type, doc.url,
+            (doc.id, doc.source_id, doc.source, key, doc.content_type, doc.url,
              json.dumps(meta, ensure_ascii=False, default=str),
              zlib.compress(doc.content.encode("utf-8")), previous, _now()),
         )
@@ -151,23 +182,20 @@ class SQLiteStore(CorpusTables):
         rows = [(s.source, s.reason, _now()) for s in skips]
         if not rows:
             return
-        with self._transaction():
+        with self._write():
             self._db.executemany("INSERT OR IGNORE INTO skipped VALUES (?,?,?)", rows)
 
     def start_run(self, command: str) -> int:
-        with self._transaction():
+        with self._write():
             cursor = self._db.execute(
                 "INSERT INTO runs (command, started_at, status) VALUES (?,?,'running')",
                 (command, _now()))
         return int(cursor.lastrowid or 0)
 
     def finish_run(self, run_id: int, status: str, stats: dict[str, Any]) -> None:
-        with self._transaction():
+        with self._write():
             self._db.execute("UPDATE runs SET finished_at=?, status=?, stats=? WHERE id=?",
                              (_now(), status, json.dumps(stats, default=str), run_id))
-
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self._db)
 
     # -- reads ---------------------------------------------------------------------------------
     def articles(self, *, current_only: bool = True, limit: int | None = None
@@ -211,13 +239,11 @@ class SQLiteStore(CorpusTables):
         )
 
     def versions(self, doc_id: str) -> list[str]:
-        """Ids of every version of the page ``doc_id`` belongs to, oldest first."""
-        row = self._db.execute("SELECT version_key FROM documents WHERE id=?", (doc_id,))
-        key = row.fetchone()
-        if key is None:
-            return []
+        """Ids of the versions of the page ``doc_id`` belongs to, in the order they became
+        current (a page changed back to an earlier content lists that id again)."""
         rows = self._db.execute(
-            "SELECT id FROM documents WHERE version_key=? ORDER BY rowid", (key[0],))
+            "SELECT v.document_id FROM document_versions v JOIN documents d "
+            "ON d.version_key = v.version_key WHERE d.id=? ORDER BY v.seq", (doc_id,))
         return [r[0] for r in rows]
 
     def skipped(self) -> list[Skip]:
@@ -259,19 +285,6 @@ class SQLiteStore(CorpusTables):
             by_date_source=grouped("a.published_source"),
             removed_by_reason=dict(sorted(reasons.items(), key=lambda kv: -kv[1])),
         )
-
-
-class _Transaction:
-    """``with`` block around BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self._db = db
-
-    def __enter__(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, exc_type: object, *exc: object) -> None:
-        self._db.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
 def _split_sql(script: str) -> list[str]:

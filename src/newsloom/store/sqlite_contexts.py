@@ -12,6 +12,7 @@ import numpy as np
 
 from newsloom.enrich.name_context import EntityContexts, candidate_tokens
 from newsloom.model import Entity
+from newsloom.store.lease import LeasedWrites
 
 #: A name term shared by more entities than this ("group", "bank", "news") says nothing
 #: about which one a new name means; lookups skip it rather than load them all.
@@ -27,7 +28,7 @@ def _marks(values: Sequence[object]) -> str:
     return ",".join("?" * len(values))
 
 
-class ContextTables:
+class ContextTables(LeasedWrites):
     """Mixin of :class:`newsloom.store.sqlite_corpus.CorpusTables`."""
 
     _db: sqlite3.Connection

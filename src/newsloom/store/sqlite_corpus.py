@@ -303,18 +303,13 @@ class CorpusTables(ContextTables, StoryProfileTables):
 
     def save_storylines(self, lines: Sequence[Storyline], labels: dict[str, str]) -> None:
         """Replace the storyline assignment (recomputed from all stories) in one transaction."""
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._write():
             self._db.execute("DELETE FROM storylines")
             self._db.execute("UPDATE stories SET storyline_id = NULL")
             for line in lines:
                 self._db.execute("INSERT INTO storylines VALUES (?,?)", (line.id, labels[line.id]))
                 self._db.executemany("UPDATE stories SET storyline_id=? WHERE id=?",
                                      [(line.id, story) for story in line.story_ids])
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
 
     def list_entities(self, limit: int | None = None) -> list[Entity]:
         sql = ("SELECT id, key, name, type, aliases, articles FROM entities "
@@ -351,8 +346,7 @@ class CorpusTables(ContextTables, StoryProfileTables):
                           contexts: EntityContexts | None = None) -> None:
         """Everything one batch of the corpus stage learned, in one transaction."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._write():
             self._add_to_centre(rows)  # before the rows: a store from before migration 8 sums
             self._db.executemany(      # the vectors stored so far once
                 "INSERT INTO entities (id, key, name, type, aliases, articles, surname) "
@@ -396,10 +390,6 @@ class CorpusTables(ContextTables, StoryProfileTables):
                 self._rebuild_profiles(sorted(split))
             if contexts is not None:
                 self._save_contexts(entities, contexts)
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
 
     def _add_to_centre(self, rows: Sequence[FeatureRow]) -> None:
         if not rows:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from newsloom.model import StoryProfile
+from newsloom.store.lease import LeasedWrites
 
 if TYPE_CHECKING:
     from newsloom.store.sqlite_corpus import FeatureRow
@@ -35,7 +36,7 @@ def _unit(vector_sum: np.ndarray) -> np.ndarray:
     return (vector_sum / norm).astype(np.float32)
 
 
-class StoryProfileTables:
+class StoryProfileTables(LeasedWrites):
     """Reads and writes of ``story_profiles`` and ``story_entities``."""
 
     _db: sqlite3.Connection
@@ -119,13 +120,14 @@ class StoryProfileTables:
             "WHERE p.dirty = 1 AND s.merged_into IS NULL ORDER BY s.created_seq, s.id")]
 
     def clear_dirty(self, story_ids: Sequence[str] | None = None) -> None:
-        if story_ids is None:
-            self._db.execute("UPDATE story_profiles SET dirty=0 WHERE dirty=1")
-            return
-        for i in range(0, len(story_ids), _CHUNK):
-            chunk = list(story_ids[i:i + _CHUNK])
-            self._db.execute(f"UPDATE story_profiles SET dirty=0 WHERE story_id IN "
-                             f"({_marks(chunk)})", chunk)
+        with self._write():
+            if story_ids is None:
+                self._db.execute("UPDATE story_profiles SET dirty=0 WHERE dirty=1")
+                return
+            for i in range(0, len(story_ids), _CHUNK):
+                chunk = list(story_ids[i:i + _CHUNK])
+                self._db.execute(f"UPDATE story_profiles SET dirty=0 WHERE story_id IN "
+                                 f"({_marks(chunk)})", chunk)
 
     def story_profiles(self, story_ids: Sequence[str]) -> dict[str, StoryProfile]:
         """Profiles of ``story_ids`` (those that exist)."""
@@ -214,8 +216,7 @@ class StoryProfileTables:
                                retired: Sequence[str]) -> None:
         """Incremental storyline update in one transaction: story → line assignments, labels
         of the lines that changed, lines absorbed by others removed; profiles made clean."""
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._write():
             self._db.executemany("UPDATE stories SET storyline_id=? WHERE id=?",
                                  [(line, story) for story, line in assign.items()])
             self._db.executemany("DELETE FROM storylines WHERE id=?", [(r,) for r in retired])
@@ -223,10 +224,6 @@ class StoryProfileTables:
                 "INSERT INTO storylines VALUES (?,?) ON CONFLICT(id) DO UPDATE SET "
                 "label=excluded.label", list(labels.items()))
             self._db.execute("UPDATE story_profiles SET dirty=0 WHERE dirty=1")
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
 
     # -- rebuild (stores from before migration 7) ----------------------------------------------
     def _rebuild_missing_profiles(self) -> None:
@@ -234,8 +231,7 @@ class StoryProfileTables:
             "SELECT story_id FROM story_profiles WHERE vector_sum IS NULL")]
         if not stale:
             return
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._write():
             for i in range(0, len(stale), _CHUNK):
                 chunk = stale[i:i + _CHUNK]
                 sums: dict[str, np.ndarray] = {}
@@ -247,7 +243,3 @@ class StoryProfileTables:
                 self._db.executemany(
                     "UPDATE story_profiles SET vector_sum=? WHERE story_id=?",
                     [(vector.tobytes(), story) for story, vector in sums.items()])
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise

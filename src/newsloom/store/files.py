@@ -1,0 +1,43 @@
+"""Atomic replacement of derived files (vector index, reports): a reader or a crash sees
+the old file or the new one, never a half-written one.
+
+The new content goes to a temporary file in the same directory (so the rename stays on one
+file system), is flushed to disk, then renamed over the old name; the directory is synced
+so the rename itself survives a power loss.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+
+def replace_atomically(path: Path, write: Callable[[Path], object]) -> None:
+    """Call ``write(temp)`` to produce the new file, then move it over ``path``."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+    try:
+        write(temp)
+        _fsync(temp)
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+    _fsync(path.parent, directory=True)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    replace_atomically(path, lambda temp: temp.write_text(text, encoding="utf-8"))
+
+
+def _fsync(path: Path, directory: bool = False) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if directory else 0))
+    except OSError:  # a directory cannot be opened on some platforms: nothing to sync
+        if directory:
+            return
+        raise
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

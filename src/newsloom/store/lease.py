@@ -1,0 +1,103 @@
+"""Writer leases: OS file locks beside the store that serialise its writers.
+
+One mechanism for every writer (CLI commands, server jobs, several processes or threads):
+
+* the **write lease** (``<db>.write.lock``) is held for each write transaction, around
+  ``BEGIN IMMEDIATE … COMMIT``. Transactions are short (one ingest batch, one corpus
+  batch), so a writer waits seconds, not minutes; SQLite's own busy timeout stays as a
+  second line for writers outside newsloom.
+* the **corpus lease** (``<db>.corpus.lock``) is held for a whole corpus stage (features →
+  stories, then storylines): the clusterer keeps corpus state in memory, so two stages
+  interleaving would each cluster against a stale picture and claim the same articles.
+  A second stage waits, then loads the state its predecessor committed and finds only what
+  is still pending. Ingest does not take it, so ingesting goes on while a stage clusters.
+
+The corpus lease is always taken before the write lease, never while holding it, so the two
+cannot deadlock. Both are ``flock`` locks: the OS releases them when a process dies, even by
+kill -9, so a crash never leaves a store locked.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+#: Seconds a writer waits for a lease before giving up (``NEWSLOOM_LOCK_TIMEOUT``). Generous:
+#: a corpus stage over a large batch of new articles may hold the corpus lease for minutes.
+DEFAULT_TIMEOUT = 3600.0
+
+_locks: dict[str, FileLock] = {}
+_guard = threading.Lock()
+
+
+class StoreBusy(sqlite3.OperationalError):
+    """Another writer held a lease for longer than the timeout."""
+
+
+def lease_timeout() -> float:
+    value = os.environ.get("NEWSLOOM_LOCK_TIMEOUT")
+    try:
+        return float(value) if value else DEFAULT_TIMEOUT
+    except ValueError:
+        return DEFAULT_TIMEOUT
+
+
+def lock_path(db: Path, kind: str) -> Path:
+    """``<db>.<kind>.lock`` beside the database file (``kind``: "write" or "corpus")."""
+    return db.with_name(f"{db.name}.{kind}.lock")
+
+
+def _lock(path: Path) -> FileLock:
+    # One FileLock per path in the process: its context is per thread (the default), so it is
+    # reentrant within a thread while other threads, holding their own descriptor, wait.
+    key = str(path.resolve())
+    with _guard:
+        if key not in _locks:
+            _locks[key] = FileLock(key, timeout=-1)
+        return _locks[key]
+
+
+@contextmanager
+def lease(db: Path, kind: str, timeout: float | None = None) -> Iterator[None]:
+    """Hold the ``kind`` lease of the store at ``db`` for the ``with`` block."""
+    lock = _lock(lock_path(db, kind))
+    wait = lease_timeout() if timeout is None else timeout
+    try:
+        lock.acquire(timeout=wait, poll_interval=0.05)
+    except Timeout:
+        raise StoreBusy(f"another newsloom process has been writing to {db} for over "
+                        f"{wait:.0f} s ({lock.lock_file} is held); try again later") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+class LeasedWrites:
+    """Mixin of the SQLite store: every write transaction goes through :meth:`_write`."""
+
+    path: Path
+    _db: sqlite3.Connection
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """The write lease, then ``BEGIN IMMEDIATE`` … ``COMMIT`` (rolled back on any
+        exception, Ctrl-C included)."""
+        with lease(self.path, "write"):
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def corpus_lease(self) -> AbstractContextManager[None]:
+        """Hold for a whole corpus stage (see the module docstring)."""
+        return lease(self.path, "corpus")
