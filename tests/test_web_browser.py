@@ -87,10 +87,31 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+def page(browser: Browser, server: str) -> Iterator[Page]:
+    """A page that must stay on the server's origin and raise no CSP violation."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield context.new_page()
+    opened = context.new_page()
+    violations: list[str] = []
+    elsewhere: list[str] = []
+    opened.on("console", lambda m: violations.append(m.text)
+              if "Content Security Policy" in m.text else None)
+    opened.on("request", lambda r: elsewhere.append(r.url)
+              if not r.url.startswith((server + "/", "data:", "blob:")) else None)
+    yield opened
     context.close()
+    assert violations == [], violations
+    assert elsewhere == [], elsewhere
+
+
+def test_first_search_after_start_is_warm(server: str) -> None:
+    """The encoder loads before the server answers at all (first in this module: the
+    server fixture has just started it, and nothing has searched yet)."""
+    health = httpx.get(f"{server}/api/health", timeout=10).json()
+    assert health["ready"] is True and health["search_warm"] is True
+    started = time.perf_counter()
+    found = httpx.get(f"{server}/api/search", params={"q": "Huawei Russland 5G"}, timeout=60)
+    assert found.status_code == 200 and found.json()["hits"]
+    assert time.perf_counter() - started < 3.0  # ~7 s when the encoder loaded on first use
 
 
 def _chart_items(page: Page) -> int:
@@ -199,3 +220,25 @@ def test_upload_page_ingests_a_file(page: Page, server: str, tmp_path: Path) -> 
     page.click("#upload-form button")
     expect(status).to_contain_text("Done: 1 added", timeout=120_000)
     assert httpx.get(f"{server}/api/health").json()["articles"] == before + 1
+
+
+def test_api_docs_render_from_bundled_assets(page: Page, server: str, shots: Path) -> None:
+    page.goto(server + "/docs")
+    page.wait_for_selector(".opblock")
+    assert page.locator(".opblock").count() >= 15
+    page.screenshot(path=str(shots / "docs.png"))
+    page.goto(server + "/redoc")
+    page.wait_for_selector(".api-content h1")
+    assert "newsloom" in page.locator(".api-content h1").first.inner_text()
+
+
+def test_pages_cannot_be_framed(browser: Browser, server: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text))
+    page.set_content(f'<iframe src="{server}/"></iframe>')
+    page.wait_for_timeout(1500)
+    assert page.frames[-1].locator(".story-card").count() == 0
+    assert any("frame-ancestors" in text or "X-Frame-Options" in text for text in refused)
+    context.close()
