@@ -31,6 +31,8 @@ def read_feed_file(path: Path, options: ReadOptions) -> Iterator[RawDocument | S
     feed = feedparser.parse(path.read_bytes())
     if feed.bozo and not feed.entries:
         raise BadInput(f"unparseable feed: {feed.get('bozo_exception')}")
+    if not feed.entries:  # counted as one skip: a file is never met without a trace
+        raise BadInput("feed holds no entries")
     outlet = feed.feed.get("title")
     name = source_name(path)
     for index, entry in enumerate(feed.entries):

@@ -110,10 +110,11 @@ def read_jsonl_file(path: Path, options: ReadOptions) -> Iterator[RawDocument | 
         head = stream.peek(8192)[:8192]
         if looks_binary(head):
             raise BadInput("binary content (NUL bytes)")  # one skip, not one per "line"
-        expanded = 0
+        expanded = records = 0
         for line_no, line in enumerate(_lines(stream, options.max_bytes), start=1):
             source = f"{name}#L{line_no}"
             if line is None:
+                records += 1
                 yield Skip(source, f"oversized line: more than {options.max_bytes} bytes")
                 continue
             expanded += len(line)
@@ -122,7 +123,10 @@ def read_jsonl_file(path: Path, options: ReadOptions) -> Iterator[RawDocument | 
                                f"(stopped at line {line_no})")
             if not line.strip():
                 continue
+            records += 1
             yield _line_to_document(line, source, f"{_stem(path)}-{line_no}", options)
+    if records == 0:  # counted as one skip: a file is never met without a trace
+        yield Skip(name, "no records (empty file)")
 
 
 def _line_to_document(line: bytes, source: str, fallback_id: str,
