@@ -138,9 +138,12 @@ def entity_overlap(a: Mapping[str, float], b: Mapping[str, float],
 def term_weights(terms: Mapping[str, int], idf: IdfWeights | None) -> dict[str, float]:
     """Unit-length TF-IDF vector of an article's term counts (sublinear tf); a term the
     corpus has not seen yet is as rare as a term can be."""
-    unseen = idf.unseen_weight() if idf is not None else 1.0
-    weights = {t: (1.0 + math.log(n)) * (idf.get(t, unseen) or unseen if idf else 1.0)
-               for t, n in terms.items() if n > 0}
+    if idf is None or not idf:  # no corpus yet: tf alone
+        weights = {t: 1.0 + math.log(n) for t, n in terms.items() if n > 0}
+    else:  # the clusterer's inner loop: no per-term emptiness test or attribute lookup
+        unseen, rarity = idf.unseen_weight(), idf.get
+        weights = {t: (1.0 + math.log(n)) * (rarity(t, unseen) or unseen)
+                   for t, n in terms.items() if n > 0}
     norm = math.sqrt(sum(w * w for w in weights.values()))
     return {t: w / norm for t, w in weights.items()} if norm else {}
 

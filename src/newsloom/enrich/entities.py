@@ -79,11 +79,14 @@ def gazetteer_mentions(text: str, spans: Sequence[tuple[int, int]], lang: str | 
     found: list[tuple[Mention, str]] = []
     taken = TakenSpans(spans)
     tokens = list(_TOKEN.finditer(text))
+    # whether a token may open or close a multi-word name, once per token (not per window)
+    edge = [t.group()[0].isupper() or t.group() in _PARTICLES for t in tokens]
     for i in range(len(tokens) - 1):  # multi-word names: "Verenigde Staten", "Estados Unidos"
+        if not edge[i]:
+            continue
         for size in (3, 2):
             run = tokens[i:i + size]
-            if len(run) < size or not all(t.group()[0].isupper() or t.group() in _PARTICLES
-                                          for t in run[:1] + run[-1:]):
+            if len(run) < size or not edge[i + size - 1]:
                 continue
             start, end = run[0].start(), run[-1].end()
             phrase = text[start:end]
