@@ -110,7 +110,7 @@ def _record(case: Any, response: Any, label: str, headers: dict[str, str],
         # Well-formed ids that name nothing are 404: not a failure.
         case.validate_response(response, headers=headers,
                                excluded_checks=[positive_data_acceptance])
-    except Exception as exc:  # keep the first failure per operation, go on
+    except (Exception, BaseExceptionGroup) as exc:  # keep the first failure per operation
         failures.setdefault(label, str(exc).strip().splitlines()[0][:300])
 
 

@@ -219,10 +219,10 @@ def test_pages_render_the_store(client: TestClient) -> None:
     assert client.get("/static/vendor/echarts/LICENSE").status_code == 200
 
 
-def test_serve_refuses_protected_reads_without_a_token(tmp_path: Path) -> None:
+def test_serve_refuses_protected_reads_without_a_token(db: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "NEWSLOOM_API_TOKEN"}
-    result = subprocess.run(
-        [sys.executable, "-m", "newsloom", "serve", "--db", str(tmp_path / "s.db"),
+    result = subprocess.run(  # an existing store: serve refuses a missing one first
+        [sys.executable, "-m", "newsloom", "serve", "--db", str(db),
          "--protect-reads", "--port", "0"],
         env=env, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 2

@@ -190,6 +190,13 @@ def test_a_deeply_nested_json_body_is_a_json_422(client: TestClient) -> None:
     assert "nested too deeply" in response.json()["detail"]
 
 
+@pytest.mark.parametrize("body", [b"{}\n", b'{"id": "x", "lang": "en"}\n{"url": "u"}\n'])
+def test_jsonl_without_any_content_is_422_not_a_job(client: TestClient, body: bytes) -> None:
+    response = client.post("/api/ingest/jsonl", headers={**AUTH, **JSONL}, content=body)
+    assert response.status_code == 422 and "no record has" in response.json()["detail"]
+    assert client.get("/api/jobs").json() == []
+
+
 def test_unexpected_errors_are_json_with_the_security_headers(
         client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken() -> int:

@@ -23,6 +23,8 @@ ACCEPTED = ".txt, .html, .htm, .html.gz, .htm.gz, .jsonl, .warc, .warc.gz, .rss,
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": s.ErrorOut} for code in (400, 401, 403, 413, 415, 422)}
 _UNSAFE = re.compile(r"[^\w.\-]+")
+#: A JSONL record needs one of these to become a document (as the JSONL reader does).
+CONTENT_FIELDS = ("text", "html", "title")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 #: Longest upload name accepted, in UTF-8 bytes: the usual file-system limit of a name.
 MAX_NAME_BYTES = 255
@@ -109,7 +111,7 @@ def _check_jsonl(body: bytes) -> None:
     except UnicodeDecodeError as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
                             f"the body is not UTF-8 (byte {exc.start})") from None
-    lines = 0
+    lines = usable = 0
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -125,8 +127,12 @@ def _check_jsonl(body: bytes) -> None:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
                                 f"line {number} is not a JSON object")
         lines += 1
+        usable += any(record.get(key) for key in CONTENT_FIELDS)
     if lines == 0:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "no records in the body")
+    if usable == 0:  # a job would only skip them all: say so now
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            f"no record has any of {', '.join(map(repr, CONTENT_FIELDS))}")
 
 
 @router.post("/ingest/jsonl", response_model=s.JobOut, status_code=status.HTTP_202_ACCEPTED,
