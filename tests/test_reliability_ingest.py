@@ -10,6 +10,9 @@ import gzip
 import io
 import json
 import os
+import re
+import subprocess
+import sys
 import tracemalloc
 from collections.abc import Sequence
 from pathlib import Path
@@ -286,6 +289,26 @@ def test_run_record_and_report_show_counts_that_add_up(tmp_path: Path) -> None:
                "1 duplicates of another input, 1 skipped."
     assert expected in render_markdown(report)
     assert "1 duplicates of another input" in render_html(report)
+
+
+def test_cli_summary_counts_add_up(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(_article(1), encoding="utf-8")
+    (folder / "b.txt").write_text(_article(1), encoding="utf-8")
+    _jsonl(folder / "feed.jsonl", [_record(2), "[" * 100_000, _record(3)])
+    result = subprocess.run(
+        [sys.executable, "-m", "newsloom", "ingest", str(folder), "--workers", "1",
+         "--db", str(tmp_path / "s.db")], capture_output=True, text=True, timeout=300,
+        check=False, env={**os.environ, "COLUMNS": "200"})
+    assert result.returncode == 0, result.stderr
+    summary = " ".join(result.stderr.split())
+    match = re.search(r"(\d+) documents: (\d+) added, (\d+) new versions, (\d+) unchanged, "
+                      r"(\d+) duplicates of another input, (\d+) skipped", summary)
+    assert match, summary
+    seen, *outcomes = map(int, match.groups())
+    assert (seen, outcomes) == (5, [3, 0, 0, 1, 1])
+    assert "unaccounted" not in summary
 
 
 # -- 5. smaller ----------------------------------------------------------------------------------
