@@ -116,6 +116,32 @@ def test_write_lease_excludes_other_threads_and_is_reentrant(tmp_path: Path) -> 
     assert overlaps == [1, 1, 1, 1]
 
 
+def test_a_busy_writer_cannot_starve_another(tmp_path: Path) -> None:
+    # A writer with its next batch always ready takes the lease back at once; the other
+    # must still get its turn promptly, not wait out its timeout.
+    db, stop, waited = tmp_path / "s.db", threading.Event(), []
+
+    def busy() -> None:
+        while not stop.is_set():
+            with lease(db, "write"):
+                time.sleep(0.02)
+
+    def once() -> None:
+        start = time.monotonic()
+        with lease(db, "write", timeout=5):
+            waited.append(time.monotonic() - start)
+
+    hog = threading.Thread(target=busy)
+    hog.start()
+    time.sleep(0.1)
+    other = threading.Thread(target=once)
+    other.start()
+    other.join()
+    stop.set()
+    hog.join()
+    assert waited and waited[0] < 1.0
+
+
 def test_many_processes_open_a_new_store_at_once(tmp_path: Path) -> None:
     # Each creates the tables unless the migration re-reads the level under the lease.
     db = tmp_path / "new.db"

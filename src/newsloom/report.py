@@ -12,6 +12,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from newsloom.corpus import list_stories, list_storylines
 from newsloom.model import Article, Skip, Story, StorylineRecord
 from newsloom.store import SQLiteStore, StoreSummary
+from newsloom.store.files import write_text_atomic
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +176,7 @@ def write_report(store: SQLiteStore, directory: Path) -> tuple[Path, Path]:
     report = build_report(store)
     directory.mkdir(parents=True, exist_ok=True)
     md, html = directory / "report.md", directory / "report.html"
-    md.write_text(render_markdown(report), encoding="utf-8")
-    html.write_text(render_html(report), encoding="utf-8")
+    # Replaced atomically: a reader (or a second analyze) never sees a half-written report.
+    write_text_atomic(md, render_markdown(report))
+    write_text_atomic(html, render_html(report))
     return md, html

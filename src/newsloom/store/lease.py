@@ -4,8 +4,9 @@ One mechanism for every writer (CLI commands, server jobs, several processes or 
 
 * the **write lease** (``<db>.write.lock``) is held for each write transaction, around
   ``BEGIN IMMEDIATE … COMMIT``. Transactions are short (one ingest batch, one corpus
-  batch), so a writer waits seconds, not minutes; SQLite's own busy timeout stays as a
-  second line for writers outside newsloom.
+  batch), so a writer waits seconds, not minutes, and writers take turns (a turnstile,
+  ``<db>.write.queue.lock``); SQLite's own busy timeout stays as a second line for writers
+  outside newsloom.
 * the **corpus lease** (``<db>.corpus.lock``) is held for a whole corpus stage (features →
   stories, then storylines): the clusterer keeps corpus state in memory, so two stages
   interleaving would each cluster against a stale picture and claim the same articles.
@@ -69,7 +70,15 @@ def lease(db: Path, kind: str, timeout: float | None = None) -> Iterator[None]:
     lock = _lock(lock_path(db, kind))
     wait = lease_timeout() if timeout is None else timeout
     try:
-        lock.acquire(timeout=wait, poll_interval=0.05)
+        if lock.is_locked:  # held by this thread already: reentrant
+            lock.acquire(timeout=wait)
+        else:
+            # A turnstile keeps it fair: a writer that just released the lease cannot take it
+            # straight back while another waits (both poll; without this, a writer with its
+            # next batch ready would win every time, and the other starve until timeout).
+            with _lock(lock_path(db, f"{kind}.queue")).acquire(timeout=wait,
+                                                                poll_interval=0.05):
+                lock.acquire(timeout=wait, poll_interval=0.05)
     except Timeout:
         raise StoreBusy(f"another newsloom process has been writing to {db} for over "
                         f"{wait:.0f} s ({lock.lock_file} is held); try again later") from None
