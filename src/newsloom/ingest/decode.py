@@ -29,20 +29,6 @@ class BadInput(Exception):
     """Raised by readers for an input that must be skipped; the message is the reason."""
 
 
-def gunzip(data: bytes, max_bytes: int) -> bytes:
-    """Decompress gzip data, refusing truncated streams and decompression bombs."""
-    try:
-        decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        out = decompressor.decompress(data, max_bytes + 1)
-        if len(out) > max_bytes:
-            raise BadInput(f"oversized: decompresses to more than {_mb(max_bytes)}")
-        if not decompressor.eof:
-            raise BadInput("truncated gzip stream")
-        return out
-    except (zlib.error, gzip.BadGzipFile, EOFError) as exc:
-        raise BadInput(f"corrupt gzip: {exc}") from exc
-
-
 def utf16_without_bom(data: bytes) -> str | None:
     """``"utf-16-le"``/``"utf-16-be"`` when ``data`` looks like BOM-less UTF-16 text.
 
