@@ -7,8 +7,11 @@ writes to a copy), starts ``newsloom serve`` on a free 127.0.0.1 port with a wri
 and sends every operation of its OpenAPI schema generated requests: valid and invalid
 (positive/negative), without a token and, for the write operations, with the right one.
 Every response is checked against the schema (status documented, body conforming, never a
-5xx); the server must still answer /api/health at the end. Prints a JSON summary: requests,
-status codes, server errors, check failures, and the server log's tracebacks.
+5xx). Then one request of each hostile class (big bodies without a token, overlong and odd
+file names, deep nesting, binary JSONL...) must get its expected status with a JSON body,
+and every job it starts must finish. The server must still answer /api/health at the end,
+with no upload folder left. Prints a JSON summary: requests, status codes, server errors,
+check failures, the hostile outcomes and the server log's tracebacks.
 """
 
 from __future__ import annotations
@@ -140,6 +143,75 @@ def fuzz(base: str, examples: int) -> dict[str, Any]:
             "check_failures": failures}
 
 
+STRIKE = ("Dockworkers in Rotterdam walk out as wage talks collapse\n\n" + " ".join(
+    ["Dockworkers in Rotterdam walked out on Monday after talks on a new wage deal collapsed;"
+     " the union said the strike would last 48 hours and cover all container terminals."] * 3))
+
+
+def _hostile() -> list[tuple[str, dict[str, Any], set[int]]]:
+    """Requests of each failure class of issue 11 (and neighbours): label, httpx arguments
+    for a POST, the statuses that are right."""
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    ndjson = {**auth, "Content-Type": "application/x-ndjson"}
+    big = b"x" * (3 * 1024 * 1024)  # over the 2 MB limit the server runs with
+    nested = ('{"a": ' * 100_000 + "1" + "}" * 100_000).encode()
+    latin1 = (b'--B\r\nContent-Disposition: form-data; name="files"; filename="caf\xe9.txt"'
+              b"\r\n\r\n" + STRIKE.encode() + b"\r\n--B--\r\n")
+
+    def upload(name: str, data: bytes, headers: dict[str, str] | None = None
+               ) -> dict[str, Any]:
+        return {"url": "/api/ingest", "headers": auth if headers is None else headers,
+                "files": {"files": (name, data, "application/octet-stream")}}
+
+    return [
+        ("3 MB upload, no token", upload("big.txt", big, {}), {401}),
+        ("3 MB upload, wrong token", upload("big.txt", big, {"Authorization": "Bearer x"}),
+         {403}),
+        ("3 MB upload, token", upload("big.txt", big), {413}),
+        ("300-character file name", upload("n" * 296 + ".txt", STRIKE.encode()), {422}),
+        ("250-byte file name", upload("Ä" * 120 + ".txt", STRIKE.encode()), {202}),
+        ("path traversal name", upload("../../etc/passwd.txt", STRIKE.encode()), {202}),
+        ("non-UTF-8 name bytes", {"url": "/api/ingest", "content": latin1, "headers": {
+            **auth, "Content-Type": "multipart/form-data; boundary=B"}}, {202, 422}),
+        ("empty file", upload("empty.txt", b""), {202}),
+        ("binary .jsonl", upload("bin.jsonl", bytes(range(256)) * 64), {202}),
+        ("unsupported type", upload("x.pdf", b"%PDF-1.4"), {415}),
+        ("JSONL nested 100,000 deep", {"url": "/api/ingest/jsonl", "headers": ndjson,
+                                       "content": nested}, {422}),
+        ("JSONL nested 100,000 deep, as a file", upload("deep.jsonl", nested), {202}),
+        ("JSONL with no usable record", {"url": "/api/ingest/jsonl", "headers": ndjson,
+                                         "content": b'{"id": 1}\n'}, {422}),
+        ("JSONL good record", {"url": "/api/ingest/jsonl", "headers": ndjson,
+                               "content": json.dumps({"text": STRIKE}).encode()}, {202}),
+    ]
+
+
+def hostile(base: str) -> dict[str, Any]:
+    """Each hostile request once; its status, JSON body, and every job it made finished."""
+    outcomes: dict[str, str] = {}
+    wrong = 0
+    jobs: list[str] = []
+    with httpx.Client(base_url=base, timeout=120) as client:
+        for label, request, expected in _hostile():
+            response = client.post(**request)
+            is_json = response.headers.get("content-type", "").startswith("application/json")
+            ok = response.status_code in expected and is_json
+            wrong += not ok
+            outcomes[label] = f"{response.status_code}{'' if is_json else ' (not JSON)'}" + \
+                ("" if ok else f" (expected {sorted(expected)})")
+            if response.status_code == 202:
+                jobs.append(response.json()["id"])
+        deadline = time.monotonic() + 600
+        states: dict[str, str] = {}
+        while time.monotonic() < deadline:
+            states = {j: client.get(f"/api/jobs/{j}").json()["status"] for j in jobs}
+            if all(s in ("done", "failed") for s in states.values()):
+                break
+            time.sleep(1)
+    return {"requests": len(outcomes), "unexpected": wrong, "outcomes": outcomes,
+            "jobs": dict(sorted(Counter(states.values()).items()))}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", type=Path, help="store to fuzz (copied); default: the seeds")
@@ -154,6 +226,7 @@ def main() -> None:
         started = time.perf_counter()
         try:
             summary = fuzz(base, args.examples)
+            summary["hostile"] = hostile(base)
             health = httpx.get(f"{base}/api/health", timeout=30)
             summary["alive_after"] = health.status_code == 200
         finally:
@@ -168,7 +241,8 @@ def main() -> None:
     print(text)
     if args.json:
         args.json.write_text(text + "\n")
-    if summary["server_errors"] or summary["check_failures"] or not summary["alive_after"]:
+    if summary["server_errors"] or summary["check_failures"] or not summary["alive_after"] \
+            or summary["hostile"]["unexpected"] or summary["uploads_left"]:
         sys.exit(1)
 
 
