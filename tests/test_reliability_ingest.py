@@ -247,6 +247,16 @@ def test_jsonl_gz_is_streamed_and_its_expansion_is_capped(tmp_path: Path) -> Non
     assert 300 < len(items) < 3000  # stopped at the cap, after the lines below it
 
 
+def test_skips_are_stored_as_they_come_and_not_all_kept_in_memory(tmp_path: Path) -> None:
+    bad = 2 * pipeline.SKIPS_KEPT + 7
+    path = _jsonl(tmp_path / "bad.jsonl", [_record(1)] + ["{not json"] * bad)
+    stats = _ingest([path], tmp_path / "s.db")
+    _assert_adds_up(stats)
+    assert stats.skipped == bad and len(stats.skips) == pipeline.SKIPS_KEPT
+    with SQLiteStore(tmp_path / "s.db") as store:
+        assert len(store.skipped()) == bad  # every skip is in the store all the same
+
+
 # -- 4. counts always add up ---------------------------------------------------------------------
 
 def test_identical_files_count_as_duplicates_of_another_input(tmp_path: Path) -> None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
@@ -20,6 +21,7 @@ from newsloom.extract import ExtractionError, ExtractOptions, extract
 from newsloom.ingest import ReadOptions, discover, read_path
 from newsloom.model import KEPT_WHOLE, Article, IngestStats, RawDocument, Skip
 from newsloom.store import Store
+from newsloom.workers import die_with_parent, stop_pool
 
 log = logging.getLogger("newsloom")
 
@@ -45,6 +47,7 @@ _worker_options = ExtractOptions()
 
 def _init_worker(options: ExtractOptions) -> None:
     global _worker_options
+    die_with_parent()
     _worker_options = options
 
 
@@ -64,7 +67,7 @@ class _Extractor:
 
     def __init__(self, options: PipelineOptions) -> None:
         self.options = options
-        self._pool: Executor | None = None
+        self._pool: ProcessPoolExecutor | None = None
 
     def __call__(self, docs: Sequence[RawDocument]) -> list[Article | Skip]:
         if self.options.workers <= 1 or len(docs) < 8:
@@ -78,12 +81,17 @@ class _Extractor:
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+            # Called from ingest's ``finally``: with an exception (Ctrl-C) on its way out the
+            # queued chunks are not wanted, so the workers are killed, not waited for.
+            if sys.exc_info()[0] is not None:
+                stop_pool(self._pool)
+            else:
+                self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
 
 def _documents(paths: Iterable[Path], stats: IngestStats, options: ReadOptions,
-               on_progress: ProgressCallback | None) -> Iterator[RawDocument]:
+               on_progress: ProgressCallback | None, skips: _SkipLog) -> Iterator[RawDocument]:
     """Every document under ``paths``, one at a time (files are streamed, never listed whole
     in memory). Every input met counts once in ``stats.documents``; skips are counted and
     logged as they are met."""
@@ -93,21 +101,51 @@ def _documents(paths: Iterable[Path], stats: IngestStats, options: ReadOptions,
     for item in found:
         if isinstance(item, Skip):
             stats.documents += 1
-            _record_skip(stats, item)
+            skips.record(item)
     for done, path in enumerate(files, start=1):
         for doc in read_path(path, options):
             stats.documents += 1
             if isinstance(doc, Skip):
-                _record_skip(stats, doc)
+                skips.record(doc)
             else:
                 yield doc
         if on_progress:
             on_progress(done, len(files))
 
 
-def _record_skip(stats: IngestStats, skip: Skip) -> None:
-    log.warning("skipped %s: %s", skip.source, skip.reason)
-    stats.skip(skip)
+#: Skips are written to the store in groups of this many, as they come ...
+SKIPS_SAVED_EVERY = 500
+#: ... and only this many are kept in ``IngestStats.skips`` for the caller to show (the count,
+#: ``IngestStats.skipped``, stays exact): a file of a million bad lines must not pile up a
+#: million Skip objects in memory.
+SKIPS_KEPT = 1000
+
+
+class _SkipLog:
+    """Logs, counts and stores skips as they are met."""
+
+    def __init__(self, store: Store, stats: IngestStats) -> None:
+        self.store, self.stats = store, stats
+        self.saved = 0  # entries of stats.skips already in the store
+
+    def record(self, skip: Skip) -> None:
+        # Sources are valid UTF-8 already; an exception text quoted in a reason might not be.
+        skip = Skip(_storable(skip.source), _storable(skip.reason))
+        log.warning("skipped %s: %s", skip.source, skip.reason)
+        self.stats.skip(skip)
+        if len(self.stats.skips) - self.saved >= SKIPS_SAVED_EVERY:
+            self.save()
+
+    def save(self) -> None:
+        pending = self.stats.skips[self.saved:]
+        if pending:
+            self.store.add_skips(pending)
+        del self.stats.skips[SKIPS_KEPT:]
+        self.saved = len(self.stats.skips)
+
+
+def _storable(text: str) -> str:
+    return text.encode("utf-8", errors="backslashreplace").decode("utf-8")
 
 
 def ingest(paths: Sequence[Path], store: Store, options: PipelineOptions | None = None,
@@ -119,7 +157,8 @@ def ingest(paths: Sequence[Path], store: Store, options: PipelineOptions | None 
     """
     options = options or PipelineOptions()
     stats = IngestStats()
-    run_id = store.start_run("ingest " + " ".join(str(p) for p in paths))
+    skips = _SkipLog(store, stats)
+    run_id = store.start_run(_storable("ingest " + " ".join(str(p) for p in paths)))
     extractor = _Extractor(options)
     batch: list[RawDocument] = []
     # Ids (16 hex digits = one 64-bit int each, ~70 bytes per document) of the documents this
@@ -128,7 +167,7 @@ def ingest(paths: Sequence[Path], store: Store, options: PipelineOptions | None 
     seen: set[int] = set()
     status = "failed"
     try:
-        for doc in _documents(paths, stats, options.read, on_progress):
+        for doc in _documents(paths, stats, options.read, on_progress, skips):
             if options.rename_source is not None:
                 doc = replace(doc, source=options.rename_source(doc.source))
             key = int(doc.id, 16)
@@ -138,9 +177,9 @@ def ingest(paths: Sequence[Path], store: Store, options: PipelineOptions | None 
             seen.add(key)
             batch.append(doc)
             if len(batch) >= options.batch_size:
-                _flush(batch, store, extractor, stats)
+                _flush(batch, store, extractor, stats, skips)
                 batch = []
-        _flush(batch, store, extractor, stats)
+        _flush(batch, store, extractor, stats, skips)
         status = "done"
     except KeyboardInterrupt:
         stats.interrupted = True
@@ -148,7 +187,7 @@ def ingest(paths: Sequence[Path], store: Store, options: PipelineOptions | None 
         raise
     finally:
         extractor.close()
-        store.add_skips(stats.skips)
+        skips.save()
         store.finish_run(run_id, status, _stats_record(stats))
     if stats.unaccounted:  # a bug, not bad input: say so loudly rather than lose documents
         log.error("ingest counts do not add up: %d documents seen, %d unaccounted",
@@ -157,7 +196,7 @@ def ingest(paths: Sequence[Path], store: Store, options: PipelineOptions | None 
 
 
 def _flush(docs: list[RawDocument], store: Store, extractor: _Extractor,
-           stats: IngestStats) -> None:
+           stats: IngestStats, skips: _SkipLog) -> None:
     if not docs:
         return
     known = store.known_ids(doc.id for doc in docs)
@@ -166,7 +205,7 @@ def _flush(docs: list[RawDocument], store: Store, extractor: _Extractor,
     pairs: list[tuple[RawDocument, Article]] = []
     for doc, result in zip(fresh, _extract_each(fresh, extractor), strict=True):
         if isinstance(result, Skip):
-            _record_skip(stats, result)
+            skips.record(result)
             continue
         if KEPT_WHOLE in result.extraction_flags:
             stats.kept_whole += 1
@@ -174,7 +213,7 @@ def _flush(docs: list[RawDocument], store: Store, extractor: _Extractor,
                         "declared-clean text; stored unfiltered and flagged %r",
                         doc.source, KEPT_WHOLE)
         pairs.append((doc, result))
-    _store_each(pairs, store, stats)
+    _store_each(pairs, store, stats, skips)
 
 
 def _extract_each(docs: list[RawDocument], extractor: _Extractor) -> list[Article | Skip]:
@@ -196,7 +235,7 @@ def _extract_alone(doc: RawDocument, options: ExtractOptions) -> Article | Skip:
 
 
 def _store_each(pairs: list[tuple[RawDocument, Article]], store: Store,
-                stats: IngestStats) -> None:
+                stats: IngestStats, skips: _SkipLog) -> None:
     """One transaction for the batch; if it fails, each document alone, so one document the
     store refuses is skipped and the rest of the batch is kept."""
     try:
@@ -213,8 +252,7 @@ def _store_each(pairs: list[tuple[RawDocument, Article]], store: Store,
             except sqlite3.OperationalError:
                 raise
             except Exception as exc:
-                _record_skip(stats, Skip(doc.source, f"store error: {type(exc).__name__}: "
-                                                     f"{exc}"))
+                skips.record(Skip(doc.source, f"store error: {type(exc).__name__}: {exc}"))
     for added in results:
         stats.added += added.added
         stats.new_versions += added.new_versions
