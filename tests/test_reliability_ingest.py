@@ -344,3 +344,16 @@ def test_binary_jsonl_is_one_skip_not_one_per_line(tmp_path: Path) -> None:
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" + (bytes(range(256)) + b"\n") * 150)
     docs, skips = _read(path)  # before: 150 "malformed JSON line" skips
     assert not docs and len(skips) == 1 and "binary content" in skips[0].reason
+
+
+def test_jsonl_gz_bomb_of_one_endless_line_stops_at_the_cap(tmp_path: Path) -> None:
+    """Guards the streaming reader: an oversized line is drained, but the drained bytes
+    still count towards the expansion cap (else it would read all 64 MB)."""
+    path = tmp_path / "endless.jsonl.gz"
+    with gzip.open(path, "wb", compresslevel=9) as out:
+        out.write(b'{"text": "')
+        for _ in range(64):
+            out.write(b"a" * (1024 * 1024))  # 64 MB expanded, no newline
+    items = list(read_path(path, ReadOptions(max_bytes=64 * 1024)))  # cap: 4 MB
+    assert len(items) == 1 and isinstance(items[0], Skip)
+    assert "oversized: decompresses to more than" in items[0].reason

@@ -86,19 +86,23 @@ def record_to_document(record: Any, source: str, fallback_id: str,
 MAX_EXPANSION = 100
 
 
-def _lines(stream: InputStream, max_bytes: int) -> Iterator[bytes | None]:
-    """The stream's lines, one at a time; ``None`` for a line over ``max_bytes``, which is read
-    past in bounded chunks, never held whole."""
+def _lines(stream: InputStream, max_bytes: int,
+           drain_limit: int) -> Iterator[tuple[bytes | None, int]]:
+    """The stream's lines, one at a time, each with the bytes it took; ``None`` for a line
+    over ``max_bytes``, which is read past in bounded chunks (at most ``drain_limit`` bytes),
+    never held whole."""
     while True:
         line = stream.readline(max_bytes + 2)
         if not line:
             return
         if len(line) <= max_bytes + 1 or line.endswith(b"\n"):
-            yield line
+            yield line, len(line)
             continue
-        while line and not line.endswith(b"\n"):  # drain the rest of the oversized line
+        consumed = len(line)
+        while line and not line.endswith(b"\n") and consumed <= drain_limit:
             line = stream.readline(1 << 20)
-        yield None
+            consumed += len(line)
+        yield None, consumed
 
 
 def read_jsonl_file(path: Path, options: ReadOptions) -> Iterator[RawDocument | Skip]:
@@ -111,16 +115,17 @@ def read_jsonl_file(path: Path, options: ReadOptions) -> Iterator[RawDocument | 
         if looks_binary(head):
             raise BadInput("binary content (NUL bytes)")  # one skip, not one per "line"
         expanded = records = 0
-        for line_no, line in enumerate(_lines(stream, options.max_bytes), start=1):
+        lines = _lines(stream, options.max_bytes, expanded_limit if compressed else 1 << 62)
+        for line_no, (line, consumed) in enumerate(lines, start=1):
             source = f"{name}#L{line_no}"
+            expanded += consumed
+            if compressed and expanded > expanded_limit:
+                raise BadInput(f"oversized: decompresses to more than {expanded_limit} bytes "
+                               f"(stopped at line {line_no})")
             if line is None:
                 records += 1
                 yield Skip(source, f"oversized line: more than {options.max_bytes} bytes")
                 continue
-            expanded += len(line)
-            if compressed and expanded > expanded_limit:
-                raise BadInput(f"oversized: decompresses to more than {expanded_limit} bytes "
-                               f"(stopped at line {line_no})")
             if not line.strip():
                 continue
             records += 1
