@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from newsloom import __version__, cli_corpus, cli_search, cli_serve
 from newsloom import cli_timeline as tl
+from newsloom.cli_checks import existing_store, require_paths, require_store, stop_on_ctrl_c
 from newsloom.corpus import article_export_record, build_stories, update_storylines
 from newsloom.eval.cli import app as eval_app
 from newsloom.export import ExportFormat, write_records
@@ -44,7 +45,8 @@ out = Console()
 
 DbOption = Annotated[
     Path,
-    typer.Option("--db", envvar="NEWSLOOM_DB", help="SQLite store file (created if missing).",
+    typer.Option("--db", envvar="NEWSLOOM_DB",
+                 help="SQLite store file: analyze and ingest create it, other commands need it.",
                  show_default=True),
 ]
 PathsArgument = Annotated[
@@ -100,13 +102,7 @@ def _run_ingest(paths: list[Path], store: SQLiteStore, options: PipelineOptions
         def on_progress(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        try:
-            stats = ingest(paths, store, options, on_progress)
-        except KeyboardInterrupt:
-            progress.stop()
-            err.print("[yellow]interrupted[/]: committed batches are kept; run the same "
-                      "command again to resume.")
-            raise typer.Exit(130) from None
+        stats = ingest(paths, store, options, on_progress)
     err.print(
         f"{stats.files} files, {stats.documents} documents: [green]{stats.added} added[/], "
         f"{stats.new_versions} new versions, {stats.unchanged} unchanged, "
@@ -126,14 +122,8 @@ def _run_corpus(store: SQLiteStore) -> None:
     )
     with progress:
         task = progress.add_task("stories", total=None)
-        try:
-            done = build_stories(store, on_progress=lambda d, t: progress.update(
-                task, completed=d, total=t))
-        except KeyboardInterrupt:
-            progress.stop()
-            err.print("[yellow]interrupted[/]: committed batches are kept; run the same "
-                      "command again to resume.")
-            raise typer.Exit(130) from None
+        done = build_stories(store, on_progress=lambda d, t: progress.update(
+            task, completed=d, total=t))
     lines = update_storylines(store)
     err.print(f"{done} articles clustered; {len(lines)} storylines")
 
@@ -154,7 +144,8 @@ def ingest_command(
 
     Re-ingesting the same input changes nothing; an interrupted run resumes when rerun.
     """
-    with _store(db) as store:
+    require_paths(paths)
+    with stop_on_ctrl_c(), _store(db) as store:
         _run_ingest(paths, store, _pipeline_options(workers or None, max_mb))
 
 
@@ -172,7 +163,8 @@ def analyze(
     ] = True,
 ) -> None:
     """Ingest PATHS, run every pipeline stage, and write report.md and report.html."""
-    with _store(db) as store:
+    require_paths(paths)
+    with stop_on_ctrl_c(), _store(db) as store:
         _run_ingest(paths, store, _pipeline_options(workers or None, max_mb))
         _run_corpus(store)
         md, html = write_report(store, report_dir)
@@ -187,7 +179,7 @@ def report(
     report_dir: Annotated[Path, typer.Option("--report-dir")] = Path("newsloom-report"),
 ) -> None:
     """Write report.md and report.html for what the store holds."""
-    with _store(db) as store:
+    with existing_store(db) as store:
         md, html = write_report(store, report_dir)
     err.print(f"report: {md} and {html}")
 
@@ -202,7 +194,7 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print the export record.")] = False,
 ) -> None:
     """Show one article: metadata, clean text and (with --removed) what was removed and why."""
-    with _store(db) as store:
+    with existing_store(db) as store:
         found = store.get_article(article)
     if found is None:
         err.print(f"[red]no article[/] matches {article!r}")
@@ -248,7 +240,7 @@ def export_articles(
         err.print(f"[red]unknown format[/] {fmt!r}: use jsonl or csv")
         raise typer.Exit(2)
     export_format: ExportFormat = "jsonl" if fmt == "jsonl" else "csv"
-    with _store(db) as store:
+    with existing_store(db) as store:
         records = (article_export_record(store, a)
                    for a in store.articles(current_only=not all_versions))
         if output is None:
@@ -272,7 +264,7 @@ def stories(
     as_json: cli_corpus.JsonOption = False, limit: cli_corpus.LimitOption = 50,
 ) -> None:
     """List stories: articles about one event in any language, largest first."""
-    with _store(db) as store:
+    with existing_store(db) as store:
         cli_corpus.stories_command(store, lang, as_json, limit)
 
 
@@ -282,7 +274,7 @@ def storylines(
     as_json: cli_corpus.JsonOption = False, limit: cli_corpus.LimitOption = 50,
 ) -> None:
     """List storylines: stories chained by the same actors over time."""
-    with _store(db) as store:
+    with existing_store(db) as store:
         cli_corpus.storylines_command(store, lang, as_json, limit)
 
 
@@ -293,7 +285,7 @@ def entities(
     limit: cli_corpus.LimitOption = 50,
 ) -> None:
     """List canonical entities with their aliases by language, or show one."""
-    with _store(db) as store:
+    with existing_store(db) as store:
         cli_corpus.entities_command(store, name, as_json, limit)
 
 
@@ -303,7 +295,7 @@ def compare(
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Same-story probability for article pairs (source_ids or ids): CSV id1,id2,score."""
-    with _store(db) as store:
+    with existing_store(db) as store:
         cli_corpus.compare_command(store, pairs)
 
 
@@ -312,7 +304,7 @@ def export_stories(db: DbOption = DEFAULT_DB, lang: cli_corpus.LangOption = None
                    fmt: JsonlFormatOption = "jsonl") -> None:
     """Every story as JSON Lines."""
     _require_jsonl(fmt)
-    with _store(db) as store:
+    with existing_store(db) as store:
         cli_corpus.stories_command(store, lang, True, 1 << 30)
 
 
@@ -321,7 +313,7 @@ def export_storylines(db: DbOption = DEFAULT_DB, lang: cli_corpus.LangOption = N
                       fmt: JsonlFormatOption = "jsonl") -> None:
     """Every storyline as JSON Lines."""
     _require_jsonl(fmt)
-    with _store(db) as store:
+    with existing_store(db) as store:
         cli_corpus.storylines_command(store, lang, True, 1 << 30)
 
 
@@ -329,7 +321,7 @@ def export_storylines(db: DbOption = DEFAULT_DB, lang: cli_corpus.LangOption = N
 def export_entities(db: DbOption = DEFAULT_DB, fmt: JsonlFormatOption = "jsonl") -> None:
     """Every canonical entity (with aliases by language) as JSON Lines."""
     _require_jsonl(fmt)
-    with _store(db) as store:
+    with existing_store(db) as store:
         cli_corpus.entities_command(store, None, True, 1 << 30)
 
 
@@ -345,7 +337,7 @@ def timeline(
     """Dated timeline of a story, storyline, entity or query; undated material listed apart."""
     request = TimelineRequest(story, storyline, entity, query, date_from, date_to, max_dates,
                               sentences_per_date, lang)
-    with _store(db) as store:
+    with existing_store(db) as store:
         tl.timeline_command(store, request, fmt, output)
 
 
@@ -356,7 +348,7 @@ def summary(
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Extractive summary (3-5 cited sentences) of a story or storyline."""
-    with _store(db) as store:
+    with existing_store(db) as store:
         tl.summary_command(store, story, storyline, lang, as_json)
 
 
@@ -367,6 +359,7 @@ def serve(
     protect_reads: cli_serve.ProtectOption = False, max_upload_mb: cli_serve.MaxUploadOption = 50,
 ) -> None:
     """HTTP API (/api/, /openapi.json) and web UI (/) over the store; loopback by default."""
+    require_store(db)
     cli_serve.serve_command(db, host, port, token_env, protect_reads, max_upload_mb)
 
 

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from newsloom.cli_checks import require_store
 from newsloom.model import SearchHit, SearchQuery, SearchResults, StorySearchResults
 from newsloom.search import SearchError, UnknownEntityError, search_stories, to_dict
 from newsloom.search import search as run_search
@@ -89,9 +90,7 @@ def search(
     if fmt not in ("text", "json"):
         err.print(f"[red]unknown format {fmt!r}: use text or json[/]")
         raise typer.Exit(2)
-    if not db.exists():
-        err.print(f"[red]no store at {db}[/]: run `newsloom analyze PATH --db {db}` first")
-        raise typer.Exit(2)
+    require_store(db)
     query = SearchQuery(text, tuple(lang or ()), tuple(outlet or ()), date_from, date_to,
                         entity, story, limit, offset, mode)  # type: ignore[arg-type]
     store = open_store(db)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from newsloom.model import Article
 from newsloom.represent.embed import EVENT_TEXT_CHARS
+from newsloom.workers import die_with_parent, stop_pool
 
 if TYPE_CHECKING:
     from newsloom.corpus import ArticleFeatures, Timings
@@ -47,6 +48,8 @@ def _init_worker(embedder: str) -> None:
     """Load the encoder, single-threaded, before the first batch arrives."""
     from newsloom.represent.embed import get_embedder
 
+    die_with_parent()
+
     get_embedder(embedder, WORKER_THREADS).embed(["warm-up"])
 
 
@@ -71,10 +74,14 @@ def pool(workers: int, embedder: str) -> ProcessPoolExecutor:
     return _pool
 
 
-def shutdown() -> None:
+def shutdown(now: bool = False) -> None:
+    """Stop the pool; ``now`` (Ctrl-C) kills the workers instead of finishing queued work."""
     global _pool, _pool_key
     if _pool is not None:
-        _pool.shutdown(cancel_futures=True)
+        if now:
+            stop_pool(_pool)
+        else:
+            _pool.shutdown(cancel_futures=True)
         _pool, _pool_key = None, None
 
 

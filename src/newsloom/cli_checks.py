@@ -1,0 +1,76 @@
+"""What the CLI checks before it touches anything, and how it stops on Ctrl-C.
+
+- Read commands open an existing store only: a mistyped ``--db`` must not create an empty
+  store (and its folder) and print an empty listing with exit 0.
+- A missing input path is the user's mistake, not a skipped document: exit 2 before the
+  store, the report or the run log is touched.
+- Ctrl-C stops the worker pools at once and exits 130; committed batches stay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from newsloom.store import SQLiteStore, open_store
+
+err = Console(stderr=True)
+
+#: Exit status of a usage mistake (as for a bad option) and of an interrupted run (128+SIGINT).
+USAGE_ERROR = 2
+INTERRUPTED = 130
+
+
+def require_store(db: Path) -> None:
+    """Exit 2, creating nothing, unless ``db`` is an existing store file."""
+    if db.is_file():
+        return
+    what = "a folder, not a store" if db.is_dir() else "no store"
+    err.print(f"[red]{what} at {escape(str(db))}[/]: create one with "
+              f"`newsloom analyze PATH --db {escape(str(db))}` "
+              f"(or `newsloom ingest PATH --db {escape(str(db))}`), or pass the right --db "
+              "(or NEWSLOOM_DB)", soft_wrap=True)  # unwrapped: paths stay copyable
+    raise typer.Exit(USAGE_ERROR)
+
+
+@contextmanager
+def existing_store(db: Path) -> Iterator[SQLiteStore]:
+    """The store at ``db`` for a read command; exits 2 if there is none (see above)."""
+    require_store(db)
+    store = open_store(db)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def require_paths(paths: Sequence[Path]) -> None:
+    """Exit 2 before anything is written when an input path does not exist."""
+    missing = [p for p in paths if not p.exists()]
+    if not missing:
+        return
+    for path in missing:
+        err.print(f"[red]no such file or folder[/]: {escape(str(path))}", soft_wrap=True)
+    err.print("nothing was read or written; check the path(s) and run again")
+    raise typer.Exit(USAGE_ERROR)
+
+
+@contextmanager
+def stop_on_ctrl_c() -> Iterator[None]:
+    """Turn Ctrl-C anywhere inside into a prompt exit 130, leaving no worker behind."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        from newsloom import corpus_pool
+
+        # The feature pool outlives build_stories (it is process-wide); a graceful shutdown
+        # at exit would wait for every queued batch, so its workers are killed here.
+        corpus_pool.shutdown(now=True)
+        err.print("[yellow]interrupted[/]: committed batches are kept; run the same command "
+                  "again to resume.")
+        raise typer.Exit(INTERRUPTED) from None
