@@ -229,6 +229,20 @@ def test_stored_sources_are_client_names_not_server_paths(client: TestClient,
         assert not shown["source"].startswith("/")
 
 
+def test_a_reupload_under_the_same_name_is_a_new_version(client: TestClient) -> None:
+    before = client.get("/api/articles").json()["total"]
+    first = client.post("/api/ingest", headers=AUTH, files={
+        "files": ("rotterdam.txt", STRIKE.encode(), "text/plain")}).json()
+    assert _wait(client, first["id"])["stats"]["added"] == 1
+    revised = STRIKE.replace("48 hours", "72 hours").replace("Thursday", "Friday")
+    second = client.post("/api/ingest", headers=AUTH, files={
+        "files": ("rotterdam.txt", revised.encode(), "text/plain")}).json()
+    stats = _wait(client, second["id"])["stats"]
+    assert (stats["added"], stats["new_versions"]) == (0, 1), stats
+    assert client.get("/api/articles").json()["total"] == before + 1
+    assert "72 hours" in client.get("/api/articles/rotterdam").json()["text"]
+
+
 # --- 5. API docs from bundled assets ----------------------------------------------------------
 
 @pytest.mark.parametrize("page", ["/docs", "/redoc"])

@@ -38,7 +38,8 @@ class PipelineOptions:
     #: Documents per committed batch.
     batch_size: int = 64
     #: Rewrites each document's ``source`` after reading (the server stores uploads under
-    #: the client's name, not its temporary folder).
+    #: the client's name, not its temporary folder); a version key that was the source (no
+    #: URL) follows it, so a re-upload of the same name is a new version of that page.
     rename_source: Callable[[str], str] | None = None
 
 
@@ -169,7 +170,9 @@ def ingest(paths: Sequence[Path], store: Store, options: PipelineOptions | None 
     try:
         for doc in _documents(paths, stats, options.read, on_progress, skips):
             if options.rename_source is not None:
-                doc = replace(doc, source=options.rename_source(doc.source))
+                renamed = options.rename_source(doc.source)
+                doc = replace(doc, source=renamed, version_key=renamed
+                              if doc.version_key == doc.source else doc.version_key)
             key = int(doc.id, 16)
             if key in seen:
                 stats.duplicates += 1
