@@ -11,6 +11,9 @@ import asyncio
 import json
 import os
 import re
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -313,3 +316,22 @@ def test_models_load_before_the_server_is_ready(db: Path) -> None:
         found = client.get("/api/search", params={"q": "Huawei Russland 5G"})
         assert found.status_code == 200 and found.json()["hits"]
         assert time.perf_counter() - started < 3.0
+
+
+def test_ctrl_c_while_the_models_load_stops_at_once(db: Path) -> None:
+    env = {**os.environ, "NEWSLOOM_API_TOKEN": TOKEN}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsloom", "serve", "--db", str(db), "--port", "0"],
+        env=env, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    try:
+        assert "loading" in process.stderr.readline()  # the warm-up starts now
+        time.sleep(0.5)  # well inside it: the encoder alone takes seconds
+        started = time.perf_counter()
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+        assert time.perf_counter() - started < 3.0
+        assert "serving" not in process.stderr.read()  # it never claimed to be ready
+    finally:
+        process.kill()
+        process.wait()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 from pathlib import Path
 from typing import Annotated
@@ -55,10 +56,15 @@ def serve_command(db: Path, host: str, port: int, token_env: str, protect_reads:
         err.print(f"[yellow]writes disabled[/]: no token in ${token_env}; uploads are refused")
     # The models load in the app's start-up, before Uvicorn accepts a connection: the first
     # search is as fast as any other, and /api/health answers only once that is done.
+    # Ctrl-C while they load stops at once (the app polls should_exit), not after the load.
+    server: uvicorn.Server | None = None
     app = create_app(settings, on_ready=lambda: err.print(
-        f"newsloom serving {db} on http://{host}:{port}/ (models loaded)"))
+        f"newsloom serving {db} on http://{host}:{port}/ (models loaded)"),
+        should_stop=lambda: server is not None and server.should_exit)
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
     err.print(f"newsloom loading {db}…")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the captured Ctrl-C
+        server.run()
 
 
 __all__ = ["TOKEN_ENV", "serve_command"]

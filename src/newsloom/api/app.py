@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -11,7 +13,6 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from newsloom import __version__
@@ -49,11 +50,31 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and request.url.path != "/openapi.json"
 
 
-def create_app(settings: ApiSettings, on_ready: Callable[[], None] | None = None) -> FastAPI:
+async def _warm_in_background(catalog: Catalog, should_stop: Callable[[], bool]) -> bool:
+    """:func:`warm_up` in a daemon thread, abandoned when ``should_stop()`` (Ctrl-C while
+    the models load must not wait for them)."""
+    done = threading.Event()
+    result: list[bool] = []
+
+    def run() -> None:
+        result.append(warm_up(catalog))
+        done.set()
+
+    threading.Thread(target=run, name="newsloom-warm-up", daemon=True).start()
+    while not done.is_set():
+        if should_stop():
+            return False
+        await asyncio.sleep(0.05)
+    return result[0]
+
+
+def create_app(settings: ApiSettings, on_ready: Callable[[], None] | None = None,
+               should_stop: Callable[[], bool] = lambda: False) -> FastAPI:
     """The app over ``settings.db``; one background worker runs ingest jobs.
 
     With ``settings.warm_up`` the models load in the lifespan start-up, before Uvicorn
-    accepts a connection; ``on_ready`` runs once they have (the CLI says so)."""
+    accepts a connection; ``on_ready`` runs once they have (the CLI says so), unless
+    ``should_stop()`` turned true meanwhile (the server is shutting down)."""
     catalog = Catalog(settings.db)
     jobs = JobRunner(settings.db, settings.uploads, workers=settings.workers,
                      on_done=catalog.invalidate)
@@ -62,9 +83,9 @@ def create_app(settings: ApiSettings, on_ready: Callable[[], None] | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         jobs.sweep()
         if settings.warm_up:
-            app.state.warm = await run_in_threadpool(warm_up, catalog)
+            app.state.warm = await _warm_in_background(catalog, should_stop)
         app.state.ready = True
-        if on_ready is not None:
+        if on_ready is not None and not should_stop():
             on_ready()
         yield
         jobs.shutdown()
