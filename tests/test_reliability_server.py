@@ -232,6 +232,15 @@ def test_stored_sources_are_client_names_not_server_paths(client: TestClient,
         assert not shown["source"].startswith("/")
 
 
+def test_client_names_lose_paths_controls_and_lone_surrogates() -> None:
+    from newsloom.api.routes_write import client_name
+
+    assert client_name("../../etc/\x00pass\x07wd.txt", 0) == "passwd.txt"
+    assert client_name("C:\\Users\\me\\notes.txt", 0) == "notes.txt"
+    assert client_name("caf\udce9.txt", 0) == "caf?.txt"  # storable as UTF-8
+    assert client_name("", 3) == "upload-3"
+
+
 def test_a_reupload_under_the_same_name_is_a_new_version(client: TestClient) -> None:
     before = client.get("/api/articles").json()["total"]
     first = client.post("/api/ingest", headers=AUTH, files={

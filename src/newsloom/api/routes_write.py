@@ -50,7 +50,8 @@ def client_name(name: str, index: int) -> str:
     """The base name the client gave (no path parts, no control characters); refused with
     422 when longer than a file name can be."""
     base = _CONTROL.sub("", Path(name.replace("\\", "/")).name).strip() or f"upload-{index}"
-    if len(base.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+    base = base.encode("utf-8", "replace").decode("utf-8")  # no lone surrogate reaches SQLite
+    if len(base.encode("utf-8")) > MAX_NAME_BYTES:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
                             f"file name longer than {MAX_NAME_BYTES} bytes: {base[:40]!r}…")
     return base
