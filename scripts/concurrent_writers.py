@@ -136,13 +136,23 @@ class Runner:
         n = self.records
         db = tmp / "s.db"
         port = _free_port()
+        # serve opens an existing store only: create it (empty) first
+        subprocess.run([sys.executable, "-c", "import sys; from newsloom.store import "
+                        "open_store; open_store(sys.argv[1]).close()", str(db)],
+                       env=self.env, check=True)
         serve = subprocess.Popen(
             [sys.executable, "-m", "newsloom", "serve", "--db", str(db), "--port", str(port)],
             cwd=tmp, env=self.env, text=True, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE)
+            stderr=(tmp / "serve.log").open("w"))  # a file: a full pipe would stall the server
         base = f"http://127.0.0.1:{port}"
         try:
-            _wait_for(lambda: _get(base + "/api/health") is not None, 180)
+            def up() -> bool:
+                if serve.poll() is not None:
+                    raise RuntimeError("serve exited: " + _last_error(
+                        (tmp / "serve.log").read_text(encoding="utf-8", errors="replace")))
+                return _get(base + "/api/health") is not None
+
+            _wait_for(up, 180)
             job = _post_jsonl(base + "/api/ingest/jsonl", records(0, n))
             (tmp / "cli.jsonl").write_text(records(n, n), encoding="utf-8")
             cli_ok = self.wait([self.cli(tmp, "ingest", "--db", str(db), "--workers", "1",
