@@ -338,3 +338,14 @@ def test_latency_eval_draws_reproducible_queries_and_times_every_mode(store: SQL
     for m in report.modes:
         assert m.queries == 12 and 0 < m.p50_ms <= m.p95_ms <= m.max_ms
     assert report.articles == len(ARTICLES)
+
+
+def test_numbers_stay_out_of_the_lemma_cache() -> None:
+    """Unique figures (prices, ids, scores) would fill the per-process lemma cache and grow
+    memory with the corpus; they are their own lemma and are never cached."""
+    from newsloom.search.stem import lemma, lemma_text
+
+    lemma.cache_clear()
+    assert lemma_text("Die Häuser kosten 12345 Euro, 2019 waren es 999", "de") == \
+        "der haus kosten 12345 euro 2019 sein es 999"
+    assert lemma.cache_info().currsize == 6  # the six words, none of the three numbers

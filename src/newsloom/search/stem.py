@@ -45,7 +45,9 @@ def lemma_text(text: str | None, lang: str | None) -> str:
     """``text`` as space-separated lower-case lemmas (what the lemma index stores)."""
     if not text:
         return ""
-    return " ".join(lemma(word, lang) for word in WORD.findall(text))
+    # numbers are their own lemma: kept out of the cache, which unique figures would fill
+    return " ".join(word if word.isdigit() else lemma(word, lang)
+                    for word in WORD.findall(text))
 
 
 def query_terms(text: str, languages: Iterable[str]) -> list[tuple[str, ...]]:
