@@ -9,9 +9,12 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
+from typing import NoReturn
 
 import typer
 from rich.console import Console
@@ -60,17 +63,41 @@ def require_paths(paths: Sequence[Path]) -> None:
     raise typer.Exit(USAGE_ERROR)
 
 
+class _CtrlC:
+    """SIGINT raises KeyboardInterrupt as usual, and remembers that it came: raised inside a
+    SQLite user function (the lemma index's trigger) it reaches us as an OperationalError."""
+
+    def __init__(self) -> None:
+        self.pressed = False
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        self.pressed = True
+        raise KeyboardInterrupt
+
+
 @contextmanager
 def stop_on_ctrl_c() -> Iterator[None]:
     """Turn Ctrl-C anywhere inside into a prompt exit 130, leaving no worker behind."""
+    ctrl_c = _CtrlC()
+    previous = signal.signal(signal.SIGINT, ctrl_c)
     try:
         yield
+    except Exception:
+        if not ctrl_c.pressed:
+            raise
+        _interrupted()
     except KeyboardInterrupt:
-        from newsloom import corpus_pool
+        _interrupted()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
-        # The feature pool outlives build_stories (it is process-wide); a graceful shutdown
-        # at exit would wait for every queued batch, so its workers are killed here.
-        corpus_pool.shutdown(now=True)
-        err.print("[yellow]interrupted[/]: committed batches are kept; run the same command "
-                  "again to resume.")
-        raise typer.Exit(INTERRUPTED) from None
+
+def _interrupted() -> NoReturn:
+    from newsloom import corpus_pool
+
+    # The feature pool outlives build_stories (it is process-wide); a graceful shutdown at
+    # exit would wait for every queued batch, so its workers are killed here.
+    corpus_pool.shutdown(now=True)
+    err.print("[yellow]interrupted[/]: committed batches are kept; run the same command "
+              "again to resume.")
+    raise typer.Exit(INTERRUPTED) from None
