@@ -9,6 +9,7 @@ metadata, entities, duplicate, story and storyline ids), every story, every stor
 every entity must be exactly equal.
 
     .venv/bin/python scripts/kill9_consistency.py --runs 10 --json /tmp/kill9.json
+    .venv/bin/python scripts/kill9_consistency.py --runs 2 --src /tmp/old/src  # another tree
 
 The corpus is ``../shared/data/events-dev/articles.jsonl`` (206 ECB+ news articles, 18
 events) when present, else ``--corpus PATH``, else pages generated from the bundled seeds.
@@ -48,8 +49,12 @@ def seed_pages(folder: Path, count: int = 200, seed: int = 11) -> Path:
     return folder
 
 
+#: The newsloom source tree under test (``--src``).
+SRC = ROOT / "src"
+
+
 def analyze(corpus: Path, work: Path, workers: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
     return subprocess.Popen(
         [sys.executable, "-m", "newsloom", "analyze", str(corpus), "--db", str(work / "s.db"),
          "--no-print", "--workers", str(workers)],
@@ -58,7 +63,7 @@ def analyze(corpus: Path, work: Path, workers: int) -> subprocess.Popen[bytes]:
 
 def snapshot(db: Path) -> dict[str, object]:
     """What a user sees of the store, in a comparable form."""
-    sys.path.insert(0, str(ROOT / "src"))
+    sys.path.insert(0, str(SRC))
     from newsloom.corpus import article_export_record, list_stories, list_storylines
     from newsloom.store import open_store
 
@@ -155,7 +160,11 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", type=Path, default=None, help="Write the results here.")
+    parser.add_argument("--src", type=Path, default=ROOT / "src",
+                        help="newsloom source tree to run (a snapshot, while others edit).")
     args = parser.parse_args()
+    global SRC  # one run, one tree
+    SRC = args.src.resolve()
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory(prefix="newsloom-kill9-") as tmp:
         base = Path(tmp)
