@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newsloom.cluster.index import VectorIndex
+from newsloom.cluster.index import VectorIndex, index_file_ok
 from newsloom.corpus import build_stories, update_storylines
 from newsloom.model import SearchQuery
 from newsloom.pipeline import PipelineOptions, ingest
@@ -379,3 +379,19 @@ def test_damaged_vector_index_is_rebuilt_with_a_warning(
         assert build_stories(store, workers=1) == 3
         assert "cannot be read" in caplog.text
     assert len(VectorIndex(512, index)) == 8  # rebuilt from the store, then saved whole
+
+
+def test_damaged_index_is_rebuilt_even_with_nothing_to_cluster(
+        clustered: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    db = tmp_path / "s.db"
+    with sqlite3.connect(clustered) as source, sqlite3.connect(db) as copy:
+        source.backup(copy)
+    index = db.with_name(db.name + ".vectors.usearch")
+    data = clustered.with_name(clustered.name + ".vectors.usearch").read_bytes()
+    index.write_bytes(data[:-100])  # cut short, as a crash mid-write used to leave it
+    assert not index_file_ok(index, 5)
+    caplog.set_level(logging.WARNING, logger="newsloom")
+    with SQLiteStore(db) as store:
+        assert build_stories(store, workers=1) == 0
+    assert "cannot be read" in caplog.text
+    assert index_file_ok(index, 5)

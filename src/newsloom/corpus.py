@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from newsloom import corpus_pool
-from newsloom.cluster.index import VectorIndex
+from newsloom.cluster.index import VectorIndex, index_file_ok
 from newsloom.cluster.stories import StoryClusterer
 from newsloom.cluster.storyline_updates import relink
 from newsloom.cluster.storylines import label_text, link_storylines
@@ -282,6 +282,7 @@ def _build_stories(store: SQLiteStore, embedder: str, batch_size: int,
                    workers: int | None, event_chars: int) -> int:
     total = store.count_pending_articles()
     if total == 0:
+        _repair_index(store, embedder)
         return 0
     workers = corpus_pool.default_workers() if workers is None else workers
     stage = CorpusStage(store, embedder, timings,
@@ -302,6 +303,14 @@ def _build_stories(store: SQLiteStore, embedder: str, batch_size: int,
         batch, prepared = following, upcoming
     stage.save_index()
     return done
+
+
+def _repair_index(store: SQLiteStore, embedder: str) -> None:
+    """With nothing to cluster, still rebuild a missing or damaged index file (loading the
+    stage does, with a warning): search would otherwise fall back to the stored vectors."""
+    stored = store.count_clustered_articles()
+    if stored and not index_file_ok(_index_path(store), stored):
+        CorpusStage(store, embedder).save_index()
 
 
 def _members_by_story(store: SQLiteStore) -> dict[str, list[MemberRow]]:

@@ -26,6 +26,17 @@ _EXPANSION_ADD = 128
 _EXPANSION_SEARCH = 64
 
 
+def index_file_ok(path: Path, expected: int) -> bool:
+    """Whether the file at ``path`` is a whole index of ``expected`` vectors: a cheap check
+    (memory-mapped; no vector is read) that catches a missing, truncated or garbled file.
+    Damage inside the vector data itself is not detected (usearch keeps no checksum)."""
+    try:
+        found = Index.restore(str(path), view=True)
+    except (RuntimeError, ValueError, OSError):
+        return False
+    return found is not None and len(found) == expected
+
+
 class VectorIndex:
     """Cosine nearest neighbours; ``add`` and ``search`` take integer keys."""
 

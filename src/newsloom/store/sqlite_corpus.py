@@ -106,6 +106,9 @@ class CorpusTables(ContextTables, StoryProfileTables):
             "WHERE d.superseded_by IS NULL AND f.article_id IS NULL").fetchone()
         return int(row[0])
 
+    def count_clustered_articles(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM article_features").fetchone()[0])
+
     def load_entities(self) -> tuple[list[Entity], list[Alias]]:
         entities = [_entity(r) for r in self._db.execute(
             "SELECT id, key, name, type, aliases, articles FROM entities")]
