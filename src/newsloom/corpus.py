@@ -167,7 +167,7 @@ class CorpusStage:
         # Missing, damaged or stale index file (a run that died before save_index, a file
         # from another store): rebuild it from the vectors in the store.
         if len(index) != len(state.keys) or not all(key in index for key in state.keys):
-            if len(index) or index.damaged:
+            if len(index) and not index.damaged:  # a damaged file was reported on load
                 log.warning("vector index %s does not match the store (%d of %d articles): "
                             "rebuilding it", index.path, len(index), len(state.keys))
             index.reset()
