@@ -20,6 +20,7 @@ kill -9, so a crash never leaves a store locked.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import threading
@@ -29,8 +30,10 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-#: Seconds a writer waits for a lease before giving up (``NEWSLOOM_LOCK_TIMEOUT``). Generous:
-#: a corpus stage over a large batch of new articles may hold the corpus lease for minutes.
+log = logging.getLogger("newsloom")
+
+#: Seconds a writer waits for the write lease before giving up (``NEWSLOOM_LOCK_TIMEOUT``).
+#: Generous: it is held per transaction, so only a stuck writer holds it this long.
 DEFAULT_TIMEOUT = 3600.0
 
 _locks: dict[str, FileLock] = {}
@@ -41,12 +44,16 @@ class StoreBusy(sqlite3.OperationalError):
     """Another writer held a lease for longer than the timeout."""
 
 
-def lease_timeout() -> float:
+def lease_timeout(kind: str = "write") -> float:
+    """The write lease: ``NEWSLOOM_LOCK_TIMEOUT`` or an hour. The corpus lease: no limit
+    unless set, since a long corpus stage is normal work, not a stuck writer (the wait is
+    logged, and Ctrl-C ends it)."""
     value = os.environ.get("NEWSLOOM_LOCK_TIMEOUT")
+    default = DEFAULT_TIMEOUT if kind == "write" else -1.0
     try:
-        return float(value) if value else DEFAULT_TIMEOUT
+        return float(value) if value else default
     except ValueError:
-        return DEFAULT_TIMEOUT
+        return default
 
 
 def lock_path(db: Path, kind: str) -> Path:
@@ -68,10 +75,15 @@ def _lock(path: Path) -> FileLock:
 def lease(db: Path, kind: str, timeout: float | None = None) -> Iterator[None]:
     """Hold the ``kind`` lease of the store at ``db`` for the ``with`` block."""
     lock = _lock(lock_path(db, kind))
-    wait = lease_timeout() if timeout is None else timeout
+    wait = lease_timeout(kind) if timeout is None else timeout
     try:
         if lock.is_locked:  # held by this thread already: reentrant
             lock.acquire(timeout=wait)
+        elif kind == "corpus":
+            if not _try(lock):
+                log.warning("another newsloom process is clustering %s: waiting for it to "
+                            "finish, then clustering what is left", db)
+                lock.acquire(timeout=wait, poll_interval=0.2)
         else:
             # A turnstile keeps it fair: a writer that just released the lease cannot take it
             # straight back while another waits (both poll; without this, a writer with its
@@ -86,6 +98,14 @@ def lease(db: Path, kind: str, timeout: float | None = None) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+def _try(lock: FileLock) -> bool:
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return False
+    return True
 
 
 class LeasedWrites:
