@@ -11,8 +11,9 @@ every entity must be exactly equal.
     .venv/bin/python scripts/kill9_consistency.py --runs 10 --json /tmp/kill9.json
     .venv/bin/python scripts/kill9_consistency.py --runs 2 --src /tmp/old/src  # another tree
 
-The corpus is ``../shared/data/events-dev/articles.jsonl`` (206 ECB+ news articles, 18
-events) when present, else ``--corpus PATH``, else pages generated from the bundled seeds.
+The corpus is ``--corpus PATH``, else ``../shared/data/events-dev/articles.jsonl`` (206 ECB+
+news articles, 18 events) when present, else pages generated from the bundled seeds;
+``--pages N`` adds N seed pages (more than one corpus batch of 256 articles).
 Exit status 0 when every run is consistent and no worker survived.
 """
 
@@ -23,6 +24,7 @@ import dataclasses
 import json
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -160,6 +162,10 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", type=Path, default=None, help="Write the results here.")
+    parser.add_argument("--pages", type=int, default=0,
+                        help="Add this many pages made from the seeds to the corpus: over "
+                        "256 articles the corpus stage commits several batches, so kills "
+                        "also land between them.")
     parser.add_argument("--src", type=Path, default=ROOT / "src",
                         help="newsloom source tree to run (a snapshot, while others edit).")
     args = parser.parse_args()
@@ -170,6 +176,10 @@ def main() -> int:
         base = Path(tmp)
         corpus = (args.corpus.resolve() if args.corpus else
                   EVENTS if EVENTS.exists() else seed_pages(base / "pages"))
+        if args.pages:
+            mixed = seed_pages(base / "corpus" / "pages", args.pages)
+            shutil.copy(corpus, mixed.parent / corpus.name)
+            corpus = mixed.parent
         (base / "clean").mkdir()
         started = time.monotonic()
         proc = analyze(corpus, base / "clean", args.workers)

@@ -272,3 +272,15 @@ def test_ctrl_c_inside_a_sqlite_function_is_still_ctrl_c() -> None:
     assert stopped.value.exit_code == 130
     with pytest.raises(sqlite3.OperationalError), stop_on_ctrl_c():  # a real error stays one
         conn.execute("SELECT no_such_function(1)").fetchone()
+
+
+@pytest.mark.skipif(not os.environ.get("NEWSLOOM_KILL9"),
+                    reason="opt-in (minutes): NEWSLOOM_KILL9=<runs> runs the kill -9 script")
+def test_kill9_consistency(tmp_path: Path) -> None:
+    """kill -9 at random points, rerun, and the store equals a clean run's (see the script)."""
+    runs = os.environ.get("NEWSLOOM_KILL9", "2")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "kill9_consistency.py"), "--runs",
+         runs if runs.isdigit() else "2", "--src", str(Path(newsloom.__file__).parents[1]),
+         "--json", str(tmp_path / "kill9.json")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
