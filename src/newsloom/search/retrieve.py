@@ -104,9 +104,8 @@ class _IndexFile:
 @lru_cache(maxsize=2)
 def _open_index(file: _IndexFile) -> Index | None:
     # The file the corpus stage writes (cluster/index.py), loaded with usearch directly since
-    # exact scoring of a filtered candidate set reads vectors back by key. Loaded, not
-    # memory-mapped: a corpus run rewrites the file in place, under a mapping's feet. Keyed
-    # by mtime and size, so a rewritten file is loaded again.
+    # exact scoring of a filtered candidate set reads vectors back by key. Loaded whole;
+    # keyed by mtime and size, so a file a corpus run replaced (atomically) is loaded again.
     return Index.restore(str(file.path), view=False)
 
 
