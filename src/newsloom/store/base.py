@@ -30,7 +30,10 @@ class StoreSummary:
 
 
 class Store(Protocol):
-    """Persistence for documents, articles, skips and runs. Each write is one transaction."""
+    """Persistence for documents, articles, skips and runs. Each write is one transaction,
+    and a backend serialises writers from any number of processes itself (SQLite: the writer
+    leases of store/lease.py; a server database would use its own locks). Documents are
+    versioned by a canonical source (store/versions.py)."""
 
     @property
     def schema_version(self) -> int: ...
