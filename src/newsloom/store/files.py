@@ -32,7 +32,7 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 def _fsync(path: Path, directory: bool = False) -> None:
     try:
-        fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if directory else 0))
+        fd = os.open(path, os.O_RDONLY | (getattr(os, "O_DIRECTORY", 0) if directory else 0))
     except OSError:  # a directory cannot be opened on some platforms: nothing to sync
         if directory:
             return
