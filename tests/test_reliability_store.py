@@ -395,3 +395,14 @@ def test_damaged_index_is_rebuilt_even_with_nothing_to_cluster(
         assert build_stories(store, workers=1) == 0
     assert "cannot be read" in caplog.text
     assert index_file_ok(index, 5)
+
+
+def test_a_dead_writers_temporary_file_is_cleaned_up(tmp_path: Path) -> None:
+    target = tmp_path / "report.md"
+    stale, fresh = tmp_path / ".report.md.999-1.tmp", tmp_path / ".report.md.998-1.tmp"
+    stale.write_text("half", encoding="utf-8")
+    fresh.write_text("in progress", encoding="utf-8")
+    os.utime(stale, (time.time() - 7200, time.time() - 7200))
+    replace_atomically(target, lambda temp: temp.write_text("new", encoding="utf-8"))
+    assert target.read_text(encoding="utf-8") == "new"
+    assert not stale.exists() and fresh.exists()  # another writer's file may still be live
