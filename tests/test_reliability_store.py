@@ -142,6 +142,25 @@ def test_a_busy_writer_cannot_starve_another(tmp_path: Path) -> None:
     assert waited and waited[0] < 1.0
 
 
+def test_a_killed_writer_leaves_no_lock_behind(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    code = ("import sys, time; from pathlib import Path; from newsloom.store.lease import lease\n"
+            "with lease(Path(sys.argv[1]), 'write'):\n    print('held', flush=True)\n"
+            "    time.sleep(600)")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    holder = subprocess.Popen([sys.executable, "-c", code, str(db)], env=env, text=True,
+                              stdout=subprocess.PIPE)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    with pytest.raises(sqlite3.OperationalError, match="another newsloom process"), \
+            lease(db, "write", timeout=0.2):
+        pass
+    holder.kill()  # SIGKILL: no cleanup runs in the holder
+    holder.wait()
+    start = time.monotonic()
+    with lease(db, "write", timeout=5):
+        assert time.monotonic() - start < 1.0
+
+
 def test_many_processes_open_a_new_store_at_once(tmp_path: Path) -> None:
     # Each creates the tables unless the migration re-reads the level under the lease.
     db = tmp_path / "new.db"
