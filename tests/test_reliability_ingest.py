@@ -154,11 +154,11 @@ def test_a_batch_the_store_refuses_is_stored_document_by_document(
     path = _jsonl(tmp_path / "feed.jsonl", [_record(n) for n in range(5)])
     real_add = SQLiteStore.add
 
-    def refuse_r3(self: SQLiteStore, items: Sequence[tuple[RawDocument, Article]]
-                  ) -> AddResult:
+    def refuse_r3(self: SQLiteStore, items: Sequence[tuple[RawDocument, Article]],
+                  revert: bool = True) -> AddResult:
         if any(doc.source_id == "r3" for doc, _ in items):
             raise UnicodeEncodeError("utf-8", "x", 0, 1, "surrogates not allowed")
-        return real_add(self, items)
+        return real_add(self, items, revert)
 
     monkeypatch.setattr(SQLiteStore, "add", refuse_r3)
     stats = _ingest([path], tmp_path / "s.db")

@@ -131,10 +131,10 @@ def test_pipeline_counts_add_up_for_any_input(samples: list[tuple[str, bytes]]) 
         with SQLiteStore(Path(tmp) / "s.db") as store:
             first = ingest([folder], store, PipelineOptions(workers=1, batch_size=3))
             assert first.unaccounted == 0, first
-            # a rerun must behave the same: no raise, counts add up, no new content. (Two
-            # inputs sharing a URL with different content may trade places as the current
-            # version, a "revert" by the store's rules, so new_versions is not asserted.)
+            # a rerun must behave the same: no raise, counts add up, nothing new (two inputs
+            # sharing a URL keep their order: the last one stays current)
             again = ingest([folder], store, PipelineOptions(workers=1, batch_size=3))
             assert again.unaccounted == 0, again
-            assert again.added == 0 and again.documents == first.documents
+            assert again.added == 0 and again.new_versions == 0, again
+            assert again.documents == first.documents
             assert again.skipped == first.skipped

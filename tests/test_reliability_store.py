@@ -299,6 +299,30 @@ def test_reverted_file_is_current_again_as_a_new_version(
     assert _ingest(store, page) == (0, 0, 1)  # re-ingesting the reverted page: unchanged
 
 
+def test_two_versions_of_a_page_in_one_input_stay_put_on_reingest(
+        tmp_path: Path, make_store: StoreFactory) -> None:
+    """A JSONL (or feed) that holds a page twice, changed: the last record is current, and
+    re-ingesting it changes nothing (no back-and-forth "reverts"), while a later input with
+    the first content alone is a revert, and the file again makes the last record current."""
+    first, second = PAGES["p0.txt"], PAGES["p0.txt"] + EXTRA
+    both, only_first = tmp_path / "both.jsonl", tmp_path / "first.jsonl"
+    records = [{"id": n, "url": "https://news.example/p0", "title": "p0", "text": text}
+               for n, text in (("a", first), ("b", second))]
+    both.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    only_first.write_text(json.dumps(records[0]) + "\n", encoding="utf-8")
+    store = make_store(tmp_path / "s.db")
+    assert _ingest(store, both) == (1, 1, 0)
+    current = [a.text for a in store.articles()]
+    assert len(current) == 1 and "Stellungnahme" in current[0]
+    for _ in range(2):
+        assert _ingest(store, both) == (0, 0, 2)
+    assert [a.text for a in store.articles()] == current
+    assert _ingest(store, only_first) == (0, 1, 0)  # the page changed back: a revert
+    assert "Stellungnahme" not in next(store.articles()).text
+    assert _ingest(store, both) == (0, 1, 1)  # the file's last record is current again
+    assert [a.text for a in store.articles()] == current
+
+
 def test_same_content_under_another_path_is_not_a_revert(
         tmp_path: Path, make_store: StoreFactory) -> None:
     store = make_store(tmp_path / "s.db")

@@ -7,6 +7,7 @@ batch in flight, and a rerun skips every document already stored (ids are conten
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import sqlite3
@@ -21,6 +22,7 @@ from newsloom.extract import ExtractionError, ExtractOptions, extract
 from newsloom.ingest import ReadOptions, discover, read_path
 from newsloom.model import KEPT_WHOLE, Article, IngestStats, RawDocument, Skip
 from newsloom.store import Store
+from newsloom.store.versions import canonical_key
 from newsloom.workers import die_with_parent, stop_pool
 
 log = logging.getLogger("newsloom")
@@ -149,6 +151,48 @@ def _storable(text: str) -> str:
     return text.encode("utf-8", errors="backslashreplace").decode("utf-8")
 
 
+class _LastInputWins:
+    """Within one run the last input of a page wins, as it does in a first run: a document
+    that is an earlier version of its page becomes current again (a revert) only if no later
+    input of the run names the same page. So re-ingesting inputs that hold two versions of a
+    page (a feed or JSONL with one URL twice) changes nothing, and a file changed back to
+    its old content is still a revert. Pages are kept as 64-bit hashes of their canonical
+    key (~100 bytes per page of the run)."""
+
+    def __init__(self) -> None:
+        self._last: dict[int, int] = {}  # page → position of its last input so far
+        self._position: dict[str, int] = {}  # document id → position, for the open batch
+        self._pending: dict[int, tuple[RawDocument, Article]] = {}
+        self._met = 0
+
+    @staticmethod
+    def _page(doc: RawDocument) -> int:
+        key = canonical_key(doc.version_key, doc.url).encode("utf-8", "surrogatepass")
+        return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big")
+
+    def met(self, doc: RawDocument) -> int:
+        """Note an input in run order; returns how many pending reverts it overtook (each is
+        then simply "unchanged")."""
+        page = self._page(doc)
+        self._met += 1
+        self._last[page] = self._position[doc.id] = self._met
+        return 1 if self._pending.pop(page, None) is not None else 0
+
+    def defer(self, doc: RawDocument, article: Article) -> bool:
+        """A revert the store held back; False if a later input of the run names its page."""
+        page = self._page(doc)
+        if self._last.get(page, 0) > self._position.get(doc.id, 0):
+            return False
+        self._pending[page] = (doc, article)
+        return True
+
+    def batch_done(self) -> None:
+        self._position.clear()
+
+    def pending(self) -> list[tuple[RawDocument, Article]]:
+        return list(self._pending.values())
+
+
 def ingest(paths: Sequence[Path], store: Store, options: PipelineOptions | None = None,
            on_progress: ProgressCallback | None = None) -> IngestStats:
     """Read, extract and store everything under ``paths``. Idempotent; resumable.
@@ -166,6 +210,7 @@ def ingest(paths: Sequence[Path], store: Store, options: PipelineOptions | None 
     # run has met: a second input with the same content is a duplicate of another input,
     # whichever batch it falls in, not "unchanged" and not silently dropped.
     seen: set[int] = set()
+    versions = _LastInputWins()
     status = "failed"
     try:
         for doc in _documents(paths, stats, options.read, on_progress, skips):
@@ -178,11 +223,13 @@ def ingest(paths: Sequence[Path], store: Store, options: PipelineOptions | None 
                 stats.duplicates += 1
                 continue
             seen.add(key)
+            stats.unchanged += versions.met(doc)
             batch.append(doc)
             if len(batch) >= options.batch_size:
-                _flush(batch, store, extractor, stats, skips)
+                _flush(batch, store, extractor, stats, skips, versions)
                 batch = []
-        _flush(batch, store, extractor, stats, skips)
+        _flush(batch, store, extractor, stats, skips, versions)
+        _store_each(versions.pending(), store, stats, skips, None)  # the reverts that stand
         status = "done"
     except KeyboardInterrupt:
         stats.interrupted = True
@@ -199,7 +246,7 @@ def ingest(paths: Sequence[Path], store: Store, options: PipelineOptions | None 
 
 
 def _flush(docs: list[RawDocument], store: Store, extractor: _Extractor,
-           stats: IngestStats, skips: _SkipLog) -> None:
+           stats: IngestStats, skips: _SkipLog, versions: _LastInputWins) -> None:
     if not docs:
         return
     known = store.known_ids(doc.id for doc in docs)
@@ -216,7 +263,8 @@ def _flush(docs: list[RawDocument], store: Store, extractor: _Extractor,
                         "declared-clean text; stored unfiltered and flagged %r",
                         doc.source, KEPT_WHOLE)
         pairs.append((doc, result))
-    _store_each(pairs, store, stats, skips)
+    _store_each(pairs, store, stats, skips, versions)
+    versions.batch_done()
 
 
 def _extract_each(docs: list[RawDocument], extractor: _Extractor) -> list[Article | Skip]:
@@ -238,11 +286,15 @@ def _extract_alone(doc: RawDocument, options: ExtractOptions) -> Article | Skip:
 
 
 def _store_each(pairs: list[tuple[RawDocument, Article]], store: Store,
-                stats: IngestStats, skips: _SkipLog) -> None:
+                stats: IngestStats, skips: _SkipLog, versions: _LastInputWins | None) -> None:
     """One transaction for the batch; if it fails, each document alone, so one document the
-    store refuses is skipped and the rest of the batch is kept."""
+    store refuses is skipped and the rest of the batch is kept. With ``versions``, reverts
+    wait for the end of the run (:class:`_LastInputWins`); without, they are made."""
+    if not pairs:
+        return
+    revert = versions is None
     try:
-        results = [store.add(pairs)]
+        results = [store.add(pairs, revert=revert)]
     except sqlite3.OperationalError:
         raise  # locked, disk full, I/O error: the store's trouble, not this batch's
     except Exception:
@@ -251,15 +303,19 @@ def _store_each(pairs: list[tuple[RawDocument, Article]], store: Store,
         results = []
         for doc, article in pairs:
             try:
-                results.append(store.add([(doc, article)]))
+                results.append(store.add([(doc, article)], revert=revert))
             except sqlite3.OperationalError:
                 raise
             except Exception as exc:
                 skips.record(Skip(doc.source, f"store error: {type(exc).__name__}: {exc}"))
+    by_id = {doc.id: (doc, article) for doc, article in pairs}
     for added in results:
         stats.added += added.added
         stats.new_versions += added.new_versions
         stats.unchanged += added.unchanged
+        for doc_id in added.reverts:
+            if versions is None or not versions.defer(*by_id[doc_id]):
+                stats.unchanged += 1  # a later input of this run names the page
 
 
 def _stats_record(stats: IngestStats) -> dict[str, object]:

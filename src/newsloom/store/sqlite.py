@@ -109,9 +109,12 @@ class SQLiteStore(CorpusTables):
             found.update(row[0] for row in rows)
         return found
 
-    def add(self, items: Sequence[tuple[RawDocument, Article]]) -> AddResult:
+    def add(self, items: Sequence[tuple[RawDocument, Article]], revert: bool = True
+            ) -> AddResult:
         """Store documents with their articles in one transaction; a known content is a
-        no-op, unless it is an earlier version of its page, which becomes current again."""
+        no-op, unless it is an earlier version of its page, which becomes current again
+        (with ``revert=False`` it is left as it is and listed in ``reverts``: the pipeline
+        decides at the end of a run, when it knows whether a later input names the page)."""
         result = AddResult()
         with self._write():
             for doc, article in items:
@@ -125,6 +128,9 @@ class SQLiteStore(CorpusTables):
                 if stored is not None:
                     if stored[0] is None or current is None or stored[1] not in keys:
                         result.unchanged += 1
+                        continue
+                    if not revert:
+                        result.reverts.append(doc.id)
                         continue
                     # A revert: the earlier content is current again, as a new version.
                     self._db.execute("UPDATE documents SET superseded_by=NULL WHERE id=?",
