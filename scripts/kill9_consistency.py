@@ -117,8 +117,17 @@ def _stage(db: Path) -> str:
     return f"corpus stages ({features} articles clustered)"
 
 
+def _clustered(db: Path) -> bool:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.2) as conn:
+            return bool(conn.execute("SELECT COUNT(*) FROM article_features").fetchone()[0])
+    except sqlite3.Error:
+        return False
+
+
 def trial(number: int, corpus: Path, base: Path, reference: dict[str, object],
-          span: list[float], rng: random.Random, workers: int) -> dict[str, object]:
+          span: list[float], rng: random.Random, workers: int,
+          after_commit: bool = False) -> dict[str, object]:
     """One kill and rerun. ``span`` holds the shortest run seen so far: the moment of the
     kill is drawn within it, and a run that finishes before it is retried on a fresh store
     (shortening the span), so that every trial kills a live run."""
@@ -129,6 +138,11 @@ def trial(number: int, corpus: Path, base: Path, reference: dict[str, object],
         proc = analyze(corpus, work, workers)
         started = time.monotonic()
         seen: set[int] = set()
+        if after_commit:  # between corpus batches: wait for the first, then up to 1.5 s
+            while not _clustered(work / "s.db") and proc.poll() is None:
+                seen.update(_children(proc.pid))
+                time.sleep(0.02)
+            delay = time.monotonic() - started + rng.uniform(0.0, 1.5)
         while time.monotonic() - started < delay and proc.poll() is None:
             seen.update(_children(proc.pid))
             time.sleep(0.05)
@@ -176,6 +190,9 @@ def main() -> int:
                         help="Add this many pages made from the seeds to the corpus: over "
                         "256 articles the corpus stage commits several batches, so kills "
                         "also land between them.")
+    parser.add_argument("--after-commit", action="store_true",
+                        help="Kill within 1.5 s after the first corpus batch commits (with "
+                        "--pages: between two corpus batches) instead of at a random time.")
     parser.add_argument("--src", type=Path, default=ROOT / "src",
                         help="newsloom source tree to run (a snapshot, while others edit).")
     args = parser.parse_args()
@@ -205,7 +222,8 @@ def main() -> int:
         results = []
         span = [clean]
         for number in range(1, args.runs + 1):
-            outcome = trial(number, corpus, base, reference, span, rng, args.workers)
+            outcome = trial(number, corpus, base, reference, span, rng, args.workers,
+                            args.after_commit)
             results.append(outcome)
             print(json.dumps(outcome), flush=True)
     consistent = sum(1 for r in results if r["consistent"])
