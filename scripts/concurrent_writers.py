@@ -23,7 +23,6 @@ import json
 import os
 import random
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,8 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from newsloom.eval.reliability import store_counts
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "concurrent-writers-token"
@@ -65,20 +66,6 @@ def records(start: int, count: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def counts(db: Path) -> dict[str, int]:
-    with sqlite3.connect(db) as con:
-        def one(sql: str) -> int:
-            return int(con.execute(sql).fetchone()[0])
-        return {
-            "documents": one("SELECT COUNT(*) FROM documents"),
-            "current": one("SELECT COUNT(*) FROM documents WHERE superseded_by IS NULL"),
-            "clustered": one("SELECT COUNT(*) FROM article_features"),
-            "pending": one("SELECT COUNT(*) FROM articles a JOIN documents d ON d.id = a.id "
-                           "LEFT JOIN article_features f ON f.article_id = a.id "
-                           "WHERE d.superseded_by IS NULL AND f.article_id IS NULL"),
-        }
-
-
 class Runner:
     def __init__(self, src: Path, records: int) -> None:
         self.env = {**os.environ, "PYTHONPATH": str(src), "NEWSLOOM_API_TOKEN": TOKEN}
@@ -110,7 +97,7 @@ class Runner:
                  self.cli(tmp, "ingest", "--db", db, "--workers", "1", "b.jsonl", "a.jsonl",
                           "own2.jsonl")]
         exited = self.wait(procs, errors)
-        found = counts(tmp / "s.db")
+        found = store_counts(tmp / "s.db")
         stored = found["documents"] == found["current"] == 4 * n
         return exited and stored, f"documents {found['documents']}/{4 * n}"
 
@@ -124,7 +111,7 @@ class Runner:
                           "--report-dir", f"report{i}", str(seeds), f"own{i}.jsonl")
                  for i in (1, 2)]
         exited = self.wait(procs, errors)
-        found = counts(tmp / "s.db")
+        found = store_counts(tmp / "s.db")
         expected = 5 + 2 * n
         stored = found["documents"] == found["current"] == expected
         clustered = found["clustered"] == expected and found["pending"] == 0
@@ -172,7 +159,7 @@ class Runner:
                 serve.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 serve.kill()
-        found = counts(db)
+        found = store_counts(db)
         stored = found["documents"] == found["current"] == 2 * n
         ok = cli_ok and status.get("status") == "done" and stored
         return ok, (f"documents {found['documents']}/{2 * n}, job {status.get('status')}, "

@@ -33,22 +33,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from newsloom.eval.reliability import seed_pages
+
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = ROOT.parent / "shared" / "data" / "events-dev" / "articles.jsonl"
-
-
-def seed_pages(folder: Path, count: int = 200, seed: int = 11) -> Path:
-    """Scraped-text pages made from the seeds (numbered headline, shuffled paragraphs)."""
-    rng = random.Random(seed)
-    texts = [p.read_text(encoding="utf-8").splitlines()
-             for p in sorted((ROOT / "examples" / "seeds").glob("*.txt"))]
-    folder.mkdir(parents=True, exist_ok=True)
-    for i in range(count):
-        head, *body = texts[i % len(texts)]
-        rng.shuffle(body)
-        (folder / f"doc{i:04d}.txt").write_text("\n".join([f"{head} ({i})", *body]) + "\n",
-                                                encoding="utf-8")
-    return folder
 
 
 #: The newsloom source tree under test (``--src``).

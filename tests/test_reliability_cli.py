@@ -4,7 +4,6 @@ their parent. The Ctrl-C and kill -9 tests run the real command in a subprocess.
 from __future__ import annotations
 
 import os
-import random
 import signal
 import sqlite3
 import subprocess
@@ -20,6 +19,7 @@ from typer.testing import CliRunner
 import newsloom
 from newsloom.cli import app
 from newsloom.cli_checks import stop_on_ctrl_c
+from newsloom.eval.reliability import seed_pages
 from newsloom.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,23 +98,9 @@ def test_missing_input_path_creates_no_store(tmp_path: Path,
 # -- real processes: Ctrl-C and kill -9 ----------------------------------------------------
 
 
-def make_corpus(folder: Path, count: int, seed: int = 11) -> Path:
-    """``count`` scraped-text pages made from the seeds (headline numbered, paragraphs
-    shuffled): enough that ingest and clustering each take many seconds."""
-    rng = random.Random(seed)
-    texts = [p.read_text(encoding="utf-8").splitlines() for p in sorted(SEEDS.glob("*.txt"))]
-    folder.mkdir(parents=True, exist_ok=True)
-    for i in range(count):
-        head, *body = texts[i % len(texts)]
-        rng.shuffle(body)
-        (folder / f"doc{i:04d}.txt").write_text("\n".join([f"{head} ({i})", *body]) + "\n",
-                                                encoding="utf-8")
-    return folder
-
-
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_corpus(tmp_path_factory.mktemp("corpus") / "pages", 300)
+    return seed_pages(tmp_path_factory.mktemp("corpus") / "pages", 300)
 
 
 def _count(db: Path, sql: str) -> int:

@@ -24,6 +24,7 @@ import pytest
 
 from newsloom.cluster.index import VectorIndex, index_file_ok
 from newsloom.corpus import build_stories, update_storylines
+from newsloom.eval.reliability import store_counts
 from newsloom.model import SearchQuery
 from newsloom.pipeline import PipelineOptions, ingest
 from newsloom.represent.embed import get_embedder
@@ -69,20 +70,6 @@ def write_jsonl(path: Path, start: int, count: int, seed: int = 0) -> None:
         lines.append(json.dumps({"id": f"r{n}", "title": f"{town} decides on {topic} ({n})",
                                  "text": text, "published": "2024-03-05", "lang": "en"}))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def counts(db: Path) -> dict[str, int]:
-    with sqlite3.connect(db) as con:
-        def one(sql: str) -> int:
-            return int(con.execute(sql).fetchone()[0])
-        return {
-            "documents": one("SELECT COUNT(*) FROM documents"),
-            "current": one("SELECT COUNT(*) FROM documents WHERE superseded_by IS NULL"),
-            "features": one("SELECT COUNT(*) FROM article_features"),
-            "pending": one("SELECT COUNT(*) FROM articles a JOIN documents d ON d.id = a.id "
-                           "LEFT JOIN article_features f ON f.article_id = a.id "
-                           "WHERE d.superseded_by IS NULL AND f.article_id IS NULL"),
-        }
 
 
 def cli(*args: str, cwd: Path) -> subprocess.Popen[str]:
@@ -200,7 +187,7 @@ def test_two_corpus_stages_at_once_cluster_every_article_once(tmp_path: Path) ->
         thread.join()
     assert errors == []
     assert sorted(done) == [0, 5]  # the second stage found nothing left to do
-    assert counts(db)["features"] == 5 and counts(db)["pending"] == 0
+    assert store_counts(db)["clustered"] == 5 and store_counts(db)["pending"] == 0
 
 
 # -- real CLI processes ------------------------------------------------------------------------
@@ -213,8 +200,8 @@ def test_two_cli_ingests_at_once_store_everything_once(tmp_path: Path) -> None:
                  cwd=tmp_path)
     finish(first)
     finish(second)
-    assert counts(db)["documents"] == 600
-    assert counts(db)["current"] == 600
+    assert store_counts(db)["documents"] == 600
+    assert store_counts(db)["current"] == 600
 
 
 def test_two_cli_analyzes_at_once_cluster_everything(tmp_path: Path) -> None:
@@ -225,9 +212,9 @@ def test_two_cli_analyzes_at_once_cluster_everything(tmp_path: Path) -> None:
              for i in (1, 2)]
     for proc in procs:
         finish(proc)
-    found = counts(db)
+    found = store_counts(db)
     assert found["documents"] == 45
-    assert found["features"] == 45 and found["pending"] == 0
+    assert found["clustered"] == 45 and found["pending"] == 0
 
 
 def test_cli_ingest_during_a_server_job(tmp_path: Path) -> None:
@@ -248,7 +235,7 @@ def test_cli_ingest_during_a_server_job(tmp_path: Path) -> None:
     runner.wait(timeout=600)
     runner.shutdown()
     assert job.status == "done", job.error
-    assert counts(db)["documents"] == 500
+    assert store_counts(db)["documents"] == 500
 
 
 # -- versions by canonical source --------------------------------------------------------------

@@ -1,0 +1,42 @@
+"""Helpers shared by the reliability scripts (``scripts/concurrent_writers.py``,
+``scripts/kill9_consistency.py``) and their tests: a corpus that keeps ingest and clustering
+busy for many seconds, and the store counts a trial is judged by."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from pathlib import Path
+
+SEEDS = Path(__file__).resolve().parents[3] / "examples" / "seeds"
+
+
+def seed_pages(folder: Path, count: int = 200, seed: int = 11, seeds: Path = SEEDS) -> Path:
+    """``count`` scraped-text pages made from the seeds (headline numbered, paragraphs
+    shuffled): distinct documents that read like the real ones."""
+    rng = random.Random(seed)
+    texts = [p.read_text(encoding="utf-8").splitlines() for p in sorted(seeds.glob("*.txt"))]
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        head, *body = texts[i % len(texts)]
+        rng.shuffle(body)
+        (folder / f"doc{i:04d}.txt").write_text("\n".join([f"{head} ({i})", *body]) + "\n",
+                                                encoding="utf-8")
+    return folder
+
+
+def store_counts(db: Path) -> dict[str, int]:
+    """Documents stored, current documents, clustered articles, and current articles still
+    waiting for the corpus stage; read straight from the SQLite file, so any source tree's
+    store can be judged."""
+    with sqlite3.connect(db) as con:
+        def one(sql: str) -> int:
+            return int(con.execute(sql).fetchone()[0])
+        return {
+            "documents": one("SELECT COUNT(*) FROM documents"),
+            "current": one("SELECT COUNT(*) FROM documents WHERE superseded_by IS NULL"),
+            "clustered": one("SELECT COUNT(*) FROM article_features"),
+            "pending": one("SELECT COUNT(*) FROM articles a JOIN documents d ON d.id = a.id "
+                           "LEFT JOIN article_features f ON f.article_id = a.id "
+                           "WHERE d.superseded_by IS NULL AND f.article_id IS NULL"),
+        }
