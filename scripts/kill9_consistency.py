@@ -33,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from newsloom.eval.reliability import seed_pages
+from newsloom.eval.reliability import child_pids, process_alive, seed_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = ROOT.parent / "shared" / "data" / "events-dev" / "articles.jsonl"
@@ -72,19 +72,6 @@ def snapshot(db: Path) -> dict[str, object]:
         }
     finally:
         store.close()
-
-
-def _children(pid: int) -> list[int]:
-    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
-    return [int(p) for p in found.stdout.split()]
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 def _stage(db: Path) -> str:
@@ -128,11 +115,11 @@ def trial(number: int, corpus: Path, base: Path, reference: dict[str, object],
         seen: set[int] = set()
         if after_commit:  # between corpus batches: wait for the first, then up to 1.5 s
             while not _clustered(work / "s.db") and proc.poll() is None:
-                seen.update(_children(proc.pid))
+                seen.update(child_pids(proc.pid))
                 time.sleep(0.02)
             delay = time.monotonic() - started + rng.uniform(0.0, 1.5)
         while time.monotonic() - started < delay and proc.poll() is None:
-            seen.update(_children(proc.pid))
+            seen.update(child_pids(proc.pid))
             time.sleep(0.05)
         finished_first = proc.poll() is not None
         if not finished_first:
@@ -141,13 +128,13 @@ def trial(number: int, corpus: Path, base: Path, reference: dict[str, object],
         proc.wait()
         assert proc.stderr is not None
         proc.stderr.close()
-    seen.update(_children(proc.pid))
+    seen.update(child_pids(proc.pid))
     proc.kill()
     proc.wait()
     assert proc.stderr is not None
     proc.stderr.close()
     time.sleep(2.0)  # the parent-death signal is immediate; give the kernel a moment
-    survivors = [pid for pid in seen if _alive(pid)]
+    survivors = [pid for pid in seen if process_alive(pid)]
     for pid in survivors:  # do not leave them running, but count them
         os.kill(pid, signal.SIGKILL)
     stage = "after it finished" if finished_first else _stage(work / "s.db")

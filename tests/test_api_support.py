@@ -45,3 +45,4 @@ def seeds_store(factory: pytest.TempPathFactory) -> Path:
         db.parent.mkdir(parents=True, exist_ok=True)
         build_store(db, SEEDS, FIXTURES)
     return db
+

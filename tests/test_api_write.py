@@ -13,22 +13,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from newsloom.api import ApiSettings, SettingsError, create_app
-from test_api_support import FIXTURES, MTS_SEED, SEEDS, copy_store, seeds_store
+from test_api_support import FIXTURES, MTS_SEED, SEEDS
 
 TOKEN = "write-token-5678"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 JSONL = {"Content-Type": "application/x-ndjson"}
-
-
-@pytest.fixture(scope="module")
-def base_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return seeds_store(tmp_path_factory)
-
-
-@pytest.fixture
-def db(base_db: Path, tmp_path: Path) -> Path:
-    """A private copy per test: uploads change the store."""
-    return copy_store(base_db, tmp_path / "store.db")
 
 
 def _client(db: Path, **settings: object) -> TestClient:

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 import newsloom
 from newsloom.cli import app
 from newsloom.cli_checks import stop_on_ctrl_c
-from newsloom.eval.reliability import seed_pages
+from newsloom.eval.reliability import child_pids, process_alive, seed_pages
 from newsloom.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,19 +111,6 @@ def _count(db: Path, sql: str) -> int:
         return 0
 
 
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-
-
-def _children(pid: int) -> list[int]:
-    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
-    return [int(p) for p in found.stdout.split()]
-
-
 class Run:
     """``newsloom analyze`` in its own session (as a shell runs a foreground job)."""
 
@@ -144,9 +131,9 @@ class Run:
         while not condition():
             assert self.proc.poll() is None, "finished before the stage was reached"
             assert time.monotonic() < deadline, "stage not reached"
-            self.seen.update(_children(self.proc.pid))
+            self.seen.update(child_pids(self.proc.pid))
             time.sleep(0.05)
-        self.seen.update(_children(self.proc.pid))
+        self.seen.update(child_pids(self.proc.pid))
 
     def ingesting(self) -> bool:
         return _count(self.db, "SELECT COUNT(*) FROM documents") > 0
@@ -156,7 +143,7 @@ class Run:
 
     def cleanup(self) -> None:
         for pid in [self.proc.pid, *self.seen]:  # only what this test started
-            if _alive(pid):
+            if process_alive(pid):
                 os.kill(pid, signal.SIGKILL)
         self.proc.wait()
         self.log.close()
@@ -189,7 +176,7 @@ def test_ctrl_c_stops_within_two_seconds(stage: str, to_group: bool,
     run.wait_for(run.ingesting if stage == "ingest" else run.clustering)
     if stage == "cluster":
         time.sleep(3)  # models loaded, features being computed in the workers
-        run.seen.update(_children(run.proc.pid))
+        run.seen.update(child_pids(run.proc.pid))
     assert run.seen, "no worker processes to watch"
     sent = time.monotonic()
     if to_group:
@@ -205,7 +192,7 @@ def test_ctrl_c_stops_within_two_seconds(stage: str, to_group: bool,
     assert took < 2.0, f"Ctrl-C took {took:.1f} s"
     assert "interrupted" in run.stderr()
     time.sleep(0.5)
-    assert [pid for pid in run.seen if _alive(pid)] == []  # no worker left behind
+    assert [pid for pid in run.seen if process_alive(pid)] == []  # no worker left behind
     with sqlite3.connect(run.db) as conn:  # committed work intact
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] > 0
@@ -219,14 +206,14 @@ def test_workers_die_with_their_parent(stage: str, start: Callable[..., Run]) ->
     run = start()
     run.wait_for(run.ingesting if stage == "ingest" else run.clustering)
     if stage == "cluster":
-        run.wait_for(lambda: len(_children(run.proc.pid)) >= 2)
-    workers = _children(run.proc.pid)
+        run.wait_for(lambda: len(child_pids(run.proc.pid)) >= 2)
+    workers = child_pids(run.proc.pid)
     assert workers
     os.kill(run.proc.pid, signal.SIGKILL)
     deadline = time.monotonic() + 5
-    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+    while any(process_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert [pid for pid in workers if _alive(pid)] == []
+    assert [pid for pid in workers if process_alive(pid)] == []
 
 
 def test_ctrl_c_while_clustering_in_process(start: Callable[..., Run]) -> None:

@@ -25,7 +25,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from newsloom.api import ApiSettings, create_app
-from test_api_support import MTS_SEED, copy_store, seeds_store
+from test_api_support import MTS_SEED
 
 TOKEN = "reliability-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -41,16 +41,6 @@ STRIKE = "\n\n".join([
     "statement released in Rotterdam.",
     "Shipping lines expect delays for vessels waiting at the port entrance. During the last "
     "walkout, dozens of freighters queued off the coast for several days."])
-
-
-@pytest.fixture(scope="module")
-def base_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return seeds_store(tmp_path_factory)
-
-
-@pytest.fixture
-def db(base_db: Path, tmp_path: Path) -> Path:
-    return copy_store(base_db, tmp_path / "store.db")
 
 
 def _app(db: Path, **settings: Any) -> FastAPI:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import subprocess
 from pathlib import Path
 
 SEEDS = Path(__file__).resolve().parents[3] / "examples" / "seeds"
@@ -40,3 +41,19 @@ def store_counts(db: Path) -> dict[str, int]:
                            "LEFT JOIN article_features f ON f.article_id = a.id "
                            "WHERE d.superseded_by IS NULL AND f.article_id IS NULL"),
         }
+
+
+def child_pids(pid: int) -> list[int]:
+    """The process ids of ``pid``'s children (its worker processes)."""
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True,
+                           check=False)
+    return [int(p) for p in found.stdout.split()]
+
+
+def process_alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
