@@ -10,21 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from newsloom.model import Summary, TimelineRequest
-from newsloom.timeline import (
-    SearchUnavailable,
-    UnknownTarget,
-    build_timeline,
-    summarize_story,
-    summarize_storyline,
-    summary_to_json,
-    summary_to_markdown,
-    timeline_to_html,
-    timeline_to_json,
-    timeline_to_markdown,
-)
-
 if TYPE_CHECKING:
+    from newsloom.model import Summary, TimelineRequest
     from newsloom.store import SQLiteStore
 
 err = Console(stderr=True)
@@ -66,6 +53,15 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 def timeline_command(store: SQLiteStore, request: TimelineRequest, fmt: str,
                      output: Path | None) -> None:
+    from newsloom.timeline import (
+        SearchUnavailable,
+        UnknownTarget,
+        build_timeline,
+        timeline_to_html,
+        timeline_to_json,
+        timeline_to_markdown,
+    )
+
     if fmt not in ("md", "json", "html"):
         raise _fail(f"unknown format {fmt!r}: use md, json or html")
     try:
@@ -85,6 +81,14 @@ def timeline_command(store: SQLiteStore, request: TimelineRequest, fmt: str,
 
 def summary_command(store: SQLiteStore, story: str | None, storyline: str | None,
                     lang: str | None, as_json: bool) -> None:
+    from newsloom.timeline import (
+        UnknownTarget,
+        summarize_story,
+        summarize_storyline,
+        summary_to_json,
+        summary_to_markdown,
+    )
+
     if (story is None) == (storyline is None):
         raise _fail("give exactly one of --story or --storyline")
     try:
