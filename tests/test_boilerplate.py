@@ -20,7 +20,6 @@ from newsloom.extract.boilerplate_features import (
     stopwords,
 )
 from newsloom.extract.boilerplate_lexicon import CATEGORIES
-from newsloom.extract.boilerplate_train import label_lines, render_html
 from newsloom.extract.lineshape import (
     has_doubled_text,
     is_credit,
@@ -29,6 +28,7 @@ from newsloom.extract.lineshape import (
     is_self_repeat,
     repair_mojibake,
 )
+from newsloom.training.boilerplate_train import label_lines, render_html
 
 # Not under fixtures/: the end-to-end CLI tests ingest that whole folder.
 FIXTURES = Path(__file__).parent / "fixtures_plaintext"
@@ -103,7 +103,7 @@ def test_headline_index_finds_the_h1_repeating_the_title_line() -> None:
 
 def test_tree_ensemble_matches_sklearn_and_survives_a_round_trip(tmp_path: Path) -> None:
     pytest.importorskip("sklearn")
-    from newsloom.extract.boilerplate_train import fit_ensemble
+    from newsloom.training.boilerplate_train import fit_ensemble
 
     rng = np.random.default_rng(0)
     x = rng.normal(size=(600, len(FEATURE_NAMES)))

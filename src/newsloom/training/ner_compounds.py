@@ -1,5 +1,5 @@
 """Names inside ``Name-head`` compounds (``US-Bürger``, ``Huawei-werknemers``) for NER
-training data; see :mod:`newsloom.enrich.ner_train` for why and how they are used."""
+training data; see :mod:`newsloom.training.ner_train` for why and how they are used."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ names that the rest of train annotates too ("seen") and on the others, and the F
 models' averaged probabilities. For choosing between training variants; val is scored only
 for the model finally shipped (``newsloom eval ner``)::
 
-    python -m newsloom.enrich.ner_dev --lang en --data ../shared/data/ner \\
+    python -m newsloom.training.ner_dev --lang en --data ../shared/data/ner \\
         src/newsloom/enrich/models/ner-en /tmp/ner-e5
 
 ``--articles FILE.jsonl`` adds each model's CPU milliseconds per article (``title`` + ``text``
@@ -30,8 +30,8 @@ from newsloom.enrich import (
     ner_vectors,  # noqa: F401  (registers the subword layers)
 )
 from newsloom.enrich.ner import decode, doc_mentions
-from newsloom.enrich.ner_train import CORPORA, split_dev
 from newsloom.eval.ner import Sentence, entities, error_classes, read_conll, score, spans_to_tags
+from newsloom.training.ner_train import CORPORA, split_dev
 
 
 def probabilities(nlp: Language, sentences: Sequence[Sentence]) -> list[numpy.ndarray]:

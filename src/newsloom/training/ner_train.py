@@ -44,7 +44,7 @@ Tried afterwards, none better than 0.732 beyond dev noise (1,450 dev entities: �
 Shipped models — all with the defaults below (``--seed 0``, width 64, depth 3), data from
 ``/work/shared/data/ner`` (= ``../shared/data/ner``), spaCy 3.8.18:
 
-* ``ner-de``: ``python -m newsloom.enrich.ner_train --lang de --data ../shared/data/ner
+* ``ner-de``: ``python -m newsloom.training.ner_train --lang de --data ../shared/data/ner
   --out src/newsloom/enrich/models/ner-de`` — wikiann/de train; ``ner-ru``, ``ner-pl``: the
   same with ``--lang ru|pl``.
 * ``ner-en``: the same with ``--lang en --subwords --rows 2000 5000 5000 2000
@@ -80,14 +80,15 @@ from thinc.api import Adam, compounding, fix_random_seed
 
 from newsloom.enrich import ner_gazetteer, ner_vectors  # registers the layers
 from newsloom.enrich.ner import decode, doc_mentions
-from newsloom.enrich.ner_compounds import (
+from newsloom.eval.ner import Sentence, entities, read_conll, score, spans_to_tags
+from newsloom.training.ner_compounds import (
     COMPOUND_HEADS,
     HYPHENS,
     compound_heads,
     compound_lexicon,
     with_compounds,
 )
-from newsloom.eval.ner import Sentence, entities, read_conll, score, spans_to_tags
+from newsloom.training.ner_jackknife import jackknifed
 
 log = logging.getLogger(__name__)
 
@@ -231,7 +232,7 @@ def add_gazetteer(nlp: Language, items: Sequence[Item]) -> None:
     them (``US-Bürger`` → ``US``)."""
     annotated = [_names(it.example) for it in items]
     words = [[t.text for t in it.example.predicted] for it in items]
-    for it, feats in zip(items, ner_gazetteer.jackknifed(annotated, words), strict=True):
+    for it, feats in zip(items, jackknifed(annotated, words), strict=True):
         it.example.predicted.user_data[ner_gazetteer.USER_DATA_KEY] = feats
     names = ner_gazetteer.lexicon(name for found in annotated for name in found)
     for node in nlp.get_pipe("tagger").model.walk():  # type: ignore[attr-defined]

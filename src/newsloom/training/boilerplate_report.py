@@ -15,8 +15,8 @@ from pathlib import Path
 from newsloom.eval.scoring import Confusion, score_snippets, titles_match
 from newsloom.extract import ExtractionError, ExtractOptions
 from newsloom.extract.boilerplate import BoilerplateModel
-from newsloom.extract.boilerplate_train import EvalPage, TrainingDoc, train_model
 from newsloom.model import RawDocument
+from newsloom.training.boilerplate_train import EvalPage, TrainingDoc, train_model
 
 
 @dataclass(slots=True)

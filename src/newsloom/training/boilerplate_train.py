@@ -32,7 +32,7 @@ shape of hand-scraped text such as ``examples/seeds``).
 The shipped ``boilerplate_model.npz`` is trained on AEB + *all* trafilatura-eval-dev pages
 (so its own scores on that set are in-sample, not a measurement; the k-fold report is) with::
 
-    python -m newsloom.extract.boilerplate_train --data ../shared/data \
+    python -m newsloom.training.boilerplate_train --data ../shared/data \
         --out src/newsloom/extract/boilerplate_model.npz --report
 
 ``--report`` first prints the 2-fold evaluation; the whole run takes about 4 minutes on one
@@ -58,7 +58,12 @@ from typing import Any
 
 import numpy as np
 
-from newsloom.extract.boilerplate import BoilerplateModel, TreeEnsemble, document_language
+from newsloom.extract.boilerplate import (
+    MODEL_PATH,
+    BoilerplateModel,
+    TreeEnsemble,
+    document_language,
+)
 from newsloom.extract.boilerplate_features import document_features
 from newsloom.extract.lineshape import repair_mojibake
 
@@ -357,12 +362,12 @@ def train_model(docs: Sequence[TrainingDoc], description: str) -> BoilerplateMod
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    from newsloom.extract.boilerplate_report import cross_validate
+    from newsloom.training.boilerplate_report import cross_validate
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
-    parser.add_argument("--out", type=Path,
-                        default=Path(__file__).with_name("boilerplate_model.npz"))
+    # The shipped model stays in the runtime package, which loads it from there.
+    parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument("--cache", type=Path, default=None,
                         help="JSON file caching trafilatura's extractions between runs")
     parser.add_argument("--report", action="store_true",
@@ -382,7 +387,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     model = train_model(aeb + clean + eval_docs,
                         f"trained on {used}; labels: AEB articleBody, trafilatura 2.3.1 "
                         "extraction corrected by with/without snippets; "
-                        "command: python -m newsloom.extract.boilerplate_train --data "
+                        "command: python -m newsloom.training.boilerplate_train --data "
                         "../shared/data --out src/newsloom/extract/boilerplate_model.npz")
     model.save(args.out)
     print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB)")
