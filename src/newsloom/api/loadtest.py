@@ -21,9 +21,13 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import httpx
+if TYPE_CHECKING:
+    # httpx is a dev-only dependency: imported where a phase runs, so importing this
+    # module (check_loopback, percentile) never needs it.
+    import httpx
 
 #: Upper bound on requests per phase whatever the duration: the test always stops by itself.
 MAX_REQUESTS = 200_000
@@ -69,6 +73,8 @@ def check_loopback(url: str) -> None:
 async def run_phase(client: httpx.AsyncClient, name: str,
                     next_path: Callable[[], tuple[str, str]], concurrency: int,
                     duration: float) -> PhaseResult:
+    import httpx
+
     latencies: list[float] = []
     kinds: dict[str, list[float]] = {}
     status: dict[str, int] = {}
@@ -133,6 +139,8 @@ async def _sample(client: httpx.AsyncClient, rng: random.Random
 
 
 async def main_async(args: argparse.Namespace) -> dict[str, object]:
+    import httpx
+
     rng = random.Random(args.seed)
     limits = httpx.Limits(max_connections=args.concurrency)
     async with httpx.AsyncClient(base_url=args.url, timeout=60, limits=limits) as client:
