@@ -52,6 +52,9 @@ class FakeStore:
         return MemberRow(r["story"], r["id"], seq, r.get("title"), r.get("lang"),
                          r.get("outlet"), r.get("published"), r.get("duplicate_of"))
 
+    def resolve_story(self, story_id: str) -> str:
+        return story_id  # the fixtures record no merges
+
     def story_members(self, story_ids: list[str] | None = None) -> list[MemberRow]:
         return [self._row(i, r) for i, r in enumerate(self.records)
                 if story_ids is None or r["story"] in story_ids]

@@ -190,13 +190,10 @@ class Catalog:
         """One story; follows merges. Without ``lang`` it comes from the listing cache (a
         story can hold thousands of articles); with one, its title is chosen anew."""
         self._refresh()
+        story_id = self.store.resolve_story(story_id)
         story = self._by_id.get(story_id)
         if story is None:
-            row = self._sql.execute("SELECT merged_into FROM stories WHERE id = ?",
-                                    (story_id,)).fetchone()
-            if row is None or row[0] is None or row[0] == story_id:
-                return None
-            return self.story(str(row[0]), lang)
+            return None
         if lang is None or lang not in story.languages:
             return story
         members = self.store.story_members([story_id])
@@ -257,6 +254,9 @@ class Catalog:
                  ) -> tuple[list[ArticleRow], int | None]:
         """One page of current articles, newest ingested first, and (if ``count``) how many
         match."""
+        if filters.story_id:  # a merged story's articles now sit under its survivor
+            filters = dataclasses.replace(filters,
+                                          story_id=self.store.resolve_story(filters.story_id))
         where, params = _article_where(filters)
         total = self._count(
             "SELECT COUNT(*) FROM articles a JOIN documents d ON d.id = a.id "

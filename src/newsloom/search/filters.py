@@ -77,18 +77,6 @@ def validate(query: SearchQuery) -> None:
             raise SearchError(f"{name} must be YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}")
 
 
-def _resolve_story(store: SQLiteStore, story_id: str) -> str:
-    """The surviving story of ``story_id`` (merges redirect), or the id itself if unknown."""
-    seen = {story_id}
-    current = story_id
-    while True:
-        rows = store.read("SELECT merged_into FROM stories WHERE id = ?", (current,))
-        if not rows or not rows[0][0] or rows[0][0] in seen:
-            return current
-        current = str(rows[0][0])
-        seen.add(current)
-
-
 def condition(store: SQLiteStore, query: SearchQuery) -> Condition:
     """The WHERE condition of ``query``'s filters; raises :class:`SearchError` for bad ones."""
     validate(query)
@@ -115,7 +103,7 @@ def condition(store: SQLiteStore, query: SearchQuery) -> Condition:
         params.append(entity.id)
     story = None
     if query.story_id:
-        story = _resolve_story(store, query.story_id)
+        story = store.resolve_story(query.story_id)
         parts.append("f.story_id = ?")
         params.append(story)
     return Condition(" AND ".join(parts), tuple(params), entity, story)

@@ -189,6 +189,24 @@ class StoryProfileTables(LeasedWrites):
             found[line].append(story)
         return dict(found)
 
+    def resolve_story(self, story_id: str) -> str:
+        """The live story ``story_id`` is now: merges are followed (a merged story's
+        ``merged_into`` names its survivor, which may itself have merged later). An id the
+        store does not know comes back unchanged, so callers report it as unknown. This is the
+        one read-side "follow the merge": the API, pages, timelines, summaries and search
+        filters all call it."""
+        seen = {story_id}
+        current = story_id
+        while True:
+            row = self._db.execute("SELECT merged_into FROM stories WHERE id=?",
+                                   (current,)).fetchone()
+            # A cycle cannot be written (a split revives an id by clearing merged_into), but a
+            # damaged store must not hang a reader.
+            if row is None or not row[0] or row[0] in seen:
+                return current
+            current = str(row[0])
+            seen.add(current)
+
     def story_created(self, story_ids: Sequence[str]) -> dict[str, int]:
         """Story → created_seq (the sequence number of its first article)."""
         found: dict[str, int] = {}

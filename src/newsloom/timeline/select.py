@@ -94,7 +94,7 @@ def _published_within(published: str | None, first: date | None, last: date | No
 
 
 def _story(store: SQLiteStore, story_id: str) -> Selection:
-    members = store.story_members([story_id])
+    members = store.story_members([store.resolve_story(story_id)])
     if not members:
         raise UnknownTarget(f"no story {story_id!r} (see `newsloom stories`)")
     return Selection(_title(members), members)

@@ -72,6 +72,8 @@ def summarize_members(store: SQLiteStore, kind: Literal["story", "storyline"], i
 
 
 def summarize_story(store: SQLiteStore, story_id: str, lang: str | None = None) -> Summary:
+    # A merged id summarises its survivor, and the summary names the survivor.
+    story_id = store.resolve_story(story_id)
     members = store.story_members([story_id])
     if not members:
         raise UnknownTarget(f"no story {story_id!r} (see `newsloom stories`)")

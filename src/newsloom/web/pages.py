@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -131,6 +131,11 @@ def home(request: Request, cat: CatalogDep) -> Response:
 @router.get("/stories/{story_id}", dependencies=Reader)
 def story_page(request: Request, story_id: str, cat: CatalogDep, lang: Lang = None,
                offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> Response:
+    survivor = cat.store.resolve_story(story_id)
+    if survivor != story_id:
+        # A merged story's page is its survivor's; temporary (307), as a split can revive it.
+        target = request.url_for("story_page", story_id=survivor)
+        return RedirectResponse(str(target.include_query_params(**request.query_params)), 307)
     detail = api.story_detail(cat, story_id, lang, STORY_ARTICLES, offset)
     story = detail.story
     timeline, missing = _timeline(cat, TimelineRequest(story=story.id, lang=lang))
