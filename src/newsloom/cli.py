@@ -1,4 +1,9 @@
-"""The ``newsloom`` command line."""
+"""The ``newsloom`` command line.
+
+Start-up imports only Typer, Rich and the option declarations: each command imports the
+pipeline, the store, the encoders or FastAPI when it runs, so that ``newsloom --help`` and
+``newsloom version`` answer at once (tests/test_cli_startup.py keeps it so).
+"""
 
 from __future__ import annotations
 
@@ -8,26 +13,21 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.logging import RichHandler
-from rich.markdown import Markdown
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from newsloom import __version__, cli_corpus, cli_search, cli_serve
 from newsloom import cli_timeline as tl
 from newsloom.cli_checks import existing_store, require_paths, require_store, stop_on_ctrl_c
-from newsloom.corpus import article_export_record, build_stories, update_storylines
 from newsloom.eval.cli import app as eval_app
 from newsloom.export import ExportFormat, write_records
-from newsloom.extract import ExtractOptions
-from newsloom.ingest import ReadOptions
-from newsloom.model import ARTICLE_EXPORT_FIELDS, KEPT_WHOLE, IngestStats, TimelineRequest
-from newsloom.pipeline import PipelineOptions, ingest
-from newsloom.report import write_report
-from newsloom.store import SQLiteStore, open_store
+
+if TYPE_CHECKING:
+    from newsloom.model import IngestStats
+    from newsloom.pipeline import PipelineOptions
+    from newsloom.store import SQLiteStore
 
 app = typer.Typer(
     help="newsloom: turn piles of messy multilingual news into clean articles, stories and "
@@ -58,11 +58,22 @@ WorkersOption = Annotated[
 DEFAULT_DB = Path("newsloom.db")
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(__version__)
+        raise typer.Exit()
+
+
 @app.callback()
 def main_callback(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log debug details.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Log errors only.")] = False,
+    show_version: Annotated[bool, typer.Option(
+        "--version", help="Print the newsloom version and exit.", is_eager=True,
+        callback=_print_version)] = False,
 ) -> None:
+    from rich.logging import RichHandler
+
     level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
     logging.basicConfig(level=level, format="%(message)s", force=True,
                         handlers=[RichHandler(console=err, show_path=False, show_time=False)])
@@ -76,6 +87,8 @@ def version() -> None:
 
 @contextmanager
 def _store(db: Path) -> Iterator[SQLiteStore]:
+    from newsloom.store import open_store
+
     store = open_store(db)
     try:
         yield store
@@ -84,6 +97,10 @@ def _store(db: Path) -> Iterator[SQLiteStore]:
 
 
 def _pipeline_options(workers: int | None, max_mb: float) -> PipelineOptions:
+    from newsloom.extract import ExtractOptions
+    from newsloom.ingest import ReadOptions
+    from newsloom.pipeline import PipelineOptions
+
     read = ReadOptions(max_bytes=int(max_mb * 1024 * 1024))
     if workers:
         return PipelineOptions(read=read, extract=ExtractOptions(), workers=workers)
@@ -92,6 +109,17 @@ def _pipeline_options(workers: int | None, max_mb: float) -> PipelineOptions:
 
 def _run_ingest(paths: list[Path], store: SQLiteStore, options: PipelineOptions
                 ) -> IngestStats:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from newsloom.model import KEPT_WHOLE
+    from newsloom.pipeline import ingest
+
     progress = Progress(
         TextColumn("[bold]ingest[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
         TimeElapsedColumn(), console=err, transient=True,
@@ -116,6 +144,16 @@ def _run_ingest(paths: list[Path], store: SQLiteStore, options: PipelineOptions
 
 def _run_corpus(store: SQLiteStore) -> None:
     """Entities, duplicates, stories and storylines for every article that has none yet."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from newsloom.corpus import build_stories, update_storylines
+
     progress = Progress(
         TextColumn("[bold]stories[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("articles"),
         TimeElapsedColumn(), console=err, transient=True,
@@ -163,6 +201,10 @@ def analyze(
     ] = True,
 ) -> None:
     """Ingest PATHS, run every pipeline stage, and write report.md and report.html."""
+    from rich.markdown import Markdown
+
+    from newsloom.report import write_report
+
     require_paths(paths)
     with stop_on_ctrl_c(), _store(db) as store:
         _run_ingest(paths, store, _pipeline_options(workers or None, max_mb))
@@ -179,6 +221,8 @@ def report(
     report_dir: Annotated[Path, typer.Option("--report-dir")] = Path("newsloom-report"),
 ) -> None:
     """Write report.md and report.html for what the store holds."""
+    from newsloom.report import write_report
+
     with existing_store(db) as store:
         md, html = write_report(store, report_dir)
     err.print(f"report: {md} and {html}")
@@ -236,6 +280,9 @@ def export_articles(
     ] = False,
 ) -> None:
     """One record per article with stable field names (id, source_id, title, text, ...)."""
+    from newsloom.corpus import article_export_record
+    from newsloom.model import ARTICLE_EXPORT_FIELDS
+
     if fmt not in ("jsonl", "csv"):
         err.print(f"[red]unknown format[/] {fmt!r}: use jsonl or csv")
         raise typer.Exit(2)
@@ -335,6 +382,8 @@ def timeline(
     output: tl.TimelineOutputOption = None, db: DbOption = DEFAULT_DB,
 ) -> None:
     """Dated timeline of a story, storyline, entity or query; undated material listed apart."""
+    from newsloom.model import TimelineRequest
+
     request = TimelineRequest(story, storyline, entity, query, date_from, date_to, max_dates,
                               sentences_per_date, lang)
     with existing_store(db) as store:

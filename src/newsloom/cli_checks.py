@@ -14,13 +14,14 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from newsloom.store import SQLiteStore, open_store
+if TYPE_CHECKING:
+    from newsloom.store import SQLiteStore
 
 err = Console(stderr=True)
 
@@ -44,6 +45,8 @@ def require_store(db: Path) -> None:
 @contextmanager
 def existing_store(db: Path) -> Iterator[SQLiteStore]:
     """The store at ``db`` for a read command; exits 2 if there is none (see above)."""
+    from newsloom.store import open_store
+
     require_store(db)
     store = open_store(db)
     try:

@@ -7,15 +7,14 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from newsloom.compare import UnknownArticle, pair_scores
-from newsloom.corpus import list_stories, list_storylines
-from newsloom.store import SQLiteStore
+if TYPE_CHECKING:
+    from newsloom.store import SQLiteStore
 
 err = Console(stderr=True)
 out = Console()
@@ -32,6 +31,8 @@ def _jsonl(items: list[Any]) -> None:
 
 
 def stories_command(store: SQLiteStore, lang: str | None, as_json: bool, limit: int) -> None:
+    from newsloom.corpus import list_stories
+
     stories = list_stories(store, lang)[:limit]
     if as_json:
         _jsonl(stories)
@@ -46,6 +47,8 @@ def stories_command(store: SQLiteStore, lang: str | None, as_json: bool, limit: 
 
 
 def storylines_command(store: SQLiteStore, lang: str | None, as_json: bool, limit: int) -> None:
+    from newsloom.corpus import list_storylines
+
     lines = list_storylines(store, lang)[:limit]
     if as_json:
         _jsonl(lines)
@@ -83,6 +86,8 @@ def entities_command(store: SQLiteStore, name: str | None, as_json: bool, limit:
 
 
 def compare_command(store: SQLiteStore, pairs_file: Path) -> None:
+    from newsloom.compare import UnknownArticle, pair_scores
+
     try:
         with pairs_file.open(encoding="utf-8", newline="") as stream:
             reader = csv.DictReader(stream)

@@ -5,17 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from newsloom.cli_checks import require_store
-from newsloom.model import SearchHit, SearchQuery, SearchResults, StorySearchResults
-from newsloom.search import SearchError, UnknownEntityError, search_stories, to_dict
-from newsloom.search import search as run_search
-from newsloom.store import open_store
+
+if TYPE_CHECKING:
+    from newsloom.model import SearchHit, SearchResults, StorySearchResults
 
 err = Console(stderr=True)
 out = Console(highlight=False)
@@ -63,6 +62,8 @@ def _print_hit(number: int, hit: SearchHit, indent: str = "") -> None:
 
 
 def _print_text(results: SearchResults | StorySearchResults) -> None:
+    from newsloom.model import SearchResults
+
     query = results.query
     if isinstance(results, SearchResults):
         out.print(f"{results.total} article(s) for {escape(repr(query.text))} "
@@ -87,6 +88,11 @@ def search(
     db: DbOption = Path("newsloom.db"),
 ) -> None:
     """Hybrid search: keyword (FTS5 over lemmas) fused with multilingual semantic search."""
+    from newsloom.model import SearchQuery
+    from newsloom.search import SearchError, UnknownEntityError, search_stories, to_dict
+    from newsloom.search import search as run_search
+    from newsloom.store import open_store
+
     if fmt not in ("text", "json"):
         err.print(f"[red]unknown format {fmt!r}: use text or json[/]")
         raise typer.Exit(2)

@@ -12,27 +12,17 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from newsloom.eval.extraction import (
-    FOCUS_MODES,
-    AebReport,
-    TevReport,
-    TevSystem,
-    TextPath,
-    evaluate_aeb,
-    evaluate_tev,
-    is_aeb,
-    is_tev,
-)
-from newsloom.eval.throughput import ThroughputReport, run_throughput
-from newsloom.eval.throughput import report_to_json as throughput_json
-from newsloom.extract import ExtractOptions
+if TYPE_CHECKING:
+    # The benchmarks are imported when their command runs: ``newsloom --help`` stays fast.
+    from newsloom.eval.extraction import AebReport, TevReport, TevSystem, TextPath
+    from newsloom.eval.throughput import ThroughputReport
 
 app = typer.Typer(
     help="Benchmarks: extraction quality on labelled datasets, and ingest throughput.",
@@ -110,6 +100,16 @@ def extraction(
     ] = None,
 ) -> None:
     """Score newsloom's article extraction on a labelled dataset (AEB or trafilatura-eval-dev)."""
+    from newsloom.eval.extraction import (
+        FOCUS_MODES,
+        AebReport,
+        evaluate_aeb,
+        evaluate_tev,
+        is_aeb,
+        is_tev,
+    )
+    from newsloom.extract import ExtractOptions
+
     default_focus = Focus(ExtractOptions().html_focus)
     focuses = list(FOCUS_MODES) if all_focus else [f.value for f in focus or [default_focus]]
     with Progress(console=_err, transient=True) as progress:
@@ -141,6 +141,8 @@ def extraction(
 
 def report_to_json(report: AebReport | TevReport) -> dict[str, Any]:
     """The one loose dict: the ``--format json`` output, with derived metrics spelled out."""
+    from newsloom.eval.extraction import AebReport
+
     if isinstance(report, AebReport):
         return {
             "dataset": str(report.dataset), "kind": "aeb", "pages": report.pages,
@@ -269,6 +271,9 @@ def throughput(
         "--format", help="A rich table, or one JSON object on stdout.")] = OutputFormat.table,
 ) -> None:
     """Time the real ingest pipeline on a generated corpus: docs/s, peak memory, re-ingest."""
+    from newsloom.eval.throughput import report_to_json as throughput_json
+    from newsloom.eval.throughput import run_throughput
+
     seeds_dir = seeds or _default_seeds()
     report = run_throughput(dataset, seeds_dir if seeds_dir.is_dir() else None,
                             html_docs=html_docs, text_docs=text_docs, workers=workers,
