@@ -114,7 +114,7 @@ def _count(db: Path, sql: str) -> int:
 class Run:
     """``newsloom analyze`` in its own session (as a shell runs a foreground job)."""
 
-    def __init__(self, corpus: Path, work: Path) -> None:
+    def __init__(self, corpus: Path, work: Path, workers: int = 2) -> None:
         self.db = work / "s.db"
         # A file, not a pipe: a worker that outlived its parent would hold a pipe open.
         self.log = (work / "stderr.txt").open("wb")
@@ -122,7 +122,8 @@ class Run:
         env = {**os.environ, "PYTHONPATH": str(Path(newsloom.__file__).parents[1])}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "newsloom", "analyze", str(corpus), "--db", str(self.db),
-             "--no-print", "--workers", "2"], cwd=work, env=env, stdout=subprocess.DEVNULL,
+             "--no-print", "--workers", str(workers)], cwd=work, env=env,
+            stdout=subprocess.DEVNULL,
             stderr=self.log, start_new_session=True)
         self.seen: set[int] = set()
 
@@ -156,8 +157,8 @@ class Run:
 def start(corpus: Path, tmp_path: Path) -> Iterator[Callable[..., Run]]:
     runs: list[Run] = []
 
-    def started(pages: Path = corpus) -> Run:
-        runs.append(Run(pages, tmp_path))
+    def started(pages: Path = corpus, workers: int = 2) -> Run:
+        runs.append(Run(pages, tmp_path, workers))
         return runs[-1]
 
     yield started
@@ -217,10 +218,12 @@ def test_workers_die_with_their_parent(stage: str, start: Callable[..., Run]) ->
 
 
 def test_ctrl_c_while_clustering_in_process(start: Callable[..., Run]) -> None:
-    """The bundled examples: too few articles for the feature pool, so the encoder and the
-    clustering run in the main process."""
-    run = start(SEEDS)
+    """One worker: the encoder and the clustering run in the main process (a corpus large
+    enough that the stage is still running when the signal comes, even on a busy machine)."""
+    run = start(workers=1)
     run.wait_for(run.clustering)
+    time.sleep(3)  # models loaded, features being computed in this process
+    assert run.proc.poll() is None, "the corpus stage ended before the signal"
     sent = time.monotonic()
     os.killpg(run.proc.pid, signal.SIGINT)
     code = run.proc.wait(timeout=30)
