@@ -54,7 +54,7 @@ def analyze(corpus: Path, work: Path, workers: int) -> subprocess.Popen[bytes]:
 def snapshot(db: Path) -> dict[str, object]:
     """What a user sees of the store, in a comparable form."""
     sys.path.insert(0, str(SRC))
-    from newsloom.corpus import article_export_record, list_stories, list_storylines
+    from newsloom.queries.stories import article_export_record, list_stories, list_storylines
     from newsloom.store import open_store
 
     store = open_store(db)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from newsloom.corpus import build_stories, update_storylines
-from newsloom.pipeline import PipelineOptions, ingest
+from newsloom.pipeline.corpus import build_stories, update_storylines
+from newsloom.pipeline.ingest import PipelineOptions, ingest
 from newsloom.store import open_store
 
 ROOT = Path(__file__).parents[1]

@@ -18,7 +18,7 @@ from newsloom.extract.text import extract_text
 from newsloom.ingest import ReadOptions
 from newsloom.ingest.jsonl import read_jsonl_file, record_to_document
 from newsloom.model import KEPT_WHOLE, Article, RawDocument, Skip
-from newsloom.pipeline import PipelineOptions, ingest
+from newsloom.pipeline.ingest import PipelineOptions, ingest
 from newsloom.store import SQLiteStore
 
 ROOT = Path(__file__).resolve().parents[1]

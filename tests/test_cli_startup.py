@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newsloom import __version__
-from newsloom.cli import app
+from newsloom.cli.app import app
 
 #: Top-level packages that no start-up path may import (each costs 0.1-2 s).
 HEAVY = frozenset({
@@ -29,7 +29,7 @@ HEAVY = frozenset({
 #: Runs the CLI as ``newsloom`` would, then writes what was imported to the file in argv[1].
 _DRIVER = """
 import json, sys
-from newsloom.cli import main
+from newsloom.cli.app import main
 out, sys.argv = sys.argv[1], ["newsloom", *sys.argv[2:]]
 try:
     main()
@@ -67,8 +67,9 @@ def test_start_up_imports_no_heavy_library(tmp_path: Path, args: tuple[str, ...]
     assert stdout.strip()
     assert _heavy(modules) == []
     # the pipeline, store and HTTP layers stay unloaded too (they pull the libraries above)
-    assert not {"newsloom.model", "newsloom.store", "newsloom.pipeline", "newsloom.corpus",
-                "newsloom.api.app", "newsloom.eval.extraction"} & modules
+    assert not {"newsloom.model", "newsloom.store", "newsloom.pipeline.ingest",
+                "newsloom.pipeline.corpus", "newsloom.api.app",
+                "newsloom.eval.extraction"} & modules
 
 
 def test_version_and_dash_dash_version_print_the_version(tmp_path: Path) -> None:
@@ -83,7 +84,7 @@ def test_driver_sees_heavy_imports_when_a_command_runs(tmp_path: Path) -> None:
     missing = tmp_path / "missing.db"
     code, _, modules = _run(tmp_path, "export", "articles", "--db", str(missing))
     assert code == 2  # no store there: the command ran up to its check
-    assert "newsloom.cli_checks" in modules
+    assert "newsloom.cli.checks" in modules
     code, _, modules = _run(tmp_path, "ingest", str(tmp_path / "nothing.txt"),
                             "--db", str(missing))
     assert code == 2 and not missing.exists()
@@ -92,7 +93,7 @@ def test_driver_sees_heavy_imports_when_a_command_runs(tmp_path: Path) -> None:
     text.write_text("Title\n\nOne plain sentence of news text.\n", encoding="utf-8")
     code, _, modules = _run(tmp_path, "ingest", str(text), "--db", str(store), "-w", "1")
     assert code in (0, None)
-    assert "newsloom.pipeline" in modules and "numpy" in modules
+    assert "newsloom.pipeline.ingest" in modules and "numpy" in modules
 
 
 def test_api_package_is_light_and_still_exports_create_app() -> None:

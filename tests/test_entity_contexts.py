@@ -7,12 +7,12 @@ from pathlib import Path
 
 import numpy as np
 
-from newsloom.corpus_entities import StoredEntities
 from newsloom.enrich.resolve import EntityResolver
 from newsloom.model import ArticleEntity
+from newsloom.pipeline.entities import StoredEntities
 from newsloom.represent.minhash import NUM_PERM
 from newsloom.store import SQLiteStore
-from newsloom.store.sqlite_corpus import FeatureRow
+from newsloom.store.sqlite.corpus import FeatureRow
 from test_scale_store import _article
 
 DIM = 16

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from newsloom.cli import app
+from newsloom.cli.app import app
 
 FIXTURE = Path(__file__).parent / "fixtures_ner" / "mini_de.conllu"
 

@@ -66,7 +66,7 @@ def test_articles_are_read_from_the_shared_data_layout(tmp_path: Path) -> None:
 def test_cli_scores_and_draws_on_real_output(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from newsloom.cli import app
+    from newsloom.cli.app import app
 
     folder = tmp_path / "semeval-pairs-dev"
     folder.mkdir()

@@ -9,8 +9,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newsloom import corpus_pool
-from newsloom.corpus import featurize
 from newsloom.eval.scale import run_scale
 from newsloom.eval.scale_corpus import (
     CorpusSpec,
@@ -21,6 +19,8 @@ from newsloom.eval.scale_corpus import (
     write_corpus,
 )
 from newsloom.model import content_id
+from newsloom.pipeline import pool as corpus_pool
+from newsloom.pipeline.stages import featurize
 from newsloom.represent.minhash import DUPLICATE_JACCARD, jaccard, signature
 from newsloom.store import SQLiteStore
 
@@ -129,7 +129,7 @@ def test_harness_skips_without_data(tmp_path: Path) -> None:
 @needs_data
 def test_worker_pool_features_equal_in_process_features(tmp_path: Path) -> None:
     stats = write_corpus(load_sources(DATA), CorpusSpec(articles=24, seed=2), tmp_path, 24)
-    from newsloom.pipeline import PipelineOptions, ingest
+    from newsloom.pipeline.ingest import PipelineOptions, ingest
 
     with SQLiteStore(tmp_path / "s.db") as store:
         ingest(stats.files, store, PipelineOptions(workers=1))

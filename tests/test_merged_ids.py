@@ -160,7 +160,7 @@ def test_story_page_redirects_to_the_survivor(client: TestClient, merged: Merged
 
 
 def _cli(*args: str, db: Path) -> str:
-    from newsloom.cli import app
+    from newsloom.cli.app import app
 
     result = CliRunner().invoke(app, [*args, "--db", str(db)])
     assert result.exit_code == 0, result.output

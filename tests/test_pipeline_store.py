@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-import newsloom.pipeline as pipeline
+import newsloom.pipeline.ingest as pipeline
 from newsloom.model import Article, RawDocument, Skip
-from newsloom.pipeline import PipelineOptions, ingest
+from newsloom.pipeline.ingest import PipelineOptions, ingest
 from newsloom.store import SQLiteStore
-from newsloom.store.schema import MIGRATIONS
+from newsloom.store.sqlite.schema import MIGRATIONS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TOWNS = ["Leiden", "Utrecht", "Gouda", "Delft", "Haarlem", "Zwolle", "Breda", "Venlo"]

@@ -17,8 +17,8 @@ import typer
 from typer.testing import CliRunner
 
 import newsloom
-from newsloom.cli import app
-from newsloom.cli_checks import stop_on_ctrl_c
+from newsloom.cli.app import app
+from newsloom.cli.checks import stop_on_ctrl_c
 from newsloom.eval.reliability import child_pids, process_alive, seed_pages
 from newsloom.store import open_store
 

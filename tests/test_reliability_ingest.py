@@ -21,10 +21,10 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from newsloom import pipeline
 from newsloom.ingest import ReadOptions, read_path
 from newsloom.model import Article, IngestStats, RawDocument, Skip
-from newsloom.pipeline import PipelineOptions, ingest
+from newsloom.pipeline import ingest as pipeline
+from newsloom.pipeline.ingest import PipelineOptions, ingest
 from newsloom.report import build_report, render_html, render_markdown
 from newsloom.store import SQLiteStore
 from newsloom.store.base import AddResult

@@ -21,7 +21,7 @@ from warcio.warcwriter import WARCWriter
 
 from newsloom.ingest import ReadOptions, read_path
 from newsloom.model import RawDocument, Skip
-from newsloom.pipeline import PipelineOptions, ingest
+from newsloom.pipeline.ingest import PipelineOptions, ingest
 from newsloom.store import SQLiteStore
 
 _TEXT = ("Der Stadtrat hat am Dienstag den Haushalt beschlossen. Mehr Geld fließt in Schulen.\n"

@@ -23,15 +23,15 @@ import numpy as np
 import pytest
 
 from newsloom.cluster.index import VectorIndex, index_file_ok
-from newsloom.corpus import build_stories, update_storylines
 from newsloom.eval.reliability import store_counts
 from newsloom.model import SearchQuery
-from newsloom.pipeline import PipelineOptions, ingest
+from newsloom.pipeline.corpus import build_stories, update_storylines
+from newsloom.pipeline.ingest import PipelineOptions, ingest
 from newsloom.represent.embed import get_embedder
 from newsloom.search import search
 from newsloom.store import SQLiteStore
 from newsloom.store.files import replace_atomically
-from newsloom.store.lease import lease
+from newsloom.store.sqlite.lease import lease
 from newsloom.store.versions import canonical_key
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -131,7 +131,8 @@ def test_a_busy_writer_cannot_starve_another(tmp_path: Path) -> None:
 
 def test_a_killed_writer_leaves_no_lock_behind(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
-    code = ("import sys, time; from pathlib import Path; from newsloom.store.lease import lease\n"
+    code = ("import sys, time; from pathlib import Path\n"
+            "from newsloom.store.sqlite.lease import lease\n"
             "with lease(Path(sys.argv[1]), 'write'):\n    print('held', flush=True)\n"
             "    time.sleep(600)")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}

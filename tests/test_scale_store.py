@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 from datasketch import MinHashLSH
 
-from newsloom.corpus import build_stories
-from newsloom.corpus_entities import StoredEntities
 from newsloom.enrich.resolve import EntityResolver
 from newsloom.model import Article, ArticleEntity, RawDocument
-from newsloom.pipeline import PipelineOptions, ingest
+from newsloom.pipeline.corpus import build_stories
+from newsloom.pipeline.entities import StoredEntities
+from newsloom.pipeline.ingest import PipelineOptions, ingest
 from newsloom.represent.minhash import (
     DUPLICATE_JACCARD,
     LSH_BANDS,
@@ -26,9 +26,9 @@ from newsloom.represent.minhash import (
     bands,
 )
 from newsloom.store import SQLiteStore
-from newsloom.store.schema import MIGRATIONS
-from newsloom.store.sqlite import _split_sql
-from newsloom.store.sqlite_corpus import FeatureRow
+from newsloom.store.sqlite.corpus import FeatureRow
+from newsloom.store.sqlite.schema import MIGRATIONS
+from newsloom.store.sqlite.store import _split_sql
 
 ROOT = Path(__file__).parents[1]
 

@@ -38,9 +38,9 @@ from newsloom.search import (
 )
 from newsloom.search.stem import WORD
 from newsloom.store import SQLiteStore
-from newsloom.store.schema import MIGRATIONS
-from newsloom.store.sqlite import _split_sql
-from newsloom.store.sqlite_corpus import FeatureRow
+from newsloom.store.sqlite.corpus import FeatureRow
+from newsloom.store.sqlite.schema import MIGRATIONS
+from newsloom.store.sqlite.store import _split_sql
 
 #: Words that mean the same across languages map to one concept, as a multilingual encoder
 #: would place them close together.

@@ -10,9 +10,9 @@ import numpy as np
 from newsloom.cluster.storyline_updates import StorylineChanges, relink
 from newsloom.cluster.storylines import link_storylines
 from newsloom.cluster.views import story_profile
-from newsloom.corpus import build_stories, update_storylines
 from newsloom.model import StoryProfile
-from newsloom.pipeline import PipelineOptions, ingest
+from newsloom.pipeline.corpus import build_stories, update_storylines
+from newsloom.pipeline.ingest import PipelineOptions, ingest
 from newsloom.store import SQLiteStore
 
 DIM = 24

@@ -1,5 +1,5 @@
 """``python -m newsloom`` runs the CLI."""
 
-from newsloom.cli import main
+from newsloom.cli.app import main
 
 main()

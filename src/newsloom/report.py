@@ -9,8 +9,8 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from newsloom.corpus import list_stories, list_storylines
 from newsloom.model import Article, Skip, Story, StorylineRecord
+from newsloom.queries.stories import list_stories, list_storylines
 from newsloom.store import SQLiteStore, StoreSummary
 from newsloom.store.files import write_text_atomic
 

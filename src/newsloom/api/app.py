@@ -17,11 +17,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from newsloom import __version__
 from newsloom.api import routes_read, routes_write
-from newsloom.api.catalog import Catalog
 from newsloom.api.jobs import JobRunner
 from newsloom.api.middleware import SECURITY_HEADERS, AuthBeforeBody, SecurityHeaders
 from newsloom.api.security import BodyLimit
 from newsloom.api.settings import ApiSettings
+from newsloom.queries.catalog import Catalog
 
 log = logging.getLogger("newsloom")
 

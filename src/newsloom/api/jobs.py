@@ -1,10 +1,10 @@
 """Ingest jobs: uploaded files run through the pipeline in one background worker.
 
 One worker thread, so at most one job writes to the store at a time (SQLite has a single
-writer); the others wait in order. A job is ingest (:func:`newsloom.pipeline.ingest`) followed
-by the corpus stages (:func:`newsloom.corpus.build_stories`, ``update_storylines``) — the same
-functions ``newsloom analyze`` runs. Job records live in memory: they describe this server
-process's work, while the results are in the store.
+writer); the others wait in order. A job is ingest (:func:`newsloom.pipeline.ingest.ingest`)
+followed by the corpus stages (:func:`newsloom.pipeline.corpus.build_stories`,
+``update_storylines``) — the same functions ``newsloom analyze`` runs. Job records live in
+memory: they describe this server process's work, while the results are in the store.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from newsloom.corpus import build_stories, update_storylines
 from newsloom.extract import ExtractOptions
 from newsloom.ingest import ReadOptions
-from newsloom.pipeline import PipelineOptions, ingest
+from newsloom.pipeline.corpus import build_stories, update_storylines
+from newsloom.pipeline.ingest import PipelineOptions, ingest
 from newsloom.store import open_store
 
 log = logging.getLogger("newsloom")

@@ -11,10 +11,10 @@ from pydantic import StringConstraints
 from newsloom import __version__
 from newsloom.api import schemas as s
 from newsloom.api import services
-from newsloom.api.catalog import SAMPLE, ArticleFilter, ArticleRow, Catalog
 from newsloom.api.security import require_read
-from newsloom.corpus import article_export_record
 from newsloom.model import SearchQuery, Story, TimelineRequest
+from newsloom.queries.catalog import SAMPLE, ArticleFilter, ArticleRow, Catalog
+from newsloom.queries.stories import article_export_record
 
 ISO_PREFIX = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 LANG = r"^[a-z]{2,3}$"

@@ -12,6 +12,20 @@ from newsloom.model import EntityRef, MemberEntity, MemberRow, Story, StorylineR
 KEY_ENTITIES = 5
 
 
+def members_by_story(rows: Iterable[MemberRow]) -> dict[str, list[MemberRow]]:
+    members: dict[str, list[MemberRow]] = defaultdict(list)
+    for row in rows:
+        members[row.story_id].append(row)
+    return members
+
+
+def entities_by_article(items: Iterable[MemberEntity]) -> dict[str, list[MemberEntity]]:
+    found: dict[str, list[MemberEntity]] = defaultdict(list)
+    for item in items:
+        found[item.article_id].append(item)
+    return found
+
+
 def _key_entities(members: Sequence[MemberRow], entities: Sequence[MemberEntity],
                   limit: int = KEY_ENTITIES) -> list[EntityRef]:
     """Entities by summed salience over the independent (non-duplicate) articles."""

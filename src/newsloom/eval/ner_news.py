@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rich.console import Console
 
-#: Characters of an article given to NER, as in the corpus stage (``corpus.NER_CHARS``).
+#: Characters of an article given to NER, as in the corpus stage (``pipeline.stages.NER_CHARS``).
 NER_CHARS = 6000
 #: Sentences per Dutch CoNLL pseudo-article.
 CONLL_SENTENCES = 25

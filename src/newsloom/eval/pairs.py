@@ -24,9 +24,9 @@ from rich.table import Table
 
 from newsloom.cluster.relatedness import relatedness
 from newsloom.cluster.scoring import PairFeatures, probability
-from newsloom.compare import pair_features
-from newsloom.corpus import build_stories, update_storylines
-from newsloom.pipeline import PipelineOptions, ingest
+from newsloom.pipeline.corpus import build_stories, update_storylines
+from newsloom.pipeline.ingest import PipelineOptions, ingest
+from newsloom.queries.compare import pair_features
 from newsloom.represent.embed import EVENT_TEXT_CHARS, get_embedder
 from newsloom.store import SQLiteStore
 

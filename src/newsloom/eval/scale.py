@@ -26,10 +26,11 @@ import numpy as np
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from newsloom.corpus import Timings, build_stories, update_storylines
 from newsloom.eval.scale_corpus import CorpusSpec, CorpusStats, load_sources, write_corpus
 from newsloom.eval.throughput import _own_peak_kib
-from newsloom.pipeline import PipelineOptions, ingest
+from newsloom.pipeline.corpus import build_stories, update_storylines
+from newsloom.pipeline.ingest import PipelineOptions, ingest
+from newsloom.pipeline.stages import Timings
 from newsloom.store import open_store
 
 #: Sub-stages of the corpus stages, in pipeline order (see :func:`build_stories`). With
@@ -132,8 +133,8 @@ def _stage_seconds(batch: BatchResult, stage: str) -> float:
 
 def _warm_up(languages: list[str], feature_workers: int) -> float:
     """Load the encoder and every NER model the corpus needs, before anything is timed."""
-    from newsloom import corpus_pool
-    from newsloom.corpus import featurize
+    from newsloom.pipeline import pool as corpus_pool
+    from newsloom.pipeline.stages import featurize
 
     start = time.perf_counter()
     # Imported here, not lazily in each forked extraction worker of every batch.
@@ -263,7 +264,7 @@ def run_scale(data: Path, workdir: Path, spec: CorpusSpec, *, batch_size: int = 
             if console is not None and not console.is_terminal:
                 console.print(line, highlight=False)  # a log file gets one line per batch
     report.load_after = os.getloadavg()[0]
-    from newsloom import corpus_pool
+    from newsloom.pipeline import pool as corpus_pool
 
     corpus_pool.shutdown()  # RUSAGE_CHILDREN counts reaped children only
     report.main_peak_mib = _own_peak_kib() / 1024

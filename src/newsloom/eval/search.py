@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from newsloom.represent.embed import Embedder
-    from newsloom.store.sqlite import SQLiteStore
+    from newsloom.store.sqlite.store import SQLiteStore
 
 MODES: tuple[SearchMode, ...] = ("keyword", "semantic", "hybrid")
 _MIN_WORD = 4
@@ -184,9 +184,9 @@ def run_pair_retrieval(dataset: Path, limit: int = 50) -> list[PairRetrieval]:
     a fresh store, build stories, query with each side's title, find the other side."""
     import tempfile
 
-    from newsloom.corpus import build_stories
     from newsloom.eval.pairs import SAME_STORY_MAX_RATING, read_pairs
-    from newsloom.pipeline import PipelineOptions, ingest
+    from newsloom.pipeline.corpus import build_stories
+    from newsloom.pipeline.ingest import PipelineOptions, ingest
     from newsloom.store import SQLiteStore
 
     pairs = [p for p in read_pairs(dataset / "pairs.csv") if p.overall <= SAME_STORY_MAX_RATING]

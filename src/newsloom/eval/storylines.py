@@ -18,8 +18,9 @@ from rich.console import Console
 from rich.table import Table
 
 from newsloom.cluster.storylines import label_worthy
-from newsloom.corpus import build_stories, list_stories, list_storylines, update_storylines
-from newsloom.pipeline import PipelineOptions, ingest
+from newsloom.pipeline.corpus import build_stories, update_storylines
+from newsloom.pipeline.ingest import PipelineOptions, ingest
+from newsloom.queries.stories import list_stories, list_storylines
 from newsloom.store import SQLiteStore
 
 #: A story whose stated dates span more than this many days is listed as long.

@@ -246,7 +246,7 @@ def _child_main(argv: Sequence[str] | None = None) -> None:
     # Each skipped page would log a warning; the count and reasons are reported instead.
     logging.getLogger("newsloom").setLevel(logging.CRITICAL)
 
-    from newsloom.pipeline import PipelineOptions, ingest
+    from newsloom.pipeline.ingest import PipelineOptions, ingest
     from newsloom.store import open_store
 
     with Progress(console=Console(stderr=True), transient=True) as progress:

@@ -27,9 +27,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from newsloom.corpus import build_stories
 from newsloom.model import TimelineEntry, TimelineRequest
-from newsloom.pipeline import PipelineOptions, ingest
+from newsloom.pipeline.corpus import build_stories
+from newsloom.pipeline.ingest import PipelineOptions, ingest
 from newsloom.store import open_store
 from newsloom.timeline.build import TimelineOptions, timeline_parts
 from newsloom.timeline.select import Selection

@@ -46,7 +46,7 @@ from newsloom.search.stem import query_terms
 
 if TYPE_CHECKING:
     from newsloom.represent.embed import Embedder, Vectors
-    from newsloom.store.sqlite import SQLiteStore
+    from newsloom.store.sqlite.store import SQLiteStore
 
 __all__ = ["SearchError", "UnknownEntityError", "search", "search_stories", "to_dict",
            "warm_up"]

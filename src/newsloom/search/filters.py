@@ -14,7 +14,7 @@ from newsloom.model import Entity, SearchQuery
 from newsloom.search.stem import WORD
 
 if TYPE_CHECKING:
-    from newsloom.store.sqlite import SQLiteStore
+    from newsloom.store.sqlite.store import SQLiteStore
 
 MODES = ("hybrid", "keyword", "semantic")
 MAX_LIMIT = 500

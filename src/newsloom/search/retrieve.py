@@ -22,7 +22,7 @@ from newsloom.search.stem import index_form, match_expression
 
 if TYPE_CHECKING:
     from newsloom.represent.embed import Embedder, Vectors
-    from newsloom.store.sqlite import SQLiteStore
+    from newsloom.store.sqlite.store import SQLiteStore
 
 log = logging.getLogger("newsloom")
 

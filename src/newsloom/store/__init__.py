@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from newsloom.store.base import AddResult, Store, StoreSummary
-from newsloom.store.sqlite import SQLiteStore
+from newsloom.store.sqlite.store import SQLiteStore
 
 __all__ = ["AddResult", "SQLiteStore", "Store", "StoreSummary", "open_store"]
 

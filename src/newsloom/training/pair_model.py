@@ -38,9 +38,9 @@ from newsloom.cluster.scoring import (
     idf_weights,
     term_weights,
 )
-from newsloom.corpus import build_stories
 from newsloom.model import Evidence
-from newsloom.pipeline import PipelineOptions, ingest
+from newsloom.pipeline.corpus import build_stories
+from newsloom.pipeline.ingest import PipelineOptions, ingest
 from newsloom.store import SQLiteStore
 
 #: Inverse regularisation strength of the logistic fit (scikit-learn's default).
@@ -139,8 +139,8 @@ def fit_collection(collection: LabelledCollection,
 def rated_pairs(dataset: Path, store: SQLiteStore) -> tuple[list[PairFeatures], list[bool]]:
     """Features and same-story labels (Overall ≤ 2) of a SemEval-2022 Task 8 pair set, the
     articles ingested into ``store`` by the real pipeline."""
-    from newsloom.compare import pair_features as stored_pair_features
     from newsloom.eval.pairs import SAME_STORY_MAX_RATING, read_pairs
+    from newsloom.queries.compare import pair_features as stored_pair_features
 
     ingest([dataset / "articles.jsonl"], store, PipelineOptions(workers=1))
     build_stories(store, workers=1)

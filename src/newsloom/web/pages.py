@@ -20,9 +20,9 @@ from fastapi.templating import Jinja2Templates
 from newsloom import __version__
 from newsloom.api import routes_read as api
 from newsloom.api import schemas as s
-from newsloom.api.catalog import Catalog
 from newsloom.api.security import require_read
 from newsloom.model import TimelineRequest
+from newsloom.queries.catalog import Catalog
 from newsloom.timeline import bounds
 
 HERE = Path(__file__).parent

@@ -24,8 +24,8 @@ from newsloom.model import (
     ResolvedEntity,
     Storyline,
 )
-from newsloom.store.sqlite_contexts import ContextTables
-from newsloom.store.sqlite_profiles import StoryProfileTables
+from newsloom.store.sqlite.contexts import ContextTables
+from newsloom.store.sqlite.profiles import StoryProfileTables
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,7 @@ def _jsonl(items: list[Any]) -> None:
 
 
 def stories_command(store: SQLiteStore, lang: str | None, as_json: bool, limit: int) -> None:
-    from newsloom.corpus import list_stories
+    from newsloom.queries.stories import list_stories
 
     stories = list_stories(store, lang)[:limit]
     if as_json:
@@ -47,7 +47,7 @@ def stories_command(store: SQLiteStore, lang: str | None, as_json: bool, limit: 
 
 
 def storylines_command(store: SQLiteStore, lang: str | None, as_json: bool, limit: int) -> None:
-    from newsloom.corpus import list_storylines
+    from newsloom.queries.stories import list_storylines
 
     lines = list_storylines(store, lang)[:limit]
     if as_json:
@@ -86,7 +86,7 @@ def entities_command(store: SQLiteStore, name: str | None, as_json: bool, limit:
 
 
 def compare_command(store: SQLiteStore, pairs_file: Path) -> None:
-    from newsloom.compare import UnknownArticle, pair_scores
+    from newsloom.queries.compare import UnknownArticle, pair_scores
 
     try:
         with pairs_file.open(encoding="utf-8", newline="") as stream:

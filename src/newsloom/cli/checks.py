@@ -96,7 +96,7 @@ def stop_on_ctrl_c() -> Iterator[None]:
 
 
 def _interrupted() -> NoReturn:
-    from newsloom import corpus_pool
+    from newsloom.pipeline import pool as corpus_pool
 
     # The feature pool outlives build_stories (it is process-wide); a graceful shutdown at
     # exit would wait for every queued batch, so its workers are killed here.

@@ -21,9 +21,9 @@ from pathlib import Path
 from newsloom.extract import ExtractionError, ExtractOptions, extract
 from newsloom.ingest import ReadOptions, discover, read_path
 from newsloom.model import KEPT_WHOLE, Article, IngestStats, RawDocument, Skip
+from newsloom.pipeline.workers import die_with_parent, stop_pool
 from newsloom.store import Store
 from newsloom.store.versions import canonical_key
-from newsloom.workers import die_with_parent, stop_pool
 
 log = logging.getLogger("newsloom")
 

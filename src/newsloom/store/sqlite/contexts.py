@@ -12,7 +12,7 @@ import numpy as np
 
 from newsloom.enrich.name_context import EntityContexts, candidate_tokens
 from newsloom.model import Entity
-from newsloom.store.lease import LeasedWrites
+from newsloom.store.sqlite.lease import LeasedWrites
 
 #: A name term shared by more entities than this ("group", "bank", "news") says nothing
 #: about which one a new name means; lookups skip it rather than load them all.
@@ -29,7 +29,7 @@ def _marks(values: Sequence[object]) -> str:
 
 
 class ContextTables(LeasedWrites):
-    """Mixin of :class:`newsloom.store.sqlite_corpus.CorpusTables`."""
+    """Mixin of :class:`newsloom.store.sqlite.corpus.CorpusTables`."""
 
     _db: sqlite3.Connection
 

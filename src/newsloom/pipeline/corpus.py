@@ -9,117 +9,39 @@ batch at a time: an interrupted run resumes with the first article that has no f
 from __future__ import annotations
 
 import logging
-import time
-from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 
-from newsloom import corpus_pool
 from newsloom.cluster.index import VectorIndex, index_file_ok
 from newsloom.cluster.stories import StoryClusterer
 from newsloom.cluster.storyline_updates import relink
 from newsloom.cluster.storylines import label_text, link_storylines
-from newsloom.cluster.views import build_story, build_storyline, story_profile
-from newsloom.corpus_entities import StoredEntities
-from newsloom.enrich.entities import link_article
-from newsloom.enrich.ner import recognize_many
+from newsloom.cluster.views import entities_by_article, members_by_story, story_profile
 from newsloom.model import (
     Article,
-    ArticleEntity,
     ClusterEvent,
-    EventDate,
     Evidence,
-    MemberEntity,
-    MemberRow,
-    Mention,
-    Story,
     Storyline,
-    StorylineRecord,
 )
+from newsloom.pipeline import pool as corpus_pool
+from newsloom.pipeline.entities import StoredEntities
+from newsloom.pipeline.stages import ArticleFeatures, Timings, featurize, timed
 from newsloom.represent.embed import (
     EVENT_TEXT_CHARS,
-    Vectors,
     embedder_dim,
-    event_text,
-    get_embedder,
 )
-from newsloom.represent.event import event_date, event_terms
-from newsloom.represent.minhash import BandedDuplicateIndex, Signature, bands, signature
+from newsloom.represent.minhash import BandedDuplicateIndex, bands
 from newsloom.store import SQLiteStore
-from newsloom.store.sqlite_corpus import FeatureRow
+from newsloom.store.sqlite.corpus import FeatureRow
 
 log = logging.getLogger("newsloom")
 
-#: Characters of an article given to NER: entities that matter are named early, and the cap
-#: bounds the time a 100-page document can take.
-NER_CHARS = 6000
 BATCH_SIZE = 256
-
-
-#: Wall seconds per sub-stage (and CPU seconds of the process that ran it, as "cpu:<stage>"),
-#: accumulated when a caller passes one in (the scale benchmark).
-Timings = dict[str, float]
-
-
-@contextmanager
-def _timed(timings: Timings | None, stage: str) -> Iterator[None]:
-    if timings is None:
-        yield
-        return
-    start, cpu = time.perf_counter(), time.process_time()
-    try:
-        yield
-    finally:
-        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
-        # CPU seconds of this process, beside wall: on a shared machine wall time measures
-        # the neighbours as much as the code.
-        key = f"cpu:{stage}"
-        timings[key] = timings.get(key, 0.0) + time.process_time() - cpu
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleFeatures:
-    article_id: str
-    entities: list[ArticleEntity]
-    signature: Signature
-    vector: np.ndarray
-    terms: dict[str, int] = field(default_factory=dict)
-    event_date: EventDate | None = None
-
-
-def featurize(articles: Sequence[Article], embedder: str = "use-m3",
-              timings: Timings | None = None, threads: int | None = None,
-              event_chars: int = EVENT_TEXT_CHARS) -> list[ArticleFeatures]:
-    """Per-article features of a batch; NER runs per language with batched inference.
-    ``threads``: BLAS threads of the encoder (None: one per CPU); ``event_chars``: length
-    of the text embedded (:func:`newsloom.represent.embed.event_text`)."""
-    by_lang: dict[str | None, list[int]] = defaultdict(list)
-    texts = [f"{a.title}\n{a.text}"[:NER_CHARS] if a.title else a.text[:NER_CHARS]
-             for a in articles]
-    for i, article in enumerate(articles):
-        by_lang[article.language].append(i)
-    mentions: list[list[Mention]] = [[] for _ in articles]
-    with _timed(timings, "ner"):
-        for lang, members in by_lang.items():
-            found = recognize_many([texts[i] for i in members], lang)
-            for i, article_mentions in zip(members, found, strict=True):
-                mentions[i] = article_mentions
-    with _timed(timings, "embed"):
-        vectors: Vectors = get_embedder(embedder, threads).embed(
-            [event_text(a, event_chars) for a in articles])
-    with _timed(timings, "link+minhash"):
-        return [
-            ArticleFeatures(a.id, link_article(a.title, a.text[:NER_CHARS], mentions[i],
-                                                  a.language),
-                            signature(a.text), vectors[i], event_terms(a), event_date(a))
-            for i, a in enumerate(articles)
-        ]
 
 
 @dataclass(slots=True)
@@ -152,7 +74,7 @@ class CorpusStage:
     event_chars: int = EVENT_TEXT_CHARS
 
     def __post_init__(self) -> None:
-        with _timed(self.timings, "load"):
+        with timed(self.timings, "load"):
             self._load()
 
     def _load(self) -> None:
@@ -191,14 +113,14 @@ class CorpusStage:
     def prepare(self, batch: Sequence[tuple[int, str]]) -> _Prepared:
         """Read the batch and start its features: in the worker pool when there is one
         (they are computed while the caller finishes the previous batch), else right here."""
-        with _timed(self.timings, "read"):
+        with timed(self.timings, "read"):
             articles = [self.store.get_article(article_id) for _, article_id in batch]
         present = [(seq, a) for (seq, _), a in zip(batch, articles, strict=True) if a]
         texts = [a for _, a in present]
         if self.workers > 1 and texts:
             return _Prepared(present, futures=corpus_pool.submit(
                 texts, self.workers, self.embedder, self.event_chars))
-        with _timed(self.timings, "features"):
+        with timed(self.timings, "features"):
             return _Prepared(present, features=featurize(
                 texts, self.embedder, self.timings, event_chars=self.event_chars))
 
@@ -206,7 +128,7 @@ class CorpusStage:
         """Resolve, deduplicate, cluster and commit one prepared batch."""
         present, feats = prepared.present, prepared.features
         if prepared.futures is not None:
-            with _timed(self.timings, "features"):  # what the pool did not hide
+            with timed(self.timings, "features"):  # what the pool did not hide
                 for future in prepared.futures:
                     chunk, spent = future.result()
                     feats.extend(chunk)
@@ -214,9 +136,9 @@ class CorpusStage:
                         if self.timings is not None:
                             self.timings[stage] = self.timings.get(stage, 0.0) + seconds
         rows, events = [], []
-        with _timed(self.timings, "entities"):
+        with timed(self.timings, "entities"):
             self.entities.prefetch(item for feat in feats for item in feat.entities)
-        with _timed(self.timings, "cluster"):
+        with timed(self.timings, "cluster"):
             for (seq, article), feat in zip(present, feats, strict=True):
                 resolved = self.resolver.resolve_article(feat.entities, article.language,
                                                         feat.vector)
@@ -236,7 +158,7 @@ class CorpusStage:
                                        self.clusterer.story_of[article.id], resolved,
                                        bands(feat.signature) if duplicate_of is None else (),
                                        feat.terms, feat.event_date))
-        with _timed(self.timings, "store"):
+        with timed(self.timings, "store"):
             entities, aliases = self.resolver.take_changes()
             self.store.save_corpus_batch(rows, entities, aliases, events,
                                          self.resolver.contexts)
@@ -247,7 +169,7 @@ class CorpusStage:
         """Write the ANN index beside the store (atomically). Once per run, not per batch:
         the file is corpus-sized, and a run that dies before this leaves a stale file, which
         the next run notices (keys ≠ stored articles) and rebuilds from the store."""
-        with _timed(self.timings, "store"):
+        with timed(self.timings, "store"):
             self.clusterer.index.save()
 
 
@@ -313,20 +235,6 @@ def _repair_index(store: SQLiteStore, embedder: str) -> None:
         CorpusStage(store, embedder).save_index()
 
 
-def _members_by_story(store: SQLiteStore) -> dict[str, list[MemberRow]]:
-    members: dict[str, list[MemberRow]] = defaultdict(list)
-    for row in store.story_members():
-        members[row.story_id].append(row)
-    return members
-
-
-def _entities_by_article(store: SQLiteStore) -> dict[str, list[MemberEntity]]:
-    found: dict[str, list[MemberEntity]] = defaultdict(list)
-    for item in store.member_entities():
-        found[item.article_id].append(item)
-    return found
-
-
 def update_storylines(store: SQLiteStore, full: bool | None = None) -> list[Storyline]:
     """Bring storylines up to date and return them all.
 
@@ -360,8 +268,8 @@ def recompute_storylines(store: SQLiteStore) -> list[Storyline]:
 
 
 def _recompute_storylines(store: SQLiteStore) -> list[Storyline]:
-    members = _members_by_story(store)
-    entities = _entities_by_article(store)
+    members = members_by_story(store.story_members())
+    entities = entities_by_article(store.member_entities())
     vectors = store.article_vectors()
     order = sorted(members, key=lambda s: min(m.seq for m in members[s]))
     profiles = [story_profile(s, members[s], [e for m in members[s]
@@ -376,38 +284,3 @@ def _recompute_storylines(store: SQLiteStore) -> list[Storyline]:
     return lines
 
 
-def list_stories(store: SQLiteStore, lang: str | None = None) -> list[Story]:
-    """Every story, largest first (then newest), with its derived attributes."""
-    members = _members_by_story(store)
-    entities = _entities_by_article(store)
-    storyline_of = store.storyline_of()
-    stories = [build_story(s, rows, [e for m in rows for e in entities.get(m.article_id, [])],
-                           storyline_of.get(s), lang) for s, rows in members.items()]
-    return sorted(stories, key=lambda s: (-len(s.article_ids), -(max(
-        (m.seq for m in members[s.id]), default=0))))
-
-
-def list_storylines(store: SQLiteStore, lang: str | None = None,
-                    stories: Sequence[Story] | None = None) -> list[StorylineRecord]:
-    """Storylines with their stories; pass ``stories`` when already listed to avoid a reload."""
-    grouped: dict[str, list[Story]] = defaultdict(list)
-    for story in stories if stories is not None else list_stories(store, lang):
-        if story.storyline_id:
-            grouped[story.storyline_id].append(story)
-    labels = store.storyline_labels()
-    lines = [build_storyline(line_id, labels.get(line_id, ""),
-                             sorted(members, key=lambda s: (s.first_seen or "9999", s.id)))
-             for line_id, members in grouped.items()]
-    return sorted(lines, key=lambda line: (-len(line.story_ids), line.id))
-
-
-def article_export_record(store: SQLiteStore, article: Article) -> dict[str, object]:
-    """The article's export record plus what the corpus stages found about it."""
-    record: dict[str, object] = article.to_record()
-    duplicate_of, story_id, storyline_id = store.article_links(article.id)
-    record["entities"] = [
-        {"id": e.entity.id, "name": e.entity.name, "type": e.entity.type,
-         "mentions": e.entity.mentions}
-        for e in sorted(store.member_entities([article.id]), key=lambda e: -e.salience)]
-    record.update(duplicate_of=duplicate_of, story_id=story_id, storyline_id=storyline_id)
-    return record

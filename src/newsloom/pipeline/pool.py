@@ -5,9 +5,9 @@ jobs, the encoder's 2-thread BLAS ran 2.4x *slower* than one thread (USE-m3 over
 at 2,000 characters: 10 vs 24.5 docs/s at load average 5; a bare float32 GEMM: 37 vs 84
 GFLOPS) because each BLAS call waits for its slower thread. Two single-threaded workers keep
 both cores busy without that wait, and while they compute the next batch the main process
-clusters and stores the previous one (:func:`newsloom.corpus.build_stories`).
+clusters and stores the previous one (:func:`newsloom.pipeline.corpus.build_stories`).
 
-:func:`newsloom.corpus.featurize` is a pure function of its articles, so the split changes
+:func:`newsloom.pipeline.stages.featurize` is a pure function of its articles, so the split changes
 nothing but where it runs. The pool lives as long as the process, like the models in it.
 """
 
@@ -21,11 +21,11 @@ from multiprocessing import get_context
 from typing import TYPE_CHECKING
 
 from newsloom.model import Article
+from newsloom.pipeline.workers import die_with_parent, stop_pool
 from newsloom.represent.embed import EVENT_TEXT_CHARS
-from newsloom.workers import die_with_parent, stop_pool
 
 if TYPE_CHECKING:
-    from newsloom.corpus import ArticleFeatures, Timings
+    from newsloom.pipeline.stages import ArticleFeatures, Timings
 
 #: A batch is split into this many chunks per worker, so a worker that finishes early
 #: (shorter texts) takes more instead of idling.
@@ -55,7 +55,7 @@ def _init_worker(embedder: str) -> None:
 
 def _featurize(articles: Sequence[Article], embedder: str, event_chars: int
                ) -> tuple[list[ArticleFeatures], Timings]:
-    from newsloom.corpus import featurize
+    from newsloom.pipeline.stages import featurize
 
     timings: Timings = {}
     return featurize(articles, embedder, timings, threads=WORKER_THREADS,

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from newsloom.cli_checks import require_store
+from newsloom.cli.checks import require_store
 
 if TYPE_CHECKING:
     from newsloom.model import SearchHit, SearchResults, StorySearchResults

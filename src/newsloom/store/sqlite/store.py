@@ -16,10 +16,10 @@ from typing import Any
 
 from newsloom.model import Article, DateEstimate, PublicationDate, RawDocument, RemovedLine, Skip
 from newsloom.store.base import AddResult, StoreSummary
-from newsloom.store.lease import lease
-from newsloom.store.schema import MIGRATIONS
-from newsloom.store.sqlite_contexts import name_terms_json
-from newsloom.store.sqlite_corpus import CorpusTables, surname_key
+from newsloom.store.sqlite.contexts import name_terms_json
+from newsloom.store.sqlite.corpus import CorpusTables, surname_key
+from newsloom.store.sqlite.lease import lease
+from newsloom.store.sqlite.schema import MIGRATIONS
 from newsloom.store.versions import lookup_keys
 
 #: Seconds SQLite itself waits for a lock before "database is locked".

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from newsloom.enrich.name_context import candidate_tokens
 from newsloom.enrich.resolve import _MAX_INFLECTION, EntityResolver
 from newsloom.model import ArticleEntity
-from newsloom.store.sqlite_corpus import CorpusTables
+from newsloom.store.sqlite.corpus import CorpusTables
 
 
 class StoredEntities:

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from newsloom.model import StoryProfile
-from newsloom.store.lease import LeasedWrites
+from newsloom.store.sqlite.lease import LeasedWrites
 
 if TYPE_CHECKING:
-    from newsloom.store.sqlite_corpus import FeatureRow
+    from newsloom.store.sqlite.corpus import FeatureRow
 
 #: Host parameters per IN (...) query; SQLite's default limit is 32,766.
 _CHUNK = 900

@@ -1,7 +1,7 @@
 """Worker-process lifetime: workers die with their parent and never outlive a Ctrl-C.
 
-Both process pools (extraction in :mod:`newsloom.pipeline`, features in
-:mod:`newsloom.corpus_pool`) fork workers of ~140 MB each. Two things must hold for them:
+Both process pools (extraction in :mod:`newsloom.pipeline.ingest`, features in
+:mod:`newsloom.pipeline.pool`) fork workers of ~140 MB each. Two things must hold for them:
 
 - **They die with the main process**, however it dies. A ``kill -9`` runs no cleanup in the
   parent, so the workers must notice by themselves: on Linux the kernel sends them SIGKILL

@@ -18,15 +18,18 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from newsloom import __version__, cli_corpus, cli_search, cli_serve
-from newsloom import cli_timeline as tl
-from newsloom.cli_checks import existing_store, require_paths, require_store, stop_on_ctrl_c
+from newsloom import __version__
+from newsloom.cli import corpus as cli_corpus
+from newsloom.cli import search as cli_search
+from newsloom.cli import serve as cli_serve
+from newsloom.cli import timeline as tl
+from newsloom.cli.checks import existing_store, require_paths, require_store, stop_on_ctrl_c
+from newsloom.cli.export import ExportFormat, write_records
 from newsloom.eval.cli import app as eval_app
-from newsloom.export import ExportFormat, write_records
 
 if TYPE_CHECKING:
     from newsloom.model import IngestStats
-    from newsloom.pipeline import PipelineOptions
+    from newsloom.pipeline.ingest import PipelineOptions
     from newsloom.store import SQLiteStore
 
 app = typer.Typer(
@@ -99,7 +102,7 @@ def _store(db: Path) -> Iterator[SQLiteStore]:
 def _pipeline_options(workers: int | None, max_mb: float) -> PipelineOptions:
     from newsloom.extract import ExtractOptions
     from newsloom.ingest import ReadOptions
-    from newsloom.pipeline import PipelineOptions
+    from newsloom.pipeline.ingest import PipelineOptions
 
     read = ReadOptions(max_bytes=int(max_mb * 1024 * 1024))
     if workers:
@@ -118,7 +121,7 @@ def _run_ingest(paths: list[Path], store: SQLiteStore, options: PipelineOptions
     )
 
     from newsloom.model import KEPT_WHOLE
-    from newsloom.pipeline import ingest
+    from newsloom.pipeline.ingest import ingest
 
     progress = Progress(
         TextColumn("[bold]ingest[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
@@ -152,7 +155,7 @@ def _run_corpus(store: SQLiteStore) -> None:
         TimeElapsedColumn,
     )
 
-    from newsloom.corpus import build_stories, update_storylines
+    from newsloom.pipeline.corpus import build_stories, update_storylines
 
     progress = Progress(
         TextColumn("[bold]stories[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("articles"),
@@ -280,8 +283,8 @@ def export_articles(
     ] = False,
 ) -> None:
     """One record per article with stable field names (id, source_id, title, text, ...)."""
-    from newsloom.corpus import article_export_record
     from newsloom.model import ARTICLE_EXPORT_FIELDS
+    from newsloom.queries.stories import article_export_record
 
     if fmt not in ("jsonl", "csv"):
         err.print(f"[red]unknown format[/] {fmt!r}: use jsonl or csv")

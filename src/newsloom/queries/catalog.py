@@ -1,8 +1,8 @@
 """Read access for the API and the pages: one store connection per server thread.
 
 Stories and storylines are derived from their member articles on every listing
-(:func:`newsloom.corpus.list_stories`), which costs seconds on a large store, so the catalog
-keeps the last listing and recomputes it only when the store changed (a cheap fingerprint
+(:func:`newsloom.queries.stories.list_stories`), which costs seconds on a large store, so the
+catalog keeps the last listing and recomputes it only when the store changed (a cheap fingerprint
 query) — an ingest job, or a CLI run against the same file.
 """
 
@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from newsloom.cluster.views import build_story
-from newsloom.corpus import list_stories, list_storylines
 from newsloom.model import Entity, EntityRef, Story, StorylineRecord
+from newsloom.queries.stories import list_stories, list_storylines
 from newsloom.store import SQLiteStore, open_store
 
 

@@ -1,0 +1,1 @@
+"""The ``newsloom`` command line: one Typer app (``cli.app``) with lazily imported commands."""
