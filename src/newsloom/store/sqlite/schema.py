@@ -281,4 +281,16 @@ MIGRATIONS: tuple[str, ...] = (
     INSERT INTO document_versions (version_key, document_id, at)
         SELECT version_key, id, ingested_at FROM documents ORDER BY rowid;
     """,
+    # 10: where a storyline that is gone went. When storylines are relinked or recomputed, a
+    # line absorbed into another (or replaced by a recomputation) leaves a row here naming the
+    # line that took most of its stories, so an old id (bookmark, alert, API client) still
+    # resolves. Chains are followed on read; a line that comes back loses its own row, and a
+    # row is never written to a line that itself redirects, so no cycle can form.
+    """
+    CREATE TABLE storyline_redirects (
+        id          TEXT PRIMARY KEY,               -- the storyline that is gone
+        survivor_id TEXT NOT NULL                   -- where most of its stories went
+    );
+    CREATE INDEX storyline_redirects_survivor ON storyline_redirects(survivor_id);
+    """,
 )
