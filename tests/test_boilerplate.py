@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -101,22 +102,48 @@ def test_headline_index_finds_the_h1_repeating_the_title_line() -> None:
     assert headline_index(["Just one headline", "Some text that follows it."]) == 0
 
 
-def test_tree_ensemble_matches_sklearn_and_survives_a_round_trip(tmp_path: Path) -> None:
+def test_tree_ensemble_matches_sklearn_and_survives_a_round_trip(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Our numpy walk over the exported trees must give sklearn's own ``predict_proba`` of
+    the very classifier ``fit_ensemble`` fitted, on rows it was not fitted on."""
     pytest.importorskip("sklearn")
+    import sklearn.ensemble
+
     from newsloom.training.boilerplate_train import fit_ensemble
 
+    fitted: list[Any] = []
+
+    class Kept(sklearn.ensemble.HistGradientBoostingClassifier):  # type: ignore[misc]
+        def fit(self, *args: Any, **kwargs: Any) -> Any:
+            fitted.append(self)
+            return super().fit(*args, **kwargs)
+
+    monkeypatch.setattr(sklearn.ensemble, "HistGradientBoostingClassifier", Kept)
     rng = np.random.default_rng(0)
-    x = rng.normal(size=(600, len(FEATURE_NAMES)))
-    y = (x[:, 0] + 0.5 * x[:, 3] > 0).astype(np.int8)
-    ensemble = fit_ensemble(x, y, np.ones(len(y)), iterations=20)
-    probs = ensemble.proba(x)
-    assert ((probs > 0.5) == y).mean() > 0.9
+
+    def sample(n: int) -> tuple[np.ndarray, np.ndarray]:
+        x = rng.normal(size=(n, len(FEATURE_NAMES)))
+        x[:, 1] = rng.integers(0, 4, size=n)  # a count-like column: many rows tie
+        return x, (x[:, 0] + 0.5 * x[:, 3] + 0.3 * x[:, 1] > 0.5).astype(np.int8)
+
+    x, y = sample(600)
+    ensemble = fit_ensemble(x, y, rng.uniform(0.5, 2.0, size=len(y)), iterations=20)
+    assert len(fitted) == 1 and fitted[0].n_iter_ == 20
+    held_out, truth = sample(400)
+    # Rows that sit exactly on a split threshold: "x <= threshold goes left" must agree too.
+    inner = np.flatnonzero(ensemble.left != np.arange(len(ensemble.left)))
+    on_split = held_out[:len(inner)].copy()
+    on_split[np.arange(len(inner)), ensemble.feature[inner]] = ensemble.threshold[inner]
+    rows = np.vstack([held_out, on_split])
+    expected = fitted[0].predict_proba(rows)[:, 1]
+    np.testing.assert_allclose(ensemble.proba(rows), expected, rtol=0, atol=1e-6)
+    assert ((ensemble.proba(held_out) > 0.5) == truth).mean() > 0.9
     model = BoilerplateModel(ensemble, "test model")
     path = tmp_path / "model.npz"
     model.save(path)
     loaded = BoilerplateModel.load(path)
     assert loaded.description == "test model"
-    np.testing.assert_allclose(loaded.trees.proba(x), probs, rtol=1e-5)
+    np.testing.assert_allclose(loaded.trees.proba(rows), expected, rtol=0, atol=1e-6)
 
 
 def test_shipped_model_is_small_and_documents_its_training() -> None:

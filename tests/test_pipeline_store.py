@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 import newsloom.pipeline.ingest as pipeline
+from newsloom.extract import ExtractOptions
 from newsloom.model import Article, RawDocument, Skip
 from newsloom.pipeline.ingest import PipelineOptions, ingest
 from newsloom.store import SQLiteStore
@@ -62,13 +64,56 @@ def test_ingest_stores_articles_and_skips(corpus: Path, tmp_path: Path) -> None:
         assert [a.source_id for a, _ in hits] == ["haarlem"]
 
 
+#: Where the traced extraction leaves one file per process that ran it (set per test; forked
+#: pool workers inherit it).
+_TRACE_DIR: Path | None = None
+_REAL_EXTRACT = pipeline.extract_or_skip
+
+
+def _traced_extract(doc: RawDocument, options: ExtractOptions | None = None) -> Article | Skip:
+    """The real extraction, noting the source in ``<pid>.txt``. Module-level, so the pool can
+    pickle it by name."""
+    assert _TRACE_DIR is not None
+    with (_TRACE_DIR / f"{os.getpid()}.txt").open("a", encoding="utf-8") as trace:
+        trace.write(doc.source + "\n")
+    return _REAL_EXTRACT(doc, options)
+
+
+def _articles(db: Path) -> list[Article]:
+    with SQLiteStore(db) as store:
+        return sorted(store.articles(), key=lambda a: a.id)
+
+
+def test_two_workers_extract_in_a_pool_and_match_one(corpus: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    global _TRACE_DIR
+    monkeypatch.setattr(pipeline, "extract_or_skip", _traced_extract)
+    traces = {}
+    for workers in (1, 2):
+        _TRACE_DIR = tmp_path / f"trace-{workers}"
+        _TRACE_DIR.mkdir()
+        with SQLiteStore(tmp_path / f"w{workers}.db") as store:
+            # One batch of all 8 pages: the pool is only worth starting from 8 documents on.
+            stats = ingest([corpus], store, _opts(workers=workers, batch=16))
+        assert (stats.added, stats.skipped) == (8, 1)
+        traces[workers] = {int(path.stem): path.read_text(encoding="utf-8").split()
+                           for path in _TRACE_DIR.iterdir()}
+    _TRACE_DIR = None
+    assert list(traces[1]) == [os.getpid()]  # one worker: extraction stays in-process
+    pool = traces[2]
+    assert pool and os.getpid() not in pool and len(pool) <= 2  # only the pool's children
+    extracted = sorted(source for sources in pool.values() for source in sources)
+    assert extracted == sorted(traces[1][os.getpid()]) and len(extracted) == 8
+    assert _articles(tmp_path / "w2.db") == _articles(tmp_path / "w1.db")
+
+
 def test_reingest_is_a_no_op(corpus: Path, tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     with SQLiteStore(db) as store:
         ingest([corpus], store, _opts())
     before = _rows(db)
     with SQLiteStore(db) as store:
-        stats = ingest([corpus], store, _opts(workers=2))
+        stats = ingest([corpus], store, _opts())
         assert (stats.added, stats.new_versions, stats.unchanged) == (0, 0, 8)
         assert len(store.skipped()) == 1  # the same bad file is not recorded twice
     assert _rows(db) == before
