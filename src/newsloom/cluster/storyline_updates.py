@@ -71,7 +71,9 @@ class StorylineChanges:
     touched: list[str]
     assign: dict[str, str] = field(default_factory=dict)  # story → storyline id
     labels: dict[str, list[str]] = field(default_factory=dict)  # line → label entity ids
-    retired: list[str] = field(default_factory=list)  # lines absorbed by older ones
+    #: stored lines absorbed by older ones → the line that absorbed them (took all of their
+    #: stories): the store redirects their ids there
+    retired: dict[str, str] = field(default_factory=dict)
     compared: int = 0  # candidate pairs scored
 
 
@@ -180,7 +182,8 @@ def _join(source: ProfileSource, touched: Sequence[str], links: Sequence[tuple[s
     for line in parent:
         groups.setdefault(find(line), set()).add(line)
     for survivor, lines in sorted(groups.items()):
-        changes.retired.extend(sorted(lines - {survivor}))
+        changes.retired.update((line, survivor) for line in sorted(lines - {survivor})
+                               if line in members)
         stories_in = {s for line in lines for s, _ in members.get(line, [])}
         stories_in |= {s for s, line in line_of.items() if line in lines}
         for story in sorted(stories_in):

@@ -242,6 +242,8 @@ class Catalog:
         return self._storylines
 
     def storyline(self, line_id: str) -> StorylineRecord | None:
+        """One storyline; an absorbed or replaced line's id gives the line that took it."""
+        line_id = self.store.resolve_storyline(line_id) or line_id
         return next((line for line in self.storylines() if line.id == line_id), None)
 
     def stories_by_id(self, ids: Sequence[str]) -> list[Story]:

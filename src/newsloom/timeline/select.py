@@ -101,6 +101,7 @@ def _story(store: SQLiteStore, story_id: str) -> Selection:
 
 
 def _storyline(store: SQLiteStore, storyline_id: str) -> Selection:
+    storyline_id = store.resolve_storyline(storyline_id) or storyline_id  # absorbed: survivor
     stories = sorted(s for s, line in store.storyline_of().items() if line == storyline_id)
     if not stories:
         raise UnknownTarget(f"no storyline {storyline_id!r} (see `newsloom storylines`)")

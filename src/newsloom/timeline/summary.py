@@ -83,6 +83,8 @@ def summarize_story(store: SQLiteStore, story_id: str, lang: str | None = None) 
 
 def summarize_storyline(store: SQLiteStore, storyline_id: str, lang: str | None = None
                         ) -> Summary:
+    # An absorbed line's id summarises its survivor, and the summary names the survivor.
+    storyline_id = store.resolve_storyline(storyline_id) or storyline_id
     stories = sorted(s for s, line in store.storyline_of().items() if line == storyline_id)
     if not stories:
         raise UnknownTarget(f"no storyline {storyline_id!r} (see `newsloom storylines`)")

@@ -151,6 +151,11 @@ def story_page(request: Request, story_id: str, cat: CatalogDep, lang: Lang = No
 
 @router.get("/storylines/{line_id}", dependencies=Reader)
 def storyline_page(request: Request, line_id: str, cat: CatalogDep) -> Response:
+    survivor = cat.store.resolve_storyline(line_id)
+    if survivor is not None and survivor != line_id:
+        # An absorbed line's page is its survivor's; temporary (307) like a merged story's.
+        target = request.url_for("storyline_page", line_id=survivor)
+        return RedirectResponse(str(target.include_query_params(**request.query_params)), 307)
     line = cat.storyline(line_id)
     if line is None:
         raise HTTPException(404, f"no storyline {line_id!r}")

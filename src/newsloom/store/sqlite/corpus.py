@@ -305,8 +305,11 @@ class CorpusTables(ContextTables, StoryProfileTables):
         return {r[0]: r[1] for r in self._db.execute("SELECT id, label FROM storylines")}
 
     def save_storylines(self, lines: Sequence[Storyline], labels: dict[str, str]) -> None:
-        """Replace the storyline assignment (recomputed from all stories) in one transaction."""
+        """Replace the storyline assignment (recomputed from all stories) in one transaction;
+        a line whose id is not among the new ones redirects to the line holding most of its
+        stories (a merged story counts where its survivor went)."""
         with self._write():
+            self._redirect_storylines(self._replaced_storylines(lines), labels)
             self._db.execute("DELETE FROM storylines")
             self._db.execute("UPDATE stories SET storyline_id = NULL")
             for line in lines:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from newsloom.model import StoryProfile
-from newsloom.store.sqlite.lease import LeasedWrites
+from newsloom.store.sqlite.storyline_redirects import StorylineRedirectTables
 
 if TYPE_CHECKING:
     from newsloom.store.sqlite.corpus import FeatureRow
@@ -36,7 +36,7 @@ def _unit(vector_sum: np.ndarray) -> np.ndarray:
     return (vector_sum / norm).astype(np.float32)
 
 
-class StoryProfileTables(LeasedWrites):
+class StoryProfileTables(StorylineRedirectTables):
     """Reads and writes of ``story_profiles`` and ``story_entities``."""
 
     _db: sqlite3.Connection
@@ -231,13 +231,15 @@ class StoryProfileTables(LeasedWrites):
             "ORDER BY created_seq, id", (line_id,))]
 
     def save_storyline_changes(self, assign: dict[str, str], labels: dict[str, str],
-                               retired: Sequence[str]) -> None:
+                               retired: Mapping[str, str]) -> None:
         """Incremental storyline update in one transaction: story → line assignments, labels
-        of the lines that changed, lines absorbed by others removed; profiles made clean."""
+        of the lines that changed, lines absorbed by others (``retired``: line → the line
+        that absorbed it) removed and redirected; profiles made clean."""
         with self._write():
             self._db.executemany("UPDATE stories SET storyline_id=? WHERE id=?",
                                  [(line, story) for story, line in assign.items()])
             self._db.executemany("DELETE FROM storylines WHERE id=?", [(r,) for r in retired])
+            self._redirect_storylines(retired, labels)
             self._db.executemany(
                 "INSERT INTO storylines VALUES (?,?) ON CONFLICT(id) DO UPDATE SET "
                 "label=excluded.label", list(labels.items()))
