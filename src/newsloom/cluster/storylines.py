@@ -85,21 +85,11 @@ def storyline_label(profiles: Iterable[StoryProfile], rarity: Mapping[str, float
     return label[:3 * LABEL_ENTITIES]  # ranked; the label shows the first worthy names
 
 
-_CALENDAR_WORDS: frozenset[str] | None = None
-
-
 def _calendar_words() -> frozenset[str]:
-    """Month and weekday names in the languages the time-expression lexicon knows (CLDR)."""
-    global _CALENDAR_WORDS
-    if _CALENDAR_WORDS is None:
-        from newsloom.timeline.timex_lexicon import LANGUAGES, babel_months, babel_weekdays
+    """Month and weekday names (CLDR), loaded on first use: Babel's tables are not small."""
+    from newsloom.text.calendars import calendar_words
 
-        words: set[str] = set()
-        for lang in LANGUAGES:
-            words.update(babel_weekdays(lang))
-            words.update(babel_months(lang)[1])
-        _CALENDAR_WORDS = frozenset(words)
-    return _CALENDAR_WORDS
+    return calendar_words()
 
 
 def label_worthy(name: str) -> bool:

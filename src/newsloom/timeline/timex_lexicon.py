@@ -1,34 +1,22 @@
 """Per-language words for time expressions: de, en, nl, fr, es.
 
-Month and weekday names come from CLDR via Babel (one table per language, so an English "Mars"
-or a Dutch "mar" never becomes a month); everything else here is small hand-kept word lists.
+Month and weekday names come from CLDR via Babel (:mod:`newsloom.text.calendars`, one table
+per language, so an English "Mars" or a Dutch "mar" never becomes a month); everything else
+here is small hand-kept word lists.
 Regex fragments are written to be joined into larger patterns by :mod:`timex_patterns`.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 from typing import Literal
 
-from babel.dates import get_day_names, get_month_names
+from newsloom.text.calendars import babel_months, babel_weekdays
 
 Unit = Literal["day", "week", "month", "year"]
 Part = Literal["early", "mid", "late"]
 Modifier = Literal["before", "after", "since", "until", "shortly-before", "shortly-after"]
-
-LANGUAGES = ("de", "en", "nl", "fr", "es")
-
-# Regional variants whose names are also read ("Jänner" in Austrian German).
-_LOCALES = {"de": ("de", "de_AT"), "en": ("en",), "nl": ("nl",), "fr": ("fr",), "es": ("es",)}
-
-
-def _plain(word: str) -> str:
-    """``word`` without accents: "fevrier", "miercoles" are common in scraped text."""
-    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
-
 
 @dataclass(frozen=True)
 class Lexicon:
@@ -70,34 +58,6 @@ class Lexicon:
     def weekdays(self) -> Mapping[str, int]:
         """Lower-case wide weekday name → 0 (Monday) .. 6."""
         return babel_weekdays(self.lang)
-
-
-@cache
-def babel_months(lang: str) -> tuple[dict[str, int], frozenset[str]]:
-    """(name or abbreviation → month, wide names) for one language, from CLDR."""
-    names: dict[str, int] = {}
-    wide: set[str] = set()
-    for locale in _LOCALES[lang]:
-        for width in ("wide", "abbreviated"):
-            for context in ("format", "stand-alone"):
-                for number, name in get_month_names(width, context=context, locale=locale).items():
-                    for key in {name.lower().rstrip("."), _plain(name.lower().rstrip("."))}:
-                        names[key] = number
-                        if width == "wide":
-                            wide.add(key)
-    if lang == "en":
-        names["sept"] = 9  # common, not in CLDR
-    return names, frozenset(wide)
-
-
-@cache
-def babel_weekdays(lang: str) -> dict[str, int]:
-    """Lower-case wide weekday name (also without accents) → 0 (Monday) .. 6."""
-    days: dict[str, int] = {}
-    for number, name in get_day_names("wide", locale=_LOCALES[lang][0]).items():
-        days[name.lower()] = number
-        days[_plain(name.lower())] = number
-    return days
 
 
 def _words(text: str, value: int) -> dict[str, int]:

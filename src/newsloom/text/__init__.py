@@ -1,0 +1,1 @@
+"""Bottom-layer language utilities: lemmas, stems, sentences, name tokens, calendars."""
