@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from newsloom.settings import settings
 
 #: Environment variable the token is read from unless the caller names another.
 TOKEN_ENV = "NEWSLOOM_API_TOKEN"
-#: 50 MiB: a few thousand scraped pages or a sizeable JSONL export per upload.
-DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 class SettingsError(ValueError):
@@ -27,7 +27,10 @@ class ApiSettings:
     db: Path
     api_token: str | None = None
     protect_reads: bool = False
-    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
+    #: Default: the ``max_upload_mb`` setting (50 MiB: a few thousand scraped pages or a
+    #: sizeable JSONL export per upload).
+    max_upload_bytes: int = field(
+        default_factory=lambda: int(settings().max_upload_mb * 1024 * 1024))
     #: Where uploaded files are kept for the ingest job (a folder beside the store by default).
     upload_dir: Path | None = None
     #: Extraction/feature processes for ingest jobs. 1 = in the worker thread: forking a

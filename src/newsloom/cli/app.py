@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 
 from newsloom import __version__
+from newsloom.cli import config as cli_config
 from newsloom.cli import corpus as cli_corpus
 from newsloom.cli import search as cli_search
 from newsloom.cli import serve as cli_serve
@@ -42,6 +43,7 @@ export_app = typer.Typer(help="Export stored records to JSON Lines or CSV.", no_
 app.add_typer(export_app, name="export")
 app.add_typer(eval_app, name="eval")
 app.command("search")(cli_search.search)
+app.command("config")(cli_config.config)
 
 err = Console(stderr=True)
 out = Console()
@@ -74,10 +76,13 @@ def main_callback(
     show_version: Annotated[bool, typer.Option(
         "--version", help="Print the newsloom version and exit.", is_eager=True,
         callback=_print_version)] = False,
+    config: cli_config.ConfigOption = None, assignments: cli_config.SetOption = None,
 ) -> None:
     from rich.logging import RichHandler
 
-    level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
+    knobs = cli_config.load_or_exit(config, assignments)
+    level = (logging.DEBUG if verbose else logging.ERROR if quiet
+             else getattr(logging, knobs.log_level.upper()))
     logging.basicConfig(level=level, format="%(message)s", force=True,
                         handlers=[RichHandler(console=err, show_path=False, show_time=False)])
 
@@ -99,12 +104,13 @@ def _store(db: Path) -> Iterator[SQLiteStore]:
         store.close()
 
 
-def _pipeline_options(workers: int | None, max_mb: float) -> PipelineOptions:
+def _pipeline_options(workers: int | None, max_mb: float | None) -> PipelineOptions:
     from newsloom.extract import ExtractOptions
     from newsloom.ingest import ReadOptions
     from newsloom.pipeline.ingest import PipelineOptions
 
-    read = ReadOptions(max_bytes=int(max_mb * 1024 * 1024))
+    # Without the options, ReadOptions and PipelineOptions take the settings' values.
+    read = ReadOptions() if max_mb is None else ReadOptions(max_bytes=int(max_mb * 1024 * 1024))
     if workers:
         return PipelineOptions(read=read, extract=ExtractOptions(), workers=workers)
     return PipelineOptions(read=read, extract=ExtractOptions())
@@ -169,9 +175,12 @@ def _run_corpus(store: SQLiteStore) -> None:
     err.print(f"{done} articles clustered; {len(lines)} storylines")
 
 
-MaxMbOption = Annotated[
-    float, typer.Option("--max-mb", min=0.01, help="Skip documents larger than this (MB).")
-]
+MaxMbOption = Annotated[float | None, typer.Option(
+    "--max-mb", min=0.01, help="Skip documents larger than this (MB) [default: the "
+    "max_document_mb setting, 5]")]
+ReportDirOption = Annotated[Path | None, typer.Option(
+    "--report-dir", help="Where report.md and report.html go [default: the report_dir "
+    "setting, newsloom-report]")]
 
 
 @app.command("ingest")
@@ -179,7 +188,7 @@ def ingest_command(
     paths: PathsArgument,
     db: DbOption = DEFAULT_DB,
     workers: WorkersOption = 0,
-    max_mb: MaxMbOption = 5.0,
+    max_mb: MaxMbOption = None,
 ) -> None:
     """Read .txt, .html(.gz), .jsonl, .warc(.gz) and RSS/Atom files into the store.
 
@@ -194,11 +203,9 @@ def ingest_command(
 def analyze(
     paths: PathsArgument,
     db: DbOption = DEFAULT_DB,
-    report_dir: Annotated[
-        Path, typer.Option("--report-dir", help="Where report.md and report.html go.")
-    ] = Path("newsloom-report"),
+    report_dir: ReportDirOption = None,
     workers: WorkersOption = 0,
-    max_mb: MaxMbOption = 5.0,
+    max_mb: MaxMbOption = None,
     print_report: Annotated[
         bool, typer.Option("--print/--no-print", help="Print the report to the terminal.")
     ] = True,
@@ -212,22 +219,28 @@ def analyze(
     with stop_on_ctrl_c(), _store(db) as store:
         _run_ingest(paths, store, _pipeline_options(workers or None, max_mb))
         _run_corpus(store)
-        md, html = write_report(store, report_dir)
+        md, html = write_report(store, _report_dir(report_dir))
     if print_report:
         out.print(Markdown(md.read_text(encoding="utf-8")))
     err.print(f"report: {md} and {html}")
 
 
+def _report_dir(option: Path | None) -> Path:
+    from newsloom.settings import settings
+
+    return Path(settings().report_dir) if option is None else option
+
+
 @app.command()
 def report(
     db: DbOption = DEFAULT_DB,
-    report_dir: Annotated[Path, typer.Option("--report-dir")] = Path("newsloom-report"),
+    report_dir: ReportDirOption = None,
 ) -> None:
     """Write report.md and report.html for what the store holds."""
     from newsloom.report import write_report
 
     with existing_store(db) as store:
-        md, html = write_report(store, report_dir)
+        md, html = write_report(store, _report_dir(report_dir))
     err.print(f"report: {md} and {html}")
 
 
@@ -408,7 +421,8 @@ def summary(
 def serve(
     db: DbOption = DEFAULT_DB, host: cli_serve.HostOption = "127.0.0.1",
     port: cli_serve.PortOption = 8000, token_env: cli_serve.TokenEnvOption = cli_serve.TOKEN_ENV,
-    protect_reads: cli_serve.ProtectOption = False, max_upload_mb: cli_serve.MaxUploadOption = 50,
+    protect_reads: cli_serve.ProtectOption = False,
+    max_upload_mb: cli_serve.MaxUploadOption = None,
 ) -> None:
     """HTTP API (/api/, /openapi.json) and web UI (/) over the store; loopback by default."""
     require_store(db)

@@ -22,8 +22,9 @@ TokenEnvOption = Annotated[str, typer.Option(
     "without it uploads are refused).")]
 ProtectOption = Annotated[bool, typer.Option(
     "--protect-reads/--open-reads", help="Require the token for reads too.")]
-MaxUploadOption = Annotated[float, typer.Option(
-    "--max-upload-mb", min=0.01, help="Refuse request bodies larger than this (MB).")]
+MaxUploadOption = Annotated[float | None, typer.Option(
+    "--max-upload-mb", min=0.01, help="Refuse request bodies larger than this (MB) "
+    "[default: the max_upload_mb setting, 50]")]
 
 
 def _is_loopback(host: str) -> bool:
@@ -36,10 +37,14 @@ def _is_loopback(host: str) -> bool:
 
 
 def serve_command(db: Path, host: str, port: int, token_env: str, protect_reads: bool,
-                  max_upload_mb: float) -> None:
+                  max_upload_mb: float | None) -> None:
     import uvicorn
 
     from newsloom.api import create_app
+    from newsloom.settings import settings as process_settings
+
+    if max_upload_mb is None:
+        max_upload_mb = process_settings().max_upload_mb
 
     try:
         settings = ApiSettings.from_env(db, token_env, protect_reads=protect_reads,

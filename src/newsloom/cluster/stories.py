@@ -40,12 +40,11 @@ from newsloom.cluster.scoring import (
     term_weights,
 )
 from newsloom.model import ClusterEvent, Evidence
+from newsloom.settings import settings
 
 #: A story absorbs an article whose mean link to it is at least this probability: the pair
 #: model is calibrated, so "more likely the same event than not".
 JOIN_PROBABILITY = 0.5
-#: Nearest neighbours examined per article; their stories are the candidates.
-NEIGHBOURS = 20
 #: A candidate story is linked as a whole only when one of its neighbouring members reaches
 #: this probability (cheap pre-filter: most neighbours of a new event are other events).
 CANDIDATE_PROBABILITY = 0.2
@@ -116,7 +115,8 @@ class StoryClusterer:
     load: Callable[[list[str]], dict[str, Evidence]] | None = None
     model: PairModel | None = None  # None: the shipped model
     join_probability: float = JOIN_PROBABILITY
-    neighbours: int = NEIGHBOURS
+    #: Nearest neighbours examined per article; their stories are the candidates.
+    neighbours: int = field(default_factory=lambda: settings().ann_neighbours)
     story_of: dict[str, str] = field(default_factory=dict)  # article id → story id
     keys: dict[int, str] = field(default_factory=dict)  # index key → article id
     entity_df: Counter[str] = field(default_factory=Counter)

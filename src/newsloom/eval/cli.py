@@ -7,7 +7,6 @@ Numbers and the commands that produced them are recorded in docs/benchmarks.md.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -285,8 +284,10 @@ def throughput(
 
 
 def _print_throughput(report: ThroughputReport) -> None:
+    from newsloom.settings import usable_cpus
+
     c = report.corpus
-    table = Table(title=f"Ingest throughput — {os.cpu_count()} cores, "
+    table = Table(title=f"Ingest throughput — {usable_cpus()} cores, "
                         f"{c.html_docs} HTML ({c.html_mib:.0f} MiB, {c.html_seeds} seed pages) + "
                         f"{c.text_docs} text ({c.text_mib:.0f} MiB, {c.text_seeds} seeds)")
     for column in ("run", "workers", "docs", "added", "new versions", "unchanged", "skipped",

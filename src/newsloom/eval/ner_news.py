@@ -37,8 +37,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rich.console import Console
 
-#: Characters of an article given to NER, as in the corpus stage (``pipeline.stages.NER_CHARS``).
-NER_CHARS = 6000
 #: Sentences per Dutch CoNLL pseudo-article.
 CONLL_SENTENCES = 25
 #: Pseudo-articles taken from CoNLL-2002 nl val (from its start).
@@ -157,11 +155,13 @@ def report_entities(articles: Sequence[NewsArticle]) -> list[Reported]:
     from newsloom.enrich.entities import link_article
     from newsloom.enrich.ner import recognize_many
     from newsloom.enrich.resolve import EntityResolver
+    from newsloom.settings import settings
 
+    ner_chars = settings().ner_chars  # what the corpus stage gives NER
     by_lang: dict[str, list[int]] = defaultdict(list)
     for i, article in enumerate(articles):
         by_lang[article.lang].append(i)
-    texts = [(f"{a.title}\n{a.text}" if a.title else a.text)[:NER_CHARS] for a in articles]
+    texts = [(f"{a.title}\n{a.text}" if a.title else a.text)[:ner_chars] for a in articles]
     mentions: list[list[object]] = [[] for _ in articles]
     for lang, members in by_lang.items():
         for i, found in zip(members, recognize_many([texts[i] for i in members], lang),
@@ -170,7 +170,7 @@ def report_entities(articles: Sequence[NewsArticle]) -> list[Reported]:
     resolver = EntityResolver()
     per_article = []
     for i, article in enumerate(articles):
-        linked = link_article(article.title, article.text[:NER_CHARS],
+        linked = link_article(article.title, article.text[:ner_chars],
                               mentions[i], article.lang)  # type: ignore[arg-type]
         per_article.append(resolver.resolve_article(linked, article.lang))
     out = []

@@ -27,7 +27,7 @@ from newsloom.cluster.scoring import PairFeatures, probability
 from newsloom.pipeline.corpus import build_stories, update_storylines
 from newsloom.pipeline.ingest import PipelineOptions, ingest
 from newsloom.queries.compare import pair_features
-from newsloom.represent.embed import EVENT_TEXT_CHARS, get_embedder
+from newsloom.represent.embed import get_embedder
 from newsloom.store import SQLiteStore
 
 BOOTSTRAP_SAMPLES = 2000
@@ -180,10 +180,10 @@ def cluster_scores(same_story: dict[tuple[str, str], bool],
 
 
 def evaluate_pairs(dataset: Path, workers: int = 1,
-                   event_chars: int = EVENT_TEXT_CHARS) -> PairsReport:
+                   event_chars: int | None = None) -> PairsReport:
     """Ingest the dataset's articles into a fresh store, build stories, score every method.
-    ``event_chars``: how much of each article the encoder embeds (the baselines keep their
-    title + 2,000 characters)."""
+    ``event_chars``: how much of each article the encoder embeds (None: the setting; the
+    baselines keep their title + 2,000 characters)."""
     pairs = read_pairs(dataset / "pairs.csv")
     with tempfile.TemporaryDirectory() as tmp, SQLiteStore(Path(tmp) / "pairs.db") as store:
         ingest([dataset / "articles.jsonl"], store, PipelineOptions(workers=workers))

@@ -31,6 +31,7 @@ from newsloom.eval.throughput import _own_peak_kib
 from newsloom.pipeline.corpus import build_stories, update_storylines
 from newsloom.pipeline.ingest import PipelineOptions, ingest
 from newsloom.pipeline.stages import Timings
+from newsloom.settings import usable_cpus
 from newsloom.store import open_store
 
 #: Sub-stages of the corpus stages, in pipeline order (see :func:`build_stories`). With
@@ -278,7 +279,7 @@ def report_to_json(report: ScaleReport) -> dict[str, object]:
     return {
         "spec": asdict(report.spec), "batch_size": report.batch_size,
         "workers": report.workers, "feature_workers": report.feature_workers,
-        "cores": os.cpu_count(),
+        "cores": usable_cpus(),
         "corpus": {"articles": corpus.articles, "by_language": dict(corpus.by_language),
                    "by_kind": dict(corpus.by_kind), "mean_chars": round(corpus.mean_chars),
                    "sources": corpus.sources},
@@ -300,7 +301,7 @@ def print_scale_report(report: ScaleReport, out: Console) -> None:
     c = report.corpus
     table = Table(title=f"Scale — {c.articles:,} articles in batches of {report.batch_size:,}, "
                         f"{report.workers} extraction + {report.feature_workers} feature "
-                        f"workers, {os.cpu_count()} cores")
+                        f"workers, {usable_cpus()} cores")
     columns = ("batch", "records", "added", "corpus", "dups", "stories", "ingest s",
                *(f"{s} s" for s in CORPUS_STAGES), "storylines s", "total s", "CPU s",
                "articles/s", "load")

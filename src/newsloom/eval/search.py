@@ -22,6 +22,7 @@ import numpy as np
 from newsloom.model import SearchMode, SearchQuery
 from newsloom.search import search, warm_up
 from newsloom.search.stem import WORD
+from newsloom.settings import usable_cpus
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -149,7 +150,7 @@ def print_search_report(report: SearchLatencyReport, console: Console) -> None:
     console.print(table)
     console.print(f"Warm-up: {report.cold_ms:.0f} ms (encoder, lexicons, ANN index load once "
                   f"per process; search.warm_up). 1-minute load average after: "
-                  f"{report.load_average:.1f} on {os.cpu_count()} cores.")
+                  f"{report.load_average:.1f} on {usable_cpus()} cores.")
 
 
 @dataclass(slots=True)

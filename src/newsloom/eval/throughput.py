@@ -32,6 +32,7 @@ from rich.progress import Progress
 
 from newsloom.ingest import read_path
 from newsloom.model import RawDocument, content_id
+from newsloom.settings import usable_cpus
 
 #: Paragraphs shorter than this are usually menu items or captions, not article text.
 _MIN_PARAGRAPH = 120
@@ -231,7 +232,7 @@ def run_throughput(dataset: Path, seeds_dir: Path | None, *, html_docs: int, tex
             store = root / f"{kind}.sqlite"
             runs.append(measure(directory, store, workers=workers, label=f"{kind} ingest"))
             runs.append(measure(directory, store, workers=workers, label=f"{kind} re-ingest"))
-    return ThroughputReport(corpus, runs, os.cpu_count() or 1, load_before, os.getloadavg()[0])
+    return ThroughputReport(corpus, runs, usable_cpus(), load_before, os.getloadavg()[0])
 
 
 def _child_main(argv: Sequence[str] | None = None) -> None:

@@ -5,20 +5,24 @@ from __future__ import annotations
 import gzip
 import os
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BufferedReader
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
 from newsloom.model import Skip
+from newsloom.settings import settings
 
 
 @dataclass(frozen=True, slots=True)
 class ReadOptions:
     """Limits applied to every input document (not to container files such as WARC/JSONL)."""
 
-    max_bytes: int = 5 * 1024 * 1024  # a news page above this is almost surely not an article
+    #: Default: the ``max_document_mb`` setting (a news page above 5 MB is almost surely not
+    #: an article).
+    max_bytes: int = field(
+        default_factory=lambda: int(settings().max_document_mb * 1024 * 1024))
 
 
 #: An input file opened for reading: plain, or decompressed on the fly.

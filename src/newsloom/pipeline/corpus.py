@@ -31,17 +31,13 @@ from newsloom.model import (
 from newsloom.pipeline import pool as corpus_pool
 from newsloom.pipeline.entities import StoredEntities
 from newsloom.pipeline.stages import ArticleFeatures, Timings, featurize, timed
-from newsloom.represent.embed import (
-    EVENT_TEXT_CHARS,
-    embedder_dim,
-)
+from newsloom.represent.embed import embedder_dim
 from newsloom.represent.minhash import BandedDuplicateIndex, bands
+from newsloom.settings import settings
 from newsloom.store import SQLiteStore
 from newsloom.store.sqlite.corpus import FeatureRow
 
 log = logging.getLogger("newsloom")
-
-BATCH_SIZE = 256
 
 
 @dataclass(slots=True)
@@ -71,7 +67,7 @@ class CorpusStage:
     #: Feature worker processes; 1 computes features in this process.
     workers: int = 1
     #: Characters of each article the encoder embeds (see ``event_text``).
-    event_chars: int = EVENT_TEXT_CHARS
+    event_chars: int = field(default_factory=lambda: settings().event_chars)
 
     def __post_init__(self) -> None:
         with timed(self.timings, "load"):
@@ -173,18 +169,14 @@ class CorpusStage:
             self.clusterer.index.save()
 
 
-#: Below this many pending articles, features are computed in-process: starting workers and
-#: loading the models in each costs seconds, more than a handful of articles take.
-MIN_POOL_ARTICLES = 64
-
-
-def build_stories(store: SQLiteStore, embedder: str = "use-m3", batch_size: int = BATCH_SIZE,
+def build_stories(store: SQLiteStore, embedder: str = "use-m3", batch_size: int | None = None,
                   on_progress: Callable[[int, int], None] | None = None,
                   timings: Timings | None = None, workers: int | None = None,
-                  event_chars: int = EVENT_TEXT_CHARS) -> int:
+                  event_chars: int | None = None) -> int:
     """Run the corpus stages over every article that has none yet; returns how many.
 
-    With ``workers`` > 1 (default: one per CPU, up to 8), features are computed in worker
+    ``batch_size``, ``workers`` and ``event_chars`` default to the settings
+    (:mod:`newsloom.settings`). With ``workers`` > 1, features are computed in worker
     processes one batch ahead, while this process clusters and commits the batch before:
     results are the same, batches still commit strictly in ingest order.
 
@@ -199,17 +191,21 @@ def build_stories(store: SQLiteStore, embedder: str = "use-m3", batch_size: int 
                               event_chars)
 
 
-def _build_stories(store: SQLiteStore, embedder: str, batch_size: int,
+def _build_stories(store: SQLiteStore, embedder: str, batch_size: int | None,
                    on_progress: Callable[[int, int], None] | None, timings: Timings | None,
-                   workers: int | None, event_chars: int) -> int:
+                   workers: int | None, event_chars: int | None) -> int:
     total = store.count_pending_articles()
     if total == 0:
         _repair_index(store, embedder)
         return 0
-    workers = corpus_pool.default_workers() if workers is None else workers
+    # Below min_pool_articles pending, features are computed in-process: starting workers
+    # and loading the models in each costs seconds, more than a handful of articles take.
+    knobs = settings()
+    workers = knobs.worker_processes if workers is None else workers
+    batch_size = knobs.corpus_batch_size if batch_size is None else batch_size
     stage = CorpusStage(store, embedder, timings,
-                        workers=workers if total >= MIN_POOL_ARTICLES else 1,
-                        event_chars=event_chars)
+                        workers=workers if total >= knobs.min_pool_articles else 1,
+                        event_chars=knobs.event_chars if event_chars is None else event_chars)
     done = 0
     batch = store.pending_articles(batch_size)
     prepared = stage.prepare(batch) if batch else None

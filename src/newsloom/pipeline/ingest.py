@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -22,6 +21,7 @@ from newsloom.extract import ExtractionError, ExtractOptions, extract
 from newsloom.ingest import ReadOptions, discover, read_path
 from newsloom.model import KEPT_WHOLE, Article, IngestStats, RawDocument, Skip
 from newsloom.pipeline.workers import die_with_parent, stop_pool
+from newsloom.settings import settings
 from newsloom.store import Store
 from newsloom.store.versions import canonical_key
 
@@ -35,10 +35,10 @@ ProgressCallback = Callable[[int, int], None]
 class PipelineOptions:
     read: ReadOptions = field(default_factory=ReadOptions)
     extract: ExtractOptions = field(default_factory=ExtractOptions)
-    #: Worker processes for extraction; 1 runs in-process.
-    workers: int = field(default_factory=lambda: max(1, min(os.cpu_count() or 1, 8)))
+    #: Worker processes for extraction; 1 runs in-process. Defaults: the settings.
+    workers: int = field(default_factory=lambda: settings().worker_processes)
     #: Documents per committed batch.
-    batch_size: int = 64
+    batch_size: int = field(default_factory=lambda: settings().ingest_batch_size)
     #: Rewrites each document's ``source`` after reading (the server stores uploads under
     #: the client's name, not its temporary folder); a version key that was the source (no
     #: URL) follows it, so a re-upload of the same name is a new version of that page.

@@ -13,7 +13,6 @@ nothing but where it runs. The pool lives as long as the process, like the model
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -22,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from newsloom.model import Article
 from newsloom.pipeline.workers import die_with_parent, stop_pool
-from newsloom.represent.embed import EVENT_TEXT_CHARS
+from newsloom.settings import settings
 
 if TYPE_CHECKING:
     from newsloom.pipeline.stages import ArticleFeatures, Timings
@@ -33,11 +32,6 @@ CHUNKS_PER_WORKER = 2
 
 _pool: ProcessPoolExecutor | None = None
 _pool_key: tuple[int, str] | None = None
-
-
-def default_workers() -> int:
-    return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                      else os.cpu_count() or 1, 8))
 
 
 #: BLAS threads per worker: one, since there is one worker per core (see the module docstring).
@@ -86,9 +80,10 @@ def shutdown(now: bool = False) -> None:
 
 
 def submit(articles: Sequence[Article], workers: int, embedder: str,
-           event_chars: int = EVENT_TEXT_CHARS
+           event_chars: int | None = None
            ) -> list[Future[tuple[list[ArticleFeatures], Timings]]]:
     """Features of ``articles`` in contiguous chunks; results come back in order."""
+    event_chars = settings().event_chars if event_chars is None else event_chars
     size = max(1, -(-len(articles) // (workers * CHUNKS_PER_WORKER)))
     chunks = [list(articles[i:i + size]) for i in range(0, len(articles), size)]
     try:
@@ -106,7 +101,8 @@ def warm_up(workers: int, embedder: str, languages: Sequence[str]) -> None:
     enough that no worker can take two of one language before the others start."""
     executor = pool(workers, embedder)
     text = "Angela Merkel met Emmanuel Macron in Berlin on Monday. " * 4
-    futures = [executor.submit(_featurize, [_probe(text, lang)], embedder, EVENT_TEXT_CHARS)
+    chars = settings().event_chars
+    futures = [executor.submit(_featurize, [_probe(text, lang)], embedder, chars)
                for lang in languages for _ in range(workers)]
     for future in futures:
         future.result()

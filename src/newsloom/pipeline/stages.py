@@ -17,14 +17,10 @@ import numpy as np
 from newsloom.enrich.entities import link_article
 from newsloom.enrich.ner import recognize_many
 from newsloom.model import Article, ArticleEntity, EventDate, Mention
-from newsloom.represent.embed import EVENT_TEXT_CHARS, Vectors, event_text, get_embedder
+from newsloom.represent.embed import Vectors, event_text, get_embedder
 from newsloom.represent.event import event_date, event_terms
 from newsloom.represent.minhash import Signature, signature
-
-#: Characters of an article given to NER: entities that matter are named early, and the cap
-#: bounds the time a 100-page document can take.
-NER_CHARS = 6000
-
+from newsloom.settings import settings
 
 #: Wall seconds per sub-stage (and CPU seconds of the process that ran it, as "cpu:<stage>"),
 #: accumulated when a caller passes one in (the scale benchmark).
@@ -59,12 +55,16 @@ class ArticleFeatures:
 
 def featurize(articles: Sequence[Article], embedder: str = "use-m3",
               timings: Timings | None = None, threads: int | None = None,
-              event_chars: int = EVENT_TEXT_CHARS) -> list[ArticleFeatures]:
+              event_chars: int | None = None) -> list[ArticleFeatures]:
     """Per-article features of a batch; NER runs per language with batched inference.
-    ``threads``: BLAS threads of the encoder (None: one per CPU); ``event_chars``: length
-    of the text embedded (:func:`newsloom.represent.embed.event_text`)."""
+    ``threads``: BLAS threads of the encoder (None: the ``encoder_threads`` setting);
+    ``event_chars``: length of the text embedded (:func:`newsloom.represent.embed.event_text`;
+    None: the setting). NER reads the first ``ner_chars`` characters (a setting): entities
+    that matter are named early, and the cap bounds the time a 100-page document takes."""
+    ner_chars = settings().ner_chars
+    event_chars = settings().event_chars if event_chars is None else event_chars
     by_lang: dict[str | None, list[int]] = defaultdict(list)
-    texts = [f"{a.title}\n{a.text}"[:NER_CHARS] if a.title else a.text[:NER_CHARS]
+    texts = [f"{a.title}\n{a.text}"[:ner_chars] if a.title else a.text[:ner_chars]
              for a in articles]
     for i, article in enumerate(articles):
         by_lang[article.language].append(i)
@@ -79,7 +79,7 @@ def featurize(articles: Sequence[Article], embedder: str = "use-m3",
             [event_text(a, event_chars) for a in articles])
     with timed(timings, "link+minhash"):
         return [
-            ArticleFeatures(a.id, link_article(a.title, a.text[:NER_CHARS], mentions[i],
+            ArticleFeatures(a.id, link_article(a.title, a.text[:ner_chars], mentions[i],
                                                   a.language),
                             signature(a.text), vectors[i], event_terms(a), event_date(a))
             for i, a in enumerate(articles)

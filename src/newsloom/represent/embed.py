@@ -8,7 +8,6 @@ per process; vectors are L2-normalised float32, so a dot product is the cosine.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -19,11 +18,10 @@ import numpy as np
 import numpy.typing as npt
 
 from newsloom.model import Article
+from newsloom.settings import settings
 
 Vectors = npt.NDArray[np.float32]
 
-#: The event is in the headline and the lead; later paragraphs drift into background.
-EVENT_TEXT_CHARS = 2000
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
 
@@ -37,12 +35,11 @@ class Embedder(Protocol):
 
 
 def default_threads() -> int:
-    """BLAS threads when the caller does not say: one per CPU this process may use, up to 8.
-    Both engines default to more than a small machine has; oversubscription makes them an
-    order of magnitude slower. Worker processes that run one per core pass ``threads=1``."""
-    cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(
-        os.cpu_count() or 1)
-    return max(1, min(len(cpus), 8))
+    """BLAS threads when the caller does not say: the ``encoder_threads`` setting (by default
+    one per CPU this process may use, up to 8). Both engines default to more than a small
+    machine has; oversubscription makes them an order of magnitude slower. Worker processes
+    that run one per core pass ``threads=1``."""
+    return settings().encoder_thread_count
 
 
 def _normalise(vectors: npt.ArrayLike) -> Vectors:
@@ -167,8 +164,11 @@ def truncate_at_sentence(text: str, limit: int) -> str:
     return cut.rsplit(" ", 1)[0]
 
 
-def event_text(article: Article, limit: int = EVENT_TEXT_CHARS) -> str:
-    """What identifies the event: headline plus lead, cut at a sentence boundary."""
+def event_text(article: Article, limit: int | None = None) -> str:
+    """What identifies the event: headline plus lead, cut at a sentence boundary. The event
+    is in the headline and the lead; later paragraphs drift into background, so only the
+    first ``limit`` characters count (None: the ``event_chars`` setting)."""
+    limit = settings().event_chars if limit is None else limit
     title = (article.title or "").strip()
     body = truncate_at_sentence(" ".join(article.text.split()), max(0, limit - len(title) - 1))
     return f"{title}\n{body}" if title else body

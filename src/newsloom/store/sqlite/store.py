@@ -15,15 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from newsloom.model import Article, DateEstimate, PublicationDate, RawDocument, RemovedLine, Skip
+from newsloom.settings import settings
 from newsloom.store.base import AddResult, StoreSummary
 from newsloom.store.sqlite.contexts import name_terms_json
 from newsloom.store.sqlite.corpus import CorpusTables, surname_key
 from newsloom.store.sqlite.lease import lease
 from newsloom.store.sqlite.schema import MIGRATIONS
 from newsloom.store.versions import lookup_keys
-
-#: Seconds SQLite itself waits for a lock before "database is locked".
-BUSY_TIMEOUT = 60.0
 
 _ARTICLE_COLUMNS = (
     "id", "source_id", "source", "url", "title", "outlet", "authors", "published",
@@ -52,8 +50,9 @@ class SQLiteStore(CorpusTables):
             self.path.parent.mkdir(parents=True, exist_ok=True)
         # The busy timeout is SQLite's second line behind the write lease (store/lease.py):
         # it only matters for writers that do not take the lease, and for WAL checkpoints.
+        # Seconds SQLite itself waits for a lock before "database is locked": a setting.
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
-                                   timeout=BUSY_TIMEOUT)
+                                   timeout=settings().busy_timeout)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.create_function("newsloom_surname", 2, surname_key, deterministic=True)
