@@ -34,9 +34,15 @@ KNOWN_CYCLES = frozenset({
     frozenset({"api", "web"}),
     # eval/events.py uses training.pair_model; training scores with eval's readers/scorers.
     frozenset({"eval", "training"}),
-    frozenset({"represent", "search"}),
-    frozenset({"search", "store"}),
-    frozenset({"search", "timeline"}),
+})
+
+#: Longer cycles that remain (packages that reach each other through a third, no pair direct),
+#: each the set of its packages; like KNOWN_CYCLES it only shrinks.
+KNOWN_LONGER_CYCLES = frozenset({
+    # represent/event.py dates events with timeline.timex, search embeds queries with
+    # represent's encoder, and `timeline --query` selects articles with search. Goes when the
+    # time-expression recogniser moves below represent (into text/, beside text.calendars).
+    frozenset({"represent", "search", "timeline"}),
 })
 
 _DOTTED = re.compile(r"newsloom(\.[A-Za-z_]\w*)+(:[A-Za-z_]\w*)?")
@@ -213,10 +219,13 @@ def test_remaining_cycles_are_exactly_the_known_ones(edges: list[Edge]) -> None:
     assert not stale, f"fixed, delete from KNOWN_CYCLES: {sorted(map(sorted, stale))}"
     new = mutual - KNOWN_CYCLES
     assert not new, f"new package cycles: {sorted(map(sorted, new))}"
-    # Longer cycles (a → b → c → a) must run through a known pair: cut those and none remain.
+    # Longer cycles (a → b → c → a) must run through a known pair (cut those) or be listed.
     cut = {a: {b for b in targets if frozenset({a, b}) not in KNOWN_CYCLES}
            for a, targets in graph.items()}
-    assert strongly_connected(cut) == []
+    longer = {frozenset(c) for c in strongly_connected(cut)}
+    assert not KNOWN_LONGER_CYCLES - longer, "fixed, delete from KNOWN_LONGER_CYCLES: " + str(
+        sorted(map(sorted, KNOWN_LONGER_CYCLES - longer)))
+    assert not longer - KNOWN_LONGER_CYCLES, f"new cycles: {sorted(map(sorted, longer))}"
 
 
 def test_the_cycle_check_can_fail() -> None:

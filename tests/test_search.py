@@ -36,11 +36,11 @@ from newsloom.search import (
     to_dict,
     warm_up,
 )
-from newsloom.search.stem import WORD
 from newsloom.store import SQLiteStore
 from newsloom.store.sqlite.corpus import FeatureRow
 from newsloom.store.sqlite.schema import MIGRATIONS
 from newsloom.store.sqlite.store import _split_sql
+from newsloom.text.stem import WORD
 
 #: Words that mean the same across languages map to one concept, as a multilingual encoder
 #: would place them close together.
@@ -343,7 +343,7 @@ def test_latency_eval_draws_reproducible_queries_and_times_every_mode(store: SQL
 def test_numbers_stay_out_of_the_lemma_cache() -> None:
     """Unique figures (prices, ids, scores) would fill the per-process lemma cache and grow
     memory with the corpus; they are their own lemma and are never cached."""
-    from newsloom.search.stem import lemma, lemma_text
+    from newsloom.text.stem import lemma, lemma_text
 
     lemma.cache_clear()
     assert lemma_text("Die Häuser kosten 12345 Euro, 2019 waren es 999", "de") == \

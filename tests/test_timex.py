@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from newsloom.model import TimeExpression
-from newsloom.timeline import TimexOptions, dated_sentences, find_time_expressions, split_sentences
+from newsloom.text.sentences import split_sentences
+from newsloom.timeline import TimexOptions, dated_sentences, find_time_expressions
 from newsloom.timeline.timex_resolve import bounds, easter
 
 ANCHOR = date(2024, 3, 20)  # a Wednesday

@@ -21,7 +21,7 @@ import numpy as np
 
 from newsloom.model import SearchMode, SearchQuery
 from newsloom.search import search, warm_up
-from newsloom.search.stem import WORD
+from newsloom.text.stem import WORD
 from newsloom.settings import usable_cpus
 
 if TYPE_CHECKING:

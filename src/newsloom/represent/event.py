@@ -19,7 +19,7 @@ from datetime import date
 from functools import lru_cache
 
 from newsloom.model import Article, EventDate
-from newsloom.search.stem import WORD, lemma
+from newsloom.text.stem import WORD, lemma
 from newsloom.timeline.timex import find_time_expressions
 
 #: Characters of title + text whose words describe the event (the lead carries the event;

@@ -33,20 +33,19 @@ from newsloom.model import (
     StoryHit,
     StorySearchResults,
 )
-from newsloom.search.filters import SearchError, UnknownEntityError, condition
+from newsloom.search.filters import SearchError, UnknownEntityError, article_filter
 from newsloom.search.retrieve import (
     embed_query,
     keyword_ranking,
     query_languages,
+    query_terms,
     semantic_ranking,
-    stored_embedder,
 )
 from newsloom.search.snippets import SnippetSource, snippets
-from newsloom.search.stem import query_terms
 
 if TYPE_CHECKING:
     from newsloom.represent.embed import Embedder, Vectors
-    from newsloom.store.sqlite.store import SQLiteStore
+    from newsloom.store.ports import SearchBackend, SearchRow
 
 __all__ = ["SearchError", "UnknownEntityError", "search", "search_stories", "to_dict",
            "warm_up"]
@@ -77,19 +76,6 @@ class _Ranked:
     embedder: Embedder | None
 
 
-def _chunks(ids: list[str], size: int = 500) -> list[list[str]]:
-    return [ids[i:i + size] for i in range(0, len(ids), size)]
-
-
-def _canonical(store: SQLiteStore, ids: set[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for chunk in _chunks(sorted(ids)):
-        found.update((str(r[0]), str(r[1])) for r in store.read(
-            f"SELECT article_id, duplicate_of FROM article_features WHERE duplicate_of IS NOT "
-            f"NULL AND article_id IN ({','.join('?' * len(chunk))})", chunk))
-    return found
-
-
 def _fold(ranking: list[str], canonical: dict[str, str]) -> list[str]:
     return list(dict.fromkeys(canonical.get(a, a) for a in ranking))
 
@@ -109,8 +95,8 @@ def fuse(rankings: dict[str, list[str]]) -> list[_Candidate]:
         -c.score, min(c.keyword_rank or 10**9, c.semantic_rank or 10**9), c.article_id))
 
 
-def _query_embedder(store: SQLiteStore, embedder: Embedder | None) -> Embedder | None:
-    name = stored_embedder(store)
+def _query_embedder(store: SearchBackend, embedder: Embedder | None) -> Embedder | None:
+    name = store.vector_model()
     if name is None:
         return None
     if embedder is None:
@@ -124,9 +110,9 @@ def _query_embedder(store: SQLiteStore, embedder: Embedder | None) -> Embedder |
     return embedder
 
 
-def _rank(store: SQLiteStore, query: SearchQuery, embedder: Embedder | None, depth: int
+def _rank(store: SearchBackend, query: SearchQuery, embedder: Embedder | None, depth: int
           ) -> _Ranked:
-    where = condition(store, query)
+    where = article_filter(store, query)
     groups = query_terms(query.text, query_languages(store, query.languages))
     keyword = keyword_ranking(store, groups, where, depth) if query.mode != "semantic" else []
     semantic: list[str] = []
@@ -136,49 +122,32 @@ def _rank(store: SQLiteStore, query: SearchQuery, embedder: Embedder | None, dep
         if embedder is not None:
             vector = embed_query(embedder, query.text)
             semantic = [a for a, _ in semantic_ranking(store, vector, where, depth)]
-    canonical = _canonical(store, set(keyword) | set(semantic))
+    canonical = store.canonical_ids(set(keyword) | set(semantic))
     candidates = fuse({"keyword": _fold(keyword, canonical),
                        "semantic": _fold(semantic, canonical)})
     forms = frozenset(term for group in groups for term in group)
     return _Ranked(candidates, forms, vector, embedder)
 
 
-def _rows(store: SQLiteStore, ids: list[str], with_text: bool) -> dict[str, Any]:
-    text = ", a.text" if with_text else ""
-    found: dict[str, Any] = {}
-    for chunk in _chunks(ids):
-        found.update((str(r[0]), r) for r in store.read(
-            f"SELECT a.id, a.title, a.language, a.outlet, a.published, f.story_id{text} "
-            f"FROM articles a LEFT JOIN article_features f ON f.article_id = a.id "
-            f"WHERE a.id IN ({','.join('?' * len(chunk))})", chunk))
-    return found
-
-
-def _hits(store: SQLiteStore, ranked: _Ranked, page: list[_Candidate]) -> list[SearchHit]:
+def _hits(store: SearchBackend, ranked: _Ranked, page: list[_Candidate]) -> list[SearchHit]:
     ids = [c.article_id for c in page]
-    rows = _rows(store, ids, with_text=True)
-    folded: dict[str, list[str]] = {}
-    for chunk in _chunks(ids):
-        for r in store.read(f"SELECT article_id, duplicate_of FROM article_features WHERE "
-                            f"duplicate_of IS NOT NULL AND "
-                            f"duplicate_of IN ({','.join('?' * len(chunk))}) ORDER BY seq",
-                            chunk):
-            folded.setdefault(str(r[1]), []).append(str(r[0]))
-    shown = snippets([SnippetSource(i, rows[i]["text"], rows[i]["language"])
+    rows = store.search_rows(ids, with_text=True)
+    folded = store.duplicates_of(ids)
+    shown = snippets([SnippetSource(i, rows[i].text or "", rows[i].language)
                       for i in ids if i in rows], ranked.forms, ranked.vector, ranked.embedder)
     return [_hit(rows[c.article_id], c, shown.get(c.article_id, ()),
                  folded.get(c.article_id, [])) for c in page if c.article_id in rows]
 
 
-def _hit(row: Any, c: _Candidate, snippet: tuple[SnippetSpan, ...], folded: list[str]
+def _hit(row: SearchRow, c: _Candidate, snippet: tuple[SnippetSpan, ...], folded: list[str]
          ) -> SearchHit:
-    return SearchHit(article_id=c.article_id, title=row["title"], language=row["language"],
-                     outlet=row["outlet"], published=row["published"], story_id=row["story_id"],
+    return SearchHit(article_id=c.article_id, title=row.title, language=row.language,
+                     outlet=row.outlet, published=row.published, story_id=row.story_id,
                      score=round(c.score, 6), keyword_rank=c.keyword_rank,
                      semantic_rank=c.semantic_rank, snippet=snippet, duplicates=tuple(folded))
 
 
-def search(store: SQLiteStore, query: SearchQuery, embedder: Embedder | None = None
+def search(store: SearchBackend, query: SearchQuery, embedder: Embedder | None = None
            ) -> SearchResults:
     """One page of ranked articles for ``query`` (see the module docstring)."""
     ranked = _rank(store, query, embedder, max(DEPTH, query.offset + query.limit))
@@ -186,15 +155,15 @@ def search(store: SQLiteStore, query: SearchQuery, embedder: Embedder | None = N
     return SearchResults(query, tuple(_hits(store, ranked, page)), len(ranked.candidates))
 
 
-def search_stories(store: SQLiteStore, query: SearchQuery, embedder: Embedder | None = None
+def search_stories(store: SearchBackend, query: SearchQuery, embedder: Embedder | None = None
                    ) -> StorySearchResults:
     """Stories whose articles match ``query``, best first; ``limit``/``offset`` count
     stories. Articles the corpus stages have not placed in a story yet are left out."""
     ranked = _rank(store, query, embedder, max(DEPTH, 3 * (query.offset + query.limit)))
-    rows = _rows(store, [c.article_id for c in ranked.candidates], with_text=False)
+    rows = store.search_rows([c.article_id for c in ranked.candidates], with_text=False)
     members: dict[str, list[_Candidate]] = {}
     for c in ranked.candidates:
-        story = rows[c.article_id]["story_id"] if c.article_id in rows else None
+        story = rows[c.article_id].story_id if c.article_id in rows else None
         if story:
             members.setdefault(str(story), []).append(c)
     scored = sorted(members.items(), key=lambda kv: (
@@ -205,22 +174,21 @@ def search_stories(store: SQLiteStore, query: SearchQuery, embedder: Embedder | 
     stories = []
     for story, found in page:
         hits = tuple(by_id[c.article_id] for c in found[:STORY_HITS] if c.article_id in by_id)
-        languages = sorted({str(rows[c.article_id]["language"]) for c in found
-                            if rows[c.article_id]["language"]})
+        languages = sorted({str(rows[c.article_id].language) for c in found
+                            if rows[c.article_id].language})
         score = found[0].score + STORY_BONUS * sum(c.score for c in found[1:])
         stories.append(StoryHit(story, round(score, 6), hits[0].title if hits else None,
                                 tuple(languages), hits))
     return StorySearchResults(query, tuple(stories), len(members))
 
 
-def warm_up(store: SQLiteStore, embedder: Embedder | None = None) -> None:
+def warm_up(store: SearchBackend, embedder: Embedder | None = None) -> None:
     """Load what the first query would: the encoder, the ANN index and the lexicons of the
     corpus's languages. A server calls this at start so no user waits for it."""
-    from newsloom.search.stem import load_lexicons
+    from newsloom.text.stem import load_lexicons
 
-    rows = store.read("SELECT DISTINCT language FROM articles WHERE language IS NOT NULL")
-    load_lexicons(str(r[0]) for r in rows)
-    if store.read("SELECT 1 FROM articles LIMIT 1"):
+    load_lexicons(store.corpus_languages())
+    if store.article_count():
         search(store, SearchQuery("news", limit=1), embedder)
 
 

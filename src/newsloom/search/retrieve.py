@@ -2,7 +2,8 @@
 against the stored article vectors, through the usearch index beside the store).
 
 Each returns article ids best first, at most ``depth`` of them, restricted by the filter
-:class:`~newsloom.search.filters.Condition`; fusion happens in ``newsloom.search``.
+:class:`~newsloom.store.ports.ArticleFilter`; fusion happens in ``newsloom.search``. The store
+behind them is any :class:`~newsloom.store.ports.SearchBackend`.
 """
 
 from __future__ import annotations
@@ -17,12 +18,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 from usearch.index import Index
 
-from newsloom.search.filters import FROM_FEATURES, JOINS, Condition
-from newsloom.search.stem import index_form, match_expression
+from newsloom.text.stem import WORD, lemma
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from newsloom.represent.embed import Embedder, Vectors
-    from newsloom.store.sqlite.store import SQLiteStore
+    from newsloom.store.ports import (
+        ArticleFilter,
+        KeywordIndex,
+        SearchArticles,
+        VectorCandidates,
+    )
 
 log = logging.getLogger("newsloom")
 
@@ -47,51 +54,48 @@ MAX_NEIGHBOURS = 3200
 MIN_SIMILARITY = 0.15
 
 
-def query_languages(store: SQLiteStore, wanted: tuple[str, ...]) -> list[str]:
+def query_languages(store: SearchArticles, wanted: tuple[str, ...]) -> list[str]:
     """Languages to lemmatise query words in: the filter's, else the corpus's largest."""
     if wanted:
         return [lang.lower() for lang in wanted]
-    rows = store.read("SELECT language FROM articles WHERE language IS NOT NULL "
-                      "GROUP BY language ORDER BY COUNT(*) DESC LIMIT ?", (QUERY_LANGUAGES,))
-    return [str(r[0]) for r in rows]
+    return store.corpus_languages(QUERY_LANGUAGES)
 
 
-def keyword_ranking(store: SQLiteStore, groups: list[tuple[str, ...]], where: Condition,
-                    depth: int) -> list[str]:
-    """Article ids by bm25 over the lemma index (``groups``: stem.query_terms): articles with
-    every query word first, then (when those are fewer than ``depth``) articles with any of
-    the query's distinctive words (see :func:`_distinctive`)."""
-    if not groups:
-        return []
-    weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-    sql = (f"SELECT a.id FROM articles_lemma_fts l JOIN articles a ON a.rowid = l.rowid "
-           f"{JOINS} WHERE articles_lemma_fts MATCH ? AND {where.sql} "
-           f"ORDER BY bm25(articles_lemma_fts, {weights}) LIMIT ?")
-    found = [str(r[0]) for r in store.read(sql, (match_expression(groups), *where.params,
-                                                 depth))]
+def query_terms(text: str, languages: Iterable[str]) -> list[tuple[str, ...]]:
+    """One group of alternative index terms per query word: the word itself (lower-case)
+    and its lemma in each candidate language, since a short query's language is unknown."""
+    langs = sorted(set(languages))
+    groups: list[tuple[str, ...]] = []
+    for word in WORD.findall(text):
+        forms = dict.fromkeys([word.lower()] + [lemma(word, lang) for lang in langs])
+        groups.append(tuple(forms))
+    return groups
+
+
+def keyword_ranking(store: KeywordIndex, groups: list[tuple[str, ...]],
+                    where: ArticleFilter, depth: int) -> list[str]:
+    """Article ids by bm25 over the lemma index (``groups``: :func:`query_terms`): articles
+    with every query word first, then (when those are fewer than ``depth``) articles with any
+    of the query's distinctive words (see :func:`_distinctive`)."""
+    found = store.keyword_matches(groups, where, depth, weights=BM25_WEIGHTS)
     if len(found) < depth and len(groups) > 1:
         rare = _distinctive(store, groups)
         if rare:
             seen = set(found)
-            more = store.read(sql, (match_expression(rare, "OR"), *where.params, depth))
-            found += [str(r[0]) for r in more if str(r[0]) not in seen][:depth - len(found)]
+            more = store.keyword_matches(rare, where, depth, any_group=True,
+                                         weights=BM25_WEIGHTS)
+            found += [a for a in more if a not in seen][:depth - len(found)]
     return found
 
 
-def _distinctive(store: SQLiteStore, groups: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+def _distinctive(store: KeywordIndex, groups: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
     """The query terms in at most OR_MAX_SHARE of the articles. Ranking "any of the words"
     scores every article holding one of them, so a common word would make the OR query scan
     a large part of the corpus (measured: 80-130 ms at 50,000 articles) to add matches on
     that word alone, which say little."""
-    store.read("CREATE VIRTUAL TABLE IF NOT EXISTS temp.articles_lemma_vocab "
-               "USING fts5vocab(main, articles_lemma_fts, 'row')")
-    terms = sorted({index_form(t) for group in groups for t in group})
-    df = {str(r[0]): int(r[1]) for r in store.read(
-        f"SELECT term, doc FROM temp.articles_lemma_vocab WHERE term IN "
-        f"({','.join('?' * len(terms))})", terms)}
-    articles = int(store.read("SELECT COUNT(*) FROM articles")[0][0])
-    cap = max(OR_MIN_DOCS, OR_MAX_SHARE * articles)
-    kept = [tuple(t for t in group if df.get(index_form(t), 0) <= cap) for group in groups]
+    df = store.document_frequencies({t for group in groups for t in group})
+    cap = max(OR_MIN_DOCS, OR_MAX_SHARE * store.article_count())
+    kept = [tuple(t for t in group if df.get(t, 0) <= cap) for group in groups]
     return [group for group in kept if group]
 
 
@@ -109,9 +113,9 @@ def _open_index(file: _IndexFile) -> Index | None:
     return Index.restore(str(file.path), view=False)
 
 
-def _index(store: SQLiteStore, stored: int) -> Index | None:
+def _index(store: VectorCandidates, stored: int) -> Index | None:
     """The ANN index beside the store, if it holds exactly the stored vectors."""
-    path = store.path.with_name(store.path.name + ".vectors.usearch")
+    path = store.vector_index_path()
     try:
         stat = os.stat(path)
     except OSError:
@@ -127,77 +131,56 @@ def _index(store: SQLiteStore, stored: int) -> Index | None:
     return index if index is not None and len(index) == stored else None
 
 
-def stored_embedder(store: SQLiteStore) -> str | None:
-    """Name of the encoder the corpus's vectors came from (None: no vectors yet)."""
-    rows = store.read("SELECT embedder FROM article_features LIMIT 1")
-    return str(rows[0][0]) if rows else None
+def _ids(store: VectorCandidates, scored: list[tuple[int, float]],
+         where: ArticleFilter | None) -> list[tuple[str, float]]:
+    """(article id, score) of (key, score) pairs, in order; those failing ``where`` dropped."""
+    found = store.articles_for_keys([key for key, _ in scored], where)
+    return [(found[key], score) for key, score in scored if key in found]
 
 
-def _ids(store: SQLiteStore, scored: list[tuple[int, float]], where: Condition | None
-         ) -> list[tuple[str, float]]:
-    """(article id, score) of (seq, score) pairs, in order; those failing ``where`` dropped."""
-    similarity = dict(scored)
-    found: dict[int, str] = {}
-    condition, params = (f" AND {where.sql}", where.params) if where else ("", ())
-    keys = [key for key, _ in scored]
-    for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
-        # CROSS JOIN fixes the loop order: look the few seqs up first. Left to itself the
-        # planner may walk a filter's index instead (every article in the language, say):
-        # measured 9 ms against 415 ms for 500 neighbours under a language filter.
-        found.update((int(r[1]), str(r[0])) for r in store.read(
-            f"SELECT a.id, f.seq FROM article_features f CROSS JOIN articles a "
-            f"ON a.id = f.article_id WHERE f.seq IN ({','.join('?' * len(chunk))}){condition}",
-            (*chunk, *params)))
-    return [(found[key], similarity[key]) for key in keys if key in found]
-
-
-def _exact(store: SQLiteStore, index: Index | None, vector: Vectors, where: Condition,
-           depth: int) -> list[tuple[str, float]]:
+def _exact(store: VectorCandidates, index: Index | None, vector: Vectors,
+           where: ArticleFilter, depth: int) -> list[tuple[str, float]]:
     """Every candidate passing ``where`` scored against the query (vectors from the ANN
     index when there is one, else from the store)."""
     if index is not None:
-        seqs = [int(r[0]) for r in store.read(
-            f"SELECT f.seq {FROM_FEATURES} WHERE {where.sql}", where.params)]
+        seqs = store.vector_keys(where)
         if not seqs:
             return []
         vectors = index.get(np.asarray(seqs, dtype=np.uint64))
         matrix = np.vstack([np.asarray(v, dtype=np.float32) for v in (
             vectors if isinstance(vectors, tuple) else [vectors])])
     else:
-        rows = store.read(f"SELECT f.seq, f.vector {FROM_FEATURES} WHERE {where.sql}",
-                          where.params)
+        rows = store.stored_vectors(where)
         if not rows:
             return []
-        seqs = [int(r[0]) for r in rows]
-        matrix = np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+        seqs = [seq for seq, _ in rows]
+        matrix = np.vstack([stored for _, stored in rows])
     scores = matrix @ vector
     order = np.argsort(-scores)[:depth]
     return _ids(store, [(seqs[i], float(scores[i])) for i in order], None)
 
 
-def semantic_ranking(store: SQLiteStore, vector: Vectors, where: Condition, depth: int
-                     ) -> list[tuple[str, float]]:
+def semantic_ranking(store: VectorCandidates, vector: Vectors, where: ArticleFilter,
+                     depth: int) -> list[tuple[str, float]]:
     """(article id, cosine) best first, cosine at least :data:`MIN_SIMILARITY`."""
-    stored = int(store.read("SELECT COUNT(*) FROM article_features")[0][0])
+    stored = store.vector_count()
     if stored == 0:
         return []
     index = _index(store, stored)
-    if index is None or (where.filtered and int(store.read(
-            f"SELECT COUNT(*) FROM (SELECT 1 {FROM_FEATURES} WHERE {where.sql} LIMIT ?)",
-            (*where.params, EXACT_MAX + 1))[0][0]) <= EXACT_MAX):
+    if index is None or (where.narrowed and store.count_vector_candidates(
+            where, EXACT_MAX + 1) <= EXACT_MAX):
         found = _exact(store, index, vector, where, depth)
     else:
         found = _post_filtered(store, index, vector, where, depth, stored)
     return [(a, s) for a, s in found if s >= MIN_SIMILARITY]
 
 
-def _post_filtered(store: SQLiteStore, index: Index, vector: Vectors, where: Condition,
-                   depth: int, stored: int) -> list[tuple[str, float]]:
+def _post_filtered(store: VectorCandidates, index: Index, vector: Vectors,
+                   where: ArticleFilter, depth: int, stored: int) -> list[tuple[str, float]]:
     """ANN neighbours that pass the filters, widening the search until ``depth`` pass, the
     neighbours fall below MIN_SIMILARITY, or MAX_NEIGHBOURS were checked (a filter that
     leaves more than EXACT_MAX articles but few near the query then returns fewer)."""
-    k = depth * (4 if where.filtered else 1)
+    k = depth * (4 if where.narrowed else 1)
     while True:
         k = min(k, stored, MAX_NEIGHBOURS)
         found = index.search(np.asarray(vector, dtype=np.float32), k)

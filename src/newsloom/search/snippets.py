@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from newsloom.model import SnippetSpan
-from newsloom.search.stem import lemma
+from newsloom.text.sentences import split_sentences
+from newsloom.text.stem import lemma
 
 if TYPE_CHECKING:
     from newsloom.represent.embed import Embedder, Vectors
@@ -90,13 +91,6 @@ def _spans(sentence: str, marks: list[tuple[int, int]]) -> tuple[SnippetSpan, ..
     return tuple(spans)
 
 
-def _split(line: str) -> list[tuple[int, int]]:
-    # Imported here: the timeline package imports the store, which imports search.stem.
-    from newsloom.timeline.sentences import split_sentences
-
-    return split_sentences(line)
-
-
 def _lines(text: str) -> list[str]:
     # Line by line: a line break always ends a sentence, and the splitter's look-back costs
     # time in proportion to the text it is given, once per candidate sentence end.
@@ -112,7 +106,7 @@ def _best_sentence(lines: list[str], lang: str | None, forms: frozenset[str],
         marks = _marks(line, lang, forms, candidates)
         if not marks:
             continue
-        for start, end in _split(line):
+        for start, end in split_sentences(line):
             inside = [(a - start, b - start) for a, b in marks if start <= a and b <= end]
             words = len({line[start + a:start + b].lower() for a, b in inside})
             if words > best_words:
@@ -124,7 +118,7 @@ def _lead(lines: list[str], count: int) -> list[str]:
     """The first ``count`` sentences of at least _MIN_WORDS words (else the first one)."""
     first, found = "", []
     for line in lines:
-        for start, end in _split(line):
+        for start, end in split_sentences(line):
             sentence = " ".join(line[start:end].split())
             first = first or sentence
             if len(sentence.split()) >= _MIN_WORDS:

@@ -8,8 +8,8 @@ Public interface (records in :mod:`newsloom.model`):
   :class:`SearchUnavailable` for ``query`` without :mod:`newsloom.search`);
 * ``summarize_story(store, story_id, lang=None) -> Summary`` and ``summarize_storyline``;
 * ``timeline_to_json(timeline) -> dict`` (``{"entries": [...], "undated": [...]}``);
-* building blocks: ``find_time_expressions``, ``dated_sentences``, ``split_sentences``,
-  ``bounds``.
+* building blocks: ``find_time_expressions``, ``dated_sentences``, ``bounds`` (sentence
+  splitting is :func:`newsloom.text.sentences.split_sentences`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from newsloom.timeline.render import (
     timeline_to_markdown,
 )
 from newsloom.timeline.select import SearchUnavailable, UnknownTarget
-from newsloom.timeline.sentences import dated_sentences, split_sentences
+from newsloom.timeline.sentences import dated_sentences
 from newsloom.timeline.summary import summarize_story, summarize_storyline
 from newsloom.timeline.timex import TimexOptions, find_time_expressions, normalise_lang
 from newsloom.timeline.timex_resolve import bounds
@@ -48,6 +48,6 @@ def build_timeline(store: SQLiteStore, request: TimelineRequest,
 
 
 __all__ = ["SearchUnavailable", "TimelineOptions", "TimexOptions", "UnknownTarget", "bounds",
-           "build_timeline", "dated_sentences", "find_time_expressions", "split_sentences",
-           "summarize_story", "summarize_storyline", "summary_to_json", "summary_to_markdown",
-           "timeline_to_html", "timeline_to_json", "timeline_to_markdown"]
+           "build_timeline", "dated_sentences", "find_time_expressions", "summarize_story",
+           "summarize_storyline", "summary_to_json", "summary_to_markdown", "timeline_to_html",
+           "timeline_to_json", "timeline_to_markdown"]

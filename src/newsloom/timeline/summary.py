@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Literal
 
 from newsloom.cluster.views import build_story
 from newsloom.model import Article, MemberRow, Summary, TimelineSentence
+from newsloom.text.sentences import split_sentences
 from newsloom.timeline.build import cited_sentence
 from newsloom.timeline.select import UnknownTarget
-from newsloom.timeline.sentences import split_sentences
 from newsloom.timeline.textsim import centroid, cosine, fit_tfidf, informativeness, mmr
 from newsloom.timeline.timex import normalise_lang
 

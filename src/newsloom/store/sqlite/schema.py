@@ -159,7 +159,7 @@ MIGRATIONS: tuple[str, ...] = (
     # 4: a second full-text index over lower-case lemmas of title and text (search finds
     # "Netze" for "Netz"). Contentless: it stores only the index, and its triggers recompute
     # the lemmas of the old row for FTS5's 'delete' (newsloom_lemmas is deterministic and is
-    # registered on the connection by store/sqlite.py; it is search/stem.py: lemma_text).
+    # registered on the connection by store/sqlite.py; it is text/stem.py: lemma_text).
     """
     CREATE VIRTUAL TABLE articles_lemma_fts USING fts5(
         title, text, content='', tokenize='unicode61 remove_diacritics 2'
