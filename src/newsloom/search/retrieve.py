@@ -1,5 +1,6 @@
-"""The two retrievers: keyword (FTS5 over lemmas, bm25) and semantic (query embedding
-against the stored article vectors, through the usearch index beside the store).
+"""The two retrievers: keyword (the store's full-text index over lemmas, bm25) and semantic
+(query embedding against the stored article vectors, through the usearch index beside the
+store).
 
 Each returns article ids best first, at most ``depth`` of them, restricted by the filter
 :class:`~newsloom.store.ports.ArticleFilter`; fusion happens in ``newsloom.search``. The store

@@ -62,9 +62,10 @@ def _where(where: ArticleFilter) -> tuple[str, list[object]]:
 
 
 def match_expression(groups: Sequence[tuple[str, ...]], operator: str = "AND") -> str:
-    """FTS5 MATCH string: every term quoted (so no query word is read as syntax), the
-    alternatives of one word OR-ed, the words joined by ``operator`` (AND or OR)."""
-    parts = ["(" + " OR ".join(f'"{term}"' for term in group) + ")" for group in groups]
+    """FTS5 MATCH string: every term a quoted string (its quotes doubled, so no term is read
+    as syntax), the alternatives of one word OR-ed, the words joined by ``operator``."""
+    parts = ["(" + " OR ".join('"' + term.replace('"', '""') + '"' for term in group) + ")"
+             for group in groups]
     return f" {operator} ".join(parts)
 
 
