@@ -3,9 +3,9 @@
 The store is the seeds store with one storyline absorbed into another the way the incremental
 update records it (``save_storyline_changes`` with ``retired``: line → the line that took its
 stories): another line is absorbed into the line of the Dutch MTS story (seed 004, which holds
-seed 000's dated sentence, so its timeline is not empty). Every surface is asked for the absorbed id and must answer
-as for the survivor: store, timelines, summaries, API, pages, CLI. A full recomputation must
-leave redirects too, for each line whose id it does not keep.
+seed 000's dated sentence, so its timeline is not empty). Every surface is asked for the
+absorbed id and must answer as for the survivor: store, timelines, summaries, API, pages, CLI.
+A full recomputation must leave redirects too, for each line whose id it does not keep.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from newsloom.store.redirects import storyline_successors
 from newsloom.timeline import build_timeline, summarize_storyline, summary_to_json, timeline_to_json
 from test_api_support import MTS_SEED, copy_store, seeds_store
 from test_storyline_updates import MemorySource, _profiles
+
 
 @dataclass(frozen=True)
 class Absorbed:
