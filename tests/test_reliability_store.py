@@ -375,7 +375,8 @@ def test_vector_index_is_replaced_not_rewritten_in_place(tmp_path: Path) -> None
     index.add(2, np.arange(4, dtype=np.float32) + 1)
     index.save()
     assert path.stat().st_ino != before  # a new file renamed over the old one
-    assert len(VectorIndex(4, path)) == 2
+    assert len(VectorIndex.open(4, path)) == 2
+    assert len(VectorIndex(4, path)) == 0  # the constructor reads nothing
 
 
 @pytest.fixture(scope="module")
@@ -409,7 +410,7 @@ def test_damaged_vector_index_is_rebuilt_with_a_warning(
         ingest([tmp_path / "more.jsonl"], store, PipelineOptions(workers=1))
         assert build_stories(store, workers=1) == 3
         assert "cannot be read" in caplog.text
-    assert len(VectorIndex(512, index)) == 8  # rebuilt from the store, then saved whole
+    assert len(VectorIndex.open(512, index)) == 8  # rebuilt from the store, then saved whole
 
 
 def test_damaged_index_is_rebuilt_even_with_nothing_to_cluster(

@@ -38,7 +38,10 @@ def index_file_ok(path: Path, expected: int) -> bool:
 
 
 class VectorIndex:
-    """Cosine nearest neighbours; ``add`` and ``search`` take integer keys."""
+    """Cosine nearest neighbours; ``add`` and ``search`` take integer keys.
+
+    The constructor makes an empty index (``save`` writes it to ``path``);
+    :meth:`open` reads the one saved at ``path``."""
 
     def __init__(self, dim: int, path: Path | None = None) -> None:
         self.dim = dim
@@ -47,14 +50,21 @@ class VectorIndex:
                             expansion_add=_EXPANSION_ADD, expansion_search=_EXPANSION_SEARCH)
         #: The file existed but could not be read.
         self.damaged = False
-        if path is not None and path.exists():
+
+    @classmethod
+    def open(cls, dim: int, path: Path) -> VectorIndex:
+        """The index saved at ``path``: empty when there is no file, and empty with
+        ``damaged`` set (and a warning) when the file cannot be read."""
+        index = cls(dim, path)
+        if path.exists():
             try:
-                self._index.load(str(path))
+                index._index.load(str(path))
             except (RuntimeError, ValueError, OSError) as exc:
                 log.warning("vector index %s cannot be read (%s): rebuilding it from the "
                             "store", path, exc)
-                self._index.reset()  # type: ignore[no-untyped-call]
-                self.damaged = True
+                index._index.reset()  # type: ignore[no-untyped-call]
+                index.damaged = True
+        return index
 
     def __len__(self) -> int:
         return len(self._index)

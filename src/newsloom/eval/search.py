@@ -21,8 +21,8 @@ import numpy as np
 
 from newsloom.model import SearchMode, SearchQuery
 from newsloom.search import search, warm_up
-from newsloom.text.stem import WORD
 from newsloom.settings import usable_cpus
+from newsloom.text.stem import WORD
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -14,6 +14,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Self
 
 import numpy as np
 
@@ -69,9 +70,13 @@ class CorpusStage:
     #: Characters of each article the encoder embeds (see ``event_text``).
     event_chars: int = field(default_factory=lambda: settings().event_chars)
 
-    def __post_init__(self) -> None:
+    def open(self) -> Self:
+        """Load the stage's state from the store (entities, clusterer, ANN index, duplicates)
+        and return the stage. Apart from construction, which does no I/O: the caller says
+        when the loading, which costs seconds on a large store, happens."""
         with timed(self.timings, "load"):
             self._load()
+        return self
 
     def _load(self) -> None:
         # Nothing here may grow with the corpus beyond what the clusterer itself holds:
@@ -81,7 +86,7 @@ class CorpusStage:
         self.resolver = self.entities.resolver
         state = self.store.load_cluster_state()
         dim = embedder_dim(self.embedder)
-        index = VectorIndex(dim, _index_path(self.store))
+        index = VectorIndex.open(dim, _index_path(self.store))
         # Missing, damaged or stale index file (a run that died before save_index, a file
         # from another store): rebuild it from the vectors in the store.
         if len(index) != len(state.keys) or not all(key in index for key in state.keys):
@@ -205,7 +210,8 @@ def _build_stories(store: SQLiteStore, embedder: str, batch_size: int | None,
     batch_size = knobs.corpus_batch_size if batch_size is None else batch_size
     stage = CorpusStage(store, embedder, timings,
                         workers=workers if total >= knobs.min_pool_articles else 1,
-                        event_chars=knobs.event_chars if event_chars is None else event_chars)
+                        event_chars=knobs.event_chars if event_chars is None else event_chars
+                        ).open()
     done = 0
     batch = store.pending_articles(batch_size)
     prepared = stage.prepare(batch) if batch else None
@@ -228,7 +234,7 @@ def _repair_index(store: SQLiteStore, embedder: str) -> None:
     stage does, with a warning): search would otherwise fall back to the stored vectors."""
     stored = store.count_clustered_articles()
     if stored and not index_file_ok(_index_path(store), stored):
-        CorpusStage(store, embedder).save_index()
+        CorpusStage(store, embedder).open().save_index()
 
 
 def update_storylines(store: SQLiteStore, full: bool | None = None) -> list[Storyline]:
