@@ -69,7 +69,7 @@ class JobRunner:
     """Queue of ingest jobs over one store; ``on_done`` runs after each finished job."""
 
     def __init__(self, db: Path, uploads: Path, workers: int = 1,
-                 max_document_bytes: int = 5 * 1024 * 1024,
+                 max_document_bytes: int | None = None,
                  on_done: Callable[[], None] | None = None) -> None:
         self.db = db
         # Resolved, so the readers' paths (and any canonical form of them) start with it.
@@ -134,7 +134,10 @@ class JobRunner:
 
     def _run(self, job: Job) -> None:
         job.status, job.started_at = "running", _now()
-        options = PipelineOptions(read=ReadOptions(max_bytes=self.max_document_bytes),
+        # None: the max_document_mb setting, as for the CLI's ingest.
+        read = (ReadOptions() if self.max_document_bytes is None
+                else ReadOptions(max_bytes=self.max_document_bytes))
+        options = PipelineOptions(read=read,
                                   extract=ExtractOptions(), workers=self.workers,
                                   rename_source=job.source_name)
         try:
