@@ -176,11 +176,11 @@ def _run_corpus(store: SQLiteStore) -> None:
 
 
 MaxMbOption = Annotated[float | None, typer.Option(
-    "--max-mb", min=0.01, help="Skip documents larger than this (MB) [default: the "
-    "max_document_mb setting, 5]")]
+    "--max-mb", min=0.01, help="Skip documents larger than this (MB; default: the "
+    "max_document_mb setting, 5).")]
 ReportDirOption = Annotated[Path | None, typer.Option(
-    "--report-dir", help="Where report.md and report.html go [default: the report_dir "
-    "setting, newsloom-report]")]
+    "--report-dir", help="Where report.md and report.html go (default: the report_dir "
+    "setting, newsloom-report).")]
 
 
 @app.command("ingest")

@@ -25,8 +25,8 @@ out = Console()
 AUTO = frozenset({"workers", "encoder_threads"})
 
 ConfigOption = Annotated[Path | None, typer.Option(
-    "--config", help="Settings file (TOML) [default: ./newsloom.toml if there is one, or "
-    "$NEWSLOOM_CONFIG]. See `newsloom config`.")]
+    "--config", help="Settings file (TOML; default: ./newsloom.toml if there is one, or "
+    "$NEWSLOOM_CONFIG). See `newsloom config`.")]
 SetOption = Annotated[list[str] | None, typer.Option(
     "--set", help="Override a setting: KEY=VALUE (repeatable; beats the file and the "
     "environment).")]

@@ -23,8 +23,8 @@ TokenEnvOption = Annotated[str, typer.Option(
 ProtectOption = Annotated[bool, typer.Option(
     "--protect-reads/--open-reads", help="Require the token for reads too.")]
 MaxUploadOption = Annotated[float | None, typer.Option(
-    "--max-upload-mb", min=0.01, help="Refuse request bodies larger than this (MB) "
-    "[default: the max_upload_mb setting, 50]")]
+    "--max-upload-mb", min=0.01, help="Refuse request bodies larger than this (MB; "
+    "default: the max_upload_mb setting, 50).")]
 
 
 def _is_loopback(host: str) -> bool:
