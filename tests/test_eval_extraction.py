@@ -11,18 +11,10 @@ from typer.testing import CliRunner
 
 from newsloom.eval.cli import app
 from newsloom.eval.extraction import evaluate_aeb, evaluate_tev, fold_models, load_tev
-from newsloom.eval.scoring import (
-    Confusion,
-    DateTally,
-    TitleTally,
-    aeb_aggregate,
-    aeb_match,
-    aeb_shingles,
-    score_snippets,
-    titles_match,
-)
+from newsloom.eval.scoring import DateTally, TitleTally, aeb_aggregate, aeb_match, aeb_shingles
 from newsloom.eval.throughput import build_corpus, measure
 from newsloom.model import content_id
+from newsloom.training.scoring import Confusion, score_snippets, titles_match
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 AEB = SHARED_DATA / "aeb"

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from newsloom.enrich import ner
-from newsloom.eval.ner import entities, evaluate_sentences, read_conll, score, spans_to_tags
+from newsloom.eval.ner import evaluate_sentences
+from newsloom.training.ner_data import entities, read_conll, score, spans_to_tags
 
 NER_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "ner"
 
@@ -345,7 +346,7 @@ def test_gazetteer_training_features_never_see_their_own_sentence() -> None:
 
 
 def test_error_classes_hand_computed() -> None:
-    from newsloom.eval.ner import error_classes
+    from newsloom.training.ner_data import error_classes
 
     gold = [["B-PER", "I-PER", "O", "B-LOC", "O", "B-ORG", "I-ORG", "O", "B-LOC"]]
     pred = [["B-PER", "I-PER", "B-ORG", "B-ORG", "O", "B-ORG", "O", "O", "O"]]

@@ -27,19 +27,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from rich.progress import Progress
 
-from newsloom.eval.scoring import (
-    AebScore,
-    Confusion,
-    DateTally,
-    TitleTally,
-    aeb_aggregate,
-    aeb_match,
-    normalise_title,
-    score_snippets,
-)
+from newsloom.eval.scoring import AebScore, DateTally, TitleTally, aeb_aggregate, aeb_match
 from newsloom.extract import ExtractionError, ExtractOptions, extract
 from newsloom.ingest import read_path
 from newsloom.model import Article, RawDocument
+from newsloom.training.scoring import Confusion, normalise_title, score_snippets
 
 if TYPE_CHECKING:
     from newsloom.extract.boilerplate import BoilerplateModel

@@ -134,7 +134,7 @@ def _seed_articles(folder: Path) -> list[NewsArticle]:
 
 
 def _conll_articles(path: Path) -> list[NewsArticle]:
-    from newsloom.eval.ner import read_conll
+    from newsloom.training.ner_data import read_conll
 
     sentences = [" ".join(tokens) for tokens, _ in read_conll(path)]
     out = []

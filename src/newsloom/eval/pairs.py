@@ -10,7 +10,6 @@ a bootstrap 95% interval.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import json
 import tempfile
@@ -29,17 +28,9 @@ from newsloom.pipeline.ingest import PipelineOptions, ingest
 from newsloom.queries.compare import pair_features
 from newsloom.represent.embed import get_embedder
 from newsloom.store import SQLiteStore
+from newsloom.training.pair_data import SAME_STORY_MAX_RATING, LabelledPair, read_pairs
 
 BOOTSTRAP_SAMPLES = 2000
-SAME_STORY_MAX_RATING = 2.0
-
-
-@dataclass(frozen=True, slots=True)
-class LabelledPair:
-    id1: str
-    id2: str
-    lang_pair: str
-    overall: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,12 +81,6 @@ def ablation_scores(feats: Sequence[PairFeatures], pairs: Sequence[LabelledPair]
                     ) -> list[MethodScores]:
     return [score_method(name, np.array([probability(drop(f)) for f in feats]), pairs)
             for name, drop in ABLATIONS.items()]
-
-
-def read_pairs(path: Path) -> list[LabelledPair]:
-    with path.open(encoding="utf-8") as stream:
-        return [LabelledPair(r["id1"], r["id2"], "-".join(sorted((r["lang1"], r["lang2"]))),
-                             float(r["overall"])) for r in csv.DictReader(stream)]
 
 
 def _pearson(x: np.ndarray, y: np.ndarray) -> float:

@@ -185,10 +185,10 @@ def run_pair_retrieval(dataset: Path, limit: int = 50) -> list[PairRetrieval]:
     a fresh store, build stories, query with each side's title, find the other side."""
     import tempfile
 
-    from newsloom.eval.pairs import SAME_STORY_MAX_RATING, read_pairs
     from newsloom.pipeline.corpus import build_stories
     from newsloom.pipeline.ingest import PipelineOptions, ingest
     from newsloom.store import SQLiteStore
+    from newsloom.training.pair_data import SAME_STORY_MAX_RATING, read_pairs
 
     pairs = [p for p in read_pairs(dataset / "pairs.csv") if p.overall <= SAME_STORY_MAX_RATING]
     ranks: dict[tuple[str, str], list[int | None]] = {}

@@ -1,6 +1,6 @@
 """The k-fold report for training the line classifier, scored on trafilatura-eval-dev.
 
-Matching rules are the official ones of ``newsloom eval extraction`` (``newsloom.eval.scoring``:
+Matching rules are the official ones of ``newsloom eval extraction`` (``training.scoring``:
 whitespace-normalised, case-sensitive substrings; a failed page keeps nothing), so the numbers
 printed while training are the numbers the benchmark reports.
 """
@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsloom.eval.scoring import Confusion, score_snippets, titles_match
 from newsloom.extract import ExtractionError, ExtractOptions
 from newsloom.extract.boilerplate import BoilerplateModel
 from newsloom.model import RawDocument
 from newsloom.training.boilerplate_train import EvalPage, TrainingDoc, train_model
+from newsloom.training.scoring import Confusion, score_snippets, titles_match
 
 
 @dataclass(slots=True)

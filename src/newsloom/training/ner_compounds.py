@@ -7,7 +7,7 @@ import random
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
-from newsloom.eval.ner import Sentence, entities
+from newsloom.training.ner_data import Sentence, entities
 
 HYPHENS = "-–"  # ASCII hyphen and en dash; the em dash is punctuation, not a compound joint
 

@@ -1,5 +1,5 @@
 """Compare trained NER model directories on the dev split :mod:`ner_train` holds out (never
-val): F1, where the errors are (:func:`newsloom.eval.ner.error_classes`), recall on gold
+val): F1, where the errors are (:func:`newsloom.training.ner_data.error_classes`), recall on gold
 names that the rest of train annotates too ("seen") and on the others, and the F1 of the
 models' averaged probabilities. For choosing between training variants; val is scored only
 for the model finally shipped (``newsloom eval ner``)::
@@ -30,7 +30,14 @@ from newsloom.enrich import (
     ner_vectors,  # noqa: F401  (registers the subword layers)
 )
 from newsloom.enrich.ner import decode, doc_mentions
-from newsloom.eval.ner import Sentence, entities, error_classes, read_conll, score, spans_to_tags
+from newsloom.training.ner_data import (
+    Sentence,
+    entities,
+    error_classes,
+    read_conll,
+    score,
+    spans_to_tags,
+)
 from newsloom.training.ner_train import CORPORA, split_dev
 
 

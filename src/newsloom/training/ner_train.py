@@ -80,7 +80,6 @@ from thinc.api import Adam, compounding, fix_random_seed
 
 from newsloom.enrich import ner_gazetteer, ner_vectors  # registers the layers
 from newsloom.enrich.ner import decode, doc_mentions
-from newsloom.eval.ner import Sentence, entities, read_conll, score, spans_to_tags
 from newsloom.training.ner_compounds import (
     COMPOUND_HEADS,
     HYPHENS,
@@ -88,6 +87,7 @@ from newsloom.training.ner_compounds import (
     compound_lexicon,
     with_compounds,
 )
+from newsloom.training.ner_data import Sentence, entities, read_conll, score, spans_to_tags
 from newsloom.training.ner_jackknife import jackknifed
 
 log = logging.getLogger(__name__)
@@ -251,7 +251,7 @@ def _names(example: Example) -> list[tuple[list[str], str]]:
 
 
 def dev_f1(nlp: Language, dev: dict[str, list[Item]]) -> dict[str, float]:
-    """Dev F1 per corpus, decoded and scored exactly like run time and val (see eval.ner)."""
+    """Dev F1 per corpus, decoded and scored exactly like run time and val (see ner_data)."""
     tagger = nlp.get_pipe("tagger")
     labels = list(tagger.labels)  # type: ignore[attr-defined]
     scores: dict[str, float] = {}

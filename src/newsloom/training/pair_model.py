@@ -139,8 +139,8 @@ def fit_collection(collection: LabelledCollection,
 def rated_pairs(dataset: Path, store: SQLiteStore) -> tuple[list[PairFeatures], list[bool]]:
     """Features and same-story labels (Overall ≤ 2) of a SemEval-2022 Task 8 pair set, the
     articles ingested into ``store`` by the real pipeline."""
-    from newsloom.eval.pairs import SAME_STORY_MAX_RATING, read_pairs
     from newsloom.queries.compare import pair_features as stored_pair_features
+    from newsloom.training.pair_data import SAME_STORY_MAX_RATING, read_pairs
 
     ingest([dataset / "articles.jsonl"], store, PipelineOptions(workers=1))
     build_stories(store, workers=1)
