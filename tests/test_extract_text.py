@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from heldout_text_model import aeb_only_model
 from newsloom.extract import ExtractOptions, extract
 from newsloom.extract.metadata_text import find_authors, find_outlet
 from newsloom.extract.text import extract_text
@@ -285,12 +286,14 @@ def test_outlet_and_author_helpers() -> None:
 @pytest.mark.shared_data
 @pytest.mark.skipif(not EVAL_DEV.exists(), reason="needs ../shared/data")
 def test_eval_dev_sample_regression_guard() -> None:
-    """A regression guard on a sample of trafilatura-eval-dev (in-sample for the shipped
-    model: the honest out-of-fold numbers come from ``boilerplate_train --report``)."""
+    """A regression guard on a sample of trafilatura-eval-dev, scored with a classifier that
+    never saw those pages (the shipped one was trained on all of them). Measured when written:
+    with kept 0.803, without removed 0.888 on these 50 pages."""
     from newsloom.training.boilerplate_report import score_plain_text
     from newsloom.training.boilerplate_train import eval_pages
 
     pages = eval_pages(EVAL_DEV.parent)[::7]
-    score = score_plain_text(EVAL_DEV.parent, pages)
-    assert score.snippets.with_kept >= 0.85
-    assert score.snippets.without_removed >= 0.75
+    score = score_plain_text(EVAL_DEV.parent, pages, aeb_only_model(EVAL_DEV.parent))
+    assert score.pages == 50
+    assert score.snippets.with_kept >= 0.75, score.snippets
+    assert score.snippets.without_removed >= 0.85, score.snippets
