@@ -230,3 +230,40 @@ def test_the_cycle_check_can_fail() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"e"}, "e": {"d"}}
     assert sorted(map(sorted, strongly_connected(graph))) == [["a", "b", "c"], ["d", "e"]]
     assert strongly_connected({"a": {"b"}, "b": {"c"}}) == []
+
+
+#: Modules outside the SQLite backend that still import sqlite3 (issue 12). The test fails
+#: when one no longer does, so this list only shrinks: delete the entry.
+KNOWN_SQLITE_IMPORTS: frozenset[str] = frozenset()
+
+
+def sqlite_importers(src: Path = SRC) -> set[str]:
+    """Modules outside ``newsloom.store.sqlite`` that import sqlite3 (lazily too)."""
+    found = set()
+    for module, path in _modules(src).items():
+        if module == "newsloom.store.sqlite" or module.startswith("newsloom.store.sqlite."):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(name.split(".")[0] == "sqlite3" for name in names):
+                found.add(module)
+    return found
+
+
+def test_only_the_sqlite_backend_imports_sqlite3() -> None:
+    found = sqlite_importers()
+    stale = KNOWN_SQLITE_IMPORTS - found
+    assert not stale, f"clean now, delete from KNOWN_SQLITE_IMPORTS: {sorted(stale)}"
+    assert found - KNOWN_SQLITE_IMPORTS == set()
+
+
+def test_the_sqlite_import_check_can_fail(tmp_path: Path) -> None:
+    package = tmp_path / "newsloom"
+    (package / "store" / "sqlite").mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "store" / "sqlite" / "store.py").write_text("import sqlite3\n", encoding="utf-8")
+    (package / "report.py").write_text("def f():\n    from sqlite3 import Row\n",
+                                       encoding="utf-8")
+    (package / "ok.py").write_text("import sqlite3x\n", encoding="utf-8")
+    assert sqlite_importers(package) == {"newsloom.report"}

@@ -42,9 +42,9 @@ def _story_of(db: Path, source_id: str) -> tuple[str, str]:
     with open_store(db) as store:
         article = store.get_article(source_id)
         assert article is not None
-        rows = store.read("SELECT story_id FROM article_features WHERE article_id = ?",
-                          (article.id,))
-        return article.id, str(rows[0][0])
+        _, story_id, _ = store.article_links(article.id)
+        assert story_id is not None
+        return article.id, story_id
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ from newsloom.pipeline import ingest as pipeline
 from newsloom.pipeline.ingest import PipelineOptions, ingest
 from newsloom.report import build_report, render_html, render_markdown
 from newsloom.store import SQLiteStore
-from newsloom.store.base import AddResult
+from newsloom.store.ports import AddResult
 
 ARTICLE = ("Der Stadtrat von Köln hat am Dienstag den neuen Haushalt beschlossen. "
            "Die Bürgermeisterin sprach von einem schwierigen Jahr für die Stadt. "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,8 +10,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from newsloom.model import Article, Skip, Story, StorylineRecord
 from newsloom.queries.stories import list_stories, list_storylines
-from newsloom.store import SQLiteStore, StoreSummary
 from newsloom.store.files import write_text_atomic
+from newsloom.store.ports import ReportSource, StoreSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,24 +63,21 @@ def _date_cell(article: Article) -> str:
     return "none stated"
 
 
-def last_ingest_run(store: SQLiteStore) -> IngestRunRow | None:
+def last_ingest_run(store: ReportSource) -> IngestRunRow | None:
     """The latest ingest run that recorded its counts (``analyze`` runs ingest too)."""
-    rows = store.read("SELECT command, status, stats FROM runs WHERE stats IS NOT NULL "
-                      "AND command LIKE 'ingest %' ORDER BY id DESC LIMIT 1")
-    if not rows:
+    run = store.last_run("ingest ")
+    if run is None or "documents" not in run.stats:
         return None
-    stats = json.loads(rows[0]["stats"])
-    if not isinstance(stats, dict) or "documents" not in stats:
-        return None
+    stats = run.stats
     return IngestRunRow(
-        command=rows[0]["command"], status=rows[0]["status"],
+        command=run.command, status=run.status,
         documents=int(stats["documents"]),
         # runs recorded before duplicates were counted lack the key: 0, shown as unaccounted
         outcomes={name: int(stats.get(name, 0)) for name in INGEST_OUTCOMES},
     )
 
 
-def build_report(store: SQLiteStore) -> Report:
+def build_report(store: ReportSource) -> Report:
     rows = [
         ArticleRow(
             source_id=a.source_id,
@@ -171,7 +167,7 @@ def render_html(report: Report) -> str:
     return env.get_template("report.html.j2").render(report=report)
 
 
-def write_report(store: SQLiteStore, directory: Path) -> tuple[Path, Path]:
+def write_report(store: ReportSource, directory: Path) -> tuple[Path, Path]:
     """Write ``report.md`` and ``report.html`` into ``directory``; returns both paths."""
     report = build_report(store)
     directory.mkdir(parents=True, exist_ok=True)

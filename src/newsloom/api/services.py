@@ -22,7 +22,7 @@ from newsloom.model import (
 from newsloom.search import SearchError, UnknownEntityError
 from newsloom.search import search as _search
 from newsloom.search import search_stories as _search_stories
-from newsloom.store import SQLiteStore
+from newsloom.store.ports import SearchBackend, SearchingReader, StoryReader
 from newsloom.timeline import SearchUnavailable, UnknownTarget
 from newsloom.timeline import build_timeline as _build_timeline
 from newsloom.timeline import summarize_story as _summarize_story
@@ -42,27 +42,27 @@ def http_errors() -> Iterator[None]:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
 
 
-def search(store: SQLiteStore, query: SearchQuery) -> SearchResults:
+def search(store: SearchBackend, query: SearchQuery) -> SearchResults:
     with http_errors():
         return _search(store, query)
 
 
-def search_stories(store: SQLiteStore, query: SearchQuery) -> StorySearchResults:
+def search_stories(store: SearchBackend, query: SearchQuery) -> StorySearchResults:
     with http_errors():
         return _search_stories(store, query)
 
 
-def build_timeline(store: SQLiteStore, request: TimelineRequest) -> Timeline:
+def build_timeline(store: SearchingReader, request: TimelineRequest) -> Timeline:
     with http_errors():
         return _build_timeline(store, request)
 
 
-def summarize_story(store: SQLiteStore, story_id: str, lang: str | None = None) -> Summary:
+def summarize_story(store: StoryReader, story_id: str, lang: str | None = None) -> Summary:
     with http_errors():
         return _summarize_story(store, story_id, lang)
 
 
-def summarize_storyline(store: SQLiteStore, line_id: str, lang: str | None = None
+def summarize_storyline(store: StoryReader, line_id: str, lang: str | None = None
                         ) -> Summary:
     with http_errors():
         return _summarize_storyline(store, line_id, lang)

@@ -31,7 +31,7 @@ from newsloom.eval.cli import app as eval_app
 if TYPE_CHECKING:
     from newsloom.model import IngestStats
     from newsloom.pipeline.ingest import PipelineOptions
-    from newsloom.store import SQLiteStore
+    from newsloom.store.ports import Backend, CorpusRun, IngestSink
 
 app = typer.Typer(
     help="newsloom: turn piles of messy multilingual news into clean articles, stories and "
@@ -94,7 +94,7 @@ def version() -> None:
 
 
 @contextmanager
-def _store(db: Path) -> Iterator[SQLiteStore]:
+def _store(db: Path) -> Iterator[Backend]:
     from newsloom.store import open_store
 
     store = open_store(db)
@@ -116,7 +116,7 @@ def _pipeline_options(workers: int | None, max_mb: float | None) -> PipelineOpti
     return PipelineOptions(read=read, extract=ExtractOptions())
 
 
-def _run_ingest(paths: list[Path], store: SQLiteStore, options: PipelineOptions
+def _run_ingest(paths: list[Path], store: IngestSink, options: PipelineOptions
                 ) -> IngestStats:
     from rich.progress import (
         BarColumn,
@@ -151,7 +151,7 @@ def _run_ingest(paths: list[Path], store: SQLiteStore, options: PipelineOptions
     return stats
 
 
-def _run_corpus(store: SQLiteStore) -> None:
+def _run_corpus(store: CorpusRun) -> None:
     """Entities, duplicates, stories and storylines for every article that has none yet."""
     from rich.progress import (
         BarColumn,

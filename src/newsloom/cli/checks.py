@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 
 if TYPE_CHECKING:
-    from newsloom.store import SQLiteStore
+    from newsloom.store.ports import Backend
 
 err = Console(stderr=True)
 
@@ -43,7 +43,7 @@ def require_store(db: Path) -> None:
 
 
 @contextmanager
-def existing_store(db: Path) -> Iterator[SQLiteStore]:
+def existing_store(db: Path) -> Iterator[Backend]:
     """The store at ``db`` for a read command; exits 2 if there is none (see above)."""
     from newsloom.store import open_store
 

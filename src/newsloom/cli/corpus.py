@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from newsloom.store import SQLiteStore
+    from newsloom.store.ports import PairEvidence, StoryReader
 
 err = Console(stderr=True)
 out = Console()
@@ -30,7 +30,7 @@ def _jsonl(items: list[Any]) -> None:
         sys.stdout.write(json.dumps(dataclasses.asdict(item), ensure_ascii=False) + "\n")
 
 
-def stories_command(store: SQLiteStore, lang: str | None, as_json: bool, limit: int) -> None:
+def stories_command(store: StoryReader, lang: str | None, as_json: bool, limit: int) -> None:
     from newsloom.queries.stories import list_stories
 
     stories = list_stories(store, lang)[:limit]
@@ -46,7 +46,7 @@ def stories_command(store: SQLiteStore, lang: str | None, as_json: bool, limit: 
     out.print(table)
 
 
-def storylines_command(store: SQLiteStore, lang: str | None, as_json: bool, limit: int) -> None:
+def storylines_command(store: StoryReader, lang: str | None, as_json: bool, limit: int) -> None:
     from newsloom.queries.stories import list_storylines
 
     lines = list_storylines(store, lang)[:limit]
@@ -60,7 +60,7 @@ def storylines_command(store: SQLiteStore, lang: str | None, as_json: bool, limi
     out.print(table)
 
 
-def entities_command(store: SQLiteStore, name: str | None, as_json: bool, limit: int) -> None:
+def entities_command(store: StoryReader, name: str | None, as_json: bool, limit: int) -> None:
     if name is not None:
         entity = store.find_entity(name)
         if entity is None:
@@ -85,7 +85,7 @@ def entities_command(store: SQLiteStore, name: str | None, as_json: bool, limit:
     out.print(table)
 
 
-def compare_command(store: SQLiteStore, pairs_file: Path) -> None:
+def compare_command(store: PairEvidence, pairs_file: Path) -> None:
     from newsloom.queries.compare import UnknownArticle, pair_scores
 
     try:

@@ -12,7 +12,7 @@ from rich.console import Console
 
 if TYPE_CHECKING:
     from newsloom.model import Summary, TimelineRequest
-    from newsloom.store import SQLiteStore
+    from newsloom.store.ports import SearchingReader, StoryReader
 
 err = Console(stderr=True)
 
@@ -51,7 +51,7 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def timeline_command(store: SQLiteStore, request: TimelineRequest, fmt: str,
+def timeline_command(store: SearchingReader, request: TimelineRequest, fmt: str,
                      output: Path | None) -> None:
     from newsloom.timeline import (
         SearchUnavailable,
@@ -79,7 +79,7 @@ def timeline_command(store: SQLiteStore, request: TimelineRequest, fmt: str,
     _emit(text, output)
 
 
-def summary_command(store: SQLiteStore, story: str | None, storyline: str | None,
+def summary_command(store: StoryReader, story: str | None, storyline: str | None,
                     lang: str | None, as_json: bool) -> None:
     from newsloom.timeline import (
         UnknownTarget,

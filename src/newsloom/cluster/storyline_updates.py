@@ -2,7 +2,7 @@
 
 :func:`newsloom.cluster.storylines.link_storylines` regroups every story, which cost 64 s at
 24,000 articles and 276 s at 49,000 (docs/benchmarks.md, "Scale"). Here the work is bounded
-by what changed: the store keeps each story's profile up to date (store/sqlite_profiles.py)
+by what changed: the store keeps each story's profile up to date (store/sqlite/profiles.py)
 and marks the stories a batch touched; each touched story is compared with a bounded set of
 candidates, and storylines it links are joined (the older root's id survives, as in the full
 computation).
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from newsloom.cluster.storylines import (
     RECENT_PER_ENTITY,
@@ -35,6 +34,7 @@ from newsloom.cluster.storylines import (
     storyline_label,
 )
 from newsloom.model import StoryProfile
+from newsloom.store.ports import StoryProfiles
 
 #: Entities of a touched story used to look for candidates: the most distinctive ones
 #: (salience × rarity). A link needs a shared distinctive actor (storylines.shared_lead),
@@ -42,26 +42,6 @@ from newsloom.model import StoryProfile
 LINK_KEYS = 12
 #: Stories whose labels are recomputed from, per storyline: the most recent ones.
 LABEL_STORIES = 200
-
-
-class ProfileSource(Protocol):
-    """What relinking reads (the SQLite store implements it)."""
-
-    def dirty_stories(self) -> list[str]: ...
-
-    def story_profiles(self, story_ids: Sequence[str]) -> dict[str, StoryProfile]: ...
-
-    def story_entity_frequency(self, entity_ids: Sequence[str]) -> dict[str, int]: ...
-
-    def profiled_stories(self) -> int: ...
-
-    def stories_with_entity(self, entity_id: str, limit: int) -> list[str]: ...
-
-    def storylines_for(self, story_ids: Sequence[str]) -> dict[str, tuple[str, int]]: ...
-
-    def storyline_members(self, line_id: str) -> list[tuple[str, int]]: ...
-
-    def story_created(self, story_ids: Sequence[str]) -> dict[str, int]: ...
 
 
 @dataclass(slots=True)
@@ -77,7 +57,7 @@ class StorylineChanges:
     compared: int = 0  # candidate pairs scored
 
 
-def relink(source: ProfileSource) -> StorylineChanges:
+def relink(source: StoryProfiles) -> StorylineChanges:
     """Link the stories changed since the last update into storylines."""
     touched = source.dirty_stories()
     changes = StorylineChanges(touched)
@@ -102,13 +82,13 @@ def relink(source: ProfileSource) -> StorylineChanges:
     return changes
 
 
-def _rarity(source: ProfileSource, profiles: Iterable[StoryProfile], stories: int
+def _rarity(source: StoryProfiles, profiles: Iterable[StoryProfile], stories: int
             ) -> dict[str, float]:
     keys = sorted({key for p in profiles for key in p.entities})
     return rarity_weights(source.story_entity_frequency(keys), stories)
 
 
-def _candidates(source: ProfileSource, profile: StoryProfile, rarity: dict[str, float]
+def _candidates(source: StoryProfiles, profile: StoryProfile, rarity: dict[str, float]
                 ) -> list[str]:
     top = max(profile.entities.values(), default=1.0)
     keys = sorted((k for k in profile.entities if rarity.get(k, 0.0) > 0.0),
@@ -121,7 +101,7 @@ def _candidates(source: ProfileSource, profile: StoryProfile, rarity: dict[str, 
     return list(found)
 
 
-def _line_profiles(source: ProfileSource, lines: dict[str, list[tuple[str, int]]],
+def _line_profiles(source: StoryProfiles, lines: dict[str, list[tuple[str, int]]],
                    singles: dict[str, str], known: tuple[dict[str, StoryProfile],
                                                        dict[str, float]], stories: int
                    ) -> dict[str, LineProfile]:
@@ -145,7 +125,7 @@ def _line_profiles(source: ProfileSource, lines: dict[str, list[tuple[str, int]]
     return found
 
 
-def _join(source: ProfileSource, touched: Sequence[str], links: Sequence[tuple[str, str]],
+def _join(source: StoryProfiles, touched: Sequence[str], links: Sequence[tuple[str, str]],
           changes: StorylineChanges, stories: int,
           known: tuple[dict[str, StoryProfile], dict[str, float]]) -> None:
     """Union the storylines of linked stories when they agree as wholes
@@ -192,7 +172,7 @@ def _join(source: ProfileSource, touched: Sequence[str], links: Sequence[tuple[s
         changes.labels[survivor] = _label(source, sorted(stories_in), stories)
 
 
-def _label(source: ProfileSource, members: Sequence[str], stories: int) -> list[str]:
+def _label(source: StoryProfiles, members: Sequence[str], stories: int) -> list[str]:
     created = source.story_created(members)
     recent = sorted(members, key=lambda s: (-created.get(s, 0), s))[:LABEL_STORIES]
     profiles = source.story_profiles(recent)

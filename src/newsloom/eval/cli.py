@@ -541,14 +541,14 @@ def search_latency(
         run_pair_retrieval,
         run_search_latency,
     )
-    from newsloom.store import SQLiteStore
+    from newsloom.store import open_store
 
     if db is None and pairs is None:
         _err.print("give --db STORE (latency) and/or --pairs DIR (retrieval quality)")
         raise typer.Exit(2)
     result: dict[str, Any] = {}
     if db is not None:
-        with SQLiteStore(db) as store:
+        with open_store(db) as store:
             report = run_search_latency(store, queries, seed, limit)
         result["latency"] = asdict(report)
         if output_format is ScaleFormat.text:

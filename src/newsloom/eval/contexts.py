@@ -11,13 +11,13 @@ the resolver's are. Reports the share of each reaching a range of thresholds.
 from __future__ import annotations
 
 import random
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from newsloom.enrich.name_context import EntityContexts
+from newsloom.store import open_store
 
 THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6)
 
@@ -32,31 +32,22 @@ class ContextSeparation:
         return float(np.mean(np.asarray(values) >= threshold)) if values else 0.0
 
 
-def _vectors(db: sqlite3.Connection, entity_id: str) -> list[np.ndarray]:
-    return [np.frombuffer(r[0], dtype=np.float32) for r in db.execute(
-        "SELECT f.vector FROM article_entities ae JOIN article_features f "
-        "ON f.article_id = ae.article_id WHERE ae.entity_id = ? AND f.duplicate_of IS NULL "
-        "ORDER BY f.seq", (entity_id,))]
-
-
 def measure(db_path: Path, sample: int = 300, seed: int = 7, min_articles: int = 5,
             max_articles: int = 500, corpus_sample: int = 5000) -> ContextSeparation:
-    """Read-only over a corpus store (``newsloom analyze`` or ``eval scale`` output)."""
-    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    try:
+    """Reads (never writes) a corpus store (``newsloom analyze`` or ``eval scale`` output)."""
+    if not db_path.is_file():  # opening would create an empty store
+        raise FileNotFoundError(f"no store at {db_path}")
+    with open_store(db_path) as store:
         rng = random.Random(seed)
-        ids = [r[0] for r in db.execute(
-            "SELECT entity_id FROM article_entities GROUP BY entity_id "
-            "HAVING count(*) BETWEEN ? AND ? ORDER BY entity_id", (min_articles, max_articles))]
+        ids = store.entities_by_article_count(min_articles, max_articles)
         chosen = rng.sample(ids, min(sample, len(ids)))
-        vectors = {e: _vectors(db, e) for e in chosen}
+        vectors = {e: store.entity_vectors(e) for e in chosen}
         corpus = EntityContexts()
-        seqs = [r[0] for r in db.execute("SELECT seq FROM article_features ORDER BY seq")]
-        for seq in rng.sample(seqs, min(corpus_sample, len(seqs))):
-            row = db.execute("SELECT vector FROM article_features WHERE seq = ?", (seq,))
-            corpus.add_article(np.frombuffer(row.fetchone()[0], dtype=np.float32))
-    finally:
-        db.close()
+        seqs = store.feature_seqs()
+        picked = rng.sample(seqs, min(corpus_sample, len(seqs)))
+        stored = store.vectors_at(picked)
+        for seq in picked:  # in the sampled order, as the sums were always taken
+            corpus.add_article(stored[seq])
     positives: list[float] = []
     negatives: list[float] = []
     for entity_id in chosen:

@@ -31,7 +31,7 @@ from rich.table import Table
 from newsloom.cluster.index import VectorIndex
 from newsloom.cluster.scoring import PairModel
 from newsloom.cluster.stories import cluster_all
-from newsloom.store import SQLiteStore
+from newsloom.store import open_store
 from newsloom.training.pair_model import (
     LabelledCollection,
     fit_collection,
@@ -183,10 +183,9 @@ def encoder_single_pass_runs(vectors: Sequence[np.ndarray]) -> dict[float, list[
 def evaluate_events(dataset: Path, workers: int = 1) -> EventsReport:
     """Ingest the collection into a fresh store with the real pipeline, then score
     newsloom (kinds held out; and the shipped model, in-sample) and the baselines."""
-    with tempfile.TemporaryDirectory() as tmp, SQLiteStore(Path(tmp) / "events.db") as store:
+    with tempfile.TemporaryDirectory() as tmp, open_store(Path(tmp) / "events.db") as store:
         collection = load_collection(dataset, store, workers)
-        texts = {str(r[0]): f"{r[1] or ''}\n{r[2]}" for r in store.read(
-            "SELECT id, title, text FROM articles")}
+        texts = {a.id: f"{a.title or ''}\n{a.text}" for a in store.articles(current_only=False)}
     events, kinds = collection.events, collection.kinds
     report = EventsReport(len(events), len(set(events)), len(set(kinds)))
     everyone = [True] * len(events)

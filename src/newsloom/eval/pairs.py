@@ -27,7 +27,7 @@ from newsloom.pipeline.corpus import build_stories, update_storylines
 from newsloom.pipeline.ingest import PipelineOptions, ingest
 from newsloom.queries.compare import pair_features
 from newsloom.represent.embed import get_embedder
-from newsloom.store import SQLiteStore
+from newsloom.store import open_store
 from newsloom.training.pair_data import SAME_STORY_MAX_RATING, LabelledPair, read_pairs
 
 BOOTSTRAP_SAMPLES = 2000
@@ -170,7 +170,7 @@ def evaluate_pairs(dataset: Path, workers: int = 1,
     ``event_chars``: how much of each article the encoder embeds (None: the setting; the
     baselines keep their title + 2,000 characters)."""
     pairs = read_pairs(dataset / "pairs.csv")
-    with tempfile.TemporaryDirectory() as tmp, SQLiteStore(Path(tmp) / "pairs.db") as store:
+    with tempfile.TemporaryDirectory() as tmp, open_store(Path(tmp) / "pairs.db") as store:
         ingest([dataset / "articles.jsonl"], store, PipelineOptions(workers=workers))
         build_stories(store, event_chars=event_chars)
         update_storylines(store)

@@ -5,9 +5,11 @@ busy for many seconds, and the store counts a trial is judged by."""
 from __future__ import annotations
 
 import random
-import sqlite3
 import subprocess
+from dataclasses import asdict
 from pathlib import Path
+
+from newsloom.store import open_store
 
 SEEDS = Path(__file__).resolve().parents[3] / "examples" / "seeds"
 
@@ -28,19 +30,9 @@ def seed_pages(folder: Path, count: int = 200, seed: int = 11, seeds: Path = SEE
 
 def store_counts(db: Path) -> dict[str, int]:
     """Documents stored, current documents, clustered articles, and current articles still
-    waiting for the corpus stage; read straight from the SQLite file, so any source tree's
-    store can be judged."""
-    with sqlite3.connect(db) as con:
-        def one(sql: str) -> int:
-            return int(con.execute(sql).fetchone()[0])
-        return {
-            "documents": one("SELECT COUNT(*) FROM documents"),
-            "current": one("SELECT COUNT(*) FROM documents WHERE superseded_by IS NULL"),
-            "clustered": one("SELECT COUNT(*) FROM article_features"),
-            "pending": one("SELECT COUNT(*) FROM articles a JOIN documents d ON d.id = a.id "
-                           "LEFT JOIN article_features f ON f.article_id = a.id "
-                           "WHERE d.superseded_by IS NULL AND f.article_id IS NULL"),
-        }
+    waiting for the corpus stage (:class:`newsloom.store.ports.StoreCounts`)."""
+    with open_store(db) as store:
+        return asdict(store.counts())
 
 
 def child_pids(pid: int) -> list[int]:

@@ -150,29 +150,19 @@ def _warm_up(languages: list[str], feature_workers: int) -> float:
 
 
 def _count(store_path: Path) -> tuple[int, int]:
-    import sqlite3
-
-    with sqlite3.connect(store_path) as db:
-        corpus = int(db.execute("SELECT COUNT(*) FROM article_features").fetchone()[0])
-        stories = int(db.execute(
-            "SELECT COUNT(*) FROM stories WHERE merged_into IS NULL").fetchone()[0])
-    return corpus, stories
+    """(clustered articles, live stories)."""
+    with open_store(store_path) as store:
+        return store.counts().clustered, store.live_story_count()
 
 
 def _duplicates(store_path: Path, since: int) -> int:
-    import sqlite3
-
-    with sqlite3.connect(store_path) as db:
-        return int(db.execute("SELECT COUNT(*) FROM article_features WHERE seq > ? AND "
-                              "duplicate_of IS NOT NULL", (since,)).fetchone()[0])
+    with open_store(store_path) as store:
+        return store.duplicates_after(since)
 
 
 def _max_seq(store_path: Path) -> int:
-    import sqlite3
-
-    with sqlite3.connect(store_path) as db:
-        return int(db.execute("SELECT COALESCE(MAX(seq), 0) FROM article_features"
-                              ).fetchone()[0])
+    with open_store(store_path) as store:
+        return store.max_feature_seq()
 
 
 def cpu_seconds() -> float:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from newsloom.represent.embed import Embedder
-    from newsloom.store.sqlite.store import SQLiteStore
+    from newsloom.store.ports import SearchBackend, SearchDiagnostics
 
 MODES: tuple[SearchMode, ...] = ("keyword", "semantic", "hybrid")
 _MIN_WORD = 4
@@ -64,14 +64,11 @@ class SearchLatencyReport:
     load_average: float = 0.0
 
 
-def sample_queries(store: SQLiteStore, count: int, seed: int = 13) -> list[EvalQuery]:
+def sample_queries(store: SearchDiagnostics, count: int, seed: int = 13) -> list[EvalQuery]:
     """``count`` queries drawn reproducibly from the store's titles and entity names."""
     rng = random.Random(seed)
-    rows = store.read("SELECT a.title, a.language FROM articles a JOIN documents d ON "
-                      "d.id = a.id WHERE d.superseded_by IS NULL AND a.title IS NOT NULL "
-                      "ORDER BY a.rowid")
-    entities = [str(r[0]) for r in store.read(
-        "SELECT name FROM entities ORDER BY articles DESC, name LIMIT 500")]
+    rows = [(title, language) for _, title, language in store.article_titles()]
+    entities = [e.name for e in store.list_entities(500)]
     queries: list[EvalQuery] = []
     attempts = 0
     while len(queries) < count and rows and attempts < count * 20:
@@ -94,7 +91,7 @@ def _percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values), q)) if values else 0.0
 
 
-def _timed(store: SQLiteStore, query: SearchQuery, embedder: Embedder | None
+def _timed(store: SearchBackend, query: SearchQuery, embedder: Embedder | None
            ) -> tuple[float, float, int]:
     """(wall ms, CPU ms, hits) of one search."""
     start, cpu = time.perf_counter(), time.process_time()
@@ -103,12 +100,12 @@ def _timed(store: SQLiteStore, query: SearchQuery, embedder: Embedder | None
             len(results.hits))
 
 
-def run_search_latency(store: SQLiteStore, count: int, seed: int = 13, limit: int = 20,
+def run_search_latency(store: SearchDiagnostics, count: int, seed: int = 13, limit: int = 20,
                        embedder: Embedder | None = None) -> SearchLatencyReport:
     """Latency of ``count`` sampled queries per mode (``embedder``: None = the store's)."""
     queries = sample_queries(store, count, seed)
-    articles = int(store.read("SELECT COUNT(*) FROM articles")[0][0])
-    vectors = int(store.read("SELECT COUNT(*) FROM article_features")[0][0])
+    counts = store.counts()
+    articles, vectors = counts.documents, counts.clustered  # every version is searchable
     start = time.perf_counter()
     warm_up(store, embedder)
     cold_ms = (time.perf_counter() - start) * 1000
@@ -166,7 +163,7 @@ class PairRetrieval:
     recall_at_10: float
 
 
-def _partner_rank(store: SQLiteStore, query: SearchQuery, own: str, partner: str
+def _partner_rank(store: SearchBackend, query: SearchQuery, own: str, partner: str
                   ) -> int | None:
     """1-based rank of ``partner`` (or the article it is folded under) among the hits,
     not counting the query's own article."""
@@ -187,17 +184,17 @@ def run_pair_retrieval(dataset: Path, limit: int = 50) -> list[PairRetrieval]:
 
     from newsloom.pipeline.corpus import build_stories
     from newsloom.pipeline.ingest import PipelineOptions, ingest
-    from newsloom.store import SQLiteStore
+    from newsloom.store import open_store
     from newsloom.training.pair_data import SAME_STORY_MAX_RATING, read_pairs
 
     pairs = [p for p in read_pairs(dataset / "pairs.csv") if p.overall <= SAME_STORY_MAX_RATING]
     ranks: dict[tuple[str, str], list[int | None]] = {}
-    with tempfile.TemporaryDirectory() as tmp, SQLiteStore(Path(tmp) / "pairs.db") as store:
+    with tempfile.TemporaryDirectory() as tmp, open_store(Path(tmp) / "pairs.db") as store:
         ingest([dataset / "articles.jsonl"], store, PipelineOptions())
         build_stories(store)
         ids = store.feature_ids(sorted({r for p in pairs for r in (p.id1, p.id2)}))
-        titles = {str(r[0]): str(r[1] or "") for r in store.read(
-            "SELECT id, title FROM articles WHERE title IS NOT NULL")}
+        titles = {article_id: title
+                  for article_id, title, _ in store.article_titles(current_only=False)}
         for pair in pairs:
             if pair.id1 not in ids or pair.id2 not in ids:
                 continue

@@ -21,7 +21,7 @@ from newsloom.cluster.storylines import label_worthy
 from newsloom.pipeline.corpus import build_stories, update_storylines
 from newsloom.pipeline.ingest import PipelineOptions, ingest
 from newsloom.queries.stories import list_stories, list_storylines
-from newsloom.store import SQLiteStore
+from newsloom.store import open_store
 
 #: A story whose stated dates span more than this many days is listed as long.
 LONG_STORY_DAYS = 42
@@ -59,7 +59,7 @@ def _quantile(values: Sequence[int], q: float) -> int:
 
 def evaluate_storylines(paths: Sequence[Path], workers: int = 1) -> StorylinesReport:
     """Run every stage over ``paths`` in a fresh store and describe the result."""
-    with tempfile.TemporaryDirectory() as tmp, SQLiteStore(Path(tmp) / "lines.db") as store:
+    with tempfile.TemporaryDirectory() as tmp, open_store(Path(tmp) / "lines.db") as store:
         ingest(list(paths), store, PipelineOptions(workers=workers))
         articles = build_stories(store, workers=1)
         update_storylines(store)

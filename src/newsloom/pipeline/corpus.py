@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Self
 
 import numpy as np
@@ -35,8 +34,7 @@ from newsloom.pipeline.stages import ArticleFeatures, Timings, featurize, timed
 from newsloom.represent.embed import embedder_dim
 from newsloom.represent.minhash import BandedDuplicateIndex, bands
 from newsloom.settings import settings
-from newsloom.store import SQLiteStore
-from newsloom.store.sqlite.corpus import FeatureRow
+from newsloom.store.ports import CorpusState, FeatureRow, StorylineState
 
 log = logging.getLogger("newsloom")
 
@@ -50,10 +48,6 @@ class _Prepared:
     futures: list[Future[tuple[list[ArticleFeatures], Timings]]] | None = None
 
 
-def _index_path(store: SQLiteStore) -> Path:
-    return store.path.with_name(store.path.name + ".vectors.usearch")
-
-
 def _published(article: Article) -> date | None:
     return date.fromisoformat(article.published.value) if article.published else None
 
@@ -62,7 +56,7 @@ def _published(article: Article) -> date | None:
 class CorpusStage:
     """State for one run of the corpus stages over a store."""
 
-    store: SQLiteStore
+    store: CorpusState
     embedder: str = "use-m3"
     timings: Timings | None = field(default=None, repr=False)
     #: Feature worker processes; 1 computes features in this process.
@@ -86,7 +80,7 @@ class CorpusStage:
         self.resolver = self.entities.resolver
         state = self.store.load_cluster_state()
         dim = embedder_dim(self.embedder)
-        index = VectorIndex.open(dim, _index_path(self.store))
+        index = VectorIndex.open(dim, self.store.vector_index_path())
         # Missing, damaged or stale index file (a run that died before save_index, a file
         # from another store): rebuild it from the vectors in the store.
         if len(index) != len(state.keys) or not all(key in index for key in state.keys):
@@ -174,7 +168,7 @@ class CorpusStage:
             self.clusterer.index.save()
 
 
-def build_stories(store: SQLiteStore, embedder: str = "use-m3", batch_size: int | None = None,
+def build_stories(store: CorpusState, embedder: str = "use-m3", batch_size: int | None = None,
                   on_progress: Callable[[int, int], None] | None = None,
                   timings: Timings | None = None, workers: int | None = None,
                   event_chars: int | None = None) -> int:
@@ -196,7 +190,7 @@ def build_stories(store: SQLiteStore, embedder: str = "use-m3", batch_size: int 
                               event_chars)
 
 
-def _build_stories(store: SQLiteStore, embedder: str, batch_size: int | None,
+def _build_stories(store: CorpusState, embedder: str, batch_size: int | None,
                    on_progress: Callable[[int, int], None] | None, timings: Timings | None,
                    workers: int | None, event_chars: int | None) -> int:
     total = store.count_pending_articles()
@@ -229,15 +223,15 @@ def _build_stories(store: SQLiteStore, embedder: str, batch_size: int | None,
     return done
 
 
-def _repair_index(store: SQLiteStore, embedder: str) -> None:
+def _repair_index(store: CorpusState, embedder: str) -> None:
     """With nothing to cluster, still rebuild a missing or damaged index file (loading the
     stage does, with a warning): search would otherwise fall back to the stored vectors."""
     stored = store.count_clustered_articles()
-    if stored and not index_file_ok(_index_path(store), stored):
+    if stored and not index_file_ok(store.vector_index_path(), stored):
         CorpusStage(store, embedder).open().save_index()
 
 
-def update_storylines(store: SQLiteStore, full: bool | None = None) -> list[Storyline]:
+def update_storylines(store: StorylineState, full: bool | None = None) -> list[Storyline]:
     """Bring storylines up to date and return them all.
 
     Incremental (:func:`newsloom.cluster.storyline_updates.relink`: only the stories changed
@@ -248,7 +242,7 @@ def update_storylines(store: SQLiteStore, full: bool | None = None) -> list[Stor
         return _update_storylines(store, full)
 
 
-def _update_storylines(store: SQLiteStore, full: bool | None) -> list[Storyline]:
+def _update_storylines(store: StorylineState, full: bool | None) -> list[Storyline]:
     if full is None:
         full = not store.has_storylines()
     if full:
@@ -263,13 +257,13 @@ def _update_storylines(store: SQLiteStore, full: bool | None) -> list[Storyline]
             for line, stories in store.storyline_stories().items()]
 
 
-def recompute_storylines(store: SQLiteStore) -> list[Storyline]:
+def recompute_storylines(store: StorylineState) -> list[Storyline]:
     """Recompute storylines over all stories from their members, and store them."""
     with store.corpus_lease():
         return _recompute_storylines(store)
 
 
-def _recompute_storylines(store: SQLiteStore) -> list[Storyline]:
+def _recompute_storylines(store: StorylineState) -> list[Storyline]:
     members = members_by_story(store.story_members())
     entities = entities_by_article(store.member_entities())
     vectors = store.article_vectors()

@@ -14,13 +14,13 @@ from collections.abc import Iterable
 from newsloom.enrich.name_context import candidate_tokens
 from newsloom.enrich.resolve import _MAX_INFLECTION, EntityResolver
 from newsloom.model import ArticleEntity
-from newsloom.store.sqlite.corpus import CorpusTables
+from newsloom.store.ports import EntityLookup
 
 
 class StoredEntities:
     """Owns a resolver and fills it from the store on demand."""
 
-    def __init__(self, store: CorpusTables) -> None:
+    def __init__(self, store: EntityLookup) -> None:
         self.store = store
         self.resolver = EntityResolver()
         # Only this run writes the store, so a key looked up once needs no second look:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -22,7 +21,8 @@ from newsloom.ingest import ReadOptions, discover, read_path
 from newsloom.model import KEPT_WHOLE, Article, IngestStats, RawDocument, Skip
 from newsloom.pipeline.workers import die_with_parent, stop_pool
 from newsloom.settings import settings
-from newsloom.store import Store
+from newsloom.store.errors import StoreUnavailable
+from newsloom.store.ports import IngestSink
 from newsloom.store.versions import canonical_key
 
 log = logging.getLogger("newsloom")
@@ -127,7 +127,7 @@ SKIPS_KEPT = 1000
 class _SkipLog:
     """Logs, counts and stores skips as they are met."""
 
-    def __init__(self, store: Store, stats: IngestStats) -> None:
+    def __init__(self, store: IngestSink, stats: IngestStats) -> None:
         self.store, self.stats = store, stats
         self.saved = 0  # entries of stats.skips already in the store
 
@@ -193,7 +193,7 @@ class _LastInputWins:
         return list(self._pending.values())
 
 
-def ingest(paths: Sequence[Path], store: Store, options: PipelineOptions | None = None,
+def ingest(paths: Sequence[Path], store: IngestSink, options: PipelineOptions | None = None,
            on_progress: ProgressCallback | None = None) -> IngestStats:
     """Read, extract and store everything under ``paths``. Idempotent; resumable.
 
@@ -245,7 +245,7 @@ def ingest(paths: Sequence[Path], store: Store, options: PipelineOptions | None 
     return stats
 
 
-def _flush(docs: list[RawDocument], store: Store, extractor: _Extractor,
+def _flush(docs: list[RawDocument], store: IngestSink, extractor: _Extractor,
            stats: IngestStats, skips: _SkipLog, versions: _LastInputWins) -> None:
     if not docs:
         return
@@ -285,7 +285,7 @@ def _extract_alone(doc: RawDocument, options: ExtractOptions) -> Article | Skip:
         return Skip(doc.source, f"extraction error: {type(exc).__name__}: {exc}")
 
 
-def _store_each(pairs: list[tuple[RawDocument, Article]], store: Store,
+def _store_each(pairs: list[tuple[RawDocument, Article]], store: IngestSink,
                 stats: IngestStats, skips: _SkipLog, versions: _LastInputWins | None) -> None:
     """One transaction for the batch; if it fails, each document alone, so one document the
     store refuses is skipped and the rest of the batch is kept. With ``versions``, reverts
@@ -295,7 +295,7 @@ def _store_each(pairs: list[tuple[RawDocument, Article]], store: Store,
     revert = versions is None
     try:
         results = [store.add(pairs, revert=revert)]
-    except sqlite3.OperationalError:
+    except StoreUnavailable:
         raise  # locked, disk full, I/O error: the store's trouble, not this batch's
     except Exception:
         log.exception("storing a batch failed; storing its %d documents one by one",
@@ -304,7 +304,7 @@ def _store_each(pairs: list[tuple[RawDocument, Article]], store: Store,
         for doc, article in pairs:
             try:
                 results.append(store.add([(doc, article)], revert=revert))
-            except sqlite3.OperationalError:
+            except StoreUnavailable:
                 raise
             except Exception as exc:
                 skips.record(Skip(doc.source, f"store error: {type(exc).__name__}: {exc}"))

@@ -13,14 +13,14 @@ from newsloom.cluster.scoring import (
     idf_weights,
     probability,
 )
-from newsloom.store import SQLiteStore
+from newsloom.store.ports import PairEvidence
 
 
 class UnknownArticle(KeyError):
     """A pair names an article the store does not hold (or has not processed yet)."""
 
 
-def pair_scores(store: SQLiteStore, pairs: Sequence[tuple[str, str]]
+def pair_scores(store: PairEvidence, pairs: Sequence[tuple[str, str]]
                 ) -> list[tuple[float, float]]:
     """For each pair (article ids or source_ids): the probability that both report the same
     event, and how related they are (graded, for rated similarity and storylines)."""
@@ -28,7 +28,7 @@ def pair_scores(store: SQLiteStore, pairs: Sequence[tuple[str, str]]
             for f in pair_features(store, pairs)]
 
 
-def pair_features(store: SQLiteStore, pairs: Sequence[tuple[str, str]]) -> list[PairFeatures]:
+def pair_features(store: PairEvidence, pairs: Sequence[tuple[str, str]]) -> list[PairFeatures]:
     """The scorer's evidence for each pair (article ids or source_ids)."""
     refs = sorted({ref for pair in pairs for ref in pair})
     ids = store.feature_ids(refs)

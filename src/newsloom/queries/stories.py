@@ -13,10 +13,10 @@ from newsloom.cluster.views import (
     members_by_story,
 )
 from newsloom.model import Article, Story, StorylineRecord
-from newsloom.store import SQLiteStore
+from newsloom.store.ports import StoryReader
 
 
-def list_stories(store: SQLiteStore, lang: str | None = None) -> list[Story]:
+def list_stories(store: StoryReader, lang: str | None = None) -> list[Story]:
     """Every story, largest first (then newest), with its derived attributes."""
     members = members_by_story(store.story_members())
     entities = entities_by_article(store.member_entities())
@@ -27,7 +27,7 @@ def list_stories(store: SQLiteStore, lang: str | None = None) -> list[Story]:
         (m.seq for m in members[s.id]), default=0))))
 
 
-def list_storylines(store: SQLiteStore, lang: str | None = None,
+def list_storylines(store: StoryReader, lang: str | None = None,
                     stories: Sequence[Story] | None = None) -> list[StorylineRecord]:
     """Storylines with their stories; pass ``stories`` when already listed to avoid a reload."""
     grouped: dict[str, list[Story]] = defaultdict(list)
@@ -41,7 +41,7 @@ def list_storylines(store: SQLiteStore, lang: str | None = None,
     return sorted(lines, key=lambda line: (-len(line.story_ids), line.id))
 
 
-def article_export_record(store: SQLiteStore, article: Article) -> dict[str, object]:
+def article_export_record(store: StoryReader, article: Article) -> dict[str, object]:
     """The article's export record plus what the corpus stages found about it."""
     record: dict[str, object] = article.to_record()
     duplicate_of, story_id, storyline_id = store.article_links(article.id)

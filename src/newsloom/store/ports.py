@@ -3,23 +3,513 @@ backend class; every backend (SQLite today, PostgreSQL next) implements all of t
 the contract suite in ``tests/store_contract/``.
 
 Sections below are filled per consumer; keep each protocol to what its consumer calls.
+The records that cross a port (results, rows a stage commits) are plain dataclasses here, so
+no caller imports a backend module to build or read them.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, Self
+
+import numpy as np
+
+from newsloom.enrich.name_context import EntityContexts
+from newsloom.model import (
+    Alias,
+    Article,
+    ClusterEvent,
+    Entity,
+    EventDate,
+    Evidence,
+    MemberEntity,
+    MemberRow,
+    RawDocument,
+    ResolvedEntity,
+    Skip,
+    Storyline,
+    StoryProfile,
+)
 
 # --- ingest sink: what the ingest pipeline writes (owned by the ports work) ------------------
 
+
+@dataclass(slots=True)
+class AddResult:
+    added: int = 0
+    unchanged: int = 0
+    new_versions: int = 0
+    #: Ids of earlier versions of their page that ``add(..., revert=False)`` left as they are.
+    reverts: list[str] = field(default_factory=list)
+
+
+class IngestSink(Protocol):
+    """What pipeline/ingest.py writes. Each call is one transaction; a backend serialises
+    writers from any number of processes itself. Documents are versioned by a canonical
+    source (store/versions.py): ``known_ids`` are current versions only."""
+
+    def known_ids(self, ids: Iterable[str]) -> set[str]: ...
+    def add(self, items: Sequence[tuple[RawDocument, Article]], revert: bool = True
+            ) -> AddResult: ...
+    def add_skips(self, skips: Iterable[Skip]) -> None: ...
+    def start_run(self, command: str) -> int: ...
+    def finish_run(self, run_id: int, status: str, stats: dict[str, Any]) -> None: ...
+
+
 # --- corpus state: what the ordered corpus stage reads and commits per batch ---------------
 
-# --- story profiles and storylines ---------------------------------------------------------
 
-# --- read model: what queries/ (catalog, stories, compare), the API, pages and report read --
+@dataclass(frozen=True, slots=True)
+class FeatureRow:
+    """What the corpus stage stores for one article."""
 
-# --- search backend: full-text and vector candidates for search/ ---------------------------
+    article_id: str
+    seq: int
+    embedder: str
+    vector: np.ndarray
+    signature: np.ndarray
+    duplicate_of: str | None
+    story_id: str
+    entities: list[ResolvedEntity]
+    #: LSH bands (band, chunk) of the signature, stored for non-duplicates only
+    #: (represent/minhash.py ``bands``).
+    bands: Sequence[tuple[int, bytes]] = ()
+    terms: Mapping[str, int] = field(default_factory=dict)  # content lemma → count
+    event_date: EventDate | None = None
+
+
+@dataclass(slots=True)
+class ClusterState:
+    """What the clusterer resumes from: every processed article's story and sequence number,
+    entity and term document frequencies, story creation order and merges."""
+
+    story_of: dict[str, str]
+    keys: dict[int, str]
+    entity_df: Counter[str]
+    created: dict[str, int]
+    redirects: dict[str, str]
+    term_df: Counter[str] = field(default_factory=Counter)
+    vector_sum: np.ndarray | None = None  # sum of every processed article's vector
+
+
+class EntityLookup(Protocol):
+    """What entity resolution loads per batch (pipeline/entities.py)."""
+
+    def entity_ids_for_terms(self, terms: Sequence[str]) -> dict[str, list[str]]: ...
+    def entities_for(self, keys: Sequence[str], surnames: Sequence[str] = (),
+                     ids: Sequence[str] = ()) -> tuple[list[Entity], list[Alias]]: ...
+    def load_contexts(self, entity_ids: Sequence[str], into: EntityContexts,
+                      with_corpus: bool = False) -> None: ...
+
 
 # --- vector store --------------------------------------------------------------------------
 
-__all__: list[str] = []
-_ = Protocol
+
+class VectorIndexHome(Protocol):
+    """Where the ANN index file of the corpus's vectors lives (cluster/index.py writes it):
+    beside a SQLite file; a server backend names a local cache path."""
+
+    def vector_index_path(self) -> Path: ...
+
+
+class CorpusState(EntityLookup, VectorIndexHome, Protocol):
+    """What the ordered corpus stage (pipeline/corpus.py) reads and commits per batch."""
+
+    def corpus_lease(self) -> AbstractContextManager[None]: ...
+    def pending_articles(self, limit: int, after: int = 0) -> list[tuple[int, str]]: ...
+    def count_pending_articles(self) -> int: ...
+    def count_clustered_articles(self) -> int: ...
+    def get_article(self, ref: str) -> Article | None: ...
+    def load_cluster_state(self) -> ClusterState: ...
+    def evidence(self, article_ids: Sequence[str]) -> dict[str, Evidence]: ...
+    def band_candidates(self, bands: Sequence[tuple[int, bytes]]) -> dict[str, np.ndarray]: ...
+    def save_corpus_batch(self, rows: Sequence[FeatureRow], entities: Sequence[Entity],
+                          aliases: Sequence[Alias], events: Sequence[ClusterEvent],
+                          contexts: EntityContexts | None = None) -> None: ...
+
+
+# --- story profiles and storylines ---------------------------------------------------------
+
+
+class StoryProfiles(Protocol):
+    """What incremental storyline relinking reads (cluster/storyline_updates.py)."""
+
+    def dirty_stories(self) -> list[str]: ...
+    def story_profiles(self, story_ids: Sequence[str]) -> dict[str, StoryProfile]: ...
+    def story_entity_frequency(self, entity_ids: Sequence[str]) -> dict[str, int]: ...
+    def profiled_stories(self) -> int: ...
+    def stories_with_entity(self, entity_id: str, limit: int) -> list[str]: ...
+    def storylines_for(self, story_ids: Sequence[str]) -> dict[str, tuple[str, int]]: ...
+    def storyline_members(self, line_id: str) -> list[tuple[str, int]]: ...
+    def story_created(self, story_ids: Sequence[str]) -> dict[str, int]: ...
+
+
+class StorylineState(StoryProfiles, Protocol):
+    """What the storyline stage (pipeline/corpus.py) reads and writes: incremental updates
+    and the full recomputation."""
+
+    def corpus_lease(self) -> AbstractContextManager[None]: ...
+    def has_storylines(self) -> bool: ...
+    def entity_names(self, entity_ids: Sequence[str]) -> dict[str, str]: ...
+    def storyline_stories(self) -> dict[str, list[str]]: ...
+    def save_storyline_changes(self, assign: dict[str, str], labels: dict[str, str],
+                               retired: Mapping[str, str]) -> None: ...
+    def story_members(self, story_ids: Sequence[str] | None = None) -> list[MemberRow]: ...
+    def member_entities(self, article_ids: Sequence[str] | None = None
+                        ) -> list[MemberEntity]: ...
+    def article_vectors(self) -> dict[str, np.ndarray]: ...
+    def save_storylines(self, lines: Sequence[Storyline], labels: dict[str, str]) -> None: ...
+    def clear_dirty(self, story_ids: Sequence[str] | None = None) -> None: ...
+
+
+# --- story reads: queries/stories.py and compare.py, timeline/, report, cli, api, web --------
+
+
+class ArticleReader(Protocol):
+    """Articles by reference, and all of them in ingest order."""
+
+    def get_article(self, ref: str) -> Article | None: ...
+    def articles(self, *, current_only: bool = True, limit: int | None = None
+                 ) -> Iterator[Article]: ...
+
+
+class StoryReader(ArticleReader, Protocol):
+    """Stories, storylines and entities as their members: queries/stories.py, timeline/,
+    the CLI listings and the pages' "follow the merge"."""
+
+    def resolve_story(self, story_id: str) -> str: ...
+    def resolve_storyline(self, line_id: str) -> str | None: ...
+    def story_members(self, story_ids: Sequence[str] | None = None) -> list[MemberRow]: ...
+    def article_members(self, article_ids: Sequence[str], with_duplicates: bool = False
+                        ) -> list[MemberRow]: ...
+    def member_entities(self, article_ids: Sequence[str] | None = None
+                        ) -> list[MemberEntity]: ...
+    def storyline_of(self) -> dict[str, str]: ...
+    def storyline_labels(self) -> dict[str, str]: ...
+    def article_links(self, article_id: str) -> tuple[str | None, str | None, str | None]: ...
+    def entity_article_ids(self, entity_id: str) -> list[str]: ...
+    def find_entity(self, ref: str) -> Entity | None: ...
+    def list_entities(self, limit: int | None = None) -> list[Entity]: ...
+
+
+class PairEvidence(Protocol):
+    """What scoring a pair of stored articles reads (queries/compare.py)."""
+
+    def feature_ids(self, refs: Sequence[str]) -> dict[str, str]: ...
+    def evidence(self, article_ids: Sequence[str]) -> dict[str, Evidence]: ...
+    def corpus_vector_sum(self) -> tuple[np.ndarray | None, int]: ...
+    def entity_document_frequency(self) -> tuple[Counter[str], int]: ...
+    def term_document_frequency(self) -> Counter[str]: ...
+
+
+@dataclass(slots=True)
+class StoreSummary:
+    """What the report shows: counts by language, outlet, date provenance, removal reason."""
+
+    documents: int
+    articles: int
+    skipped: int
+    by_language: dict[str, int] = field(default_factory=dict)
+    by_outlet: dict[str, int] = field(default_factory=dict)
+    by_date_source: dict[str, int] = field(default_factory=dict)
+    removed_by_reason: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """One finished (or failed) run as ``finish_run`` recorded it."""
+
+    command: str
+    status: str
+    stats: dict[str, Any]
+
+
+class ReportSource(StoryReader, Protocol):
+    """What report.py reads."""
+
+    def summary(self) -> StoreSummary: ...
+    def skipped(self) -> list[Skip]: ...
+    def last_run(self, command_prefix: str) -> RunRecord | None: ...
+
+
+# --- read model: what queries/ (catalog, stories, compare), the API, pages and report read --
+
+# Kept inside this section (its owner may fold it into the imports above).
+from newsloom.model import EntityRef, Story, StorylineRecord  # noqa: E402
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleListFilter:
+    """Filters of the article listing (the API's /articles); empty means "any"."""
+
+    languages: tuple[str, ...] = ()
+    outlet: str | None = None
+    story_id: str | None = None
+    entity_id: str | None = None
+    date_from: str | None = None  # ISO prefix, compared with the stated publication date
+    date_to: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    """An article as a listing shows it."""
+
+    id: str
+    source_id: str
+    title: str | None
+    outlet: str | None
+    language: str | None
+    published: str | None
+    published_source: str | None
+    url: str | None
+    story_id: str | None
+    duplicate_of: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Cooccurrence:
+    entity: Entity
+    articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListedStory:
+    """A story of the listing and the sequence number of its newest member (the listing is
+    largest first, then newest)."""
+
+    story: Story
+    last_seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListingChanges:
+    """What changed in the story and storyline listings after a read-model version: the
+    listings are patched with these, never rebuilt per request."""
+
+    version: int
+    stories: list[ListedStory]
+    gone_stories: list[str]
+    storylines: list[StorylineRecord]
+    gone_storylines: list[str]
+
+
+class ReadModel(Protocol):
+    """What queries/catalog.py serves the API and pages from. The story and storyline
+    listings are kept per committed batch; the rest are indexed or counted reads."""
+
+    def read_model_mark(self) -> tuple[int, ...]:
+        """Changes whenever a write commits that any read below can see (cheap)."""
+        ...
+
+    def listing_changes(self, after: int) -> ListingChanges: ...
+    def resolve_story(self, story_id: str) -> str: ...
+    def resolve_storyline(self, line_id: str) -> str | None: ...
+    def story_members(self, story_ids: Sequence[str] | None = None) -> list[MemberRow]: ...
+    def count_articles(self) -> int: ...
+    def facets(self, limit: int) -> tuple[list[str], list[str]]: ...
+    def count_matching_articles(self, filters: ArticleListFilter) -> int: ...
+    def article_page(self, filters: ArticleListFilter, limit: int, offset: int
+                     ) -> list[ArticleRow]: ...
+    def article_rows(self, ids: Sequence[str]) -> list[ArticleRow]: ...
+    def entity_articles(self, entity_id: str, limit: int) -> list[ArticleRow]: ...
+    def count_story_originals(self, story_id: str) -> int: ...
+    def story_original_ids(self, story_id: str, limit: int, offset: int) -> list[str]: ...
+    def story_copies(self, story_id: str, original_ids: Sequence[str]
+                     ) -> dict[str, list[ArticleRow]]: ...
+    def story_entity_counts(self, story_id: str, sample: int, limit: int
+                            ) -> tuple[list[EntityRef], int]: ...
+    def entity_page(self, query: str | None, entity_type: str | None, limit: int,
+                    offset: int) -> list[Entity]: ...
+    def count_entities(self, query: str | None, entity_type: str | None) -> int: ...
+    def entity_by_id(self, entity_id: str) -> Entity | None: ...
+    def find_entity(self, ref: str) -> Entity | None: ...
+    def cooccurring(self, entity_id: str, limit: int, sample: int) -> list[Cooccurrence]: ...
+
+
+# --- search backend: full-text and vector candidates for search/ ---------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilter:
+    """The articles a search may return: current versions only, narrowed by each field set.
+    Languages and outlets match case-insensitively (languages given lower-case); dates are
+    ISO prefixes (YYYY, YYYY-MM or YYYY-MM-DD), ``date_to`` inclusive at its own precision,
+    and an undated article fails either bound. ``story_id`` is a live (resolved) story."""
+
+    languages: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+    entity_id: str | None = None
+    story_id: str | None = None
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether anything beyond "current version" restricts the articles."""
+        return self != ArticleFilter()
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRow:
+    """What a search hit shows of one article (``text`` only when asked for)."""
+
+    article_id: str
+    title: str | None
+    language: str | None
+    outlet: str | None
+    published: str | None
+    story_id: str | None  # None until the corpus stages placed the article
+    text: str | None = None
+
+
+class SearchArticles(Protocol):
+    """Filter targets and the articles behind a page of hits."""
+
+    def find_entity(self, ref: str) -> Entity | None: ...
+
+    def resolve_story(self, story_id: str) -> str: ...
+
+    def corpus_languages(self, limit: int | None = None) -> list[str]:
+        """Languages of the stored articles, the most articles first."""
+        ...
+
+    def canonical_ids(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """Near-duplicate → its canonical article, for those of ``article_ids`` that are one."""
+        ...
+
+    def duplicates_of(self, article_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Canonical article → its near-duplicates in corpus order (only ids that have some)."""
+        ...
+
+    def search_rows(self, article_ids: Iterable[str], *, with_text: bool
+                    ) -> dict[str, SearchRow]: ...
+
+
+class KeywordIndex(Protocol):
+    """The lemma full-text index (title and text as lemmas, see ``newsloom.text.stem``)."""
+
+    def article_count(self) -> int: ...
+
+    def keyword_matches(self, groups: Sequence[tuple[str, ...]], where: ArticleFilter,
+                        depth: int, *, any_group: bool = False,
+                        weights: tuple[float, float] = (1.0, 1.0)) -> list[str]:
+        """Ids of articles passing ``where`` whose index holds a term of every group (of any
+        group with ``any_group``), best first by bm25 with (title, text) column ``weights``,
+        at most ``depth``."""
+        ...
+
+    def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        """Per term, how many articles the index holds it in (folded as the index folds
+        case and diacritics); terms in none are left out."""
+        ...
+
+
+class VectorCandidates(VectorIndexHome, Protocol):
+    """The stored article vectors, keyed by the corpus sequence number of their article
+    (the key of the ANN index file too)."""
+
+    def vector_model(self) -> str | None:
+        """Name of the encoder the stored vectors came from (None: no vectors yet)."""
+        ...
+
+    def vector_count(self) -> int: ...
+
+    def count_vector_candidates(self, where: ArticleFilter, cap: int) -> int:
+        """Articles with a vector passing ``where``, counted up to ``cap``."""
+        ...
+
+    def vector_keys(self, where: ArticleFilter) -> list[int]:
+        """Keys of the vectors whose articles pass ``where``."""
+        ...
+
+    def stored_vectors(self, where: ArticleFilter) -> list[tuple[int, np.ndarray]]:
+        """(key, vector) of every article with a vector passing ``where``."""
+        ...
+
+    def articles_for_keys(self, keys: Sequence[int], where: ArticleFilter | None = None
+                          ) -> dict[int, str]:
+        """Key → article id, for the keys whose articles pass ``where`` (all without one)."""
+        ...
+
+
+class SearchBackend(SearchArticles, KeywordIndex, VectorCandidates, Protocol):
+    """Everything ``newsloom.search`` reads."""
+
+
+# --- diagnostics: what eval/ and training/ measure a store by ------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoreCounts:
+    """Documents stored (every version), current documents, clustered articles, and current
+    articles still waiting for the corpus stage."""
+
+    documents: int
+    current: int
+    clustered: int
+    pending: int
+
+
+class StoreDiagnostics(Protocol):
+    """Counts and samples for benchmarks and training sets (eval/, training/)."""
+
+    def counts(self) -> StoreCounts: ...
+    def live_story_count(self) -> int: ...
+    def max_feature_seq(self) -> int: ...
+    def duplicates_after(self, seq: int) -> int: ...
+    def clustered_sources(self) -> list[tuple[str, str]]: ...
+    def article_titles(self, current_only: bool = True
+                       ) -> list[tuple[str, str, str | None]]: ...
+    def entities_by_article_count(self, least: int, most: int) -> list[str]: ...
+    def entity_vectors(self, entity_id: str) -> list[np.ndarray]: ...
+    def feature_seqs(self) -> list[int]: ...
+    def vectors_at(self, seqs: Sequence[int]) -> dict[int, np.ndarray]: ...
+    def same_story(self, pairs: Sequence[tuple[str, str]], level: str = "story"
+                   ) -> dict[tuple[str, str], bool]: ...
+
+
+# --- consumers of several ports ------------------------------------------------------------
+
+
+class SearchingReader(StoryReader, SearchBackend, Protocol):
+    """Story reads plus search: timelines of a query (timeline/), the API's services and the
+    search benchmark (eval/search.py)."""
+
+
+class CorpusRun(CorpusState, StorylineState, Protocol):
+    """The corpus stages then the storylines, as ``analyze`` and the server's jobs run them."""
+
+
+class SearchDiagnostics(SearchingReader, StoreDiagnostics, Protocol):
+    """The search benchmark: samples queries from the store, then searches it."""
+
+
+# --- the whole backend: what open_store returns ---------------------------------------------
+
+
+class Backend(IngestSink, CorpusState, StorylineState, ReportSource, PairEvidence,
+              StoreDiagnostics, ReadModel, SearchBackend, Protocol):
+    """Every port at once, plus the lifecycle: what :func:`newsloom.store.open_store`
+    returns. Pass it on typed as the narrow port the callee needs."""
+
+    @property
+    def schema_version(self) -> int: ...
+
+    def get_document(self, doc_id: str) -> RawDocument | None: ...
+    def versions(self, doc_id: str) -> list[str]: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(self, *exc: object) -> None: ...
+
+
+__all__ = [
+    "AddResult", "ArticleReader", "Backend", "ClusterState", "CorpusRun", "CorpusState",
+    "EntityLookup",
+    "FeatureRow", "IngestSink", "PairEvidence", "ReportSource", "RunRecord", "SearchDiagnostics",
+    "SearchingReader", "StoreCounts", "StoreDiagnostics", "StoreSummary", "StoryProfiles",
+    "StoryReader", "StorylineState", "VectorIndexHome",
+]

@@ -33,10 +33,10 @@ from newsloom.timeline.timex import TimexOptions, find_time_expressions, normali
 from newsloom.timeline.timex_resolve import bounds
 
 if TYPE_CHECKING:
-    from newsloom.store import SQLiteStore
+    from newsloom.store.ports import SearchingReader
 
 
-def build_timeline(store: SQLiteStore, request: TimelineRequest,
+def build_timeline(store: SearchingReader, request: TimelineRequest,
                    options: TimelineOptions | None = None) -> Timeline:
     """The timeline ``request`` asks for, entries in date order, undated material apart."""
     if request.max_dates < 1 or request.sentences_per_date < 1:

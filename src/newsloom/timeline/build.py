@@ -51,7 +51,7 @@ from newsloom.timeline.textsim import (
 from newsloom.timeline.timex_resolve import bounds
 
 if TYPE_CHECKING:
-    from newsloom.store import SQLiteStore
+    from newsloom.store.ports import ArticleReader, SearchingReader
 
 ALL_GRANULARITIES: frozenset[TimexGranularity] = frozenset(
     ("day", "week", "month", "year", "range"))
@@ -118,7 +118,7 @@ def _anchor(article: Article) -> date | None:
         return None
 
 
-def _collect(store: SQLiteStore, selection: Selection, request: TimelineRequest,
+def _collect(store: ArticleReader, selection: Selection, request: TimelineRequest,
              options: TimelineOptions) -> _Collected:
     first, last = span(request)
     keywords = _keyword_pattern(options.keywords)
@@ -297,7 +297,7 @@ def undated_entries(collected: _Collected, k: int) -> list[TimelineEntry]:
     return [entry for *_, entry in sorted(entries, key=lambda item: (item[0], item[1]))]
 
 
-def timeline_parts(store: SQLiteStore, selection: Selection, request: TimelineRequest,
+def timeline_parts(store: ArticleReader, selection: Selection, request: TimelineRequest,
                    options: TimelineOptions) -> tuple[list[TimelineEntry], list[TimelineEntry]]:
     """(dated entries in date order, undated entries) of the selected articles."""
     collected = _collect(store, selection, request, options)
@@ -309,7 +309,7 @@ def timeline_parts(store: SQLiteStore, selection: Selection, request: TimelineRe
     return dated, undated
 
 
-def select_and_build(store: SQLiteStore, request: TimelineRequest,
+def select_and_build(store: SearchingReader, request: TimelineRequest,
                      options: TimelineOptions | None = None
                      ) -> tuple[Selection, list[TimelineEntry], list[TimelineEntry]]:
     selection = select(store, request)

@@ -16,7 +16,7 @@ from newsloom.model import MemberRow, TimelineRequest
 from newsloom.timeline.timex_resolve import bounds
 
 if TYPE_CHECKING:
-    from newsloom.store import SQLiteStore
+    from newsloom.store.ports import SearchingReader, StoryReader
 
 
 #: Search hits a query timeline is built from (ranked; duplicates of hits come along).
@@ -65,7 +65,7 @@ def _mode_count(request: TimelineRequest) -> int:
                                        request.query))
 
 
-def select(store: SQLiteStore, request: TimelineRequest) -> Selection:
+def select(store: SearchingReader, request: TimelineRequest) -> Selection:
     """The articles ``request`` asks for. Raises :class:`UnknownTarget`, :class:`ValueError`
     (not exactly one mode, bad dates) or :class:`SearchUnavailable`."""
     if _mode_count(request) != 1:
@@ -93,14 +93,14 @@ def _published_within(published: str | None, first: date | None, last: date | No
     return (first is None or day >= first) and (last is None or day <= last)
 
 
-def _story(store: SQLiteStore, story_id: str) -> Selection:
+def _story(store: StoryReader, story_id: str) -> Selection:
     members = store.story_members([store.resolve_story(story_id)])
     if not members:
         raise UnknownTarget(f"no story {story_id!r} (see `newsloom stories`)")
     return Selection(_title(members), members)
 
 
-def _storyline(store: SQLiteStore, storyline_id: str) -> Selection:
+def _storyline(store: StoryReader, storyline_id: str) -> Selection:
     storyline_id = store.resolve_storyline(storyline_id) or storyline_id  # absorbed: survivor
     stories = sorted(s for s, line in store.storyline_of().items() if line == storyline_id)
     if not stories:
@@ -109,7 +109,7 @@ def _storyline(store: SQLiteStore, storyline_id: str) -> Selection:
     return Selection(label, store.story_members(stories))
 
 
-def _entity(store: SQLiteStore, name: str) -> Selection:
+def _entity(store: StoryReader, name: str) -> Selection:
     entity = store.find_entity(name)
     if entity is None:
         raise UnknownTarget(f"no entity matches {name!r} (see `newsloom entities`)")
@@ -117,7 +117,7 @@ def _entity(store: SQLiteStore, name: str) -> Selection:
     return Selection(entity.name, members)
 
 
-def _query(store: SQLiteStore, request: TimelineRequest) -> Selection:
+def _query(store: SearchingReader, request: TimelineRequest) -> Selection:
     # Imported here: newsloom.search itself imports timeline.sentences.
     try:
         from newsloom.model import SearchQuery

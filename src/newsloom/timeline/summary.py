@@ -20,7 +20,7 @@ from newsloom.timeline.textsim import centroid, cosine, fit_tfidf, informativene
 from newsloom.timeline.timex import normalise_lang
 
 if TYPE_CHECKING:
-    from newsloom.store import SQLiteStore
+    from newsloom.store.ports import ArticleReader, StoryReader
 
 MIN_SENTENCES = 3
 MAX_SENTENCES = 5
@@ -39,7 +39,7 @@ def _length(articles: int) -> int:
     return max(MIN_SENTENCES, min(MAX_SENTENCES, articles + 2))
 
 
-def summarize_members(store: SQLiteStore, kind: Literal["story", "storyline"], ident: str,
+def summarize_members(store: ArticleReader, kind: Literal["story", "storyline"], ident: str,
                       title: str, members: list[MemberRow], lang: str | None = None,
                       options: SummaryOptions | None = None) -> Summary:
     options = options or SummaryOptions()
@@ -71,7 +71,7 @@ def summarize_members(store: SQLiteStore, kind: Literal["story", "storyline"], i
     return Summary(kind, ident, title, [candidates[i][2] for i in ordered], lang, independent)
 
 
-def summarize_story(store: SQLiteStore, story_id: str, lang: str | None = None) -> Summary:
+def summarize_story(store: StoryReader, story_id: str, lang: str | None = None) -> Summary:
     # A merged id summarises its survivor, and the summary names the survivor.
     story_id = store.resolve_story(story_id)
     members = store.story_members([story_id])
@@ -81,7 +81,7 @@ def summarize_story(store: SQLiteStore, story_id: str, lang: str | None = None) 
     return summarize_members(store, "story", story_id, title, members, lang)
 
 
-def summarize_storyline(store: SQLiteStore, storyline_id: str, lang: str | None = None
+def summarize_storyline(store: StoryReader, storyline_id: str, lang: str | None = None
                         ) -> Summary:
     # An absorbed line's id summarises its survivor, and the summary names the survivor.
     storyline_id = store.resolve_storyline(storyline_id) or storyline_id

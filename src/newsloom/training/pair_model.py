@@ -41,7 +41,8 @@ from newsloom.cluster.scoring import (
 from newsloom.model import Evidence
 from newsloom.pipeline.corpus import build_stories
 from newsloom.pipeline.ingest import PipelineOptions, ingest
-from newsloom.store import SQLiteStore
+from newsloom.store import open_store
+from newsloom.store.ports import Backend
 
 #: Inverse regularisation strength of the logistic fit (scikit-learn's default).
 C = 1.0
@@ -62,17 +63,16 @@ def read_labels(dataset: Path) -> tuple[dict[str, str], dict[str, str]]:
     return dict(labels["events"]), dict(labels["kinds"])
 
 
-def load_collection(dataset: Path, store: SQLiteStore, workers: int = 1) -> LabelledCollection:
+def load_collection(dataset: Path, store: Backend, workers: int = 1) -> LabelledCollection:
     """Ingest ``dataset/articles.jsonl`` into ``store``, run the corpus stages, and return
     the evidence of every labelled article in processing order."""
     ingest([dataset / "articles.jsonl"], store, PipelineOptions(workers=workers))
     build_stories(store, workers=1)
     events, kinds = read_labels(dataset)
-    order = store.read("SELECT f.article_id, a.source_id FROM article_features f "
-                       "JOIN articles a ON a.id = f.article_id ORDER BY f.seq")
-    found = store.evidence([str(r[0]) for r in order])
-    rows = [(found[str(r[0])], str(r[1])) for r in order
-            if str(r[0]) in found and str(r[1]) in events]
+    order = store.clustered_sources()
+    found = store.evidence([article_id for article_id, _ in order])
+    rows = [(found[article_id], source_id) for article_id, source_id in order
+            if article_id in found and source_id in events]
     return LabelledCollection([e for e, _ in rows], [s for _, s in rows],
                               [events[s] for _, s in rows], [kinds[s] for _, s in rows])
 
@@ -136,7 +136,7 @@ def fit_collection(collection: LabelledCollection,
                + list(extra[1]), meta)
 
 
-def rated_pairs(dataset: Path, store: SQLiteStore) -> tuple[list[PairFeatures], list[bool]]:
+def rated_pairs(dataset: Path, store: Backend) -> tuple[list[PairFeatures], list[bool]]:
     """Features and same-story labels (Overall ≤ 2) of a SemEval-2022 Task 8 pair set, the
     articles ingested into ``store`` by the real pipeline."""
     from newsloom.queries.compare import pair_features as stored_pair_features
@@ -157,11 +157,11 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="also rated multilingual pairs (semeval-pairs-dev)")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp, SQLiteStore(Path(tmp) / "train.db") as store:
+    with tempfile.TemporaryDirectory() as tmp, open_store(Path(tmp) / "train.db") as store:
         collection = load_collection(args.events, store)
     extra: tuple[list[PairFeatures], list[bool]] = ([], [])
     if args.pairs is not None:
-        with tempfile.TemporaryDirectory() as tmp, SQLiteStore(Path(tmp) / "p.db") as store:
+        with tempfile.TemporaryDirectory() as tmp, open_store(Path(tmp) / "p.db") as store:
             extra = rated_pairs(args.pairs, store)
     feats = pair_features(collection.evidence)
     positives = sum(collection.events[i] == collection.events[j] for i, j in feats)

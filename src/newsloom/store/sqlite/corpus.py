@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 import numpy as np
@@ -21,41 +20,11 @@ from newsloom.model import (
     Evidence,
     MemberEntity,
     MemberRow,
-    ResolvedEntity,
     Storyline,
 )
+from newsloom.store.ports import ClusterState, FeatureRow
 from newsloom.store.sqlite.contexts import ContextTables
 from newsloom.store.sqlite.profiles import StoryProfileTables
-
-
-@dataclass(frozen=True, slots=True)
-class FeatureRow:
-    """What the corpus stage stores for one article."""
-
-    article_id: str
-    seq: int
-    embedder: str
-    vector: np.ndarray
-    signature: np.ndarray
-    duplicate_of: str | None
-    story_id: str
-    entities: list[ResolvedEntity]
-    #: LSH bands (band, chunk) of the signature, stored for non-duplicates only
-    #: (represent/minhash.py ``bands``).
-    bands: Sequence[tuple[int, bytes]] = ()
-    terms: Mapping[str, int] = field(default_factory=dict)  # content lemma → count
-    event_date: EventDate | None = None
-
-
-@dataclass(slots=True)
-class ClusterState:
-    story_of: dict[str, str]
-    keys: dict[int, str]
-    entity_df: Counter[str]
-    created: dict[str, int]
-    redirects: dict[str, str]
-    term_df: Counter[str] = field(default_factory=Counter)
-    vector_sum: np.ndarray | None = None  # sum of every processed article's vector
 
 
 def surname_key(key: str, entity_type: str) -> str | None:

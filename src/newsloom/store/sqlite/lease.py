@@ -30,6 +30,8 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from newsloom.store import errors
+
 log = logging.getLogger("newsloom")
 
 #: Seconds a writer waits for the write lease before giving up (``NEWSLOOM_LOCK_TIMEOUT``).
@@ -40,8 +42,13 @@ _locks: dict[str, FileLock] = {}
 _guard = threading.Lock()
 
 
-class StoreBusy(sqlite3.OperationalError):
-    """Another writer held a lease for longer than the timeout."""
+class StoreBusy(errors.StoreBusy, sqlite3.OperationalError):
+    """Another writer held a lease for longer than the timeout (still an OperationalError,
+    as SQLite's own "database is locked" is)."""
+
+
+class WriteFailed(errors.StoreUnavailable, sqlite3.OperationalError):
+    """SQLite refused a write transaction (locked, disk full, I/O error)."""
 
 
 def lease_timeout(kind: str = "write") -> float:
@@ -119,13 +126,19 @@ class LeasedWrites:
         """The write lease, then ``BEGIN IMMEDIATE`` … ``COMMIT`` (rolled back on any
         exception, Ctrl-C included)."""
         with lease(self.path, "write"):
-            self._db.execute("BEGIN IMMEDIATE")
             try:
-                yield
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                # Callers catch the backend-neutral error (store/errors.py), never sqlite3's.
+                if isinstance(exc, errors.StoreUnavailable):
+                    raise
+                raise WriteFailed(str(exc)) from exc
 
     def corpus_lease(self) -> AbstractContextManager[None]:
         """Hold for a whole corpus stage (see the module docstring)."""

@@ -21,7 +21,7 @@ from newsloom.model import StoryProfile
 from newsloom.store.sqlite.storyline_redirects import StorylineRedirectTables
 
 if TYPE_CHECKING:
-    from newsloom.store.sqlite.corpus import FeatureRow
+    from newsloom.store.ports import FeatureRow
 
 #: Host parameters per IN (...) query; SQLite's default limit is 32,766.
 _CHUNK = 900

@@ -16,12 +16,15 @@ from typing import Any
 
 from newsloom.model import Article, DateEstimate, PublicationDate, RawDocument, RemovedLine, Skip
 from newsloom.settings import settings
-from newsloom.store.base import AddResult, StoreSummary
+from newsloom.store.ports import AddResult, RunRecord, StoreSummary
+from newsloom.store.sqlite.admin import AdminQueries
 from newsloom.store.sqlite.contexts import name_terms_json
 from newsloom.store.sqlite.corpus import CorpusTables, surname_key
 from newsloom.store.sqlite.lease import lease
 from newsloom.store.sqlite.schema import MIGRATIONS
+from newsloom.store.sqlite.search import SearchTables
 from newsloom.store.versions import lookup_keys
+from newsloom.text.stem import lemma_text
 
 _ARTICLE_COLUMNS = (
     "id", "source_id", "source", "url", "title", "outlet", "authors", "published",
@@ -30,19 +33,12 @@ _ARTICLE_COLUMNS = (
 )
 
 
-def _lemmas(text: str | None, lang: str | None) -> str:
-    # Imported on first use: newsloom.search imports modules that import the store.
-    from newsloom.search.stem import lemma_text
-
-    return lemma_text(text, lang)
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class SQLiteStore(CorpusTables):
-    """SQLite implementation of :class:`newsloom.store.base.Store`."""
+class SQLiteStore(CorpusTables, AdminQueries, SearchTables):
+    """SQLite implementation of every port of :mod:`newsloom.store.ports`."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -58,7 +54,7 @@ class SQLiteStore(CorpusTables):
         self._db.create_function("newsloom_surname", 2, surname_key, deterministic=True)
         self._db.create_function("newsloom_name_terms", 1, name_terms_json, deterministic=True)
         # The lemma index's triggers (migration 4) call this on every article write.
-        self._db.create_function("newsloom_lemmas", 2, _lemmas, deterministic=True)
+        self._db.create_function("newsloom_lemmas", 2, lemma_text, deterministic=True)
         self._migrate()
         self._db.execute("PRAGMA synchronous=NORMAL")
 
@@ -87,6 +83,9 @@ class SQLiteStore(CorpusTables):
 
     def close(self) -> None:
         self._db.close()
+
+    def vector_index_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".vectors.usearch")
 
     def __enter__(self) -> SQLiteStore:
         return self
@@ -251,13 +250,21 @@ class SQLiteStore(CorpusTables):
             "ON d.version_key = v.version_key WHERE d.id=? ORDER BY v.seq", (doc_id,))
         return [r[0] for r in rows]
 
+    def last_run(self, command_prefix: str) -> RunRecord | None:
+        """The latest run whose command starts with ``command_prefix`` and that recorded
+        its stats (a run still going, or killed, has none)."""
+        row = self._db.execute(
+            "SELECT command, status, stats FROM runs WHERE stats IS NOT NULL "
+            "AND substr(command, 1, ?) = ? ORDER BY id DESC LIMIT 1",
+            (len(command_prefix), command_prefix)).fetchone()
+        if row is None:
+            return None
+        stats = json.loads(row["stats"])
+        return RunRecord(row["command"], row["status"], stats if isinstance(stats, dict) else {})
+
     def skipped(self) -> list[Skip]:
         rows = self._db.execute("SELECT source, reason FROM skipped ORDER BY first_seen, source")
         return [Skip(r[0], r[1]) for r in rows]
-
-    def read(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
-        """Rows of one read-only query (search builds its own SQL over the schema)."""
-        return self._db.execute(sql, params).fetchall()
 
     def search_text(self, query: str, limit: int = 20) -> list[tuple[Article, str]]:
         """Keyword search over title and text (FTS5), with a highlighted snippet."""
