@@ -11,6 +11,7 @@ import io
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import tracemalloc
@@ -26,7 +27,7 @@ from newsloom.model import Article, IngestStats, RawDocument, Skip
 from newsloom.pipeline import ingest as pipeline
 from newsloom.pipeline.ingest import PipelineOptions, ingest
 from newsloom.report import build_report, render_html, render_markdown
-from newsloom.store import SQLiteStore
+from newsloom.store import SQLiteStore, StoreUnavailable
 from newsloom.store.ports import AddResult
 
 ARTICLE = ("Der Stadtrat von Köln hat am Dienstag den neuen Haushalt beschlossen. "
@@ -165,6 +166,24 @@ def test_a_batch_the_store_refuses_is_stored_document_by_document(
     _assert_adds_up(stats)
     assert (stats.added, stats.skipped) == (4, 1)
     assert stats.skips[0].source.endswith("#L4") and "store error" in stats.skips[0].reason
+
+
+def test_a_store_that_cannot_write_stops_the_ingest_instead_of_skipping(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite's "disk full" reaches ingest as the backend-neutral StoreUnavailable: the
+    store's trouble, so the run stops (and the batch is rolled back) rather than recording
+    every document as a skip."""
+    path = _jsonl(tmp_path / "feed.jsonl", [_record(n) for n in range(3)])
+
+    def disk_full(self: SQLiteStore, article: Article) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(SQLiteStore, "_insert_article", disk_full)
+    with pytest.raises(StoreUnavailable, match="disk is full"):
+        _ingest([path], tmp_path / "s.db")
+    monkeypatch.undo()
+    with SQLiteStore(tmp_path / "s.db") as store:
+        assert list(store.articles()) == [] and store.skipped() == []
 
 
 def test_a_batch_extraction_failure_falls_back_to_one_by_one(
