@@ -3,8 +3,9 @@ backend class; every backend (SQLite today, PostgreSQL next) implements all of t
 the contract suite in ``tests/store_contract/``.
 
 Sections below are filled per consumer; keep each protocol to what its consumer calls.
-The records that cross a port (results, rows a stage commits) are plain dataclasses here, so
-no caller imports a backend module to build or read them.
+The records that cross a port (results, rows a stage commits) are plain dataclasses, here or
+in :mod:`newsloom.store.records` (re-exported), so no caller imports a backend module to build
+or read them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, Self
 
@@ -24,27 +25,24 @@ from newsloom.model import (
     Article,
     ClusterEvent,
     Entity,
-    EventDate,
     Evidence,
     MemberEntity,
     MemberRow,
     RawDocument,
-    ResolvedEntity,
     Skip,
     Storyline,
     StoryProfile,
 )
+from newsloom.store.records import (
+    AddResult,
+    ClusterState,
+    FeatureRow,
+    RunRecord,
+    StoreCounts,
+    StoreSummary,
+)
 
 # --- ingest sink: what the ingest pipeline writes (owned by the ports work) ------------------
-
-
-@dataclass(slots=True)
-class AddResult:
-    added: int = 0
-    unchanged: int = 0
-    new_versions: int = 0
-    #: Ids of earlier versions of their page that ``add(..., revert=False)`` left as they are.
-    reverts: list[str] = field(default_factory=list)
 
 
 class IngestSink(Protocol):
@@ -61,39 +59,6 @@ class IngestSink(Protocol):
 
 
 # --- corpus state: what the ordered corpus stage reads and commits per batch ---------------
-
-
-@dataclass(frozen=True, slots=True)
-class FeatureRow:
-    """What the corpus stage stores for one article."""
-
-    article_id: str
-    seq: int
-    embedder: str
-    vector: np.ndarray
-    signature: np.ndarray
-    duplicate_of: str | None
-    story_id: str
-    entities: list[ResolvedEntity]
-    #: LSH bands (band, chunk) of the signature, stored for non-duplicates only
-    #: (represent/minhash.py ``bands``).
-    bands: Sequence[tuple[int, bytes]] = ()
-    terms: Mapping[str, int] = field(default_factory=dict)  # content lemma → count
-    event_date: EventDate | None = None
-
-
-@dataclass(slots=True)
-class ClusterState:
-    """What the clusterer resumes from: every processed article's story and sequence number,
-    entity and term document frequencies, story creation order and merges."""
-
-    story_of: dict[str, str]
-    keys: dict[int, str]
-    entity_df: Counter[str]
-    created: dict[str, int]
-    redirects: dict[str, str]
-    term_df: Counter[str] = field(default_factory=Counter)
-    vector_sum: np.ndarray | None = None  # sum of every processed article's vector
 
 
 class EntityLookup(Protocol):
@@ -204,28 +169,6 @@ class PairEvidence(Protocol):
     def corpus_vector_sum(self) -> tuple[np.ndarray | None, int]: ...
     def entity_document_frequency(self) -> tuple[Counter[str], int]: ...
     def term_document_frequency(self) -> Counter[str]: ...
-
-
-@dataclass(slots=True)
-class StoreSummary:
-    """What the report shows: counts by language, outlet, date provenance, removal reason."""
-
-    documents: int
-    articles: int
-    skipped: int
-    by_language: dict[str, int] = field(default_factory=dict)
-    by_outlet: dict[str, int] = field(default_factory=dict)
-    by_date_source: dict[str, int] = field(default_factory=dict)
-    removed_by_reason: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class RunRecord:
-    """One finished (or failed) run as ``finish_run`` recorded it."""
-
-    command: str
-    status: str
-    stats: dict[str, Any]
 
 
 class ReportSource(StoryReader, Protocol):
@@ -441,17 +384,6 @@ class SearchBackend(SearchArticles, KeywordIndex, VectorCandidates, Protocol):
 
 
 # --- diagnostics: what eval/ and training/ measure a store by ------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class StoreCounts:
-    """Documents stored (every version), current documents, clustered articles, and current
-    articles still waiting for the corpus stage."""
-
-    documents: int
-    current: int
-    clustered: int
-    pending: int
 
 
 class StoreDiagnostics(Protocol):
