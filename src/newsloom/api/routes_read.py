@@ -13,7 +13,7 @@ from newsloom.api import schemas as s
 from newsloom.api import services
 from newsloom.api.security import require_read
 from newsloom.model import SearchQuery, Story, TimelineRequest
-from newsloom.queries.catalog import SAMPLE, ArticleFilter, ArticleRow, Catalog
+from newsloom.queries.catalog import SAMPLE, ArticleListFilter, ArticleRow, Catalog
 from newsloom.queries.stories import article_export_record
 
 ISO_PREFIX = r"^\d{4}(-\d{2}(-\d{2})?)?$"
@@ -83,7 +83,7 @@ def list_articles(cat: CatalogDep, lang: LangList = [],  # noqa: B006 - FastAPI 
         if found is None:
             raise _missing("entity", entity)
         entity_id = found.id
-    filters = ArticleFilter(tuple(lang), outlet, story, entity_id, date_from, date_to)
+    filters = ArticleListFilter(tuple(lang), outlet, story, entity_id, date_from, date_to)
     rows, total = cat.articles(filters, limit, offset)
     assert total is not None
     return s.ArticlePage(items=[article_summary(r) for r in rows], total=total, limit=limit,

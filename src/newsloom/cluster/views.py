@@ -1,86 +1,27 @@
-"""Read models of stories and storylines, derived from member articles (never stored twice)."""
+"""Read models of stories and storylines. How a story and a storyline are listed is defined in
+:mod:`newsloom.store.listing` (every store backend keeps its read model equal to it) and
+re-exported here; a story's profile (centroid and entity weights) is the clusterer's own view.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
-from newsloom.model import EntityRef, MemberEntity, MemberRow, Story, StorylineRecord, StoryProfile
+from newsloom.model import MemberEntity, MemberRow, StoryProfile
+from newsloom.store.listing import (
+    KEY_ENTITIES,
+    build_story,
+    build_storyline,
+    entities_by_article,
+    known_outlets,
+    members_by_story,
+)
 
-KEY_ENTITIES = 5
-
-
-def members_by_story(rows: Iterable[MemberRow]) -> dict[str, list[MemberRow]]:
-    members: dict[str, list[MemberRow]] = defaultdict(list)
-    for row in rows:
-        members[row.story_id].append(row)
-    return members
-
-
-def entities_by_article(items: Iterable[MemberEntity]) -> dict[str, list[MemberEntity]]:
-    found: dict[str, list[MemberEntity]] = defaultdict(list)
-    for item in items:
-        found[item.article_id].append(item)
-    return found
-
-
-def _key_entities(members: Sequence[MemberRow], entities: Sequence[MemberEntity],
-                  limit: int = KEY_ENTITIES) -> list[EntityRef]:
-    """Entities by summed salience over the independent (non-duplicate) articles."""
-    independent = {m.article_id for m in members if m.duplicate_of is None}
-    weight: dict[str, float] = defaultdict(float)
-    mentions: dict[str, int] = defaultdict(int)
-    refs: dict[str, EntityRef] = {}
-    for item in entities:
-        if item.article_id in independent:
-            weight[item.entity.id] += item.salience
-            mentions[item.entity.id] += item.entity.mentions
-            refs[item.entity.id] = item.entity
-    ranked = sorted(weight, key=lambda k: (-weight[k], k))[:limit]
-    return [EntityRef(k, refs[k].name, refs[k].type, mentions[k]) for k in ranked]
-
-
-def _representative_title(members: Sequence[MemberRow], lang: str | None) -> str:
-    titled = sorted((m for m in members if m.title), key=lambda m: (m.duplicate_of is not None,
-                                                                   m.seq))
-    if lang:
-        preferred = [m for m in titled if m.language == lang]
-        titled = preferred or titled
-    return titled[0].title or "" if titled else "(untitled)"
-
-
-def known_outlets(outlets: Iterable[str | None]) -> set[str]:
-    """Distinct known outlets, names folded by case and spacing ("Der Spiegel" = "der  spiegel").
-    An article whose outlet is unknown is not another independent source: it adds nothing."""
-    return {" ".join(o.split()).casefold() for o in outlets if o and o.strip()}
-
-
-def _dates(members: Sequence[MemberRow]) -> tuple[str | None, str | None]:
-    dates = sorted(m.published for m in members if m.published)
-    return (dates[0], dates[-1]) if dates else (None, None)
-
-
-def build_story(story_id: str, members: Sequence[MemberRow], entities: Sequence[MemberEntity],
-                storyline_id: str | None, lang: str | None = None) -> Story:
-    members = sorted(members, key=lambda m: m.seq)
-    independent = [m for m in members if m.duplicate_of is None]
-    # Independent sources: known outlets of the non-duplicate articles (0 when none is known).
-    outlets = known_outlets(m.outlet for m in independent)
-    first, last = _dates(members)
-    return Story(
-        id=story_id,
-        title=_representative_title(members, lang),
-        languages=sorted({m.language for m in members if m.language}),
-        article_ids=[m.article_id for m in members],
-        duplicates=len(members) - len(independent),
-        sources=len(outlets),
-        key_entities=_key_entities(members, entities),
-        first_seen=first,
-        last_seen=last,
-        storyline_id=storyline_id,
-    )
+__all__ = ["KEY_ENTITIES", "build_story", "build_storyline", "entities_by_article",
+           "known_outlets", "members_by_story", "story_profile"]
 
 
 def story_profile(story_id: str, members: Sequence[MemberRow],
@@ -95,18 +36,3 @@ def story_profile(story_id: str, members: Sequence[MemberRow],
         if item.article_id in independent:
             weights[item.entity.id] += item.salience
     return StoryProfile(story_id, (centroid / norm).astype(np.float32), dict(weights))
-
-
-def build_storyline(line_id: str, label: str, stories: Sequence[Story]) -> StorylineRecord:
-    merged: dict[str, EntityRef] = {}
-    for story in stories:
-        for ref in story.key_entities:
-            known = merged.get(ref.id)
-            merged[ref.id] = EntityRef(ref.id, ref.name, ref.type,
-                                       ref.mentions + (known.mentions if known else 0))
-    firsts = [s.first_seen for s in stories if s.first_seen]
-    lasts = [s.last_seen for s in stories if s.last_seen]
-    return StorylineRecord(
-        id=line_id, label=label, story_ids=[s.id for s in stories],
-        key_entities=sorted(merged.values(), key=lambda r: (-r.mentions, r.id))[:KEY_ENTITIES],
-        first_seen=min(firsts) if firsts else None, last_seen=max(lasts) if lasts else None)

@@ -25,6 +25,7 @@ from newsloom.model import (
 from newsloom.store.ports import ClusterState, FeatureRow
 from newsloom.store.sqlite.contexts import ContextTables
 from newsloom.store.sqlite.profiles import StoryProfileTables
+from newsloom.store.sqlite.readmodel import ReadModelTables
 
 
 def surname_key(key: str, entity_type: str) -> str | None:
@@ -53,7 +54,7 @@ def _published(value: str | None) -> date | None:
         return None
 
 
-class CorpusTables(ContextTables, StoryProfileTables):
+class CorpusTables(ReadModelTables, ContextTables, StoryProfileTables):
     """Reads and writes of the corpus stages; ``_db`` is the store's connection."""
 
     _db: sqlite3.Connection
@@ -285,6 +286,7 @@ class CorpusTables(ContextTables, StoryProfileTables):
                 self._db.execute("INSERT INTO storylines VALUES (?,?)", (line.id, labels[line.id]))
                 self._db.executemany("UPDATE stories SET storyline_id=? WHERE id=?",
                                      [(line.id, story) for story in line.story_ids])
+            self._relist_storylines(None, [line.id for line in lines])
 
     def list_entities(self, limit: int | None = None) -> list[Entity]:
         sql = ("SELECT id, key, name, type, aliases, articles FROM entities "
@@ -365,6 +367,9 @@ class CorpusTables(ContextTables, StoryProfileTables):
                 self._rebuild_profiles(sorted(split))
             if contexts is not None:
                 self._save_contexts(entities, contexts)
+            self._relist_after_batch({r.story_id for r in rows} | {
+                s for e in events for s in (e.story_id, e.other_story_id) if s},
+                [e.id for e in entities])
 
     def _add_to_centre(self, rows: Sequence[FeatureRow]) -> None:
         if not rows:

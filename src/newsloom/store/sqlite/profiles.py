@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,6 +40,7 @@ class StoryProfileTables(StorylineRedirectTables):
     """Reads and writes of ``story_profiles`` and ``story_entities``."""
 
     _db: sqlite3.Connection
+    _relist_storylines: Callable[[Sequence[str] | None, Iterable[str]], None]  # readmodel.py
 
     # -- writes, inside the corpus batch's transaction ----------------------------------------
     def _add_to_profiles(self, rows: Sequence[FeatureRow]) -> None:
@@ -244,6 +245,7 @@ class StoryProfileTables(StorylineRedirectTables):
                 "INSERT INTO storylines VALUES (?,?) ON CONFLICT(id) DO UPDATE SET "
                 "label=excluded.label", list(labels.items()))
             self._db.execute("UPDATE story_profiles SET dirty=0 WHERE dirty=1")
+            self._relist_storylines(list(assign), [*assign.values(), *labels, *retired])
 
     # -- rebuild (stores from before migration 7) ----------------------------------------------
     def _rebuild_missing_profiles(self) -> None:

@@ -293,4 +293,82 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX storyline_redirects_survivor ON storyline_redirects(survivor_id);
     """,
+    # 11: the read model the API and pages list from (store/sqlite/readmodel.py), kept in the
+    # transaction of every corpus batch and storyline update for the stories it touched: one
+    # row per story and per storyline with its derived attributes (a row of size 0 is a story
+    # or line that is gone, kept so a reader patching its copy sees it leave), and article
+    # counts (all, per language, per outlet) kept by triggers. Story rows need Python to
+    # derive, so a store from before this is built once on first open (``built`` = 0).
+    """
+    CREATE TABLE read_model_state (
+        id      INTEGER PRIMARY KEY CHECK (id = 1),
+        version INTEGER NOT NULL,                   -- bumped by every write to the rows below
+        built   INTEGER NOT NULL                    -- 0 until the story rows are built
+    );
+    INSERT INTO read_model_state VALUES (1, 0, 0);
+    CREATE TABLE story_listing (
+        story_id     TEXT PRIMARY KEY,
+        size         INTEGER NOT NULL,              -- member articles (0: gone)
+        last_seq     INTEGER NOT NULL,              -- newest member's seq (listing order)
+        storyline_id TEXT,
+        first_seen   TEXT,                          -- as in the record (storylines read them)
+        last_seen    TEXT,
+        record       TEXT,                          -- JSON: the Story's other attributes
+        version      INTEGER NOT NULL
+    );
+    CREATE INDEX story_listing_version ON story_listing(version);
+    CREATE INDEX story_listing_line ON story_listing(storyline_id)
+        WHERE storyline_id IS NOT NULL;
+    CREATE TABLE story_listing_entities (           -- each story's key entities as listed
+        entity_id TEXT NOT NULL,
+        story_id  TEXT NOT NULL,
+        name      TEXT NOT NULL,
+        type      TEXT NOT NULL,                    -- as then (a retyped entity relists them)
+        mentions  INTEGER NOT NULL,
+        PRIMARY KEY (entity_id, story_id)
+    );
+    CREATE INDEX story_listing_entities_story ON story_listing_entities(story_id);
+    CREATE TABLE storyline_listing (
+        line_id TEXT PRIMARY KEY,
+        stories INTEGER NOT NULL,                   -- live stories (0: gone)
+        record  TEXT,                               -- JSON: the StorylineRecord
+        version INTEGER NOT NULL
+    );
+    CREATE INDEX storyline_listing_version ON storyline_listing(version);
+    CREATE TABLE article_counts (                   -- current articles
+        facet    TEXT NOT NULL,                     -- 'all', 'language' or 'outlet'
+        value    TEXT NOT NULL,                     -- '' for 'all'
+        articles INTEGER NOT NULL,
+        PRIMARY KEY (facet, value)
+    );
+    INSERT INTO article_counts
+        SELECT 'all', '', COUNT(*) FROM articles a JOIN documents d ON d.id = a.id
+        WHERE d.superseded_by IS NULL;
+    INSERT INTO article_counts
+        SELECT 'language', a.language, COUNT(*) FROM articles a JOIN documents d
+        ON d.id = a.id WHERE d.superseded_by IS NULL AND a.language IS NOT NULL GROUP BY 2;
+    INSERT INTO article_counts
+        SELECT 'outlet', a.outlet, COUNT(*) FROM articles a JOIN documents d
+        ON d.id = a.id WHERE d.superseded_by IS NULL AND a.outlet IS NOT NULL GROUP BY 2;
+    CREATE TRIGGER article_counts_added AFTER INSERT ON articles
+    WHEN (SELECT superseded_by FROM documents WHERE id = NEW.id) IS NULL
+    BEGIN
+        INSERT INTO article_counts
+            SELECT facet, value, 1 FROM (SELECT 'all' AS facet, '' AS value
+            UNION ALL SELECT 'language', NEW.language UNION ALL SELECT 'outlet', NEW.outlet)
+            WHERE value IS NOT NULL
+            ON CONFLICT(facet, value) DO UPDATE SET articles = articles + 1;
+    END;
+    CREATE TRIGGER article_counts_current AFTER UPDATE OF superseded_by ON documents
+    WHEN (OLD.superseded_by IS NULL) != (NEW.superseded_by IS NULL)
+    BEGIN
+        INSERT INTO article_counts
+            SELECT facet, value, IIF(NEW.superseded_by IS NULL, 1, -1)
+            FROM (SELECT 'all' AS facet, '' AS value FROM articles WHERE id = NEW.id
+            UNION ALL SELECT 'language', language FROM articles WHERE id = NEW.id
+            UNION ALL SELECT 'outlet', outlet FROM articles WHERE id = NEW.id)
+            WHERE value IS NOT NULL
+            ON CONFLICT(facet, value) DO UPDATE SET articles = articles + excluded.articles;
+    END;
+    """,
 )

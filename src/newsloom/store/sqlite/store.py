@@ -56,6 +56,7 @@ class SQLiteStore(CorpusTables, AdminQueries, SearchTables):
         # The lemma index's triggers (migration 4) call this on every article write.
         self._db.create_function("newsloom_lemmas", 2, lemma_text, deterministic=True)
         self._migrate()
+        self._ensure_read_model()  # once, for a store from before migration 11
         self._db.execute("PRAGMA synchronous=NORMAL")
 
     # -- lifecycle -----------------------------------------------------------------------------

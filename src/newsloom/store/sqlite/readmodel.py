@@ -1,0 +1,275 @@
+"""The story and storyline listings, kept per committed batch (migration 11).
+
+What the API and pages list is derived from member articles (a story's row by
+:func:`newsloom.store.listing.build_story`, as :func:`newsloom.queries.stories.list_stories`
+derives it; a storyline's row from its stories' rows). Deriving all of it per listing cost about
+a minute at 50,000 articles, so the derived rows are persisted: every write that changes a
+story or storyline (a corpus batch with its merges and splits, an incremental or full
+storyline update) re-derives the rows of just the stories and lines it touched, inside its own
+transaction. Persisting rather than patching an in-memory copy from a change feed means every
+process (the server, a CLI ingest, a second server) sees the same rows the moment a batch
+commits, and a crash can never leave them behind the corpus. ``read_model_state.version`` is
+bumped by each such write and stamped on the rows it writes, so a reader that holds a copy
+patches it with the rows newer than its copy (:meth:`ReadModelTables.listing_changes`); a
+story or line that is gone keeps a row of size 0 for that reason.
+
+A store from before migration 11 has no rows: they are built once, in one transaction, the
+first time the store is opened (with progress logged), never per request.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from newsloom.model import EntityRef, MemberEntity, MemberRow, Story, StorylineRecord
+from newsloom.store.listing import (
+    KEY_ENTITIES,
+    build_story,
+    entities_by_article,
+    members_by_story,
+)
+from newsloom.store.ports import ListedStory, ListingChanges
+from newsloom.store.sqlite.catalog_reads import CatalogReads
+from newsloom.store.sqlite.lease import LeasedWrites
+
+log = logging.getLogger(__name__)
+
+#: Stories derived per query round (their members and entities are read with IN (...)).
+_CHUNK = 200
+#: Host parameters per IN (...) query; SQLite's default limit is 32,766.
+_PARAMS = 900
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ",".join("?" * len(values))
+
+
+def _refs_json(refs: Sequence[EntityRef]) -> list[list[object]]:
+    return [[r.id, r.name, r.type, r.mentions] for r in refs]
+
+
+def _refs(items: Iterable[Any]) -> list[EntityRef]:
+    """Key entities as stored: [id, name, type, mentions] lists read back from JSON."""
+    return [EntityRef(str(i[0]), str(i[1]), i[2], int(i[3])) for i in items]
+
+
+def _story_record(story: Story) -> str:
+    """The story's attributes but its id and storyline (columns of their own)."""
+    return json.dumps({
+        "title": story.title, "languages": story.languages, "article_ids": story.article_ids,
+        "duplicates": story.duplicates, "sources": story.sources,
+        "key_entities": _refs_json(story.key_entities), "first_seen": story.first_seen,
+        "last_seen": story.last_seen}, ensure_ascii=False)
+
+
+def _story(story_id: str, storyline_id: str | None, record: str) -> Story:
+    data = json.loads(record)
+    return Story(id=story_id, title=data["title"], languages=data["languages"],
+                 article_ids=data["article_ids"], duplicates=int(data["duplicates"]),
+                 sources=int(data["sources"]), key_entities=_refs(data["key_entities"]),
+                 first_seen=data["first_seen"], last_seen=data["last_seen"],
+                 storyline_id=storyline_id)
+
+
+def _storyline_record(line: StorylineRecord) -> str:
+    return json.dumps({
+        "label": line.label, "story_ids": line.story_ids,
+        "key_entities": _refs_json(line.key_entities), "first_seen": line.first_seen,
+        "last_seen": line.last_seen}, ensure_ascii=False)
+
+
+def _storyline(line_id: str, record: str) -> StorylineRecord:
+    data = json.loads(record)
+    return StorylineRecord(id=line_id, label=data["label"], story_ids=data["story_ids"],
+                           key_entities=_refs(data["key_entities"]),
+                           first_seen=data["first_seen"], last_seen=data["last_seen"])
+
+
+class ReadModelTables(CatalogReads, LeasedWrites):
+    """Mixed into SQLiteStore; the ``_relist_*`` methods run inside the caller's write
+    transaction."""
+
+    _db: sqlite3.Connection
+    # Provided by CorpusTables (the member rows the listings are derived from).
+    story_members: Callable[..., list[MemberRow]]
+    member_entities: Callable[..., list[MemberEntity]]
+
+    # -- reads -------------------------------------------------------------------------------------
+    def read_model_mark(self) -> tuple[int, ...]:
+        """Changes whenever a write commits that a catalog read can see: the read-model
+        version (corpus batches, storyline updates) and the newest article and page version
+        (ingest)."""
+        row = self._db.execute(
+            "SELECT (SELECT version FROM read_model_state), (SELECT MAX(rowid) FROM articles),"
+            " (SELECT MAX(seq) FROM document_versions)").fetchone()
+        return tuple(int(value or 0) for value in row)
+
+    def listing_changes(self, after: int) -> ListingChanges:
+        """Story and storyline rows written after version ``after`` (0: all), read in one
+        snapshot so the version matches the rows."""
+        in_transaction = self._db.in_transaction
+        if not in_transaction:
+            self._db.execute("BEGIN")
+        try:
+            version = int(self._db.execute(
+                "SELECT version FROM read_model_state").fetchone()[0])
+            stories, gone = [], []
+            for story_id, size, last_seq, line_id, record in self._db.execute(
+                    "SELECT story_id, size, last_seq, storyline_id, record FROM story_listing "
+                    "WHERE version > ?", (after,)):
+                if size:
+                    stories.append(ListedStory(_story(story_id, line_id, record), last_seq))
+                else:
+                    gone.append(story_id)
+            lines, gone_lines = [], []
+            for line_id, members, record in self._db.execute(
+                    "SELECT line_id, stories, record FROM storyline_listing WHERE version > ?",
+                    (after,)):
+                if members:
+                    lines.append(_storyline(line_id, record))
+                else:
+                    gone_lines.append(line_id)
+        finally:
+            if not in_transaction:
+                self._db.execute("COMMIT")
+        return ListingChanges(version, stories, gone, lines, gone_lines)
+
+    # -- kept per write ---------------------------------------------------------------------------
+    def _next_read_model_version(self) -> int:
+        self._db.execute("UPDATE read_model_state SET version = version + 1")
+        return int(self._db.execute("SELECT version FROM read_model_state").fetchone()[0])
+
+    def _relist_after_batch(self, story_ids: Iterable[str], entity_ids: Sequence[str]) -> None:
+        """After a corpus batch: the stories it added to, merged or split, and those listing
+        an entity the batch retyped."""
+        touched = set(story_ids)
+        for start in range(0, len(entity_ids), _PARAMS):
+            chunk = list(entity_ids[start:start + _PARAMS])
+            touched.update(r[0] for r in self._db.execute(
+                "SELECT k.story_id FROM story_listing_entities k JOIN entities e "
+                f"ON e.id = k.entity_id WHERE k.entity_id IN ({_marks(chunk)}) "
+                "AND k.type != e.type", chunk))
+        version = self._next_read_model_version()
+        self._store_storyline_rows(self._store_story_rows(sorted(touched), version), version)
+
+    def _relist_storylines(self, story_ids: Sequence[str] | None, line_ids: Iterable[str]
+                           ) -> None:
+        """After a storyline update: the stories it (re)assigned (``None``: all of them) and
+        the lines they left or joined, plus ``line_ids`` (relabelled or retired)."""
+        version = self._next_read_model_version()
+        lines = set(line_ids)
+        follow = ("storyline_id = (SELECT s.storyline_id FROM stories s WHERE s.id = story_id),"
+                  " version = ?")
+        changed = ("storyline_id IS NOT (SELECT s.storyline_id FROM stories s "
+                   "WHERE s.id = story_id)")
+        if story_ids is None:
+            lines.update(r[0] for r in self._db.execute(
+                "SELECT line_id FROM storyline_listing WHERE stories > 0"))
+            self._db.execute(f"UPDATE story_listing SET {follow} WHERE {changed}", (version,))
+        else:
+            for start in range(0, len(story_ids), _PARAMS):
+                chunk = list(story_ids[start:start + _PARAMS])
+                lines.update(r[0] for r in self._db.execute(
+                    f"SELECT storyline_id FROM story_listing WHERE story_id IN "
+                    f"({_marks(chunk)}) AND storyline_id IS NOT NULL", chunk))
+                self._db.execute(f"UPDATE story_listing SET {follow} WHERE story_id IN "
+                                 f"({_marks(chunk)}) AND {changed}", [version, *chunk])
+        lines.update(r[0] for r in self._db.execute(
+            "SELECT DISTINCT storyline_id FROM story_listing WHERE version = ? "
+            "AND storyline_id IS NOT NULL", (version,)))
+        self._store_storyline_rows(lines, version)
+
+    def _store_story_rows(self, story_ids: Sequence[str], version: int) -> set[str]:
+        """Derive and store the rows of ``story_ids``; the storylines they were and are in."""
+        lines: set[str] = set()
+        for start in range(0, len(story_ids), _CHUNK):
+            chunk = list(story_ids[start:start + _CHUNK])
+            members = members_by_story(self.story_members(chunk))
+            article_ids = [m.article_id for rows in members.values() for m in rows]
+            entities = entities_by_article(
+                item for i in range(0, len(article_ids), _PARAMS)
+                for item in self.member_entities(article_ids[i:i + _PARAMS]))
+            line_of = {r[0]: r[1] for r in self._db.execute(
+                f"SELECT id, storyline_id FROM stories WHERE id IN ({_marks(chunk)})", chunk)}
+            lines.update(r[0] for r in self._db.execute(
+                f"SELECT storyline_id FROM story_listing WHERE story_id IN ({_marks(chunk)}) "
+                "AND storyline_id IS NOT NULL", chunk))
+            self._db.execute(f"DELETE FROM story_listing_entities WHERE story_id IN "
+                             f"({_marks(chunk)})", chunk)
+            for story_id in chunk:
+                rows = members.get(story_id)
+                if not rows:  # merged away (or never had a member): gone from the listing
+                    self._db.execute("UPDATE story_listing SET size = 0, record = NULL, "
+                                     "version = ? WHERE story_id = ?", (version, story_id))
+                    continue
+                story = build_story(story_id, rows, [e for m in rows
+                                                     for e in entities.get(m.article_id, [])],
+                                    line_of.get(story_id))
+                if story.storyline_id:
+                    lines.add(story.storyline_id)
+                self._db.execute(
+                    "INSERT OR REPLACE INTO story_listing VALUES (?,?,?,?,?,?,?,?)",
+                    (story_id, len(rows), max(m.seq for m in rows), story.storyline_id,
+                     story.first_seen, story.last_seen, _story_record(story), version))
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO story_listing_entities VALUES (?,?,?,?,?)",
+                    [(ref.id, story_id, ref.name, ref.type, ref.mentions)
+                     for ref in story.key_entities])
+        return lines
+
+    def _store_storyline_rows(self, line_ids: Iterable[str], version: int) -> None:
+        """Derive and store the rows of ``line_ids`` from their stories' rows: a line is
+        listed while a story with members is in it (as ``list_storylines`` groups them).
+
+        :func:`~newsloom.store.listing.build_storyline` in SQL over the indexed columns of
+        the story rows (a line can hold thousands of stories, and one touched by a batch is
+        derived again): stories oldest first, key entities by mentions summed over them, the
+        first and last dates. tests/test_read_model.py holds the two to the same result."""
+        for line_id in sorted(line_ids):
+            story_ids = [r[0] for r in self._db.execute(
+                "SELECT story_id FROM story_listing WHERE storyline_id = ? AND size > 0 "
+                "ORDER BY COALESCE(first_seen, '9999'), story_id", (line_id,))]
+            if not story_ids:
+                self._db.execute("UPDATE storyline_listing SET stories = 0, record = NULL, "
+                                 "version = ? WHERE line_id = ?", (version, line_id))
+                continue
+            label = self._db.execute("SELECT label FROM storylines WHERE id = ?",
+                                     (line_id,)).fetchone()
+            first, last = self._db.execute(
+                "SELECT MIN(first_seen), MAX(last_seen) FROM story_listing "
+                "WHERE storyline_id = ? AND size > 0", (line_id,)).fetchone()
+            entities = [EntityRef(r[0], r[1], r[2], int(r[3])) for r in self._db.execute(
+                "SELECT k.entity_id, MAX(k.name), MAX(k.type), SUM(k.mentions) AS n "
+                "FROM story_listing s JOIN story_listing_entities k ON k.story_id = s.story_id "
+                "WHERE s.storyline_id = ? AND s.size > 0 GROUP BY k.entity_id "
+                "ORDER BY n DESC, k.entity_id LIMIT ?", (line_id, KEY_ENTITIES))]
+            line = StorylineRecord(id=line_id, label=label[0] if label else "",
+                                   story_ids=story_ids, key_entities=entities,
+                                   first_seen=first, last_seen=last)
+            self._db.execute("INSERT OR REPLACE INTO storyline_listing VALUES (?,?,?,?)",
+                             (line_id, len(story_ids), _storyline_record(line), version))
+
+    # -- built once for a store from before migration 11 -------------------------------------
+    def _ensure_read_model(self) -> None:
+        if self._db.execute("SELECT built FROM read_model_state").fetchone()[0]:
+            return
+        with self._write():  # the flag read again under the lease: one process builds
+            if self._db.execute("SELECT built FROM read_model_state").fetchone()[0]:
+                return
+            story_ids = [r[0] for r in self._db.execute(
+                "SELECT DISTINCT story_id FROM article_features ORDER BY story_id")]
+            if story_ids:  # a store from an older version: say why opening it takes a while
+                log.warning("building the story listing of %s once: %d stories", self.path,
+                            len(story_ids))
+            version = self._next_read_model_version()
+            lines: set[str] = set()
+            for start in range(0, len(story_ids), _CHUNK * 5):
+                lines |= self._store_story_rows(story_ids[start:start + _CHUNK * 5], version)
+                log.info("story listing: %d of %d stories",
+                         min(start + _CHUNK * 5, len(story_ids)), len(story_ids))
+            self._store_storyline_rows(lines, version)
+            self._db.execute("UPDATE read_model_state SET built = 1")
