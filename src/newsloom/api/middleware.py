@@ -12,8 +12,8 @@ import json
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from newsloom.api.security import token_refusal
 from newsloom.api.settings import ApiSettings
+from newsloom.views.access import token_refusal
 
 #: Everything from this origin only. Scripts never inline (pages keep data in JSON blocks,
 #: which are not executed); styles allow inline because ECharts, Swagger UI and ReDoc set

@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from pydantic import StringConstraints
 
 from newsloom import __version__
-from newsloom.api import schemas as s
-from newsloom.api import services
-from newsloom.api.security import require_read
-from newsloom.model import SearchQuery, Story, TimelineRequest
-from newsloom.queries.catalog import SAMPLE, ArticleListFilter, ArticleRow, Catalog
-from newsloom.queries.stories import article_export_record
+from newsloom.model import TimelineRequest
+from newsloom.queries.catalog import ArticleListFilter, Catalog
+from newsloom.views import schemas as s
+from newsloom.views import services
+from newsloom.views.access import require_read
+from newsloom.views.reads import (
+    ISO_PREFIX,
+    LANG,
+    Mode,
+    article_detail,
+    article_summary,
+    catalog,
+    entity_detail,
+    missing,
+    search,
+    search_query,
+    story_detail,
+    story_page_of,
+    summary,
+    timeline,
+)
 
-ISO_PREFIX = r"^\d{4}(-\d{2}(-\d{2})?)?$"
-LANG = r"^[a-z]{2,3}$"
 Limit = Annotated[int, Query(ge=1, le=200, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="items to skip")]
 DateFrom = Annotated[str | None, Query(alias="from", pattern=ISO_PREFIX,
@@ -38,20 +50,7 @@ READ_ERRORS: Responses = {code: {"model": s.ErrorOut} for code in (401, 403, 422
 router = APIRouter(prefix="/api", dependencies=[Depends(require_read)], responses=READ_ERRORS)
 
 
-def catalog(request: Request) -> Catalog:
-    found: Catalog = request.app.state.catalog
-    return found
-
-
 CatalogDep = Annotated[Catalog, Depends(catalog)]
-
-
-def _missing(kind: str, ref: str) -> HTTPException:
-    return HTTPException(status.HTTP_404_NOT_FOUND, f"no {kind} {ref!r}")
-
-
-def article_summary(row: ArticleRow) -> s.ArticleSummaryOut:
-    return s.ArticleSummaryOut.model_validate(row)
 
 
 @router.get("/health", response_model=s.HealthOut,
@@ -81,7 +80,7 @@ def list_articles(cat: CatalogDep, lang: LangList = [],  # noqa: B006 - FastAPI 
     if entity:
         found = cat.entity(entity)
         if found is None:
-            raise _missing("entity", entity)
+            raise missing("entity", entity)
         entity_id = found.id
     filters = ArticleListFilter(tuple(lang), outlet, story, entity_id, date_from, date_to)
     rows, total = cat.articles(filters, limit, offset)
@@ -93,16 +92,7 @@ def list_articles(cat: CatalogDep, lang: LangList = [],  # noqa: B006 - FastAPI 
 @router.get("/articles/{article_id}", response_model=s.ArticleOut, responses=NOT_FOUND)
 def get_article(article_id: str, cat: CatalogDep) -> s.ArticleOut:
     """One article by id, unique id prefix or source_id, with entities and story links."""
-    article = cat.store.get_article(article_id)
-    if article is None:
-        raise _missing("article", article_id)
-    return s.ArticleOut.model_validate(article_export_record(cat.store, article))
-
-
-def story_page_of(stories: list[Story], limit: int, offset: int) -> s.StoryPage:
-    return s.StoryPage(items=[s.StoryOut.model_validate(x) for x in
-                              stories[offset:offset + limit]],
-                       total=len(stories), limit=limit, offset=offset)
+    return article_detail(cat, article_id)
 
 
 @router.get("/stories", response_model=s.StoryPage)
@@ -115,23 +105,6 @@ def list_stories(cat: CatalogDep, lang: LangQuery = None,
     if lang:
         stories = [x for x in stories if lang in x.languages]
     return story_page_of(stories, limit, offset)
-
-
-def story_detail(cat: Catalog, story_id: str, lang: str | None, limit: int = 100,
-                 offset: int = 0) -> s.StoryDetailOut:
-    story = cat.story(story_id, lang)
-    if story is None:
-        raise _missing("story", story_id)
-    originals, copies, total = cat.story_articles(story.id, limit, offset)
-    entities, counted = cat.story_entities(story.id)
-    return s.StoryDetailOut(
-        story=s.StoryOut.model_validate(story),
-        articles=[s.StoryArticleOut(article=article_summary(r),
-                                    duplicates=[article_summary(c)
-                                                for c in copies.get(r.id, [])])
-                  for r in originals],
-        articles_total=total, limit=limit, offset=offset,
-        entities=[s.EntityRefOut.model_validate(e) for e in entities], entities_counted=counted)
 
 
 @router.get("/stories/{story_id}", response_model=s.StoryDetailOut, responses=NOT_FOUND)
@@ -156,7 +129,7 @@ def list_storylines(cat: CatalogDep, limit: Limit = 20, offset: Offset = 0
 def get_storyline(line_id: str, cat: CatalogDep) -> s.StorylineDetailOut:
     line = cat.storyline(line_id)
     if line is None:
-        raise _missing("storyline", line_id)
+        raise missing("storyline", line_id)
     return s.StorylineDetailOut(
         storyline=s.StorylineOut.model_validate(line),
         stories=[s.StoryOut.model_validate(x) for x in cat.stories_by_id(line.story_ids)])
@@ -175,42 +148,10 @@ def list_entities(cat: CatalogDep,
                         limit=limit, offset=offset)
 
 
-def entity_detail(cat: Catalog, ref: str) -> s.EntityDetailOut:
-    entity = cat.entity(ref)
-    if entity is None:
-        raise _missing("entity", ref)
-    rows = cat.entity_articles(entity.id, 20)
-    return s.EntityDetailOut(
-        entity=s.EntityOut.model_validate(entity),
-        cooccurrence_counted=min(entity.articles, SAMPLE),
-        cooccurring=[s.CooccurrenceOut(entity=s.EntityOut.model_validate(c.entity),
-                                       articles=c.articles) for c in cat.cooccurring(entity.id)],
-        recent_articles=[article_summary(r) for r in rows])
-
-
 @router.get("/entities/{ref}", response_model=s.EntityDetailOut, responses=NOT_FOUND)
 def get_entity(ref: str, cat: CatalogDep) -> s.EntityDetailOut:
     """One entity (id, name or alias) with aliases by language and co-occurring entities."""
     return entity_detail(cat, ref)
-
-
-def timeline_request(cat: Catalog, request: TimelineRequest) -> TimelineRequest:
-    """Check the one selector of a timeline request; entities resolve to their id."""
-    chosen = [k for k in ("story", "storyline", "entity", "query") if getattr(request, k)]
-    if len(chosen) != 1:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
-                            "give exactly one of story, storyline, entity or query")
-    if request.entity:
-        entity = cat.entity(request.entity)
-        if entity is None:
-            raise _missing("entity", request.entity)
-        request = dataclasses.replace(request, entity=entity.id)
-    return request
-
-
-def timeline(cat: Catalog, request: TimelineRequest) -> s.TimelineOut:
-    built = services.build_timeline(cat.store, timeline_request(cat, request))
-    return s.TimelineOut.model_validate(built)
 
 
 @router.get("/timeline", response_model=s.TimelineOut,
@@ -229,19 +170,6 @@ def get_timeline(cat: CatalogDep, story: Id | None = None, storyline: Id | None 
                                          sentences_per_date=sentences_per_date, lang=lang))
 
 
-def summary(cat: Catalog, story: str | None, storyline: str | None, lang: str | None
-            ) -> s.SummaryOut:
-    if (story is None) == (storyline is None):
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
-                            "give exactly one of story or storyline")
-    if story is not None:
-        built = services.summarize_story(cat.store, story, lang)
-    else:
-        assert storyline is not None
-        built = services.summarize_storyline(cat.store, storyline, lang)
-    return s.SummaryOut.model_validate(built)
-
-
 @router.get("/summary", response_model=s.SummaryOut, responses={**NOT_FOUND, **UNAVAILABLE})
 def get_summary(cat: CatalogDep, story: Id | None = None, storyline: Id | None = None,
                 lang: LangQuery = None) -> s.SummaryOut:
@@ -250,24 +178,6 @@ def get_summary(cat: CatalogDep, story: Id | None = None, storyline: Id | None =
 
 
 SearchText = Annotated[str, Query(min_length=1, max_length=500, description="query text")]
-Mode = Literal["hybrid", "keyword", "semantic"]
-
-
-def search_query(q: str, lang: list[str], outlet: list[str], date_from: str | None,
-                 date_to: str | None, entity: str | None, story: str | None, limit: int,
-                 offset: int, mode: Mode) -> SearchQuery:
-    if not q.strip():
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "the query is empty")
-    return SearchQuery(text=q, languages=tuple(lang), outlets=tuple(outlet),
-                       date_from=date_from, date_to=date_to, entity=entity, story_id=story,
-                       limit=limit, offset=offset, mode=mode)
-
-
-def search(cat: Catalog, query: SearchQuery) -> s.SearchResultsOut:
-    found = services.search(cat.store, query)
-    return s.SearchResultsOut(q=query.text, mode=query.mode, total=found.total,
-                              limit=query.limit, offset=query.offset,
-                              hits=[s.SearchHitOut.model_validate(h) for h in found.hits])
 
 
 OutletList = Annotated[list[str], Query(description="outlets (repeat for several)")]

@@ -9,10 +9,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile, status
 
-from newsloom.api import schemas as s
 from newsloom.api.jobs import Job, JobRunner
-from newsloom.api.security import require_read, require_write
 from newsloom.ingest import reader_for
+from newsloom.views import schemas as s
+from newsloom.views.access import require_read, require_write
 
 router = APIRouter(prefix="/api")
 

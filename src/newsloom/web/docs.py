@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from newsloom.api.security import require_read
+from newsloom.views.access import require_read
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 

@@ -1,8 +1,9 @@
 """HTML pages: home, story, storyline, entity, article, search, upload.
 
-Pages reuse the API's own functions (so a page shows exactly what the JSON endpoint returns)
-and render the API response models; Jinja2 escapes every value. Timelines are drawn in the
-browser by ECharts, bundled in static/vendor (no CDN), from JSON embedded in the page.
+Pages call the reads the API calls (:mod:`newsloom.views.reads`, so a page shows exactly
+what the JSON endpoint returns) and render the same response models; Jinja2 escapes every
+value. Timelines are drawn in the browser by ECharts, bundled in static/vendor (no CDN),
+from JSON embedded in the page.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from newsloom import __version__
-from newsloom.api import routes_read as api
-from newsloom.api import schemas as s
-from newsloom.api.security import require_read
 from newsloom.model import TimelineRequest
 from newsloom.queries.catalog import Catalog
 from newsloom.timeline import bounds
+from newsloom.views import reads as api
+from newsloom.views import schemas as s
+from newsloom.views.access import require_read
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -176,7 +177,7 @@ def entity_page(request: Request, ref: str, cat: CatalogDep) -> Response:
 
 @router.get("/articles/{article_id}", dependencies=Reader)
 def article_page(request: Request, article_id: str, cat: CatalogDep) -> Response:
-    article = api.get_article(article_id, cat)
+    article = api.article_detail(cat, article_id)
     return templates.TemplateResponse(request, "article.html", {"article": article})
 
 
