@@ -55,6 +55,9 @@ class FakeStore:
     def resolve_story(self, story_id: str) -> str:
         return story_id  # the fixtures record no merges
 
+    def resolve_storyline(self, line_id: str) -> str | None:
+        return line_id if line_id in self.storylines.values() else None  # nor redirects
+
     def story_members(self, story_ids: list[str] | None = None) -> list[MemberRow]:
         return [self._row(i, r) for i, r in enumerate(self.records)
                 if story_ids is None or r["story"] in story_ids]
