@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from newsloom.api import ApiSettings, create_app
-from test_api_support import MTS_SEED, seeds_store
+from test_api_support import MTS_SEED, build_store, seeds_store
+from timeline_corpus import CORE, STATED, expected_citations, write_jsonl
 
 TOKEN = "test-token-1234"
 
@@ -172,15 +174,40 @@ def test_entities_search_and_detail(client: TestClient) -> None:
     assert by_alias["name"] == "United States"
 
 
-def test_timeline_of_a_story(client: TestClient, story_id: str) -> None:
-    body = client.get("/api/timeline", params={"story": story_id, "max_dates": 5}).json()
-    assert body["request"]["story"] == story_id and body["story_ids"] == [story_id]
-    members = client.get(f"/api/stories/{story_id}").json()["story"]["article_ids"]
-    assert body["articles"] == len(members) and len(body["entries"]) <= 5
-    dates = [e["date"] for e in body["entries"]]
-    assert dates == sorted(dates)
-    for entry in body["entries"] + body["undated"]:
-        assert all(s["article_id"] for s in entry["sentences"])
+@pytest.fixture(scope="module")
+def bridge(tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[tuple[TestClient, dict[str, dict[str, Any]]]]:
+    """A store of the fixtures_timeline articles, whose bridge story has several dates; with
+    its articles by source id."""
+    work = tmp_path_factory.mktemp("api-bridge")
+    db = build_store(work / "bridge.db", write_jsonl(work))
+    with TestClient(create_app(ApiSettings(db=db, api_token=TOKEN))) as test_client:
+        listed = test_client.get("/api/articles", params={"limit": 200}).json()["items"]
+        yield test_client, {a["source_id"]: a for a in listed}
+
+
+def test_timeline_of_a_story(bridge: tuple[TestClient, dict[str, dict[str, Any]]]) -> None:
+    client, articles = bridge
+    story_id = articles["a1"]["story_id"]
+    members = {source for source, a in articles.items() if a["story_id"] == story_id}
+    assert members >= CORE
+    ids = {source: a["id"] for source, a in articles.items()}
+    full = client.get("/api/timeline", params={"story": story_id}).json()
+    assert full["request"]["story"] == story_id and full["story_ids"] == [story_id]
+    assert full["articles"] == len(members)
+    assert {c for e in full["entries"] + full["undated"] for c in e["citations"]} == {
+        ids[source] for source in members}
+    dates = [e["date"] for e in full["entries"]]
+    assert set(STATED) <= set(dates) and dates == sorted(dates)
+    # Two dates, one sentence each: the two dates most articles state, in date order.
+    body = client.get("/api/timeline", params={"story": story_id, "max_dates": 2,
+                                               "sentences_per_date": 1}).json()
+    assert (body["request"]["max_dates"], body["request"]["sentences_per_date"]) == (2, 1)
+    assert [e["date"] for e in body["entries"]] == ["2024-03-18", "2024-03-20"]
+    for entry in body["entries"]:
+        assert set(entry["citations"]) == expected_citations(entry["date"], members, ids)
+        [sentence] = entry["sentences"]
+        assert sentence["article_id"] in entry["citations"]
 
 
 def test_timeline_of_an_entity_by_name(client: TestClient) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from test_cli_e2e import SEEDS, newsloom
+from timeline_corpus import CORE, STATED, expected_citations, write_jsonl
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +59,43 @@ def test_huawei_timeline_dates_the_mailru_talks_and_nothing_falsely(
     assert dates == sorted(dates)
 
 
+@pytest.fixture(scope="module")
+def bridge(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, Any]]:
+    """The fixtures_timeline articles analysed for real: the bridge story has several dates."""
+    work = tmp_path_factory.mktemp("timeline-bridge")
+    db = work / "newsloom.db"
+    result = newsloom("analyze", str(write_jsonl(work)), "--no-print", db=db, cwd=work)
+    assert result.returncode == 0, result.stderr
+    exported = newsloom("export", "articles", db=db, cwd=work)
+    assert exported.returncode == 0, exported.stderr
+    records = [json.loads(line) for line in exported.stdout.splitlines()]
+    return work, db, {r["source_id"]: r for r in records}
+
+
+def test_story_timeline_orders_limits_and_cites(
+        bridge: tuple[Path, Path, dict[str, Any]]) -> None:
+    _, _, records = bridge
+    story_id = records["a1"]["story_id"]
+    members = {source for source, r in records.items() if r["story_id"] == story_id}
+    assert members >= CORE
+    ids = {source: r["id"] for source, r in records.items()}
+    full = _timeline(bridge, "--story", story_id)
+    dates = [e["date"] for e in full["entries"]]
+    assert set(STATED) <= set(dates) and dates == sorted(dates)
+    collapse = next(e for e in full["entries"] if e["date"] == "2024-03-18")
+    assert len({s["article_id"] for s in collapse["sentences"]}) == 2  # default: 2 per date
+    # Two dates: the two that most articles state (collapse, inquiry), in date order; the
+    # reopening (one article) and a2's publication day (no stated date) are left out.
+    limited = _timeline(bridge, "--story", story_id, "--max-dates", "2",
+                        "--sentences-per-date", "1")
+    assert [e["date"] for e in limited["entries"]] == ["2024-03-18", "2024-03-20"]
+    for entry in limited["entries"]:
+        assert set(entry["citations"]) == expected_citations(entry["date"], members, ids)
+        [sentence] = entry["sentences"]
+        assert sentence["article_id"] in entry["citations"]
+    assert "18" in limited["entries"][0]["sentences"][0]["text"]
+
+
 def test_markdown_html_and_output_file(seeded: tuple[Path, Path, dict[str, Any]]) -> None:
     work, db, seeds = seeded
     md = newsloom("timeline", "--entity", "Huawei", db=db, cwd=work)
@@ -76,10 +114,9 @@ def test_story_and_storyline_modes_and_bad_input(
         seeded: tuple[Path, Path, dict[str, Any]]) -> None:
     work, db, seeds = seeded
     story_id = seeds["000"]["story_id"]
-    data = _timeline(seeded, "--story", story_id, "--max-dates", "1",
-                     "--sentences-per-date", "1")
-    assert len({e["date"] for e in data["entries"]}) <= 1
-    assert all(len(e["sentences"]) <= 1 for e in data["entries"])
+    data = _timeline(seeded, "--story", story_id)
+    assert {c for e in data["entries"] + data["undated"] for c in e["citations"]} == {
+        r["id"] for r in seeds.values() if r["story_id"] == story_id}
     line = _timeline(seeded, "--storyline", seeds["000"]["storyline_id"])
     assert line["entries"] or line["undated"]
     query = _timeline(seeded, "--query", "Huawei Russland 5G")
