@@ -224,8 +224,12 @@ def test_unknown_language_is_empty_and_logged_once(caplog: pytest.LogCaptureFixt
 def test_long_text_is_capped() -> None:
     if not _has_model("de"):
         pytest.skip("no German model")
-    text = "Das ist ein Satz ohne Namen. " * (ner.MAX_CHARS // 20) + "Angela Merkel kam."
-    assert all(m.end <= ner.MAX_CHARS for m in ner.recognize(text, "de"))
+    filler = "Das ist ein Satz ohne Namen. "
+    short = ner.recognize(filler * 3 + "Angela Merkel kam.", "de")
+    assert ("Angela Merkel", "PER") in {(m.text, m.type) for m in short}
+    capped = ner.recognize(filler * (ner.MAX_CHARS // 20) + "Angela Merkel kam.", "de")
+    assert all(m.end <= ner.MAX_CHARS for m in capped)
+    assert "Angela Merkel" not in {m.text for m in capped}  # past the cap: never read
 
 
 @pytest.mark.shared_data
