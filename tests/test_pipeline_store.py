@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 from pathlib import Path
@@ -50,11 +51,16 @@ def _rows(db: Path) -> list[tuple[object, ...]]:
         return conn.execute("SELECT * FROM articles ORDER BY id").fetchall()
 
 
-def test_ingest_stores_articles_and_skips(corpus: Path, tmp_path: Path) -> None:
-    with SQLiteStore(tmp_path / "s.db") as store:
+def test_ingest_stores_articles_and_skips(corpus: Path, tmp_path: Path,
+                                          caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="newsloom"), \
+            SQLiteStore(tmp_path / "s.db") as store:
         stats = ingest([corpus], store, _opts())
         assert (stats.files, stats.added, stats.skipped) == (9, 8, 1)
         assert [s.reason for s in store.skipped()] == ["truncated gzip stream"]
+        # one warning, naming the file and the reason
+        assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == [
+            f"skipped {corpus / 'broken.html.gz'}: truncated gzip stream"]
         titles = sorted(a.title or "" for a in store.articles())
         assert titles == sorted(f"{t} builds bridges" for t in TOWNS)
         article = store.get_article("leiden")
