@@ -149,14 +149,16 @@ FR_NEWS: list[tuple[str, list[tuple[str, str]]]] = [
 ]
 
 
-def _has_model(lang: str) -> bool:
-    return lang in ner.available_languages()
+def _require_model(lang: str) -> None:
+    """Every model these tests use is shipped in the package or a pinned dependency: a
+    missing one is a broken install, not a reason to skip."""
+    if lang not in ner.available_languages():
+        pytest.fail(f"no NER model for {lang}")  # not an AssertionError: no xfail takes it
 
 
 @pytest.mark.parametrize("lang", sorted(SENTENCES))
 def test_recognize_clear_cases(lang: str) -> None:
-    if not _has_model(lang):
-        pytest.skip(f"no NER model for {lang}")
+    _require_model(lang)
     cases = SENTENCES[lang]
     for (text, exact, detected), found in zip(
             cases, ner.recognize_many([text for text, _, _ in cases], lang), strict=True):
@@ -169,14 +171,13 @@ def test_recognize_clear_cases(lang: str) -> None:
             assert text[m.start:m.end] == m.text
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
     "known miss: models/ner-de returns no mention for 'Huawei' in 'Huawei-Chef' (only Ren "
     "Zhengfei and Donald Trump, PER). 'Huawei' is in none of ../shared/data/ner, and an "
     "unknown capitalised word before '-Chef' looks like any German noun. Strict, so a model "
     "that finds it must drop this mark."))
 def test_name_inside_german_compound() -> None:
-    if not _has_model("de"):
-        pytest.skip("no German model")
+    _require_model("de")
     found = ner.recognize("Huawei-Chef Ren Zhengfei bittet US-Präsident Donald Trump um "
                           "Gespräche.", "de")
     assert ("Huawei", "ORG") in {(m.text, m.type) for m in found}
@@ -184,15 +185,13 @@ def test_name_inside_german_compound() -> None:
 
 def test_known_name_inside_german_compound() -> None:
     """The tokeniser splits compounds, so a known name inside one is found on its own."""
-    if not _has_model("de"):
-        pytest.skip("no German model")
+    _require_model("de")
     found = ner.recognize("Siemens-Chef Joe Kaeser bittet um Gespräche.", "de")
     assert ("Siemens", "ORG") in {(m.text, m.type) for m in found}
 
 
 def test_french_news_sentences() -> None:
-    if not _has_model("fr"):
-        pytest.skip("fr_core_news_sm not installed")
+    _require_model("fr")
     found = ner.recognize_many([text for text, _ in FR_NEWS], "fr")
     for (text, expected), mentions in zip(FR_NEWS, found, strict=True):
         pairs = {(m.text, m.type) for m in mentions}
@@ -200,8 +199,7 @@ def test_french_news_sentences() -> None:
 
 
 def test_recognize_many_matches_recognize() -> None:
-    if not _has_model("de"):
-        pytest.skip("no German model")
+    _require_model("de")
     texts = ["Angela Merkel besuchte Paris.", "", "Siemens baut in München."]
     batch = ner.recognize_many(texts, "de")
     assert batch == [ner.recognize(t, "de") for t in texts]
@@ -222,8 +220,7 @@ def test_unknown_language_is_empty_and_logged_once(caplog: pytest.LogCaptureFixt
 
 
 def test_long_text_is_capped() -> None:
-    if not _has_model("de"):
-        pytest.skip("no German model")
+    _require_model("de")
     filler = "Das ist ein Satz ohne Namen. "
     short = ner.recognize(filler * 3 + "Angela Merkel kam.", "de")
     assert ("Angela Merkel", "PER") in {(m.text, m.type) for m in short}
@@ -235,8 +232,9 @@ def test_long_text_is_capped() -> None:
 @pytest.mark.shared_data
 def test_small_val_sample_scores_sensibly() -> None:
     path = NER_DATA / "wikiann" / "de" / "val.conllu"
-    if not path.is_file() or not _has_model("de"):
-        pytest.skip("needs ../shared/data/ner and the German model")
+    _require_model("de")
+    if not path.is_file():
+        pytest.skip("needs ../shared/data/ner")
     result = evaluate_sentences(read_conll(path)[:300], "de", "wikiann/de")
     assert result.sentences == 300
     assert result.f1 > 0.6
