@@ -28,19 +28,6 @@ OFFLINE = frozenset({"eval", "training"})
 #: Cycles fixed by moving training/experiment code into ``training/``: they must stay fixed.
 FIXED = (("enrich", "eval"), ("extract", "eval"))
 
-#: Package cycles that remain today (issue 12), each a pair importing each other directly.
-#: The test fails when one no longer exists, so this list only shrinks: delete the entry.
-KNOWN_CYCLES: frozenset[frozenset[str]] = frozenset()
-
-#: Longer cycles that remain (packages that reach each other through a third, no pair direct),
-#: each the set of its packages; like KNOWN_CYCLES it only shrinks.
-KNOWN_LONGER_CYCLES = frozenset({
-    # represent/event.py dates events with timeline.timex, search embeds queries with
-    # represent's encoder, and `timeline --query` selects articles with search. Goes when the
-    # time-expression recogniser moves below represent (into text/, beside text.calendars).
-    frozenset({"represent", "search", "timeline"}),
-})
-
 _DOTTED = re.compile(r"newsloom(\.[A-Za-z_]\w*)+(:[A-Za-z_]\w*)?")
 
 
@@ -207,32 +194,16 @@ def test_fixed_cycles_stay_fixed(edges: list[Edge], a: str, b: str) -> None:
     assert not any({a, b} <= c for c in components), components
 
 
-def test_remaining_cycles_are_exactly_the_known_ones(edges: list[Edge]) -> None:
-    graph = package_graph(edges)
-    mutual = {frozenset({a, b}) for a, targets in graph.items() for b in targets
-              if a in graph.get(b, set())}
-    stale = KNOWN_CYCLES - mutual
-    assert not stale, f"fixed, delete from KNOWN_CYCLES: {sorted(map(sorted, stale))}"
-    new = mutual - KNOWN_CYCLES
-    assert not new, f"new package cycles: {sorted(map(sorted, new))}"
-    # Longer cycles (a → b → c → a) must run through a known pair (cut those) or be listed.
-    cut = {a: {b for b in targets if frozenset({a, b}) not in KNOWN_CYCLES}
-           for a, targets in graph.items()}
-    longer = {frozenset(c) for c in strongly_connected(cut)}
-    assert not KNOWN_LONGER_CYCLES - longer, "fixed, delete from KNOWN_LONGER_CYCLES: " + str(
-        sorted(map(sorted, KNOWN_LONGER_CYCLES - longer)))
-    assert not longer - KNOWN_LONGER_CYCLES, f"new cycles: {sorted(map(sorted, longer))}"
+def test_no_package_cycles(edges: list[Edge]) -> None:
+    # Direct pairs and longer loops (a → b → c → a) alike: one strongly connected component
+    # of more than one package is a cycle.
+    assert strongly_connected(package_graph(edges)) == []
 
 
 def test_the_cycle_check_can_fail() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"e"}, "e": {"d"}}
     assert sorted(map(sorted, strongly_connected(graph))) == [["a", "b", "c"], ["d", "e"]]
     assert strongly_connected({"a": {"b"}, "b": {"c"}}) == []
-
-
-#: Modules outside the SQLite backend that still import sqlite3 (issue 12). The test fails
-#: when one no longer does, so this list only shrinks: delete the entry.
-KNOWN_SQLITE_IMPORTS: frozenset[str] = frozenset()
 
 
 def sqlite_importers(src: Path = SRC) -> set[str]:
@@ -250,10 +221,7 @@ def sqlite_importers(src: Path = SRC) -> set[str]:
 
 
 def test_only_the_sqlite_backend_imports_sqlite3() -> None:
-    found = sqlite_importers()
-    stale = KNOWN_SQLITE_IMPORTS - found
-    assert not stale, f"clean now, delete from KNOWN_SQLITE_IMPORTS: {sorted(stale)}"
-    assert found - KNOWN_SQLITE_IMPORTS == set()
+    assert sqlite_importers() == set()
 
 
 def test_the_sqlite_import_check_can_fail(tmp_path: Path) -> None:
@@ -265,3 +233,39 @@ def test_the_sqlite_import_check_can_fail(tmp_path: Path) -> None:
                                        encoding="utf-8")
     (package / "ok.py").write_text("import sqlite3x\n", encoding="utf-8")
     assert sqlite_importers(package) == {"newsloom.report"}
+
+
+#: A string that starts like a SQL statement. Keywords in capitals, as all of newsloom's SQL
+#: is written: prose ("Select a story from the list") is not SQL.
+_SQL = re.compile(r"^\s*(SELECT\b[\s\S]*\bFROM\b|INSERT\s+(OR\s+[A-Z]+\s+)?INTO\b"
+                  r"|UPDATE\s+\w+\s+SET\b|DELETE\s+FROM\b|CREATE\s+(TABLE|INDEX|VIRTUAL|TRIGGER|TEMP)"
+                  r"|DROP\s+TABLE|PRAGMA\b|WITH\s+\w+\s+AS\s*\()")
+
+
+def sql_strings(src: Path = SRC) -> list[tuple[str, int]]:
+    """(module, line) of every string constant outside ``newsloom.store.sqlite`` that is SQL."""
+    found = []
+    for module, path in _modules(src).items():
+        if module == "newsloom.store.sqlite" or module.startswith("newsloom.store.sqlite."):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                    and _SQL.search(node.value):
+                found.append((module, node.lineno))
+    return found
+
+
+def test_no_sql_outside_the_sqlite_backend() -> None:
+    assert sql_strings() == []
+
+
+def test_the_sql_check_can_fail(tmp_path: Path) -> None:
+    package = tmp_path / "newsloom"
+    (package / "store" / "sqlite").mkdir(parents=True)
+    (package / "__init__.py").write_text('"""Select a story from the list."""\n', encoding="utf-8")
+    (package / "store" / "sqlite" / "store.py").write_text('Q = "SELECT id FROM a"\n',
+                                                           encoding="utf-8")
+    (package / "search.py").write_text('Q = """\n  SELECT id\n  FROM articles"""\n'
+                                       'R = "INSERT OR IGNORE INTO t VALUES (1)"\n',
+                                       encoding="utf-8")
+    assert sql_strings(package) == [("newsloom.search", 1), ("newsloom.search", 4)]

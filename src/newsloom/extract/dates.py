@@ -12,35 +12,11 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from functools import lru_cache
 
-from babel.dates import get_month_names
-
 from newsloom.model import DateEstimate, PublicationDate
+from newsloom.text.calendars import month_names
 
 #: Languages whose month names are recognised in byline dates.
-MONTH_LOCALES = ("en", "de", "nl", "fr", "es", "it", "pt", "pl", "ru", "sv", "da")
-
 _MIN_YEAR = 1990  # online news before this is rare; older "dates" are usually history
-
-
-@lru_cache(maxsize=1)
-def month_names() -> dict[str, int]:
-    """Lower-case month name or abbreviation (without trailing dot) → month number.
-
-    Tokens that mean different months in different languages are dropped.
-    """
-    names: dict[str, int] = {}
-    clashes: set[str] = set()
-    for locale in MONTH_LOCALES:
-        for width in ("wide", "abbreviated"):
-            for context in ("format", "stand-alone"):
-                for number, name in get_month_names(width, context=context, locale=locale).items():
-                    key = name.lower().rstrip(".")
-                    if names.get(key, number) != number:
-                        clashes.add(key)
-                    names[key] = number
-    for key in clashes:
-        del names[key]
-    return names
 
 
 def _month_pattern() -> str:

@@ -1,7 +1,7 @@
 """Month and weekday names per language, from CLDR via Babel.
 
 One table per language, so an English "Mars" or a Dutch "mar" never becomes a month. The
-time-expression lexicon (timeline/timex_lexicon.py) reads dates with them; storyline labels
+time-expression lexicon (text/timex_lexicon.py) reads dates with them; storyline labels
 (cluster/storylines.py) leave them out.
 """
 
@@ -60,3 +60,28 @@ def calendar_words() -> frozenset[str]:
         words.update(babel_weekdays(lang))
         words.update(babel_months(lang)[1])
     return frozenset(words)
+
+
+#: Locales whose month names a dateline or an absolute date may use, in any language.
+MONTH_LOCALES = ("en", "de", "nl", "fr", "es", "it", "pt", "pl", "ru", "sv", "da")
+
+
+@cache
+def month_names() -> dict[str, int]:
+    """Lower-case month name or abbreviation (without trailing dot) → month number.
+
+    Tokens that mean different months in different languages are dropped.
+    """
+    names: dict[str, int] = {}
+    clashes: set[str] = set()
+    for locale in MONTH_LOCALES:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context=context, locale=locale).items():
+                    key = name.lower().rstrip(".")
+                    if names.get(key, number) != number:
+                        clashes.add(key)
+                    names[key] = number
+    for key in clashes:
+        del names[key]
+    return names

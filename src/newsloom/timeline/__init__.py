@@ -18,6 +18,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from newsloom.model import Timeline, TimelineRequest
+from newsloom.text.timex import TimexOptions, find_time_expressions, normalise_lang
+from newsloom.text.timex_resolve import bounds
 from newsloom.timeline.build import TimelineOptions, select_and_build
 from newsloom.timeline.render import (
     summary_to_json,
@@ -29,8 +31,6 @@ from newsloom.timeline.render import (
 from newsloom.timeline.select import SearchUnavailable, UnknownTarget
 from newsloom.timeline.sentences import dated_sentences
 from newsloom.timeline.summary import summarize_story, summarize_storyline
-from newsloom.timeline.timex import TimexOptions, find_time_expressions, normalise_lang
-from newsloom.timeline.timex_resolve import bounds
 
 if TYPE_CHECKING:
     from newsloom.store.ports import SearchingReader

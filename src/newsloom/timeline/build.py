@@ -37,6 +37,7 @@ from newsloom.model import (
     TimelineSentence,
     TimexGranularity,
 )
+from newsloom.text.timex_resolve import bounds
 from newsloom.timeline.select import Selection, select, span
 from newsloom.timeline.sentences import dated_sentences
 from newsloom.timeline.textsim import (
@@ -48,7 +49,6 @@ from newsloom.timeline.textsim import (
     informativeness,
     mmr,
 )
-from newsloom.timeline.timex_resolve import bounds
 
 if TYPE_CHECKING:
     from newsloom.store.ports import ArticleReader, SearchingReader

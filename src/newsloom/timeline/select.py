@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from newsloom.model import MemberRow, TimelineRequest
-from newsloom.timeline.timex_resolve import bounds
+from newsloom.text.timex_resolve import bounds
 
 if TYPE_CHECKING:
     from newsloom.store.ports import SearchingReader, StoryReader
@@ -118,7 +118,7 @@ def _entity(store: StoryReader, name: str) -> Selection:
 
 
 def _query(store: SearchingReader, request: TimelineRequest) -> Selection:
-    # Imported here: newsloom.search itself imports timeline.sentences.
+    # Imported here: only --query needs search, and an install may lack it.
     try:
         from newsloom.model import SearchQuery
         from newsloom.search import search

@@ -10,7 +10,7 @@ from datetime import date
 
 from newsloom.model import DatedSentence, TimeExpression
 from newsloom.text.sentences import split_sentences
-from newsloom.timeline.timex import TimexOptions, find_time_expressions
+from newsloom.text.timex import TimexOptions, find_time_expressions
 
 
 def dated_sentences(text: str, lang: str | None, anchor: date | None,

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Literal
 from newsloom.cluster.views import build_story
 from newsloom.model import Article, MemberRow, Summary, TimelineSentence
 from newsloom.text.sentences import split_sentences
+from newsloom.text.timex import normalise_lang
 from newsloom.timeline.build import cited_sentence
 from newsloom.timeline.select import UnknownTarget
 from newsloom.timeline.textsim import centroid, cosine, fit_tfidf, informativeness, mmr
-from newsloom.timeline.timex import normalise_lang
 
 if TYPE_CHECKING:
     from newsloom.store.ports import ArticleReader, StoryReader

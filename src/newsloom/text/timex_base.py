@@ -8,13 +8,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from newsloom.timeline.timex_lexicon import Lexicon
-from newsloom.timeline.timex_resolve import Spec
+from newsloom.text.timex_lexicon import Lexicon
+from newsloom.text.timex_resolve import Spec
 
 
 @dataclass(frozen=True)
 class TimexOptions:
-    """Knobs for :func:`newsloom.timeline.timex.find_time_expressions`."""
+    """Knobs for :func:`newsloom.text.timex.find_time_expressions`."""
 
     # English "3/4/2019": True reads month first (US), False day first; None leaves dates whose
     # reading is open unresolved. Day-first is always used for de, nl, fr, es and for "3.4.2019".

@@ -4,7 +4,7 @@ Every pattern yields :class:`Candidate` records (span + parsed :data:`Spec`); ch
 overlapping candidates and reading modifiers to their left happens in :mod:`timex`.
 Patterns are compiled once per language. Without a supported language only language-neutral
 forms are read (numeric dates, and month names with a day or year via
-:func:`newsloom.extract.dates.month_names`): relative words are too ambiguous across languages
+:func:`newsloom.text.calendars.month_names`): relative words are too ambiguous across languages
 ("hier" is yesterday in French, here in Dutch and German).
 """
 
@@ -14,8 +14,8 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from newsloom.extract.dates import month_names
-from newsloom.timeline.timex_base import (
+from newsloom.text.calendars import month_names
+from newsloom.text.timex_base import (
     NOT_QUANTITY,
     ORDINAL,
     VERSION,
@@ -34,8 +34,8 @@ from newsloom.timeline.timex_base import (
     weekday_of,
     year_ok,
 )
-from newsloom.timeline.timex_lexicon import Lexicon, lexicon
-from newsloom.timeline.timex_resolve import (
+from newsloom.text.timex_lexicon import Lexicon, lexicon
+from newsloom.text.timex_resolve import (
     AmbiguousSpec,
     DaySpec,
     HolidaySpec,

@@ -29,10 +29,10 @@ from datetime import date
 from functools import lru_cache
 
 from newsloom.model import TimeExpression, TimexGranularity, TimexModifier
-from newsloom.timeline.timex_base import Candidate, Grammar, TimexOptions
-from newsloom.timeline.timex_lexicon import Lexicon, Modifier, Part, lexicon
-from newsloom.timeline.timex_patterns import grammar
-from newsloom.timeline.timex_resolve import (
+from newsloom.text.timex_base import Candidate, Grammar, TimexOptions
+from newsloom.text.timex_lexicon import Lexicon, Modifier, Part, lexicon
+from newsloom.text.timex_patterns import grammar
+from newsloom.text.timex_resolve import (
     Period,
     YearSpec,
     apply_part,

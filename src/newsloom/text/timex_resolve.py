@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from newsloom.timeline.timex_lexicon import Part, Unit
+from newsloom.text.timex_lexicon import Part, Unit
 
 Granularity = Literal["day", "week", "month", "year", "range"]
 WeekdayDirection = Literal["past", "last", "this", "next"]
