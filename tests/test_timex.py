@@ -9,8 +9,8 @@ import pytest
 
 from newsloom.model import TimeExpression
 from newsloom.text.sentences import split_sentences
+from newsloom.text.timex_resolve import bounds, easter
 from newsloom.timeline import TimexOptions, dated_sentences, find_time_expressions
-from newsloom.timeline.timex_resolve import bounds, easter
 
 ANCHOR = date(2024, 3, 20)  # a Wednesday
 SEED = Path(__file__).resolve().parents[1] / "examples" / "seeds" / "000_04d8964427728e2c.txt"

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from newsloom.model import Article, EventDate
 from newsloom.text.stem import WORD, lemma
-from newsloom.timeline.timex import find_time_expressions
+from newsloom.text.timex import find_time_expressions
 
 #: Characters of title + text whose words describe the event (the lead carries the event;
 #: later paragraphs drift into background shared by every event of a kind).
