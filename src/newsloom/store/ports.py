@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, Self
 
@@ -25,6 +24,7 @@ from newsloom.model import (
     Article,
     ClusterEvent,
     Entity,
+    EntityRef,
     Evidence,
     MemberEntity,
     MemberRow,
@@ -35,9 +35,16 @@ from newsloom.model import (
 )
 from newsloom.store.records import (
     AddResult,
+    ArticleFilter,
+    ArticleListFilter,
+    ArticleRow,
     ClusterState,
+    Cooccurrence,
     FeatureRow,
+    ListedStory,
+    ListingChanges,
     RunRecord,
+    SearchRow,
     StoreCounts,
     StoreSummary,
 )
@@ -181,65 +188,6 @@ class ReportSource(StoryReader, Protocol):
 
 # --- read model: what queries/ (catalog, stories, compare), the API, pages and report read --
 
-# Kept inside this section (its owner may fold it into the imports above).
-from newsloom.model import EntityRef, Story, StorylineRecord  # noqa: E402
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleListFilter:
-    """Filters of the article listing (the API's /articles); empty means "any"."""
-
-    languages: tuple[str, ...] = ()
-    outlet: str | None = None
-    story_id: str | None = None
-    entity_id: str | None = None
-    date_from: str | None = None  # ISO prefix, compared with the stated publication date
-    date_to: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleRow:
-    """An article as a listing shows it."""
-
-    id: str
-    source_id: str
-    title: str | None
-    outlet: str | None
-    language: str | None
-    published: str | None
-    published_source: str | None
-    url: str | None
-    story_id: str | None
-    duplicate_of: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Cooccurrence:
-    entity: Entity
-    articles: int
-
-
-@dataclass(frozen=True, slots=True)
-class ListedStory:
-    """A story of the listing and the sequence number of its newest member (the listing is
-    largest first, then newest)."""
-
-    story: Story
-    last_seq: int
-
-
-@dataclass(frozen=True, slots=True)
-class ListingChanges:
-    """What changed in the story and storyline listings after a read-model version: the
-    listings are patched with these, never rebuilt per request."""
-
-    version: int
-    stories: list[ListedStory]
-    gone_stories: list[str]
-    storylines: list[StorylineRecord]
-    gone_storylines: list[str]
-
-
 class ReadModel(Protocol):
     """What queries/catalog.py serves the API and pages from. The story and storyline
     listings are kept per committed batch; the rest are indexed or counted reads."""
@@ -274,39 +222,6 @@ class ReadModel(Protocol):
 
 
 # --- search backend: full-text and vector candidates for search/ ---------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleFilter:
-    """The articles a search may return: current versions only, narrowed by each field set.
-    Languages and outlets match case-insensitively (languages given lower-case); dates are
-    ISO prefixes (YYYY, YYYY-MM or YYYY-MM-DD), ``date_to`` inclusive at its own precision,
-    and an undated article fails either bound. ``story_id`` is a live (resolved) story."""
-
-    languages: tuple[str, ...] = ()
-    outlets: tuple[str, ...] = ()
-    date_from: str | None = None
-    date_to: str | None = None
-    entity_id: str | None = None
-    story_id: str | None = None
-
-    @property
-    def narrowed(self) -> bool:
-        """Whether anything beyond "current version" restricts the articles."""
-        return self != ArticleFilter()
-
-
-@dataclass(frozen=True, slots=True)
-class SearchRow:
-    """What a search hit shows of one article (``text`` only when asked for)."""
-
-    article_id: str
-    title: str | None
-    language: str | None
-    outlet: str | None
-    published: str | None
-    story_id: str | None  # None until the corpus stages placed the article
-    text: str | None = None
 
 
 class SearchArticles(Protocol):
@@ -439,9 +354,32 @@ class Backend(IngestSink, CorpusState, StorylineState, ReportSource, PairEvidenc
 
 
 __all__ = [
-    "AddResult", "ArticleReader", "Backend", "ClusterState", "CorpusRun", "CorpusState",
+    "AddResult",
+    "ArticleFilter",
+    "ArticleListFilter",
+    "ArticleReader",
+    "ArticleRow",
+    "Backend",
+    "ClusterState",
+    "Cooccurrence",
+    "CorpusRun",
+    "CorpusState",
     "EntityLookup",
-    "FeatureRow", "IngestSink", "PairEvidence", "ReportSource", "RunRecord", "SearchDiagnostics",
-    "SearchingReader", "StoreCounts", "StoreDiagnostics", "StoreSummary", "StoryProfiles",
-    "StoryReader", "StorylineState", "VectorIndexHome",
+    "FeatureRow",
+    "IngestSink",
+    "ListedStory",
+    "ListingChanges",
+    "PairEvidence",
+    "ReportSource",
+    "RunRecord",
+    "SearchDiagnostics",
+    "SearchRow",
+    "SearchingReader",
+    "StoreCounts",
+    "StoreDiagnostics",
+    "StoreSummary",
+    "StoryProfiles",
+    "StoryReader",
+    "StorylineState",
+    "VectorIndexHome",
 ]

@@ -1,4 +1,4 @@
-"""Records that cross the store ports of the ingest, corpus, report and diagnostics consumers
+"""Records that cross the store ports (ingest, corpus, report, diagnostics, read model, search)
 (:mod:`newsloom.store.ports` re-exports them): plain dataclasses, so no caller imports a
 backend module to build or read them."""
 
@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from newsloom.model import EventDate, ResolvedEntity
+from newsloom.model import Entity, EventDate, ResolvedEntity, Story, StorylineRecord
 
 
 @dataclass(slots=True)
@@ -91,3 +91,97 @@ class StoreCounts:
 
 __all__ = ["AddResult", "ClusterState", "FeatureRow", "RunRecord", "StoreCounts",
            "StoreSummary"]
+
+
+# --- the read model: article listings, story and storyline listings -----------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleListFilter:
+    """Filters of the article listing (the API's /articles); empty means "any"."""
+
+    languages: tuple[str, ...] = ()
+    outlet: str | None = None
+    story_id: str | None = None
+    entity_id: str | None = None
+    date_from: str | None = None  # ISO prefix, compared with the stated publication date
+    date_to: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    """An article as a listing shows it."""
+
+    id: str
+    source_id: str
+    title: str | None
+    outlet: str | None
+    language: str | None
+    published: str | None
+    published_source: str | None
+    url: str | None
+    story_id: str | None
+    duplicate_of: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Cooccurrence:
+    entity: Entity
+    articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListedStory:
+    """A story of the listing and the sequence number of its newest member (the listing is
+    largest first, then newest)."""
+
+    story: Story
+    last_seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListingChanges:
+    """What changed in the story and storyline listings after a read-model version: the
+    listings are patched with these, never rebuilt per request."""
+
+    version: int
+    stories: list[ListedStory]
+    gone_stories: list[str]
+    storylines: list[StorylineRecord]
+    gone_storylines: list[str]
+
+
+# --- search: what a search may return and what a hit shows --------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilter:
+    """The articles a search may return: current versions only, narrowed by each field set.
+    Languages and outlets match case-insensitively (languages given lower-case); dates are
+    ISO prefixes (YYYY, YYYY-MM or YYYY-MM-DD), ``date_to`` inclusive at its own precision,
+    and an undated article fails either bound. ``story_id`` is a live (resolved) story."""
+
+    languages: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+    entity_id: str | None = None
+    story_id: str | None = None
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether anything beyond "current version" restricts the articles."""
+        return self != ArticleFilter()
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRow:
+    """What a search hit shows of one article (``text`` only when asked for)."""
+
+    article_id: str
+    title: str | None
+    language: str | None
+    outlet: str | None
+    published: str | None
+    story_id: str | None  # None until the corpus stages placed the article
+    text: str | None = None
