@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,7 +24,8 @@ from newsloom.cli import search as cli_search
 from newsloom.cli import serve as cli_serve
 from newsloom.cli import timeline as tl
 from newsloom.cli.checks import existing_store, require_paths, require_store, stop_on_ctrl_c
-from newsloom.cli.export import ExportFormat, write_records
+from newsloom.cli.export import export_app
+from newsloom.cli.options import DEFAULT_DB, DbOption
 from newsloom.eval.cli import app as eval_app
 
 if TYPE_CHECKING:
@@ -39,7 +39,6 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-export_app = typer.Typer(help="Export stored records to JSON Lines or CSV.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 app.add_typer(eval_app, name="eval")
 app.command("search")(cli_search.search)
@@ -48,19 +47,12 @@ app.command("config")(cli_config.config)
 err = Console(stderr=True)
 out = Console()
 
-DbOption = Annotated[
-    Path,
-    typer.Option("--db", envvar="NEWSLOOM_DB",
-                 help="SQLite store file: analyze and ingest create it, other commands need it.",
-                 show_default=True),
-]
 PathsArgument = Annotated[
     list[Path], typer.Argument(help="Files or folders (searched recursively).", exists=False)
 ]
 WorkersOption = Annotated[
     int, typer.Option("--workers", "-w", min=0, help="Extraction processes; 0 = one per core.")
 ]
-DEFAULT_DB = Path("newsloom.db")
 
 
 def _print_version(value: bool) -> None:
@@ -278,49 +270,6 @@ def show(
             out.print(line.text, highlight=False, markup=False)
 
 
-FormatOption = Annotated[str, typer.Option("--format", "-f", help="jsonl or csv.")]
-#: Nested records (stories, entities) have no flat CSV form; the option keeps scripts explicit.
-JsonlFormatOption = Annotated[str, typer.Option("--format", "-f", help="jsonl.")]
-OutputOption = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")
-]
-
-
-@export_app.command("articles")
-def export_articles(
-    db: DbOption = DEFAULT_DB,
-    fmt: FormatOption = "jsonl",
-    output: OutputOption = None,
-    all_versions: Annotated[
-        bool, typer.Option("--all-versions", help="Include superseded page versions.")
-    ] = False,
-) -> None:
-    """One record per article with stable field names (id, source_id, title, text, ...)."""
-    from newsloom.model import ARTICLE_EXPORT_FIELDS
-    from newsloom.queries.stories import article_export_record
-
-    if fmt not in ("jsonl", "csv"):
-        err.print(f"[red]unknown format[/] {fmt!r}: use jsonl or csv")
-        raise typer.Exit(2)
-    export_format: ExportFormat = "jsonl" if fmt == "jsonl" else "csv"
-    with existing_store(db) as store:
-        records = (article_export_record(store, a)
-                   for a in store.articles(current_only=not all_versions))
-        if output is None:
-            count = write_records(records, ARTICLE_EXPORT_FIELDS, export_format, sys.stdout)
-        else:
-            with output.open("w", encoding="utf-8", newline="") as stream:
-                count = write_records(records, ARTICLE_EXPORT_FIELDS, export_format, stream)
-    err.print(f"exported {count} articles")
-
-
-def _require_jsonl(fmt: str) -> None:
-    if fmt != "jsonl":
-        err.print(f"[red]unknown format[/] {fmt!r}: stories, storylines and entities export "
-                  "as jsonl")
-        raise typer.Exit(2)
-
-
 @app.command()
 def stories(
     db: DbOption = DEFAULT_DB, lang: cli_corpus.LangOption = None,
@@ -360,32 +309,6 @@ def compare(
     """Same-story probability for article pairs (source_ids or ids): CSV id1,id2,score."""
     with existing_store(db) as store:
         cli_corpus.compare_command(store, pairs)
-
-
-@export_app.command("stories")
-def export_stories(db: DbOption = DEFAULT_DB, lang: cli_corpus.LangOption = None,
-                   fmt: JsonlFormatOption = "jsonl") -> None:
-    """Every story as JSON Lines."""
-    _require_jsonl(fmt)
-    with existing_store(db) as store:
-        cli_corpus.stories_command(store, lang, True, 1 << 30)
-
-
-@export_app.command("storylines")
-def export_storylines(db: DbOption = DEFAULT_DB, lang: cli_corpus.LangOption = None,
-                      fmt: JsonlFormatOption = "jsonl") -> None:
-    """Every storyline as JSON Lines."""
-    _require_jsonl(fmt)
-    with existing_store(db) as store:
-        cli_corpus.storylines_command(store, lang, True, 1 << 30)
-
-
-@export_app.command("entities")
-def export_entities(db: DbOption = DEFAULT_DB, fmt: JsonlFormatOption = "jsonl") -> None:
-    """Every canonical entity (with aliases by language) as JSON Lines."""
-    _require_jsonl(fmt)
-    with existing_store(db) as store:
-        cli_corpus.entities_command(store, None, True, 1 << 30)
 
 
 @app.command()

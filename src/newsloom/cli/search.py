@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -12,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from newsloom.cli.checks import require_store
+from newsloom.cli.options import DEFAULT_DB, DbOption
 
 if TYPE_CHECKING:
     from newsloom.model import SearchHit, SearchResults, StorySearchResults
@@ -37,8 +37,6 @@ ModeOption = Annotated[str, typer.Option("--mode", help="hybrid, keyword or sema
 StoriesOption = Annotated[bool, typer.Option(
     "--stories", help="Rank stories (by their matching articles) instead of articles.")]
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="text or json.")]
-DbOption = Annotated[Path, typer.Option(
-    "--db", envvar="NEWSLOOM_DB", help="SQLite store file.", show_default=True)]
 
 
 def _snippet(hit: SearchHit) -> str:
@@ -85,7 +83,7 @@ def search(
     date_from: FromOption = None, date_to: ToOption = None, entity: EntityOption = None,
     story: StoryOption = None, limit: LimitOption = 20, offset: OffsetOption = 0,
     mode: ModeOption = "hybrid", stories: StoriesOption = False, fmt: FormatOption = "text",
-    db: DbOption = Path("newsloom.db"),
+    db: DbOption = DEFAULT_DB,
 ) -> None:
     """Hybrid search: keyword (FTS5 over lemmas) fused with multilingual semantic search."""
     from newsloom.model import SearchQuery
