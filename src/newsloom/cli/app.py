@@ -29,6 +29,8 @@ from newsloom.cli.options import DEFAULT_DB, DbOption
 from newsloom.eval.cli import app as eval_app
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from newsloom.model import IngestStats
     from newsloom.pipeline.ingest import PipelineOptions
     from newsloom.store.ports import Backend, CorpusRun, IngestSink
@@ -108,8 +110,8 @@ def _pipeline_options(workers: int | None, max_mb: float | None) -> PipelineOpti
     return PipelineOptions(read=read, extract=ExtractOptions())
 
 
-def _run_ingest(paths: list[Path], store: IngestSink, options: PipelineOptions
-                ) -> IngestStats:
+def _progress_bar(stage: str, unit: str) -> Progress:
+    """A bar on stderr (stdout stays clean for the report), gone when the stage ends."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -118,13 +120,16 @@ def _run_ingest(paths: list[Path], store: IngestSink, options: PipelineOptions
         TimeElapsedColumn,
     )
 
+    return Progress(TextColumn(f"[bold]{stage}[/]"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn(unit), TimeElapsedColumn(), console=err, transient=True)
+
+
+def _run_ingest(paths: list[Path], store: IngestSink, options: PipelineOptions
+                ) -> IngestStats:
     from newsloom.model import KEPT_WHOLE
     from newsloom.pipeline.ingest import ingest
 
-    progress = Progress(
-        TextColumn("[bold]ingest[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
-        TimeElapsedColumn(), console=err, transient=True,
-    )
+    progress = _progress_bar("ingest", "files")
     with progress:
         task = progress.add_task("ingest", total=None)
 
@@ -145,20 +150,9 @@ def _run_ingest(paths: list[Path], store: IngestSink, options: PipelineOptions
 
 def _run_corpus(store: CorpusRun) -> None:
     """Entities, duplicates, stories and storylines for every article that has none yet."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
     from newsloom.pipeline.corpus import build_stories, update_storylines
 
-    progress = Progress(
-        TextColumn("[bold]stories[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("articles"),
-        TimeElapsedColumn(), console=err, transient=True,
-    )
+    progress = _progress_bar("stories", "articles")
     with progress:
         task = progress.add_task("stories", total=None)
         done = build_stories(store, on_progress=lambda d, t: progress.update(
