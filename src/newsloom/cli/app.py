@@ -24,6 +24,7 @@ from newsloom.cli import search as cli_search
 from newsloom.cli import serve as cli_serve
 from newsloom.cli import timeline as tl
 from newsloom.cli.checks import existing_store, require_paths, require_store, stop_on_ctrl_c
+from newsloom.cli.db import db_app
 from newsloom.cli.export import export_app
 from newsloom.cli.options import DEFAULT_DB, DbOption
 from newsloom.eval.cli import app as eval_app
@@ -43,6 +44,7 @@ app = typer.Typer(
 )
 app.add_typer(export_app, name="export")
 app.add_typer(eval_app, name="eval")
+app.add_typer(db_app, name="db")
 app.command("search")(cli_search.search)
 app.command("config")(cli_config.config)
 
