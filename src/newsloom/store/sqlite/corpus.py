@@ -6,7 +6,7 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -23,35 +23,14 @@ from newsloom.model import (
     Storyline,
 )
 from newsloom.store.ports import ClusterState, FeatureRow
+from newsloom.store.rows import entity_from_row, published_date, surname_key
 from newsloom.store.sqlite.contexts import ContextTables
 from newsloom.store.sqlite.profiles import StoryProfileTables
 from newsloom.store.sqlite.readmodel import ReadModelTables
 
 
-def surname_key(key: str, entity_type: str) -> str | None:
-    """Last name of a multi-word person key ("name:donald trump" → "trump"), else None.
-
-    The same rule as :meth:`newsloom.enrich.resolve.EntityResolver._index`, which decides
-    which people a bare surname may resolve to; the store indexes it so a run can load the
-    candidates for one surname instead of every entity.
-    """
-    tokens = key.removeprefix("name:").split()
-    return tokens[-1] if entity_type == "PER" and len(tokens) > 1 else None
-
-
 def _marks(values: Sequence[object]) -> str:
     return ",".join("?" * len(values))
-
-
-def _entity(row: sqlite3.Row) -> Entity:
-    return Entity(row[0], row[1], row[2], row[3], json.loads(row[4]), int(row[5]))
-
-
-def _published(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 class CorpusTables(ReadModelTables, ContextTables, StoryProfileTables):
@@ -80,7 +59,7 @@ class CorpusTables(ReadModelTables, ContextTables, StoryProfileTables):
         return int(self._db.execute("SELECT COUNT(*) FROM article_features").fetchone()[0])
 
     def load_entities(self) -> tuple[list[Entity], list[Alias]]:
-        entities = [_entity(r) for r in self._db.execute(
+        entities = [entity_from_row(r) for r in self._db.execute(
             "SELECT id, key, name, type, aliases, articles FROM entities")]
         aliases = [Alias(r[0], r[1], r[2]) for r in self._db.execute(
             "SELECT alias_key, entity_id, reason FROM entity_aliases")]
@@ -99,13 +78,13 @@ class CorpusTables(ReadModelTables, ContextTables, StoryProfileTables):
             aliases += [Alias(r[0], r[1], r[2]) for r in self._db.execute(
                 f"SELECT alias_key, entity_id, reason FROM entity_aliases "
                 f"WHERE alias_key IN ({_marks(chunk)})", chunk)]
-            found.update((r[0], _entity(r)) for r in self._db.execute(
+            found.update((r[0], entity_from_row(r)) for r in self._db.execute(
                 select + f"key IN ({_marks(chunk)})", chunk))
         wanted = sorted(({a.entity_id for a in aliases} | set(ids)) - found.keys())
         for column, values in (("id", wanted), ("surname", list(surnames))):
             for start in range(0, len(values), 500):
                 chunk = values[start:start + 500]
-                found.update((r[0], _entity(r)) for r in self._db.execute(
+                found.update((r[0], entity_from_row(r)) for r in self._db.execute(
                     select + f"{column} IN ({_marks(chunk)})", chunk))
         return list(found.values()), aliases
 
@@ -177,7 +156,7 @@ class CorpusTables(ReadModelTables, ContextTables, StoryProfileTables):
                     f"WHERE f.article_id IN ({marks})", chunk):
                 found[article_id] = Evidence(
                     article_id, np.frombuffer(vector, dtype=np.float32),
-                    entities.get(article_id, {}), _published(published), outlet, language,
+                    entities.get(article_id, {}), published_date(published), outlet, language,
                     json.loads(terms) if terms else {}, EventDate.decode(when),
                     types.get(article_id, {}))
         return found

@@ -21,7 +21,6 @@ kill -9, so a crash never leaves a store locked.
 from __future__ import annotations
 
 import logging
-import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -31,12 +30,9 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from newsloom.store import errors
+from newsloom.store.leases import lease_timeout
 
 log = logging.getLogger("newsloom")
-
-#: Seconds a writer waits for the write lease before giving up (``NEWSLOOM_LOCK_TIMEOUT``).
-#: Generous: it is held per transaction, so only a stuck writer holds it this long.
-DEFAULT_TIMEOUT = 3600.0
 
 _locks: dict[str, FileLock] = {}
 _guard = threading.Lock()
@@ -49,18 +45,6 @@ class StoreBusy(errors.StoreBusy, sqlite3.OperationalError):
 
 class WriteFailed(errors.StoreUnavailable, sqlite3.OperationalError):
     """SQLite refused a write transaction (locked, disk full, I/O error)."""
-
-
-def lease_timeout(kind: str = "write") -> float:
-    """The write lease: ``NEWSLOOM_LOCK_TIMEOUT`` or an hour. The corpus lease: no limit
-    unless set, since a long corpus stage is normal work, not a stuck writer (the wait is
-    logged, and Ctrl-C ends it)."""
-    value = os.environ.get("NEWSLOOM_LOCK_TIMEOUT")
-    default = DEFAULT_TIMEOUT if kind == "write" else -1.0
-    try:
-        return float(value) if value else default
-    except ValueError:
-        return default
 
 
 def lock_path(db: Path, kind: str) -> Path:

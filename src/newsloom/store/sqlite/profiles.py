@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from newsloom.model import StoryProfile
+from newsloom.store.rows import ProfileSums, profile_sums, unit
 from newsloom.store.sqlite.storyline_redirects import StorylineRedirectTables
 
 if TYPE_CHECKING:
@@ -31,11 +32,6 @@ def _marks(values: Sequence[object]) -> str:
     return ",".join("?" * len(values))
 
 
-def _unit(vector_sum: np.ndarray) -> np.ndarray:
-    norm = float(np.linalg.norm(vector_sum)) or 1.0
-    return (vector_sum / norm).astype(np.float32)
-
-
 class StoryProfileTables(StorylineRedirectTables):
     """Reads and writes of ``story_profiles`` and ``story_entities``."""
 
@@ -44,23 +40,13 @@ class StoryProfileTables(StorylineRedirectTables):
 
     # -- writes, inside the corpus batch's transaction ----------------------------------------
     def _add_to_profiles(self, rows: Sequence[FeatureRow]) -> None:
-        sums: dict[str, np.ndarray] = {}
-        counts: dict[str, int] = defaultdict(int)
-        weights: dict[tuple[str, str], float] = defaultdict(float)
-        for row in rows:
-            if row.duplicate_of is not None:
-                continue
-            vector = np.asarray(row.vector, dtype=np.float64)
-            sums[row.story_id] = sums[row.story_id] + vector if row.story_id in sums else vector
-            counts[row.story_id] += 1
-            for entity in row.entities:
-                weights[row.story_id, entity.entity_id] += entity.salience
-        for story, vector in sums.items():
-            self._add_profile(story, vector, counts[story])
+        sums = profile_sums(rows)
+        for story, vector in sums.vectors.items():
+            self._add_profile(story, vector, sums.members[story])
         self._db.executemany(
             "INSERT INTO story_entities VALUES (?,?,?) ON CONFLICT(story_id, entity_id) "
             "DO UPDATE SET weight = weight + excluded.weight",
-            [(story, entity, weight) for (story, entity), weight in weights.items()])
+            [(story, entity, weight) for (story, entity), weight in sums.weights.items()])
 
     def _add_profile(self, story: str, vector: np.ndarray | None, members: int) -> None:
         row = self._db.execute("SELECT vector_sum, members FROM story_profiles "
@@ -96,16 +82,13 @@ class StoryProfileTables(StorylineRedirectTables):
         marks = _marks(story_ids)
         self._db.execute(f"DELETE FROM story_profiles WHERE story_id IN ({marks})", story_ids)
         self._db.execute(f"DELETE FROM story_entities WHERE story_id IN ({marks})", story_ids)
-        sums: dict[str, np.ndarray] = {}
-        counts: dict[str, int] = defaultdict(int)
+        sums = ProfileSums()
         for story, blob in self._db.execute(
                 f"SELECT story_id, vector FROM article_features WHERE duplicate_of IS NULL "
                 f"AND story_id IN ({marks})", story_ids):
-            vector = np.frombuffer(blob, dtype=np.float32).astype(np.float64)
-            sums[story] = sums[story] + vector if story in sums else vector
-            counts[story] += 1
-        for story, vector in sums.items():
-            self._add_profile(story, vector, counts[story])
+            sums.add_vector(story, np.frombuffer(blob, dtype=np.float32))
+        for story, vector in sums.vectors.items():
+            self._add_profile(story, vector, sums.members[story])
         self._db.execute(
             f"INSERT INTO story_entities SELECT f.story_id, ae.entity_id, SUM(ae.salience) "
             f"FROM article_entities ae JOIN article_features f ON f.article_id = ae.article_id "
@@ -140,7 +123,7 @@ class StoryProfileTables(StorylineRedirectTables):
             for story, blob in self._db.execute(
                     f"SELECT story_id, vector_sum FROM story_profiles WHERE story_id IN "
                     f"({_marks(chunk)})", chunk):
-                centroids[story] = _unit(np.frombuffer(blob, dtype=np.float64))
+                centroids[story] = unit(np.frombuffer(blob, dtype=np.float64))
             for story, entity, weight in self._db.execute(
                     f"SELECT story_id, entity_id, weight FROM story_entities WHERE story_id IN "
                     f"({_marks(chunk)})", chunk):

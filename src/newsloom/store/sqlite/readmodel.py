@@ -19,13 +19,11 @@ first time the store is opened (with progress logged), never per request.
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
 
-from newsloom.model import EntityRef, MemberEntity, MemberRow, Story, StorylineRecord
+from newsloom.model import EntityRef, MemberEntity, MemberRow, StorylineRecord
 from newsloom.store.listing import (
     KEY_ENTITIES,
     build_story,
@@ -33,6 +31,12 @@ from newsloom.store.listing import (
     members_by_story,
 )
 from newsloom.store.ports import ListedStory, ListingChanges
+from newsloom.store.rows import (
+    story_from_record,
+    story_record,
+    storyline_from_record,
+    storyline_record,
+)
 from newsloom.store.sqlite.catalog_reads import CatalogReads
 from newsloom.store.sqlite.lease import LeasedWrites
 
@@ -46,47 +50,6 @@ _PARAMS = 900
 
 def _marks(values: Sequence[object]) -> str:
     return ",".join("?" * len(values))
-
-
-def _refs_json(refs: Sequence[EntityRef]) -> list[list[object]]:
-    return [[r.id, r.name, r.type, r.mentions] for r in refs]
-
-
-def _refs(items: Iterable[Any]) -> list[EntityRef]:
-    """Key entities as stored: [id, name, type, mentions] lists read back from JSON."""
-    return [EntityRef(str(i[0]), str(i[1]), i[2], int(i[3])) for i in items]
-
-
-def _story_record(story: Story) -> str:
-    """The story's attributes but its id and storyline (columns of their own)."""
-    return json.dumps({
-        "title": story.title, "languages": story.languages, "article_ids": story.article_ids,
-        "duplicates": story.duplicates, "sources": story.sources,
-        "key_entities": _refs_json(story.key_entities), "first_seen": story.first_seen,
-        "last_seen": story.last_seen}, ensure_ascii=False)
-
-
-def _story(story_id: str, storyline_id: str | None, record: str) -> Story:
-    data = json.loads(record)
-    return Story(id=story_id, title=data["title"], languages=data["languages"],
-                 article_ids=data["article_ids"], duplicates=int(data["duplicates"]),
-                 sources=int(data["sources"]), key_entities=_refs(data["key_entities"]),
-                 first_seen=data["first_seen"], last_seen=data["last_seen"],
-                 storyline_id=storyline_id)
-
-
-def _storyline_record(line: StorylineRecord) -> str:
-    return json.dumps({
-        "label": line.label, "story_ids": line.story_ids,
-        "key_entities": _refs_json(line.key_entities), "first_seen": line.first_seen,
-        "last_seen": line.last_seen}, ensure_ascii=False)
-
-
-def _storyline(line_id: str, record: str) -> StorylineRecord:
-    data = json.loads(record)
-    return StorylineRecord(id=line_id, label=data["label"], story_ids=data["story_ids"],
-                           key_entities=_refs(data["key_entities"]),
-                           first_seen=data["first_seen"], last_seen=data["last_seen"])
 
 
 class ReadModelTables(CatalogReads, LeasedWrites):
@@ -122,7 +85,8 @@ class ReadModelTables(CatalogReads, LeasedWrites):
                     "SELECT story_id, size, last_seq, storyline_id, record FROM story_listing "
                     "WHERE version > ?", (after,)):
                 if size:
-                    stories.append(ListedStory(_story(story_id, line_id, record), last_seq))
+                    stories.append(ListedStory(story_from_record(story_id, line_id, record),
+                                               last_seq))
                 else:
                     gone.append(story_id)
             lines, gone_lines = [], []
@@ -130,7 +94,7 @@ class ReadModelTables(CatalogReads, LeasedWrites):
                     "SELECT line_id, stories, record FROM storyline_listing WHERE version > ?",
                     (after,)):
                 if members:
-                    lines.append(_storyline(line_id, record))
+                    lines.append(storyline_from_record(line_id, record))
                 else:
                     gone_lines.append(line_id)
         finally:
@@ -214,7 +178,7 @@ class ReadModelTables(CatalogReads, LeasedWrites):
                 self._db.execute(
                     "INSERT OR REPLACE INTO story_listing VALUES (?,?,?,?,?,?,?,?)",
                     (story_id, len(rows), max(m.seq for m in rows), story.storyline_id,
-                     story.first_seen, story.last_seen, _story_record(story), version))
+                     story.first_seen, story.last_seen, story_record(story), version))
                 self._db.executemany(
                     "INSERT OR REPLACE INTO story_listing_entities VALUES (?,?,?,?,?)",
                     [(ref.id, story_id, ref.name, ref.type, ref.mentions)
@@ -251,7 +215,7 @@ class ReadModelTables(CatalogReads, LeasedWrites):
                                    story_ids=story_ids, key_entities=entities,
                                    first_seen=first, last_seen=last)
             self._db.execute("INSERT OR REPLACE INTO storyline_listing VALUES (?,?,?,?)",
-                             (line_id, len(story_ids), _storyline_record(line), version))
+                             (line_id, len(story_ids), storyline_record(line), version))
 
     # -- built once for a store from before migration 11 -------------------------------------
     def _ensure_read_model(self) -> None:

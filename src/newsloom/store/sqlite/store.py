@@ -14,23 +14,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newsloom.model import Article, DateEstimate, PublicationDate, RawDocument, RemovedLine, Skip
+from newsloom.model import Article, RawDocument, Skip
 from newsloom.settings import settings
 from newsloom.store.ports import AddResult, RunRecord, StoreSummary
+from newsloom.store.rows import (
+    ARTICLE_COLUMNS,
+    article_from_row,
+    article_values,
+    document_from_row,
+    document_meta,
+    surname_key,
+)
 from newsloom.store.sqlite.admin import AdminQueries
 from newsloom.store.sqlite.contexts import name_terms_json
-from newsloom.store.sqlite.corpus import CorpusTables, surname_key
+from newsloom.store.sqlite.corpus import CorpusTables
 from newsloom.store.sqlite.lease import lease
 from newsloom.store.sqlite.schema import MIGRATIONS
 from newsloom.store.sqlite.search import SearchTables
 from newsloom.store.versions import lookup_keys
 from newsloom.text.stem import lemma_text
-
-_ARTICLE_COLUMNS = (
-    "id", "source_id", "source", "url", "title", "outlet", "authors", "published",
-    "published_confidence", "published_source", "published_estimate", "language",
-    "language_confidence", "text", "removed_lines", "extractor",
-)
 
 
 def _now() -> str:
@@ -159,29 +161,18 @@ class SQLiteStore(CorpusTables, AdminQueries, SearchTables):
                          "VALUES (?,?,?)", (key, doc_id, _now()))
 
     def _insert_document(self, doc: RawDocument, key: str, previous: str | None) -> None:
-        meta = {"title": doc.title, "published": doc.published, "language": doc.language,
-                "authors": list(doc.authors), "metadata": doc.metadata}
         self._db.execute(
             "INSERT INTO documents (id, source_id, source, version_key, content_type, url, meta,"
             " content, previous_version, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (doc.id, doc.source_id, doc.source, key, doc.content_type, doc.url,
-             json.dumps(meta, ensure_ascii=False, default=str),
+             document_meta(doc),
              zlib.compress(doc.content.encode("utf-8")), previous, _now()),
         )
 
     def _insert_article(self, article: Article) -> None:
-        record = article.to_record()
-        record["authors"] = json.dumps(record["authors"], ensure_ascii=False)
-        record["published_estimate"] = (
-            json.dumps(record["published_estimate"]) if record["published_estimate"] else None
-        )
-        record["removed_lines"] = json.dumps(record["removed_lines"], ensure_ascii=False)
-        record["extractor"] = article.extractor
-        marks = ",".join("?" * len(_ARTICLE_COLUMNS))
-        self._db.execute(
-            f"INSERT INTO articles ({','.join(_ARTICLE_COLUMNS)}) VALUES ({marks})",
-            [record[column] for column in _ARTICLE_COLUMNS],
-        )
+        marks = ",".join("?" * len(ARTICLE_COLUMNS))
+        self._db.execute(f"INSERT INTO articles ({','.join(ARTICLE_COLUMNS)}) VALUES ({marks})",
+                         article_values(article))
 
     def add_skips(self, skips: Iterable[Skip]) -> None:
         rows = [(s.source, s.reason, _now()) for s in skips]
@@ -213,7 +204,7 @@ class SQLiteStore(CorpusTables, AdminQueries, SearchTables):
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         for row in self._db.execute(sql):
-            yield _article_from_row(row)
+            yield article_from_row(row)
 
     def get_article(self, ref: str) -> Article | None:
         """By id, unique id prefix, or source_id (the latest version)."""
@@ -227,21 +218,13 @@ class SQLiteStore(CorpusTables, AdminQueries, SearchTables):
                                         (ref + "%",)).fetchall()
                 rows = rows if len(rows) == 1 else []
             row = rows[0] if rows else None
-        return _article_from_row(row) if row else None
+        return article_from_row(row) if row else None
 
     def get_document(self, doc_id: str) -> RawDocument | None:
         row = self._db.execute("SELECT * FROM documents WHERE id=?", (doc_id,)).fetchone()
         if row is None:
             return None
-        meta = json.loads(row["meta"])
-        return RawDocument(
-            id=row["id"], source_id=row["source_id"], source=row["source"],
-            version_key=row["version_key"], content_type=row["content_type"],
-            content=zlib.decompress(row["content"]).decode("utf-8"), url=row["url"],
-            title=meta.get("title"), published=meta.get("published"),
-            language=meta.get("language"), authors=tuple(meta.get("authors") or ()),
-            metadata=meta.get("metadata") or {},
-        )
+        return document_from_row(row, zlib.decompress(row["content"]).decode("utf-8"))
 
     def versions(self, doc_id: str) -> list[str]:
         """Ids of the versions of the page ``doc_id`` belongs to, in the order they became
@@ -273,7 +256,7 @@ class SQLiteStore(CorpusTables, AdminQueries, SearchTables):
             "SELECT a.*, snippet(articles_fts, 1, '[', ']', '…', 12) AS snippet "
             "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
             "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?", (query, limit))
-        return [(_article_from_row(r), r["snippet"]) for r in rows]
+        return [(article_from_row(r), r["snippet"]) for r in rows]
 
     def summary(self) -> StoreSummary:
         current = ("FROM articles a JOIN documents d ON d.id=a.id "
@@ -312,22 +295,3 @@ def _split_sql(script: str) -> list[str]:
     if buffer.strip():
         statements.append(buffer.strip())
     return statements
-
-
-def _article_from_row(row: sqlite3.Row) -> Article:
-    published = (
-        PublicationDate(row["published"], float(row["published_confidence"] or 0.0),
-                        row["published_source"])
-        if row["published"] else None
-    )
-    estimate = row["published_estimate"]
-    return Article(
-        id=row["id"], source_id=row["source_id"], source=row["source"], url=row["url"],
-        title=row["title"], outlet=row["outlet"], authors=json.loads(row["authors"]),
-        published=published,
-        published_estimate=DateEstimate(**json.loads(estimate)) if estimate else None,
-        language=row["language"], language_confidence=row["language_confidence"],
-        text=row["text"],
-        removed_lines=[RemovedLine(**line) for line in json.loads(row["removed_lines"])],
-        extractor=row["extractor"],
-    )

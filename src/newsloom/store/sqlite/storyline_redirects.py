@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 
 from newsloom.model import Storyline
-from newsloom.store.redirects import storyline_successors
+from newsloom.store.redirects import replaced_storylines
 from newsloom.store.sqlite.lease import LeasedWrites
 
 
@@ -50,23 +50,11 @@ class StorylineRedirectTables(LeasedWrites):
         """Before a full recomputation stores ``lines``: each current line whose id is not
         among them → the new line holding most of its stories. A merged story counts where
         its survivor went (its articles did)."""
-        before, merged_into = {}, {}
-        for story, line, survivor in self._db.execute(
-                "SELECT id, storyline_id, merged_into FROM stories "
-                "WHERE storyline_id IS NOT NULL OR merged_into IS NOT NULL"):
-            if line:
-                before[story] = line
-            if survivor:
-                merged_into[story] = survivor
+        rows = self._db.execute(
+            "SELECT id, storyline_id, merged_into FROM stories "
+            "WHERE storyline_id IS NOT NULL OR merged_into IS NOT NULL")
         after = {story: line.id for line in lines for story in line.story_ids}
-        for story in merged_into:
-            seen, live = {story}, merged_into[story]
-            while live in merged_into and merged_into[live] not in seen:
-                seen.add(live)
-                live = merged_into[live]
-            if live in after:
-                after[story] = after[live]
-        return storyline_successors(before, after, {line.id for line in lines})
+        return replaced_storylines(rows, after, {line.id for line in lines})
 
     def _redirect_storylines(self, moves: Mapping[str, str], live: Iterable[str]) -> None:
         """Record ``moves`` (gone line → survivor); ``live`` are the lines that exist after

@@ -1,0 +1,190 @@
+"""How records become stored columns and back, the same for every backend: the JSON-encoded
+columns of an article, a document's metadata, an entity row, the surname key, a story's and
+a storyline's listing record, the story-profile sums a batch adds. Backends keep the SQL;
+what a column holds is decided once, here."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from newsloom.model import (
+    Article,
+    DateEstimate,
+    Entity,
+    EntityRef,
+    PublicationDate,
+    RawDocument,
+    RemovedLine,
+    Story,
+    StorylineRecord,
+)
+from newsloom.store.records import FeatureRow
+
+#: The stored columns of an article, in table order.
+ARTICLE_COLUMNS = (
+    "id", "source_id", "source", "url", "title", "outlet", "authors", "published",
+    "published_confidence", "published_source", "published_estimate", "language",
+    "language_confidence", "text", "removed_lines", "extractor",
+)
+#: The stored columns of an entity, in the order :func:`entity_from_row` reads them.
+ENTITY_COLUMNS = ("id", "key", "name", "type", "aliases", "articles")
+
+
+def article_values(article: Article) -> list[Any]:
+    """The article's column values in :data:`ARTICLE_COLUMNS` order (lists and the
+    estimate JSON-encoded)."""
+    record = article.to_record()
+    record["authors"] = json.dumps(record["authors"], ensure_ascii=False)
+    record["published_estimate"] = (
+        json.dumps(record["published_estimate"]) if record["published_estimate"] else None
+    )
+    record["removed_lines"] = json.dumps(record["removed_lines"], ensure_ascii=False)
+    record["extractor"] = article.extractor
+    return [record[column] for column in ARTICLE_COLUMNS]
+
+
+def article_from_row(row: Mapping[str, Any]) -> Article:
+    """An article from a row with the :data:`ARTICLE_COLUMNS` by name."""
+    published = (
+        PublicationDate(row["published"], float(row["published_confidence"] or 0.0),
+                        row["published_source"])
+        if row["published"] else None
+    )
+    estimate = row["published_estimate"]
+    return Article(
+        id=row["id"], source_id=row["source_id"], source=row["source"], url=row["url"],
+        title=row["title"], outlet=row["outlet"], authors=json.loads(row["authors"]),
+        published=published,
+        published_estimate=DateEstimate(**json.loads(estimate)) if estimate else None,
+        language=row["language"], language_confidence=row["language_confidence"],
+        text=row["text"],
+        removed_lines=[RemovedLine(**line) for line in json.loads(row["removed_lines"])],
+        extractor=row["extractor"],
+    )
+
+
+def document_meta(doc: RawDocument) -> str:
+    """The container metadata stored beside a document's content, as JSON."""
+    meta = {"title": doc.title, "published": doc.published, "language": doc.language,
+            "authors": list(doc.authors), "metadata": doc.metadata}
+    return json.dumps(meta, ensure_ascii=False, default=str)
+
+
+def document_from_row(row: Mapping[str, Any], content: str) -> RawDocument:
+    meta = json.loads(row["meta"])
+    return RawDocument(
+        id=row["id"], source_id=row["source_id"], source=row["source"],
+        version_key=row["version_key"], content_type=row["content_type"], content=content,
+        url=row["url"], title=meta.get("title"), published=meta.get("published"),
+        language=meta.get("language"), authors=tuple(meta.get("authors") or ()),
+        metadata=meta.get("metadata") or {},
+    )
+
+
+def entity_from_row(row: Sequence[Any]) -> Entity:
+    """An entity from a row with the :data:`ENTITY_COLUMNS` in order (aliases as JSON)."""
+    return Entity(str(row[0]), str(row[1]), str(row[2]), row[3], json.loads(str(row[4])),
+                  int(row[5]))
+
+
+def surname_key(key: str, entity_type: str) -> str | None:
+    """Last name of a multi-word person key ("name:donald trump" → "trump"), else None.
+
+    The same rule as :meth:`newsloom.enrich.resolve.EntityResolver._index`, which decides
+    which people a bare surname may resolve to; the store indexes it so a run can load the
+    candidates for one surname instead of every entity.
+    """
+    tokens = key.removeprefix("name:").split()
+    return tokens[-1] if entity_type == "PER" and len(tokens) > 1 else None
+
+
+def published_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+# -- the listing records (a story's and a storyline's derived attributes, as JSON) --------------
+
+def _refs_json(refs: Sequence[EntityRef]) -> list[list[object]]:
+    return [[r.id, r.name, r.type, r.mentions] for r in refs]
+
+
+def _refs(items: Iterable[Any]) -> list[EntityRef]:
+    """Key entities as stored: [id, name, type, mentions] lists read back from JSON."""
+    return [EntityRef(str(i[0]), str(i[1]), i[2], int(i[3])) for i in items]
+
+
+def story_record(story: Story) -> str:
+    """The story's attributes but its id and storyline (columns of their own)."""
+    return json.dumps({
+        "title": story.title, "languages": story.languages, "article_ids": story.article_ids,
+        "duplicates": story.duplicates, "sources": story.sources,
+        "key_entities": _refs_json(story.key_entities), "first_seen": story.first_seen,
+        "last_seen": story.last_seen}, ensure_ascii=False)
+
+
+def story_from_record(story_id: str, storyline_id: str | None, record: str) -> Story:
+    data = json.loads(record)
+    return Story(id=story_id, title=data["title"], languages=data["languages"],
+                 article_ids=data["article_ids"], duplicates=int(data["duplicates"]),
+                 sources=int(data["sources"]), key_entities=_refs(data["key_entities"]),
+                 first_seen=data["first_seen"], last_seen=data["last_seen"],
+                 storyline_id=storyline_id)
+
+
+def storyline_record(line: StorylineRecord) -> str:
+    return json.dumps({
+        "label": line.label, "story_ids": line.story_ids,
+        "key_entities": _refs_json(line.key_entities), "first_seen": line.first_seen,
+        "last_seen": line.last_seen}, ensure_ascii=False)
+
+
+def storyline_from_record(line_id: str, record: str) -> StorylineRecord:
+    data = json.loads(record)
+    return StorylineRecord(id=line_id, label=data["label"], story_ids=data["story_ids"],
+                           key_entities=_refs(data["key_entities"]),
+                           first_seen=data["first_seen"], last_seen=data["last_seen"])
+
+
+# -- story profiles -----------------------------------------------------------------------------
+
+@dataclass
+class ProfileSums:
+    """What a batch of feature rows adds to story profiles: per story the sum of its
+    independent members' vectors (float64) and their count, per (story, entity) the summed
+    salience."""
+
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    members: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    weights: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
+
+    def add_vector(self, story: str, vector: np.ndarray) -> None:
+        vector = np.asarray(vector, dtype=np.float64)
+        self.vectors[story] = self.vectors[story] + vector if story in self.vectors else vector
+        self.members[story] += 1
+
+
+def profile_sums(rows: Sequence[FeatureRow]) -> ProfileSums:
+    sums = ProfileSums()
+    for row in rows:
+        if row.duplicate_of is not None:
+            continue
+        sums.add_vector(row.story_id, row.vector)
+        for entity in row.entities:
+            sums.weights[row.story_id, entity.entity_id] += entity.salience
+    return sums
+
+
+def unit(vector_sum: np.ndarray) -> np.ndarray:
+    """A story's centroid from its vector sum."""
+    norm = float(np.linalg.norm(vector_sum)) or 1.0
+    return (vector_sum / norm).astype(np.float32)
