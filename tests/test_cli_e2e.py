@@ -46,8 +46,8 @@ def _export(db: Path, cwd: Path) -> list[dict[str, object]]:
 def test_analyze_writes_reports_and_export_has_stable_fields(analyzed: tuple[Path, Path]
                                                              ) -> None:
     work, db = analyzed
-    md = (work / "newsloom-report" / "report.md").read_text(encoding="utf-8")
-    html = (work / "newsloom-report" / "report.html").read_text(encoding="utf-8")
+    md = (work / "newsloom.db.report" / "report.md").read_text(encoding="utf-8")
+    html = (work / "newsloom.db.report" / "report.html").read_text(encoding="utf-8")
     records = _export(db, work)
     by_source = {r["source_id"]: r for r in records}
     # 5 seeds + page.html + 2 feed entries + 2 JSONL articles

@@ -46,8 +46,7 @@ def test_read_command_needs_an_existing_store(command: list[str], tmp_path: Path
     assert result.exit_code == 2, result.output
     assert f"no store at {db}" in result.output
     assert "newsloom analyze PATH" in result.output and "newsloom ingest PATH" in result.output
-    assert not (tmp_path / "mistyped").exists()  # neither the store nor its folder
-    assert not (tmp_path / "newsloom-report").exists()
+    assert not (tmp_path / "mistyped").exists()  # neither the store, its folder nor its report
 
 
 def test_a_folder_is_not_a_store(tmp_path: Path) -> None:
@@ -72,7 +71,7 @@ def _store_rows(db: Path) -> list[int]:
 def test_missing_input_path_is_an_error(command: str, tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    report = tmp_path / "newsloom-report"
+    report = tmp_path / "s.db.report"  # the report beside the store
     report.mkdir()
     (report / "report.md").write_text("the previous report\n", encoding="utf-8")
     db = tmp_path / "s.db"

@@ -315,9 +315,9 @@ def test_run_record_and_report_show_counts_that_add_up(tmp_path: Path) -> None:
     assert run is not None and run.unaccounted == 0 and run.documents == 3
     assert run.outcomes["duplicates"] == 1 and run.outcomes["skipped"] == 1
     expected = "3 documents seen = 1 added, 0 new versions, 0 unchanged, " \
-               "1 duplicates of another input, 1 skipped."
+               "1 duplicate of another input, 1 skipped."
     assert expected in render_markdown(report)
-    assert "1 duplicates of another input" in render_html(report)
+    assert "1 duplicate of another input" in render_html(report)
 
 
 def test_cli_summary_counts_add_up(tmp_path: Path) -> None:

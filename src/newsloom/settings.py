@@ -71,8 +71,8 @@ class Settings:
                                  0.01)
     busy_timeout: float = _knob(60.0, "Seconds to wait for a store another process is "
                                 "writing.", 0)
-    report_dir: str = _knob("newsloom-report", "Where analyze and report write "
-                            "report.md and report.html.")
+    report_dir: str = _knob("", "Where analyze and report write report.md and "
+                            "report.html; empty: beside the store, in <db>.report/.")
     log_level: str = _knob("warning", "Log level: debug, info, warning or error "
                            "(-v and -q override it).", choices=LOG_LEVELS)
 

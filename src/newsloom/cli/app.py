@@ -167,8 +167,8 @@ MaxMbOption = Annotated[float | None, typer.Option(
     "--max-mb", min=0.01, help="Skip documents larger than this (MB; default: the "
     "max_document_mb setting, 5).")]
 ReportDirOption = Annotated[Path | None, typer.Option(
-    "--report-dir", help="Where report.md and report.html go (default: the report_dir "
-    "setting, newsloom-report).")]
+    "--report-dir", help="Where report.md and report.html go (default: beside the store, "
+    "<db>.report/, e.g. newsloom.db.report/; or the report_dir setting).")]
 
 
 @app.command("ingest")
@@ -207,16 +207,26 @@ def analyze(
     with stop_on_ctrl_c(), _store(db) as store:
         _run_ingest(paths, store, _pipeline_options(workers or None, max_mb))
         _run_corpus(store)
-        md, html = write_report(store, _report_dir(report_dir))
+        md, html = write_report(store, _report_dir(report_dir, db))
     if print_report:
         out.print(Markdown(md.read_text(encoding="utf-8")))
-    err.print(f"report: {md} and {html}")
+    _say_where_report_is(md, html)
 
 
-def _report_dir(option: Path | None) -> Path:
+def _report_dir(option: Path | None, db: Path) -> Path:
+    """--report-dir, else the report_dir setting, else beside the store (``<db>.report/``):
+    a report is never written over one made from another store."""
     from newsloom.settings import settings
 
-    return Path(settings().report_dir) if option is None else option
+    if option is not None:
+        return option
+    configured = settings().report_dir
+    return Path(configured) if configured else db.with_name(db.name + ".report")
+
+
+def _say_where_report_is(md: Path, html: Path) -> None:
+    err.print(f"report written to {md.parent}/: {md.name} and {html.name}", markup=False,
+              highlight=False)
 
 
 @app.command()
@@ -228,8 +238,8 @@ def report(
     from newsloom.report import write_report
 
     with existing_store(db) as store:
-        md, html = write_report(store, _report_dir(report_dir))
-    err.print(f"report: {md} and {html}")
+        md, html = write_report(store, _report_dir(report_dir, db))
+    _say_where_report_is(md, html)
 
 
 @app.command()
