@@ -3,15 +3,15 @@
 Pages call the reads the API calls (:mod:`newsloom.views.reads`, so a page shows exactly
 what the JSON endpoint returns) and render the same response models; Jinja2 escapes every
 value. Timelines are drawn in the browser by ECharts, bundled in static/vendor (no CDN),
-from JSON embedded in the page.
+from JSON embedded in the page (:mod:`newsloom.web.charts`); a timeline with one date is a
+card, not a chart.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, get_args
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,23 +19,29 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from newsloom import __version__
-from newsloom.model import TimelineRequest
+from newsloom.model import EntityType, TimelineRequest
 from newsloom.queries.catalog import Catalog
-from newsloom.timeline import bounds
+from newsloom.text.counts import counted, plural
 from newsloom.views import reads as api
 from newsloom.views import schemas as s
 from newsloom.views.access import require_read
+from newsloom.web.charts import stories_chart, timeline_chart
 
 HERE = Path(__file__).parent
+#: What the entity chips' colours mean, in the legend beside them (every type the model has).
+TYPE_NAMES: dict[str, str] = {"PER": "person", "ORG": "organisation", "LOC": "place",
+                              "MISC": "other"}
+ENTITY_TYPES = [(code, TYPE_NAMES.get(code, code.lower())) for code in get_args(EntityType)]
 templates = Jinja2Templates(directory=HERE / "templates")
-templates.env.globals["version"] = __version__
+templates.env.globals.update(version=__version__, entity_types=ENTITY_TYPES,
+                             counted=counted, plural=plural)
+# As filters too: {{ n|counted("story") }} reads as "5 stories".
+templates.env.filters.update(counted=counted, plural=plural)
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 CatalogDep = Annotated[Catalog, Depends(api.catalog)]
 Reader = [Depends(require_read)]
 #: Original articles listed per story page (duplicates fold under them).
 STORY_ARTICLES = 100
-#: Lane labels are cut to this many characters so the chart stays readable on a phone.
-LANE_CHARS = 48
 
 
 def mount_web(app: FastAPI) -> None:
@@ -49,49 +55,6 @@ def mount_web(app: FastAPI) -> None:
 def error_page(request: Request, code: int, message: str) -> Response:
     return templates.TemplateResponse(request, "error.html",
                                       {"code": code, "message": message}, status_code=code)
-
-
-def _span(value: str) -> tuple[date, date] | None:
-    try:
-        return bounds(value)
-    except (ValueError, IndexError):
-        return None
-
-
-def _lane(text: str) -> str:
-    return text if len(text) <= LANE_CHARS else text[:LANE_CHARS - 1] + "…"
-
-
-def timeline_chart(timeline: s.TimelineOut) -> dict[str, Any]:
-    """One lane per dated entry (its headline), a bar over the span the date covers."""
-    items: list[dict[str, Any]] = []
-    lanes: list[str] = []
-    for entry in timeline.entries:
-        span = _span(entry.date) if entry.date else None
-        if span is None:
-            continue
-        items.append({"start": span[0].isoformat(), "end": span[1].isoformat(),
-                      "lane": len(lanes), "label": entry.date,
-                      "detail": entry.headline,
-                      "url": f"/stories/{entry.story_id}" if entry.story_id else None})
-        lanes.append(_lane(f"{entry.date} · {entry.headline}"))
-    return {"lanes": lanes, "items": items}
-
-
-def stories_chart(stories: list[s.StoryOut]) -> dict[str, Any]:
-    """One lane per story from its first to its last stated publication date."""
-    items: list[dict[str, Any]] = []
-    lanes: list[str] = []
-    for story in stories:
-        first = _span(story.first_seen) if story.first_seen else None
-        last = _span(story.last_seen) if story.last_seen else None
-        if first is None or last is None:
-            continue
-        items.append({"start": first[0].isoformat(), "end": last[1].isoformat(),
-                      "lane": len(lanes), "label": f"{story.first_seen} – {story.last_seen}",
-                      "detail": story.title, "url": f"/stories/{story.id}"})
-        lanes.append(_lane(story.title))
-    return {"lanes": lanes, "items": items}
 
 
 def _timeline(cat: Catalog, request: TimelineRequest) -> tuple[s.TimelineOut | None, str | None]:

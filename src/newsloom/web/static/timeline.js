@@ -11,13 +11,18 @@
       return { value: [day(item.start), day(item.end) + 86400000 - 1, item.lane],
                label: item.label, detail: item.detail, url: item.url };
     });
+    // On a phone the lanes take short labels (a date, a title's start) in at most a quarter
+    // of the width, so the bars keep the rest.
     var narrow = el.clientWidth < 560;
+    var lanes = narrow && data.short_lanes ? data.short_lanes : data.lanes;
+    var labelWidth = narrow ? Math.min(96, Math.round(el.clientWidth * 0.25)) : 260;
     // Pad the axis so a single day is a mark in context, not a bar across 24 hours.
     var lo = Math.min.apply(null, rows.map(function (r) { return r.value[0]; }));
     var hi = Math.max.apply(null, rows.map(function (r) { return r.value[1]; }));
     var pad = Math.max((hi - lo) * 0.08, 20 * 86400000);
+    // Height first: ECharts sizes its canvas from the element when it initialises.
+    el.style.height = Math.max(220, Math.min(900, 60 + lanes.length * 34)) + "px";
     var chart = echarts.init(el, null, { renderer: "svg" });
-    el.style.height = Math.max(220, Math.min(900, 60 + data.lanes.length * 34)) + "px";
     chart.setOption({
       animation: false,
       grid: { left: 8, right: 16, top: 16, bottom: 32, containLabel: true },
@@ -29,8 +34,8 @@
         div.style.maxWidth = "320px"; div.style.whiteSpace = "normal";
         return div.outerHTML; } },
       xAxis: { type: "time", min: lo - pad, max: hi + pad, axisLabel: { hideOverlap: true } },
-      yAxis: { type: "category", data: data.lanes, inverse: true,
-               axisLabel: { width: narrow ? 110 : 260, overflow: "truncate" } },
+      yAxis: { type: "category", data: lanes, inverse: true,
+               axisLabel: { width: labelWidth, overflow: "truncate" } },
       dataZoom: [{ type: "inside", xAxisIndex: 0 }],
       series: [{
         type: "custom", name: "timeline", encode: { x: [0, 1], y: 2 }, data: rows,
