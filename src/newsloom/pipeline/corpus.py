@@ -9,7 +9,7 @@ batch at a time: an interrupted run resumes with the first article that has no f
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
@@ -63,6 +63,9 @@ class CorpusStage:
     workers: int = 1
     #: Characters of each article the encoder embeds (see ``event_text``).
     event_chars: int = field(default_factory=lambda: settings().event_chars)
+    #: Features computed elsewhere (Spark executors), by article id; each is taken out when
+    #: its batch uses it. A batch with an article missing here is featurized as usual.
+    precomputed: MutableMapping[str, ArticleFeatures] | None = field(default=None, repr=False)
 
     def open(self) -> Self:
         """Load the stage's state from the store (entities, clusterer, ANN index, duplicates)
@@ -112,6 +115,9 @@ class CorpusStage:
             articles = [self.store.get_article(article_id) for _, article_id in batch]
         present = [(seq, a) for (seq, _), a in zip(batch, articles, strict=True) if a]
         texts = [a for _, a in present]
+        ready = self.precomputed
+        if ready is not None and texts and all(a.id in ready for a in texts):
+            return _Prepared(present, features=[ready.pop(a.id) for a in texts])
         if self.workers > 1 and texts:
             return _Prepared(present, futures=corpus_pool.submit(
                 texts, self.workers, self.embedder, self.event_chars))
@@ -171,7 +177,8 @@ class CorpusStage:
 def build_stories(store: CorpusState, embedder: str = "use-m3", batch_size: int | None = None,
                   on_progress: Callable[[int, int], None] | None = None,
                   timings: Timings | None = None, workers: int | None = None,
-                  event_chars: int | None = None) -> int:
+                  event_chars: int | None = None,
+                  precomputed: MutableMapping[str, ArticleFeatures] | None = None) -> int:
     """Run the corpus stages over every article that has none yet; returns how many.
 
     ``batch_size``, ``workers`` and ``event_chars`` default to the settings
@@ -182,17 +189,21 @@ def build_stories(store: CorpusState, embedder: str = "use-m3", batch_size: int 
     ``timings``, when given, accumulates seconds per sub-stage: load, read, features (time
     spent waiting for them), ner, embed, link+minhash (inside featurize; summed over workers
     when there are several), entities, cluster, store.
+
+    ``precomputed``: features already computed by article id (the Spark runner's executors);
+    they must come from the same ``embedder`` and ``event_chars``.
     """
     # One corpus stage at a time per store (store/lease.py): a second one waits here, then
     # starts from the state the first committed and finds only what is still pending.
     with store.corpus_lease():
         return _build_stories(store, embedder, batch_size, on_progress, timings, workers,
-                              event_chars)
+                              event_chars, precomputed)
 
 
 def _build_stories(store: CorpusState, embedder: str, batch_size: int | None,
                    on_progress: Callable[[int, int], None] | None, timings: Timings | None,
-                   workers: int | None, event_chars: int | None) -> int:
+                   workers: int | None, event_chars: int | None,
+                   precomputed: MutableMapping[str, ArticleFeatures] | None) -> int:
     total = store.count_pending_articles()
     if total == 0:
         _repair_index(store, embedder)
@@ -204,8 +215,8 @@ def _build_stories(store: CorpusState, embedder: str, batch_size: int | None,
     batch_size = knobs.corpus_batch_size if batch_size is None else batch_size
     stage = CorpusStage(store, embedder, timings,
                         workers=workers if total >= knobs.min_pool_articles else 1,
-                        event_chars=knobs.event_chars if event_chars is None else event_chars
-                        ).open()
+                        event_chars=knobs.event_chars if event_chars is None else event_chars,
+                        precomputed=precomputed).open()
     done = 0
     batch = store.pending_articles(batch_size)
     prepared = stage.prepare(batch) if batch else None

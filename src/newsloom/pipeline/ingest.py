@@ -93,25 +93,16 @@ class _Extractor:
             self._pool = None
 
 
-def _documents(paths: Iterable[Path], stats: IngestStats, options: ReadOptions,
-               on_progress: ProgressCallback | None, skips: _SkipLog) -> Iterator[RawDocument]:
+def _documents(paths: Iterable[Path], run: IngestRun, options: ReadOptions,
+               on_progress: ProgressCallback | None) -> Iterator[RawDocument | Skip]:
     """Every document under ``paths``, one at a time (files are streamed, never listed whole
-    in memory). Every input met counts once in ``stats.documents``; skips are counted and
-    logged as they are met."""
+    in memory), and every input that could not be read, as a Skip, in the order met."""
     found = list(discover(paths))
     files = [item for item in found if isinstance(item, Path)]
-    stats.files = len(files)
-    for item in found:
-        if isinstance(item, Skip):
-            stats.documents += 1
-            skips.record(item)
+    run.stats.files = len(files)
+    yield from (item for item in found if isinstance(item, Skip))
     for done, path in enumerate(files, start=1):
-        for doc in read_path(path, options):
-            stats.documents += 1
-            if isinstance(doc, Skip):
-                skips.record(doc)
-            else:
-                yield doc
+        yield from read_path(path, options)
         if on_progress:
             on_progress(done, len(files))
 
@@ -193,6 +184,67 @@ class _LastInputWins:
         return list(self._pending.values())
 
 
+#: Extraction of a batch of fresh documents, one result per document, in order.
+Extract = Callable[[list[RawDocument]], list[Article | Skip]]
+
+
+class IngestRun:
+    """The bookkeeping of one ingest run, wherever its documents are read and extracted: the
+    run record, the counts, the skip log, duplicates within the run, and the versions rule
+    (:class:`_LastInputWins`). :func:`ingest` feeds it from this process; the Spark runner
+    (:mod:`newsloom.pipeline.spark`) from the results its executors send back."""
+
+    def __init__(self, store: IngestSink, command: str,
+                 rename_source: Callable[[str], str] | None = None) -> None:
+        self.store, self.rename_source = store, rename_source
+        self.stats = IngestStats()
+        self.skips = _SkipLog(store, self.stats)
+        self.versions = _LastInputWins()
+        # Ids (16 hex digits = one 64-bit int each, ~70 bytes per document) of the documents
+        # this run has met: a second input with the same content is a duplicate of another
+        # input, whichever batch it falls in, not "unchanged" and not silently dropped.
+        self.seen: set[int] = set()
+        self.run_id = store.start_run(_storable(command))
+
+    def skip(self, skip: Skip) -> None:
+        """An input that could not be read: counted, logged and stored with its reason."""
+        self.stats.documents += 1
+        self.skips.record(skip)
+
+    def admit(self, doc: RawDocument) -> RawDocument | None:
+        """Count ``doc``; the document to store (renamed), or None for a duplicate input."""
+        self.stats.documents += 1
+        if self.rename_source is not None:
+            renamed = self.rename_source(doc.source)
+            doc = replace(doc, source=renamed, version_key=renamed
+                          if doc.version_key == doc.source else doc.version_key)
+        key = int(doc.id, 16)
+        if key in self.seen:
+            self.stats.duplicates += 1
+            return None
+        self.seen.add(key)
+        self.stats.unchanged += self.versions.met(doc)
+        return doc
+
+    def commit(self, docs: list[RawDocument], extract: Extract) -> list[Article]:
+        """Store the admitted ``docs`` not stored yet, extracted by ``extract``, as one
+        transaction; returns the articles that were new to the store."""
+        return _flush(docs, self, extract)
+
+    def store_reverts(self) -> None:
+        """At the end of the run: make the reverts that stand (:class:`_LastInputWins`)."""
+        _store_each(self.versions.pending(), self.store, self.stats, self.skips, None)
+
+    def finish(self, status: str) -> IngestStats:
+        """Save the skips and close the run record with ``status``."""
+        self.skips.save()
+        self.store.finish_run(self.run_id, status, _stats_record(self.stats))
+        if self.stats.unaccounted:  # a bug, not bad input: say so loudly, never lose documents
+            log.error("ingest counts do not add up: %d documents seen, %d unaccounted",
+                      self.stats.documents, self.stats.unaccounted)
+        return self.stats
+
+
 def ingest(paths: Sequence[Path], store: IngestSink, options: PipelineOptions | None = None,
            on_progress: ProgressCallback | None = None) -> IngestStats:
     """Read, extract and store everything under ``paths``. Idempotent; resumable.
@@ -201,59 +253,45 @@ def ingest(paths: Sequence[Path], store: IngestSink, options: PipelineOptions | 
     exception propagates so the caller can exit; rerunning continues where it stopped.
     """
     options = options or PipelineOptions()
-    stats = IngestStats()
-    skips = _SkipLog(store, stats)
-    run_id = store.start_run(_storable("ingest " + " ".join(str(p) for p in paths)))
+    run = IngestRun(store, "ingest " + " ".join(str(p) for p in paths), options.rename_source)
     extractor = _Extractor(options)
+
+    def extract(docs: list[RawDocument]) -> list[Article | Skip]:
+        return _extract_each(docs, extractor)
+
     batch: list[RawDocument] = []
-    # Ids (16 hex digits = one 64-bit int each, ~70 bytes per document) of the documents this
-    # run has met: a second input with the same content is a duplicate of another input,
-    # whichever batch it falls in, not "unchanged" and not silently dropped.
-    seen: set[int] = set()
-    versions = _LastInputWins()
     status = "failed"
     try:
-        for doc in _documents(paths, stats, options.read, on_progress, skips):
-            if options.rename_source is not None:
-                renamed = options.rename_source(doc.source)
-                doc = replace(doc, source=renamed, version_key=renamed
-                              if doc.version_key == doc.source else doc.version_key)
-            key = int(doc.id, 16)
-            if key in seen:
-                stats.duplicates += 1
-                continue
-            seen.add(key)
-            stats.unchanged += versions.met(doc)
-            batch.append(doc)
-            if len(batch) >= options.batch_size:
-                _flush(batch, store, extractor, stats, skips, versions)
-                batch = []
-        _flush(batch, store, extractor, stats, skips, versions)
-        _store_each(versions.pending(), store, stats, skips, None)  # the reverts that stand
+        for item in _documents(paths, run, options.read, on_progress):
+            if isinstance(item, Skip):
+                run.skip(item)
+            elif (doc := run.admit(item)) is not None:
+                batch.append(doc)
+                if len(batch) >= options.batch_size:
+                    _flush(batch, run, extract)
+                    batch = []
+        _flush(batch, run, extract)
+        run.store_reverts()
         status = "done"
     except KeyboardInterrupt:
-        stats.interrupted = True
+        run.stats.interrupted = True
         status = "interrupted"
         raise
     finally:
         extractor.close()
-        skips.save()
-        store.finish_run(run_id, status, _stats_record(stats))
-    if stats.unaccounted:  # a bug, not bad input: say so loudly rather than lose documents
-        log.error("ingest counts do not add up: %d documents seen, %d unaccounted",
-                  stats.documents, stats.unaccounted)
-    return stats
+        run.finish(status)
+    return run.stats
 
 
-def _flush(docs: list[RawDocument], store: IngestSink, extractor: _Extractor,
-           stats: IngestStats, skips: _SkipLog, versions: _LastInputWins) -> None:
+def _flush(docs: list[RawDocument], run: IngestRun, extract: Extract) -> list[Article]:
     if not docs:
-        return
-    known = store.known_ids(doc.id for doc in docs)
+        return []
+    stats, skips = run.stats, run.skips
+    known = run.store.known_ids(doc.id for doc in docs)
     stats.unchanged += len(known)
     fresh = [doc for doc in docs if doc.id not in known]
     pairs: list[tuple[RawDocument, Article]] = []
-    for doc, result in zip(fresh, _extract_each(fresh, extractor), strict=True):
+    for doc, result in zip(fresh, extract(fresh) if fresh else [], strict=True):
         if isinstance(result, Skip):
             skips.record(result)
             continue
@@ -263,8 +301,9 @@ def _flush(docs: list[RawDocument], store: IngestSink, extractor: _Extractor,
                         "declared-clean text; stored unfiltered and flagged %r",
                         doc.source, KEPT_WHOLE)
         pairs.append((doc, result))
-    _store_each(pairs, store, stats, skips, versions)
-    versions.batch_done()
+    _store_each(pairs, run.store, stats, skips, run.versions)
+    run.versions.batch_done()
+    return [article for _, article in pairs]
 
 
 def _extract_each(docs: list[RawDocument], extractor: _Extractor) -> list[Article | Skip]:
