@@ -27,6 +27,7 @@ from newsloom.cli.checks import existing_store, require_paths, require_store, st
 from newsloom.cli.db import db_app
 from newsloom.cli.export import export_app
 from newsloom.cli.options import DEFAULT_DB, DbOption
+from newsloom.cli.spark import spark_app
 from newsloom.eval.cli import app as eval_app
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ app = typer.Typer(
 app.add_typer(export_app, name="export")
 app.add_typer(eval_app, name="eval")
 app.add_typer(db_app, name="db")
+app.add_typer(spark_app, name="spark")
 app.command("search")(cli_search.search)
 app.command("config")(cli_config.config)
 

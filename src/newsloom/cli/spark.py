@@ -1,0 +1,76 @@
+"""``newsloom spark analyze``: the per-document stages on Apache Spark, then the corpus stage.
+
+pyspark (the ``spark`` extra) is imported only when the command runs, by
+:mod:`newsloom.pipeline.spark`; see docs/scale.md for running on a cluster.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from newsloom.cli.checks import require_paths, stop_on_ctrl_c
+
+spark_app = typer.Typer(help="Run the pipeline on Apache Spark (the spark extra; Java 17).",
+                        no_args_is_help=True)
+err = Console(stderr=True)
+
+StoreOption = Annotated[str, typer.Option(
+    "--db", envvar="NEWSLOOM_DB",
+    help="The store: a SQLite file or a postgresql:// URL (reachable from the driver).")]
+
+
+@spark_app.command("analyze")
+def analyze(
+    paths: Annotated[list[Path], typer.Argument(
+        help="Files or folders (searched recursively).", exists=False)],
+    db: StoreOption = "newsloom.db",
+    master: Annotated[str, typer.Option(
+        "--master", help="Spark master URL; ignored under spark-submit, which sets it.")
+    ] = "local[2]",
+    partitions: Annotated[int | None, typer.Option(
+        "--partitions", min=1, help="Partitions (each one transaction); default: one per "
+        "split (a file, or a block of a large JSONL file).")] = None,
+    split_mb: Annotated[float, typer.Option(
+        "--split-mb", min=0.0, help="Cut uncompressed JSONL files larger than this into "
+        "record blocks of about this size (0: never).")] = 64.0,
+    parquet: Annotated[Path | None, typer.Option(
+        "--parquet", help="Also write the article and feature tables here (Parquet).")
+    ] = None,
+) -> None:
+    """Ingest PATHS with Spark executors (read, extract, NER, entity linking, embeddings,
+    MinHash), store them, then cluster duplicates, stories and storylines in ingest order."""
+    require_paths(paths)
+    try:
+        import pyspark  # noqa: F401  # only to say what is missing before any work
+    except ImportError as exc:
+        err.print("[red]newsloom spark needs pyspark[/]: pip install 'newsloom[spark]' "
+                  "(and Java 17)")
+        raise typer.Exit(1) from exc
+    from newsloom.pipeline.spark import SparkOptions
+    from newsloom.pipeline.spark import analyze as run_spark
+    from newsloom.store import open_store
+    from newsloom.text.counts import counted
+
+    options = SparkOptions(master=master, partitions=partitions, split_mb=split_mb,
+                           parquet=parquet)
+    with stop_on_ctrl_c():
+        store = open_store(db)
+        try:
+            run = run_spark(paths, store, options)
+        finally:
+            store.close()
+    stats = run.stats
+    err.print(f"{counted(run.splits, 'split')} in {counted(run.partitions, 'partition')}; "
+              f"{counted(stats.files, 'file')}, {counted(stats.documents, 'document')}: "
+              f"{stats.added} added, {stats.new_versions} new versions, "
+              f"{stats.unchanged} unchanged, {stats.duplicates} duplicates of another input, "
+              f"{stats.skipped} skipped; {run.clustered} clustered, "
+              f"{counted(run.storylines, 'storyline')}", highlight=False)
+    if parquet is not None:
+        err.print(f"parquet tables: {escape(str(parquet / 'articles'))} and "
+                  f"{escape(str(parquet / 'features'))}", soft_wrap=True)
