@@ -22,7 +22,7 @@ from urllib.parse import unquote
 import pytest
 from markupsafe import escape
 
-from newsloom.report import build_report, dated_span, render_markdown
+from newsloom.report import build_report, dated_span, default_report_dir, render_markdown
 from newsloom.store import open_store
 
 ROOT = Path(__file__).parents[1]
@@ -204,3 +204,15 @@ def test_links_are_relative_when_report_and_inputs_share_a_folder(analyzed: Anal
     assert "../examples/seeds/000_04d8964427728e2c.txt" in links
     assert "../tests/fixtures_report/att_reprint_dated_20aug.txt" in links
     assert all(link and link.startswith("../") for link in links)
+
+
+@pytest.mark.parametrize(("db", "folder"), [
+    ("newsloom.db", "newsloom.db.report"),
+    ("corpora/de/x.sqlite", "corpora/de/x.sqlite.report"),
+    ("/srv/news/newsloom.db", "/srv/news/newsloom.db.report"),
+    # a server store has no folder: named after the database, in the working directory
+    ("postgresql://news@localhost:5432/newsloom?sslmode=disable", "newsloom.report"),
+    (Path("postgresql://news@db.example/wire"), "wire.report"),
+])
+def test_default_report_dir_is_beside_the_store(db: str | Path, folder: str) -> None:
+    assert default_report_dir(db) == Path(folder)

@@ -317,6 +317,23 @@ def render_html(report: Report) -> str:
     return env.get_template("report.html.j2").render(report=report)
 
 
+#: A store named by a server URL ("postgresql://…", which a Path folds to "postgresql:/…").
+_SERVER_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:/")
+
+
+def default_report_dir(db: Path | str) -> Path:
+    """Where a store's report goes unless told: beside it, named after it (``newsloom.db`` →
+    ``newsloom.db.report/``), so that no report is written over one made from another store.
+    A store on a server has no folder: its report goes to ``<database name>.report/`` in the
+    working directory."""
+    text = str(db)
+    if _SERVER_URL.match(text):
+        name = text.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0]
+        return Path(f"{name or 'store'}.report")
+    path = Path(text)
+    return path.with_name(path.name + ".report")
+
+
 def write_report(store: ReportSource, directory: Path) -> tuple[Path, Path]:
     """Write ``report.md`` and ``report.html`` into ``directory``; returns both paths."""
     report = build_report(store, directory)

@@ -216,14 +216,14 @@ def analyze(
 
 
 def _report_dir(option: Path | None, db: Path) -> Path:
-    """--report-dir, else the report_dir setting, else beside the store (``<db>.report/``):
-    a report is never written over one made from another store."""
+    """--report-dir, else the report_dir setting, else beside the store (``<db>.report/``)."""
+    from newsloom.report import default_report_dir
     from newsloom.settings import settings
 
     if option is not None:
         return option
     configured = settings().report_dir
-    return Path(configured) if configured else db.with_name(db.name + ".report")
+    return Path(configured) if configured else default_report_dir(db)
 
 
 def _say_where_report_is(md: Path, html: Path) -> None:
