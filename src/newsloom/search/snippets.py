@@ -18,7 +18,7 @@ import numpy as np
 
 from newsloom.model import SnippetSpan
 from newsloom.text.sentences import split_sentences
-from newsloom.text.stem import lemma
+from newsloom.text.stem import query_lemma
 
 if TYPE_CHECKING:
     from newsloom.represent.embed import Embedder, Vectors
@@ -60,7 +60,7 @@ def _marks(sentence: str, lang: str | None, forms: frozenset[str],
     if candidates is None:
         return []
     return [(m.start(), m.end()) for m in candidates.finditer(sentence)
-            if m.group().lower() in forms or lemma(m.group(), lang) in forms]
+            if m.group().lower() in forms or query_lemma(m.group(), lang) in forms]
 
 
 def _spans(sentence: str, marks: list[tuple[int, int]]) -> tuple[SnippetSpan, ...]:

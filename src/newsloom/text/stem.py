@@ -3,15 +3,20 @@
 The store keeps a second full-text index over each article's title and text rewritten as
 lower-case lemmas (simplemma, dictionary lookup: "Netze" → "netz", "bittet" → "bitten"),
 because full-text tokenizers cannot call Python; :func:`lemma_text` is what that index holds.
-Search lemmatises query words the same way, and event features count content lemmas. Words
+Search lemmatises query words the same way (:func:`query_lemma`: the same lemmas from an
+on-disk index, without loading a lexicon), and event features count content lemmas. Words
 simplemma does not know, and languages it does not cover, stay as they are (lower-case).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from simplemma import Lemmatizer
 
 #: Word tokens as FTS5's unicode61 tokenizer sees them (letters and digits); everything else,
 #: including FTS5 query syntax (quotes, *, parentheses, ":", "^"), separates words.
@@ -25,18 +30,51 @@ def _supported() -> frozenset[str]:
     return frozenset(SUPPORTED_LANGUAGES)
 
 
-@lru_cache(maxsize=200_000)
-def lemma(word: str, lang: str | None) -> str:
-    """Lower-case lemma of one word in ``lang`` (the word itself when unknown)."""
+def _lemma_by(lemmatize: Callable[[str, str], str], word: str, lang: str | None) -> str:
     lower = word.lower()
     if not lang or lang not in _supported() or word.isdigit():
         return lower
-    import simplemma
-
     try:
-        return str(simplemma.lemmatize(word, lang=lang)).lower()
+        return str(lemmatize(word, lang)).lower()
     except Exception:
         return lower
+
+
+def _in_memory(word: str, lang: str) -> str:
+    import simplemma
+
+    return str(simplemma.lemmatize(word, lang=lang))
+
+
+@lru_cache(maxsize=1)
+def _indexed_lemmatizer() -> Lemmatizer:
+    from simplemma import Lemmatizer
+    from simplemma.strategies import DefaultStrategy
+
+    from newsloom.text.lexicon_index import IndexedDictionaryFactory
+
+    # simplemma.lemmatize's own set-up (DefaultStrategy, greedy off) over another dictionary
+    return Lemmatizer(lemmatization_strategy=DefaultStrategy(
+        dictionary_factory=IndexedDictionaryFactory()))
+
+
+def _indexed(word: str, lang: str) -> str:
+    return _indexed_lemmatizer().lemmatize(word, lang)
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str, lang: str | None) -> str:
+    """Lower-case lemma of one word in ``lang`` (the word itself when unknown). Loads the
+    language's whole lexicon into memory on first use (0.4-6.6 s): for lemmatising texts."""
+    return _lemma_by(_in_memory, word, lang)
+
+
+@lru_cache(maxsize=20_000)
+def query_lemma(word: str, lang: str | None) -> str:
+    """The same lemma as :func:`lemma`, looked up in the lexicon's file on disk
+    (text/lexicon_index.py) instead of a lexicon loaded whole: for the few words of a query
+    or a snippet, where loading would take seconds and the lookups take microseconds."""
+    return _lemma_by(_indexed, word, lang)
 
 
 def lemma_text(text: str | None, lang: str | None) -> str:
@@ -48,7 +86,7 @@ def lemma_text(text: str | None, lang: str | None) -> str:
                     for word in WORD.findall(text))
 
 
-def load_lexicons(languages: Iterable[str]) -> None:
-    """Load simplemma's lexicons now (each costs up to ~2 s once per process)."""
+def index_lexicons(languages: Iterable[str]) -> None:
+    """Open (building where missing) the on-disk lexicons :func:`query_lemma` reads."""
     for lang in languages:
-        lemma.__wrapped__("warm", lang)
+        query_lemma.__wrapped__("warm", lang)
