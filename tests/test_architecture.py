@@ -206,47 +206,69 @@ def test_the_cycle_check_can_fail() -> None:
     assert strongly_connected({"a": {"b"}, "b": {"c"}}) == []
 
 
-def sqlite_importers(src: Path = SRC) -> set[str]:
-    """Modules outside ``newsloom.store.sqlite`` that import sqlite3 (lazily too)."""
+#: The store backends: the only packages that hold SQL, each with the database drivers only it
+#: may import.
+BACKEND_DRIVERS = {"newsloom.store.sqlite": {"sqlite3"},
+                   "newsloom.store.postgres": {"psycopg", "psycopg_pool"}}
+
+
+def _backend_of(module: str) -> str | None:
+    return next((package for package in BACKEND_DRIVERS
+                 if module == package or module.startswith(package + ".")), None)
+
+
+def driver_importers(src: Path = SRC) -> set[tuple[str, str]]:
+    """(module, driver) of every import of a database driver (lazy ones too) outside the
+    backend that owns it."""
     found = set()
+    drivers = set().union(*BACKEND_DRIVERS.values())
     for module, path in _modules(src).items():
-        if module == "newsloom.store.sqlite" or module.startswith("newsloom.store.sqlite."):
-            continue
+        allowed = BACKEND_DRIVERS.get(_backend_of(module) or "", set())
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
-            if any(name.split(".")[0] == "sqlite3" for name in names):
-                found.add(module)
+            for name in names:
+                root = name.split(".")[0]
+                if root in drivers and root not in allowed:
+                    found.add((module, root))
     return found
 
 
-def test_only_the_sqlite_backend_imports_sqlite3() -> None:
-    assert sqlite_importers() == set()
+def test_only_its_backend_imports_a_database_driver() -> None:
+    assert driver_importers() == set()
 
 
-def test_the_sqlite_import_check_can_fail(tmp_path: Path) -> None:
+def test_the_driver_import_check_can_fail(tmp_path: Path) -> None:
     package = tmp_path / "newsloom"
     (package / "store" / "sqlite").mkdir(parents=True)
+    (package / "store" / "postgres").mkdir(parents=True)
     (package / "__init__.py").write_text("", encoding="utf-8")
     (package / "store" / "sqlite" / "store.py").write_text("import sqlite3\n", encoding="utf-8")
+    (package / "store" / "postgres" / "store.py").write_text(
+        "import psycopg\nfrom psycopg_pool import ConnectionPool\nimport sqlite3\n",
+        encoding="utf-8")
+    (package / "store" / "postgresx.py").write_text("import psycopg.sql\n", encoding="utf-8")
     (package / "report.py").write_text("def f():\n    from sqlite3 import Row\n",
                                        encoding="utf-8")
-    (package / "ok.py").write_text("import sqlite3x\n", encoding="utf-8")
-    assert sqlite_importers(package) == {"newsloom.report"}
+    (package / "ok.py").write_text("import sqlite3x\nimport psycopgx\n", encoding="utf-8")
+    assert driver_importers(package) == {
+        ("newsloom.report", "sqlite3"), ("newsloom.store.postgres.store", "sqlite3"),
+        ("newsloom.store.postgresx", "psycopg")}
 
 
 #: A string that starts like a SQL statement. Keywords in capitals, as all of newsloom's SQL
 #: is written: prose ("Select a story from the list") is not SQL.
 _SQL = re.compile(r"^\s*(SELECT\b[\s\S]*\bFROM\b|INSERT\s+(OR\s+[A-Z]+\s+)?INTO\b"
-                  r"|UPDATE\s+\w+\s+SET\b|DELETE\s+FROM\b|CREATE\s+(TABLE|INDEX|VIRTUAL|TRIGGER|TEMP)"
-                  r"|DROP\s+TABLE|PRAGMA\b|WITH\s+\w+\s+AS\s*\()")
+                  r"|UPDATE\s+\w+\s+SET\b|DELETE\s+FROM\b"
+                  r"|CREATE\s+(TABLE|INDEX|VIRTUAL|TRIGGER|TEMP|EXTENSION|FUNCTION|DATABASE)"
+                  r"|DROP\s+(TABLE|DATABASE)|PRAGMA\b|WITH\s+(RECURSIVE\s+)?\w+(\([^)]*\))?\s+AS\s*\()")
 
 
 def sql_strings(src: Path = SRC) -> list[tuple[str, int]]:
-    """(module, line) of every string constant outside ``newsloom.store.sqlite`` that is SQL."""
+    """(module, line) of every string constant outside the store backends that is SQL."""
     found = []
     for module, path in _modules(src).items():
-        if module == "newsloom.store.sqlite" or module.startswith("newsloom.store.sqlite."):
+        if _backend_of(module) is not None:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) \
@@ -255,7 +277,7 @@ def sql_strings(src: Path = SRC) -> list[tuple[str, int]]:
     return found
 
 
-def test_no_sql_outside_the_sqlite_backend() -> None:
+def test_no_sql_outside_the_store_backends() -> None:
     assert sql_strings() == []
 
 
@@ -265,7 +287,14 @@ def test_the_sql_check_can_fail(tmp_path: Path) -> None:
     (package / "__init__.py").write_text('"""Select a story from the list."""\n', encoding="utf-8")
     (package / "store" / "sqlite" / "store.py").write_text('Q = "SELECT id FROM a"\n',
                                                            encoding="utf-8")
+    (package / "store" / "postgres").mkdir(parents=True)
+    (package / "store" / "postgres" / "search.py").write_text(
+        'Q = "WITH RECURSIVE chain(id) AS (SELECT 1)"\n', encoding="utf-8")
+    (package / "store" / "postgresx.py").write_text('Q = "CREATE EXTENSION vector"\n',
+                                                    encoding="utf-8")
     (package / "search.py").write_text('Q = """\n  SELECT id\n  FROM articles"""\n'
-                                       'R = "INSERT OR IGNORE INTO t VALUES (1)"\n',
+                                       'R = "INSERT OR IGNORE INTO t VALUES (1)"\n'
+                                       'S = "WITH RECURSIVE c(x) AS (SELECT 1)"\n',
                                        encoding="utf-8")
-    assert sql_strings(package) == [("newsloom.search", 1), ("newsloom.search", 4)]
+    assert sql_strings(package) == [("newsloom.search", 1), ("newsloom.search", 4),
+                                    ("newsloom.search", 5), ("newsloom.store.postgresx", 1)]

@@ -6,6 +6,7 @@ what a column holds is decided once, here."""
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -103,6 +104,14 @@ def surname_key(key: str, entity_type: str) -> str | None:
     """
     tokens = key.removeprefix("name:").split()
     return tokens[-1] if entity_type == "PER" and len(tokens) > 1 else None
+
+
+def index_form(term: str) -> str:
+    """``term`` as the keyword index stores it: lower case, diacritics removed (SQLite's FTS5
+    ``unicode61 remove_diacritics 2``; the PostgreSQL store folds its lemmas the same way
+    before ``to_tsvector``)."""
+    decomposed = unicodedata.normalize("NFD", term.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def published_date(value: str | None) -> date | None:

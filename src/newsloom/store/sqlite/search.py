@@ -8,12 +8,12 @@ JOIN: articles the corpus stages have not reached yet still match keyword querie
 from __future__ import annotations
 
 import sqlite3
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
 from newsloom.store.ports import ArticleFilter, SearchRow
+from newsloom.store.rows import index_form
 
 #: SQLite's default cap on bound parameters is 999 on old builds: id lists go in chunks.
 _CHUNK = 500
@@ -67,12 +67,6 @@ def match_expression(groups: Sequence[tuple[str, ...]], operator: str = "AND") -
     parts = ["(" + " OR ".join('"' + term.replace('"', '""') + '"' for term in group) + ")"
              for group in groups]
     return f" {operator} ".join(parts)
-
-
-def index_form(term: str) -> str:
-    """``term`` as FTS5's ``unicode61 remove_diacritics 2`` stores it (its vocabulary)."""
-    decomposed = unicodedata.normalize("NFD", term.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 class SearchTables:

