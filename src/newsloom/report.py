@@ -168,12 +168,15 @@ def _story_article(article: Article, report_dir: Path) -> StoryArticle:
 
 def story_entry(story: Story, members: Sequence[Article], shown: int, report_dir: Path
                 ) -> StoryEntry:
-    listed = sorted((_story_article(a, report_dir) for a in members),
-                    key=lambda a: (a.published is None, a.published or ""))
-    dates = [a.published for a in listed if a.published]
-    return StoryEntry(story=story, size=counted(len(listed), "article"),
-                      span=dated_span(dates, len(listed)), articles=listed[:shown],
-                      more=max(0, len(listed) - shown))
+    """The story with its first ``shown`` articles: dated ones in date order, then undated
+    ones in ingest order (only those listed are looked up on disk for a link)."""
+    dates = [a.published.value for a in members if a.published]
+    ordered = sorted(members, key=lambda a: (a.published is None,
+                                             a.published.value if a.published else ""))
+    return StoryEntry(story=story, size=counted(len(members), "article"),
+                      span=dated_span(dates, len(members)),
+                      articles=[_story_article(a, report_dir) for a in ordered[:shown]],
+                      more=max(0, len(members) - shown))
 
 
 def last_ingest_run(store: ReportSource) -> IngestRunRow | None:
