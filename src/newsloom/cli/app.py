@@ -26,9 +26,12 @@ from newsloom.cli import timeline as tl
 from newsloom.cli.checks import existing_store, require_paths, require_store, stop_on_ctrl_c
 from newsloom.cli.db import db_app
 from newsloom.cli.export import export_app
+from newsloom.cli.help import NewcomerGroup
+from newsloom.cli.logs import configure_logging, stderr_console
 from newsloom.cli.options import DEFAULT_DB, DbOption
 from newsloom.cli.spark import spark_app
 from newsloom.eval.cli import app as eval_app
+from newsloom.text.counts import counted
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -42,6 +45,7 @@ app = typer.Typer(
     "timelines — offline.",
     no_args_is_help=True,
     add_completion=False,
+    cls=NewcomerGroup,
 )
 app.add_typer(export_app, name="export")
 app.add_typer(eval_app, name="eval")
@@ -50,7 +54,7 @@ app.add_typer(spark_app, name="spark")
 app.command("search")(cli_search.search)
 app.command("config")(cli_config.config)
 
-err = Console(stderr=True)
+err = stderr_console()
 out = Console()
 
 PathsArgument = Annotated[
@@ -76,13 +80,10 @@ def main_callback(
         callback=_print_version)] = False,
     config: cli_config.ConfigOption = None, assignments: cli_config.SetOption = None,
 ) -> None:
-    from rich.logging import RichHandler
-
     knobs = cli_config.load_or_exit(config, assignments)
     level = (logging.DEBUG if verbose else logging.ERROR if quiet
              else getattr(logging, knobs.log_level.upper()))
-    logging.basicConfig(level=level, format="%(message)s", force=True,
-                        handlers=[RichHandler(console=err, show_path=False, show_time=False)])
+    configure_logging(level, err)
 
 
 @app.command()
@@ -115,7 +116,8 @@ def _pipeline_options(workers: int | None, max_mb: float | None) -> PipelineOpti
 
 
 def _progress_bar(stage: str, unit: str) -> Progress:
-    """A bar on stderr (stdout stays clean for the report), gone when the stage ends."""
+    """A bar on stderr (stdout stays clean for the report), gone when the stage ends; none
+    when stderr is a file or a pipe, where it would leave a blank line in the log."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -125,7 +127,8 @@ def _progress_bar(stage: str, unit: str) -> Progress:
     )
 
     return Progress(TextColumn(f"[bold]{stage}[/]"), BarColumn(), MofNCompleteColumn(),
-                    TextColumn(unit), TimeElapsedColumn(), console=err, transient=True)
+                    TextColumn(unit), TimeElapsedColumn(), console=err, transient=True,
+                    disable=not err.is_terminal)
 
 
 def _run_ingest(paths: list[Path], store: IngestSink, options: PipelineOptions
@@ -142,9 +145,11 @@ def _run_ingest(paths: list[Path], store: IngestSink, options: PipelineOptions
 
         stats = ingest(paths, store, options, on_progress)
     err.print(
-        f"{stats.files} files, {stats.documents} documents: [green]{stats.added} added[/], "
-        f"{stats.new_versions} new versions, {stats.unchanged} unchanged, "
-        f"{stats.duplicates} duplicates of another input, [yellow]{stats.skipped} skipped[/]"
+        f"{counted(stats.files, 'file')}, {counted(stats.documents, 'document')}: "
+        f"[green]{stats.added:,} added[/], {counted(stats.new_versions, 'new version')}, "
+        f"{stats.unchanged:,} unchanged, "
+        f"{counted(stats.duplicates, 'duplicate')} of another input, "
+        f"[yellow]{stats.skipped:,} skipped[/]"
         + (f", [red]{stats.unaccounted} unaccounted[/]" if stats.unaccounted else "")
         + (f", [yellow]{stats.kept_whole} kept whole[/] (flagged {KEPT_WHOLE!r})"
            if stats.kept_whole else "")
@@ -162,7 +167,7 @@ def _run_corpus(store: CorpusRun) -> None:
         done = build_stories(store, on_progress=lambda d, t: progress.update(
             task, completed=d, total=t))
     lines = update_storylines(store)
-    err.print(f"{done} articles clustered; {len(lines)} storylines")
+    err.print(f"{counted(done, 'article')} clustered; {counted(len(lines), 'storyline')}")
 
 
 MaxMbOption = Annotated[float | None, typer.Option(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
+from typer.core import TyperGroup
 
 from newsloom.eval import cli_extraction
 from newsloom.eval.cli_common import (
@@ -25,19 +26,43 @@ from newsloom.eval.cli_common import (
 
 if TYPE_CHECKING:
     # The benchmarks are imported when their command runs: ``newsloom --help`` stays fast.
-    pass
+    # Typer 0.29 vendors click; list_commands takes its Context.
+    from typer._click import Context
+
+# Help panels, in pipeline order: `newsloom eval --help` groups every command under its stage.
+EXTRACTION = "Extraction"
+ENTITIES = "Entities"
+STORIES = "Stories and storylines"
+TIMELINES_SEARCH = "Timelines and search"
+SPEED = "Speed and scale"
+PANELS = (EXTRACTION, ENTITIES, STORIES, TIMELINES_SEARCH, SPEED)
+
+
+class _ByStage(TyperGroup):
+    """Lists the commands stage by stage: Typer draws the panels in the order it meets them."""
+
+    def list_commands(self, ctx: Context) -> list[str]:
+        def stage(name: str) -> int:
+            panel = getattr(self.commands[name], "rich_help_panel", None)
+            return PANELS.index(panel) if panel in PANELS else -1
+
+        return sorted(super().list_commands(ctx), key=stage)
+
 
 app = typer.Typer(
-    help="Benchmarks of every stage on labelled data, beside baselines run in the same command.",
+    help="Benchmarks of every stage on labelled data (under ../shared/data), each beside "
+    "baselines run in the same command; the numbers and their commands are in "
+    "docs/benchmarks.md.",
     no_args_is_help=True,
+    cls=_ByStage,
 )
 
-app.command()(cli_extraction.extraction)
-app.command("text-folds")(cli_extraction.text_folds)
-app.command()(cli_extraction.throughput)
+app.command(rich_help_panel=EXTRACTION)(cli_extraction.extraction)
+app.command("text-folds", rich_help_panel=EXTRACTION)(cli_extraction.text_folds)
+app.command(rich_help_panel=SPEED)(cli_extraction.throughput)
 
 
-@app.command()
+@app.command(rich_help_panel=STORIES)
 def pairs(
     dataset: Annotated[Path, typer.Option(
         "--dataset", exists=True, file_okay=False, resolve_path=True,
@@ -49,8 +74,10 @@ def pairs(
         help="Characters of each article the encoder embeds (default: the pipeline's).")
     ] = None,
 ) -> None:
-    """Same-story scorer and clustering on rated article pairs (SemEval-2022 Task 8), beside
-    TF-IDF and raw-USE baselines, with bootstrap 95% intervals, per language pair."""
+    """Same-story scorer and clustering on rated article pairs (SemEval-2022 Task 8).
+
+    Beside TF-IDF and raw-USE baselines, with bootstrap 95% intervals, per language pair.
+    """
     from newsloom.eval.pairs import evaluate_pairs, pairs_report_json, print_pairs_report
 
     report = (evaluate_pairs(dataset) if event_chars is None
@@ -58,7 +85,7 @@ def pairs(
     show(output_format, pairs_report_json(report), lambda: print_pairs_report(report, out_console))
 
 
-@app.command()
+@app.command(rich_help_panel=STORIES)
 def events(
     dataset: Annotated[Path, typer.Option(
         "--dataset", exists=True, file_okay=False, resolve_path=True,
@@ -66,9 +93,11 @@ def events(
     output_format: Annotated[OutputFormat, typer.Option(
         "--format", help="A rich table, or one JSON object on stdout.")] = OutputFormat.table,
 ) -> None:
-    """Stories against labelled events: BCubed and pairwise F1, same-kind pairs merged, the
-    largest story's purity; newsloom by topic-wise cross-validation, beside a TF-IDF
-    average-link and a raw-encoder single-pass baseline."""
+    """Stories against labelled events: BCubed and pairwise F1.
+
+    Also same-kind pairs merged and the largest story's purity; newsloom by topic-wise
+    cross-validation, beside a TF-IDF average-link and a raw-encoder single-pass baseline.
+    """
     import dataclasses
 
     from newsloom.eval.events import evaluate_events, print_events_report
@@ -78,15 +107,18 @@ def events(
          lambda: print_events_report(report, out_console))
 
 
-@app.command()
+@app.command(rich_help_panel=STORIES)
 def storylines(
     paths: Annotated[list[Path], typer.Argument(
         exists=True, resolve_path=True, help="Files or folders of articles (any input format).")],
     output_format: Annotated[OutputFormat, typer.Option(
         "--format", help="A rich table, or one JSON object on stdout.")] = OutputFormat.table,
 ) -> None:
-    """Stories and storylines on a real collection: storylines that chain several stories and
-    their labels, label hygiene, and how long stories last by their stated dates."""
+    """Stories and storylines on a real, unlabelled collection.
+
+    Storylines that chain several stories and their labels, label hygiene, and how long
+    stories last by their stated dates.
+    """
     import dataclasses
 
     from newsloom.eval.storylines import evaluate_storylines, print_storylines_report
@@ -101,7 +133,7 @@ class ScaleFormat(StrEnum):
     json = "json"
 
 
-@app.command()
+@app.command(rich_help_panel=SPEED)
 def scale(
     articles: Annotated[int, typer.Option(
         "--articles", min=1, help="Synthetic articles to generate and ingest.")] = 50_000,
@@ -127,8 +159,11 @@ def scale(
     output_format: Annotated[ScaleFormat, typer.Option(
         "--format", help="Text tables, or one JSON object on stdout.")] = ScaleFormat.text,
 ) -> None:
-    """Throughput and memory at scale: a synthetic corpus recombined from real articles,
-    ingested and clustered incrementally in batches; shows whether batch cost grows."""
+    """Throughput and memory at scale, ingested and clustered in batches.
+
+    A synthetic corpus recombined from real articles, ingested and clustered incrementally
+    in batches; shows whether batch cost grows.
+    """
     import tempfile
 
     from newsloom.eval.scale import print_scale_report, run_scale
@@ -151,7 +186,7 @@ def scale(
         print_scale_report(report, out_console)
 
 
-@app.command()
+@app.command(rich_help_panel=ENTITIES)
 def ner(
     dataset: Annotated[Path | None, typer.Option(
         "--dataset", exists=True, resolve_path=True,
@@ -180,8 +215,10 @@ def ner(
         "--draw", min=0, help="Append N unlabelled reported entities per language (seeded "
                               "random, label '?') to --news-sample, for labelling.")] = 0,
 ) -> None:
-    """Named-entity recognition F1 (exact span + type, seqeval-style; PER/ORG/LOC/MISC), or
-    with --news-sample entity precision on news text."""
+    """Named-entity recognition F1, or with --news-sample entity precision on news.
+
+    F1 is exact span + type, seqeval-style, over PER/ORG/LOC/MISC.
+    """
     from newsloom.eval.ner import evaluate_all, evaluate_file
 
     if news_sample is not None:
@@ -214,7 +251,7 @@ def ner(
     out_console.print(table)
 
 
-@app.command()
+@app.command(rich_help_panel=TIMELINES_SEARCH)
 def timelines(
     dataset: Annotated[Path, typer.Option(
         "--dataset", exists=True, file_okay=False, resolve_path=True,
@@ -245,7 +282,7 @@ def timelines(
         print_report(report, out_console)
 
 
-@app.command("search")
+@app.command("search", rich_help_panel=TIMELINES_SEARCH)
 def search_latency(
     db: Annotated[Path | None, typer.Option(
         "--db", exists=True, dir_okay=False,
@@ -259,8 +296,11 @@ def search_latency(
     output_format: Annotated[ScaleFormat, typer.Option(
         "--format", help="Text tables, or one JSON object on stdout.")] = ScaleFormat.text,
 ) -> None:
-    """Search latency (p50/p95/max) per mode over queries drawn from a store's titles and
-    entities; with --pairs, how well a title query finds its same-story partner."""
+    """Search latency (p50/p95/max) per mode; with --pairs, same-story retrieval.
+
+    Queries are drawn from a store's titles and entities; with --pairs, how well a title
+    query finds its same-story partner.
+    """
     from dataclasses import asdict
 
     from newsloom.eval.search import (
@@ -290,7 +330,7 @@ def search_latency(
         emit_json(result)
 
 
-@app.command("entity-contexts")
+@app.command("entity-contexts", rich_help_panel=ENTITIES)
 def entity_contexts(
     db: Annotated[Path, typer.Option(
         "--db", exists=True, dir_okay=False, resolve_path=True,
@@ -298,8 +338,10 @@ def entity_contexts(
     sample: Annotated[int, typer.Option("--sample", min=10, help="Entities sampled.")] = 300,
     seed: Annotated[int, typer.Option("--seed")] = 7,
 ) -> None:
-    """How often an article's embedding reaches its own entity's context vs another's:
-    the evidence behind the similar-name rule's context threshold."""
+    """How often an article's embedding is nearer its own entity's context than another's.
+
+    The evidence behind the similar-name rule's context threshold.
+    """
     from newsloom.eval.contexts import measure, report
 
     out_console.print(report(measure(db, sample=sample, seed=seed)), markup=False)

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from jinja2 import Environment, select_autoescape
 
 from newsloom.model import Summary, Timeline, TimelineEntry, TimelineSentence
+from newsloom.text.counts import counted
 
 TimelineFormat = Literal["md", "json", "html"]
 
@@ -52,10 +53,6 @@ def _quote(sentence: TimelineSentence, preferred: str | None) -> str:
     return f"{tag}{' '.join(sentence.text.split())} {_cite(sentence)}"
 
 
-def _articles(count: int) -> str:
-    return f"{count} article" if count == 1 else f"{count} articles"
-
-
 def _date_label(entry: TimelineEntry) -> str:
     if entry.date is None:
         return f"undated (estimated {entry.estimate})" if entry.estimate else "undated"
@@ -66,12 +63,13 @@ def _date_label(entry: TimelineEntry) -> str:
 def timeline_to_markdown(timeline: Timeline) -> str:
     lang = timeline.request.lang
     lines = [f"# Timeline: {timeline.title}", "",
-             f"{_articles(timeline.articles)}, {len(timeline.entries)} dated entries, "
-             f"{len(timeline.undated)} undated.", ""]
+             f"{counted(timeline.articles, 'article')}, "
+             f"{counted(len(timeline.entries), 'dated entry')}, "
+             f"{len(timeline.undated):,} undated.", ""]
     for entry in timeline.entries:
         basis = " · from publication date" if entry.basis == "published" else ""
         lines += [f"## {_date_label(entry)} — {entry.headline}", "",
-                  f"story {entry.story_id} · {_articles(len(entry.citations))}"
+                  f"story {entry.story_id} · {counted(len(entry.citations), 'article')}"
                   f" ({', '.join(entry.outlets) or 'outlets unknown'}){basis}", ""]
         lines += [f"- {_quote(s, lang)}" for s in entry.sentences]
         lines.append("")
@@ -86,7 +84,7 @@ def timeline_to_markdown(timeline: Timeline) -> str:
 
 def summary_to_markdown(summary: Summary) -> str:
     lines = [f"# Summary of {summary.kind} {summary.id}: {summary.title}", "",
-             f"From {summary.articles} independent articles.", ""]
+             f"From {counted(summary.articles, 'independent article')}.", ""]
     lines += [f"- {_quote(s, summary.lang)}" for s in summary.sentences]
     return "\n".join(lines) + "\n"
 
@@ -97,11 +95,11 @@ _HTML = """<!doctype html>
 .date{font-weight:bold}.cite{color:#666;font-size:.85em}.lang{color:#a50;font-size:.85em}
 li{margin:.3em 0}</style></head><body>
 <h1>Timeline: {{ t.title }}</h1>
-<p>{{ articles(t.articles) }}, {{ t.entries|length }} dated entries,
+<p>{{ counted(t.articles, "article") }}, {{ counted(t.entries|length, "dated entry") }},
 {{ t.undated|length }} undated.</p>
 {% for e in t.entries %}<section><h2><span class="date">{{ label(e) }}</span> —
 {{ e.headline }}</h2><p class="cite">story {{ e.story_id }} ·
-{{ articles(e.citations|length) }}{% if e.outlets %} ({{ e.outlets|join(", ") }})
+{{ counted(e.citations|length, "article") }}{% if e.outlets %} ({{ e.outlets|join(", ") }})
 {%- endif %}{% if e.basis == "published" %} · from publication date{% endif %}</p><ul>
 {% for s in e.sentences %}<li {% if s.lang %}lang="{{ s.lang }}"{% endif %}>{% if s.lang and
 s.lang != pref %}<span class="lang">[{{ s.lang }}]</span> {% endif %}{{ s.text }}
@@ -117,5 +115,5 @@ s.lang != pref %}<span class="lang">[{{ s.lang }}]</span> {% endif %}{{ s.text }
 def timeline_to_html(timeline: Timeline) -> str:
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     template = env.from_string(_HTML)
-    return template.render(t=timeline, label=_date_label, cite=_cite, articles=_articles,
+    return template.render(t=timeline, label=_date_label, cite=_cite, counted=counted,
                            pref=timeline.request.lang)
