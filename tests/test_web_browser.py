@@ -7,7 +7,9 @@ images come from ``NEWSLOOM_SCREENSHOT_DIR=docs/screenshots``).
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -25,6 +27,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 TOKEN = "browser-test-token"
+#: A count of one with a plural noun: what the pages must never print.
+WRONG_PLURAL = re.compile(r"\b1 (?:[a-z]+ )?(?:articles|stories|sources|duplicates|entities"
+                          r"|results|lines|entries|storylines)\b")
 
 if not CHROMIUM.exists():
     if os.environ.get("CI"):  # CI installs Chromium (.ci/run): missing there is a failure
@@ -125,6 +130,23 @@ def _chart_items(page: Page) -> int:
     return int(items)
 
 
+def _fits_the_width(page: Page) -> bool:
+    """No sideways scroll: the document is no wider than the viewport."""
+    return bool(page.evaluate(
+        "() => document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def _single_date_card(page: Page) -> str:
+    """The date on a one-date timeline's card, after checking the card holds the dated entry
+    with its cited sentences instead of a chart."""
+    card = page.locator("#timeline .date-card")
+    expect(card).to_be_visible()
+    assert page.locator("#timeline .chart").count() == 0
+    assert card.locator(".entries li strong").count() >= 1  # the dated entry's headline
+    assert card.locator("blockquote.cite footer a[href^='/articles/']").count() >= 1
+    return card.locator("time").first.inner_text()
+
+
 def test_home_story_and_timeline(page: Page, server: str, shots: Path) -> None:
     page.goto(server + "/")
     cards = page.locator(".story-card")
@@ -142,7 +164,10 @@ def test_home_story_and_timeline(page: Page, server: str, shots: Path) -> None:
     assert page.locator("h1").inner_text() == title
     assert page.locator("#articles li").count() >= 1
     assert page.locator("#summary blockquote").count() >= 1
-    assert _chart_items(page) >= 1
+    # the seeds' only dated story: one date, so a card with it rather than an empty chart
+    assert _single_date_card(page) == "2019-08-14"
+    text = page.locator("main").inner_text()
+    assert re.search(r"\b1 article\b", text) and WRONG_PLURAL.findall(text) == []
     page.screenshot(path=str(shots / "story.png"), full_page=True)
 
 
@@ -151,10 +176,15 @@ def test_storyline_page_ties_related_events(page: Page, server: str, shots: Path
     pairs = page.locator("li", has=page.locator("a[href^='/storylines/']"),
                          has_text="2 stories")
     assert pairs.count() == 2  # the AT&T pair and the Russia pair
-    assert "1 stories" not in page.locator("main").inner_text()
+    assert WRONG_PLURAL.findall(page.locator("main").inner_text()) == []
     pairs.first.locator("a").click()
     page.wait_for_url("**/storylines/**")
     assert page.locator(".story-card").count() == 2
+    # at most one of a pair's stories has a stated date: a card naming it, or a note, no chart
+    assert page.locator(".chart").count() == 0
+    card = page.locator("#timeline .date-card")
+    if card.count():
+        assert card.locator("a[href^='/stories/']").count() == 1
     page.screenshot(path=str(shots / "storyline.png"), full_page=True)
 
 
@@ -179,7 +209,7 @@ def test_entity_page_with_aliases_and_timeline(page: Page, server: str,
     aliases = page.locator("#aliases").inner_text()
     assert "Huaweis" in aliases and "NL" in aliases.upper()
     assert page.locator("#cooccurring .chip").count() >= 1
-    assert _chart_items(page) >= 1
+    assert _single_date_card(page) == "2019-08-14"
     page.screenshot(path=str(shots / "entity.png"), full_page=True)
 
 
@@ -187,14 +217,16 @@ def test_phone_layout_has_no_sideways_scroll(browser: Browser, server: str,
                                              shots: Path) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
-    for url in ("/", "/search?q=Huawei+Russland+5G"):
+    for url in ("/", "/search?q=Huawei+Russland+5G", "/entities/Huawei"):
         page.goto(server + url)
-        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+        assert _fits_the_width(page), url
     page.goto(server + "/")
     page.locator(".story-card h3 a").first.click()
     page.wait_for_url("**/stories/**")
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
-    assert _chart_items(page) >= 1
+    assert _single_date_card(page) == "2019-08-14"
+    assert _fits_the_width(page)
+    box = page.locator("#timeline .date-card").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
     page.screenshot(path=str(shots / "story-phone.png"), full_page=True)
     context.close()
 
@@ -241,4 +273,103 @@ def test_pages_cannot_be_framed(browser: Browser, server: str) -> None:
     page.wait_for_timeout(1500)
     assert page.frames[-1].locator(".story-card").count() == 0
     assert any("frame-ancestors" in text or "X-Frame-Options" in text for text in refused)
+    context.close()
+
+
+def test_search_ranks_fold_under_why_this_result(page: Page, server: str) -> None:
+    page.goto(server + "/search?q=Huawei+Russland+5G")
+    hits = page.locator(".hit")
+    assert hits.count() >= 2
+    text = page.locator("main").inner_text()
+    assert "keyword #" not in text and "semantic #" not in text and "ranking" not in text
+    assert WRONG_PLURAL.findall(text) == []
+    why = hits.first.locator("details.why")
+    assert why.locator("summary").inner_text() == "why this result"
+    assert why.evaluate("d => d.open") is False
+    assert not why.locator("li").first.is_visible()
+    why.locator("summary").click()
+    assert why.evaluate("d => d.open") is True
+    reasons = why.locator("li").all_inner_texts()
+    assert reasons and all(re.search(r"#\d+ in the (keyword|semantic) ranking|both", r)
+                           for r in reasons)
+    # toggling one result leaves the others folded
+    assert hits.nth(1).locator("details.why").evaluate("d => d.open") is False
+
+
+def test_date_filters_show_hints_not_values(page: Page, server: str) -> None:
+    page.goto(server + "/search")
+    for name in ("from", "to"):
+        box = page.locator(f"input[name={name}]")
+        assert box.input_value() == "" and box.get_attribute("placeholder") == "YYYY-MM-DD"
+        hint, typed = box.evaluate(
+            "el => [getComputedStyle(el, '::placeholder'), getComputedStyle(el)]"
+            ".map(s => [s.color, s.fontStyle])")
+        assert hint[1] == "italic" and typed[1] == "normal" and hint[0] != typed[0]
+    box = page.locator("input[name=from]")
+    box.fill("soon")  # the browser says so before the server's 422
+    assert box.evaluate("el => el.validity.valid") is False
+    page.goto(server + "/search?q=Huawei&from=2019-08&to=")
+    assert page.locator("input[name=from]").input_value() == "2019-08"
+    assert page.locator("input[name=to]").input_value() == ""
+
+
+@pytest.mark.parametrize("path", ["/", "/stories", "/entities/Huawei", "/storylines"])
+def test_entity_colours_have_a_legend(page: Page, server: str, path: str) -> None:
+    if path == "/storylines":  # no listing page: the first storyline from home
+        page.goto(server + "/")
+        page.locator("a[href^='/storylines/']").first.click()
+        page.wait_for_url("**/storylines/**")
+    else:
+        page.goto(server + path)
+    legend = page.locator("#type-legend")
+    expect(legend).to_be_visible()
+    named = legend.locator(".chip").all_inner_texts()
+    assert [n.split()[-1] for n in named] == ["PER", "ORG", "LOC", "MISC"]
+    colours = page.evaluate("""() => {
+        const bg = el => getComputedStyle(el).backgroundColor;
+        const legend = {};
+        document.querySelectorAll('#type-legend .chip').forEach(el => {
+            legend[[...el.classList].find(c => c.startsWith('type-'))] = bg(el); });
+        return [...document.querySelectorAll('main .chips .chip')].map(el =>
+            [[...el.classList].find(c => c.startsWith('type-')), bg(el), legend]);
+    }""")
+    assert colours, "no entity chips on " + path
+    for kind, colour, legend_colours in colours:  # each chip's colour is explained
+        assert legend_colours[kind] == colour, (kind, colour)
+
+
+def test_phone_chart_leaves_the_width_to_the_bars(browser: Browser, server: str,
+                                                  shots: Path) -> None:
+    """A second dated Huawei article (uploaded through the API, so last in this module) gives
+    the entity a timeline over several dates: a chart, whose lane labels on a phone take
+    well under a third of the width."""
+    record = {"id": "huawei-mts-moscow", "url": "https://example.org/huawei-mts-moscow",
+              "title": "Huawei and MTS switch on first 5G test network in Moscow",
+              "published": "2019-09-03", "lang": "en",
+              "text": "Huawei and the Russian operator MTS switched on a first 5G test network "
+                      "in Moscow on Tuesday.\nHuawei has been barred from supplying 5G "
+                      "equipment in the United States, and Russia welcomed its investment."}
+    job = httpx.post(f"{server}/api/ingest/jsonl", content=json.dumps(record) + "\n",
+                     headers={"Authorization": f"Bearer {TOKEN}",
+                              "Content-Type": "application/x-ndjson"}, timeout=30).json()
+    deadline = time.monotonic() + 180
+    while job["status"] not in ("done", "failed"):
+        assert time.monotonic() < deadline, job
+        time.sleep(0.5)
+        job = httpx.get(f"{server}/api/jobs/{job['id']}", timeout=10).json()
+    assert job["status"] == "done", job
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(server + "/entities/Huawei")
+    assert _chart_items(page) >= 2
+    assert page.locator("#timeline .date-card").count() == 0
+    assert _fits_the_width(page)
+    # where the plot starts: everything left of it is the lane labels and their margin
+    labels = page.evaluate("""() => {
+        const el = document.querySelector('.chart[data-rendered]');
+        const chart = echarts.getInstanceByDom(el);
+        const start = chart.convertToPixel({gridIndex: 0}, [chart.getOption().xAxis[0].min, 0]);
+        return start[0]; }""")
+    assert 0 < labels < 390 * 0.25, labels
+    page.screenshot(path=str(shots / "entity-phone.png"), full_page=True)
     context.close()
