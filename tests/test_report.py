@@ -216,3 +216,18 @@ def test_links_are_relative_when_report_and_inputs_share_a_folder(analyzed: Anal
 ])
 def test_default_report_dir_is_beside_the_store(db: str | Path, folder: str) -> None:
     assert default_report_dir(db) == Path(folder)
+
+
+def test_report_of_an_ingest_only_store_says_what_to_run_next(tmp_path: Path) -> None:
+    seed = EXAMPLES / "seeds" / "000_04d8964427728e2c.txt"
+    ingested = newsloom("ingest", "--db", "s.db", str(seed), cwd=tmp_path)
+    assert ingested.returncode == 0, ingested.stderr
+    written = newsloom("report", "--db", "s.db", cwd=tmp_path)
+    assert written.returncode == 0, written.stderr
+    md = (tmp_path / "s.db.report" / "report.md").read_text(encoding="utf-8")
+    html = (tmp_path / "s.db.report" / "report.html").read_text(encoding="utf-8")
+    assert "1 article from 1 document; 0 inputs skipped; 0 stories in 0 storylines." in md
+    assert "No stories yet: the articles are ingested but not analyzed. Run `newsloom " \
+           "analyze PATH...` on the same files" in md
+    assert "Run <code>newsloom analyze PATH...</code> on the same files" in html
+    assert "Articles of each story" not in md and "Articles of each story" not in html

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from newsloom.model import Article, Skip, Story, StorylineRecord
 from newsloom.queries.stories import list_stories, list_storylines
@@ -109,6 +110,18 @@ class Report:
         return (f"{counted(s.articles, 'article')} from {counted(s.documents, 'document')}; "
                 f"{counted(s.skipped, 'input')} skipped; {counted(len(self.stories), 'story')}"
                 f" in {counted(len(self.storylines), 'storyline')}.")
+
+    @property
+    def no_stories_note(self) -> str | None:
+        """What to run next when the store has no stories yet (None when it has some)."""
+        if self.stories:
+            return None
+        if not self.summary.articles:
+            return ("No stories: the store holds no articles. `newsloom analyze PATH...` "
+                    "reads files and builds stories, entities and storylines.")
+        return ("No stories yet: the articles are ingested but not analyzed. Run `newsloom "
+                "analyze PATH...` on the same files (what is already ingested is not read "
+                "again).")
 
 
 def dated_span(dates: Sequence[str], articles: int) -> str:
@@ -267,7 +280,7 @@ def _story_lines(entries: Sequence[StoryEntry]) -> list[str]:
         if entry.more:
             out.append(f"- … and {entry.more:,} more")
         out.append("")
-    return out[:-1] if entries else [*out, "- (none)"]
+    return out[:-1]
 
 
 def render_markdown(report: Report) -> str:
@@ -288,13 +301,17 @@ def render_markdown(report: Report) -> str:
         f"{_escape_md(r.outlet)} | {r.date} | {r.kept_chars} | {r.removed} |"
         for r in report.articles
     ]
-    out += ["", "## Stories", "",
-            "| story | title | articles | sources | languages | key entities | storyline |",
-            "|---|---|---:|---:|---|---|---|"]
-    out += [f"| {st.id} | {_escape_md(st.title)} | {len(st.article_ids)} | {st.sources} | "
-            f"{', '.join(st.languages)} | {_escape_md(', '.join(e.name for e in st.key_entities))}"
-            f" | {st.storyline_id or ''} |" for st in report.stories]
-    out += _story_lines(report.story_entries)
+    out += ["", "## Stories", ""]
+    if report.no_stories_note:
+        out.append(report.no_stories_note)
+    else:
+        out += ["| story | title | articles | sources | languages | key entities | storyline |",
+                "|---|---|---:|---:|---|---|---|"]
+        out += [f"| {st.id} | {_escape_md(st.title)} | {len(st.article_ids)} | {st.sources} | "
+                f"{', '.join(st.languages)} | "
+                f"{_escape_md(', '.join(e.name for e in st.key_entities))} | "
+                f"{st.storyline_id or ''} |" for st in report.stories]
+        out += _story_lines(report.story_entries)
     out += ["", "## Storylines", ""]
     out += [f"- {line.id}: {_escape_md(line.label)} ({counted(len(line.story_ids), 'story')})"
             for line in report.storylines] or ["- (none)"]
@@ -313,10 +330,17 @@ def render_markdown(report: Report) -> str:
     return "\n".join(out) + "\n"
 
 
+def _inline_code(text: str) -> Markup:
+    """``text`` escaped for HTML, its `backquoted` parts as <code>."""
+    parts = str(escape(text)).split("`")
+    return Markup("".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts)))
+
+
 def render_html(report: Report) -> str:
     env = Environment(loader=PackageLoader("newsloom", "templates"),
                       autoescape=select_autoescape(["html", "j2"]))
     env.globals.update(counted=counted, ingest_sentence=ingest_sentence)
+    env.filters["inline_code"] = _inline_code
     return env.get_template("report.html.j2").render(report=report)
 
 
