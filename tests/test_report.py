@@ -163,7 +163,7 @@ def test_span_comes_from_dated_articles_only(analyzed: Analyzed) -> None:
 
 def test_counts_read_right(analyzed: Analyzed) -> None:
     for text in (analyzed.md, analyzed.html):
-        assert "9 articles from 9 documents; 0 inputs skipped; 5 stories in 3 storylines." in text
+        assert "9 articles from 9 documents; 0 inputs skipped; 5 stories, 3 storylines." in text
         assert not re.search(r"\b1 (articles|stories|storylines|documents|inputs)\b", text)
     assert "(1 story)" in analyzed.md  # the storyline of one story
 
@@ -226,7 +226,7 @@ def test_report_of_an_ingest_only_store_says_what_to_run_next(tmp_path: Path) ->
     assert written.returncode == 0, written.stderr
     md = (tmp_path / "s.db.report" / "report.md").read_text(encoding="utf-8")
     html = (tmp_path / "s.db.report" / "report.html").read_text(encoding="utf-8")
-    assert "1 article from 1 document; 0 inputs skipped; 0 stories in 0 storylines." in md
+    assert "1 article from 1 document; 0 inputs skipped; 0 stories, 0 storylines." in md
     assert "No stories yet: the articles are ingested but not analyzed. Run `newsloom " \
            "analyze PATH...` on the same files" in md
     assert "Run <code>newsloom analyze PATH...</code> on the same files" in html

@@ -39,8 +39,8 @@ class ArticleRow:
     removed: int
 
 
-#: The outcomes of an ingest run, in the order they add up to its documents seen, with the
-#: noun each count reads with ("" for a participle: "3 added").
+#: The outcomes of an ingest run, in the order they add up to its documents seen; the ones
+#: counted as a noun ("1 new version") have it below, the others read as they are ("3 added").
 INGEST_OUTCOMES = ("added", "new_versions", "unchanged", "duplicates", "skipped")
 _OUTCOME_NOUNS = {"new_versions": "new version", "duplicates": "duplicate"}
 
@@ -109,7 +109,7 @@ class Report:
         s = self.summary
         return (f"{counted(s.articles, 'article')} from {counted(s.documents, 'document')}; "
                 f"{counted(s.skipped, 'input')} skipped; {counted(len(self.stories), 'story')}"
-                f" in {counted(len(self.storylines), 'storyline')}.")
+                f", {counted(len(self.storylines), 'storyline')}.")
 
     @property
     def no_stories_note(self) -> str | None:
