@@ -20,6 +20,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from newsloom.cli.options import StoreLocation
+
 if TYPE_CHECKING:
     from newsloom.store.ports import Backend
 
@@ -31,8 +33,9 @@ INTERRUPTED = 130
 
 
 def require_store(db: Path) -> None:
-    """Exit 2, creating nothing, unless ``db`` is an existing store file."""
-    if db.is_file():
+    """Exit 2, creating nothing, unless ``db`` is an existing store file or a server URL
+    (whose server says whether it can be reached when the store is opened)."""
+    if db.is_file() or (isinstance(db, StoreLocation) and db.is_server):
         return
     what = "a folder, not a store" if db.is_dir() else "no store"
     err.print(f"[red]{what} at {escape(str(db))}[/]: create one with "

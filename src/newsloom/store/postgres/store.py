@@ -93,7 +93,9 @@ class PostgresStore(CorpusTables, AdminQueries, SearchTables):
         cache folder (the vectors themselves live in the database)."""
         cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
         name = hashlib.sha1(redacted(self.url).encode()).hexdigest()[:16]
-        return cache / "newsloom" / "postgres" / f"{name}.vectors.usearch"
+        folder = cache / "newsloom" / "postgres"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"{name}.vectors.usearch"
 
     def __enter__(self) -> PostgresStore:
         return self
