@@ -217,9 +217,13 @@ def test_phone_layout_has_no_sideways_scroll(browser: Browser, server: str,
                                              shots: Path) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
-    for url in ("/", "/search?q=Huawei+Russland+5G", "/entities/Huawei"):
+    for url in ("/", "/stories", "/entities", "/entities/Huawei", "/search",
+                "/search?q=Huawei+Russland+5G"):
         page.goto(server + url)
         assert _fits_the_width(page), url
+    page.locator(".hit > a").first.click()  # the top hit's article page
+    page.wait_for_url("**/articles/**")
+    assert _fits_the_width(page)
     page.goto(server + "/")
     page.locator(".story-card h3 a").first.click()
     page.wait_for_url("**/stories/**")
