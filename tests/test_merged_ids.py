@@ -177,8 +177,8 @@ def test_cli_timeline(merged: Merged) -> None:
 
 
 def test_cli_summary(merged: Merged) -> None:
-    via_merged = _cli("summary", "--story", merged.merged, "--json", db=merged.db)
-    assert via_merged == _cli("summary", "--story", merged.survivor, "--json", db=merged.db)
+    via_merged = _cli("summary", "--story", merged.merged, "-f", "json", db=merged.db)
+    assert via_merged == _cli("summary", "--story", merged.survivor, "-f", "json", db=merged.db)
 
 
 def test_cli_search_filter(merged: Merged) -> None:

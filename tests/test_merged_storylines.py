@@ -205,5 +205,5 @@ def test_cli_timeline_and_summary(absorbed: Absorbed) -> None:
 
     assert timeline(absorbed.survivor)["entries"]
     assert timeline(absorbed.absorbed) == timeline(absorbed.survivor)
-    assert _cli("summary", "--storyline", absorbed.absorbed, "--json", db=absorbed.db) == \
-        _cli("summary", "--storyline", absorbed.survivor, "--json", db=absorbed.db)
+    assert _cli("summary", "--storyline", absorbed.absorbed, "-f", "json", db=absorbed.db) == \
+        _cli("summary", "--storyline", absorbed.survivor, "-f", "json", db=absorbed.db)

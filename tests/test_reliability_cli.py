@@ -57,7 +57,7 @@ def test_a_folder_is_not_a_store(tmp_path: Path) -> None:
 def test_read_command_on_an_existing_store_still_works(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     open_store(db).close()
-    result = runner.invoke(app, ["stories", "--db", str(db), "--json"])
+    result = runner.invoke(app, ["stories", "--db", str(db), "--format", "jsonl"])
     assert result.exit_code == 0, result.output
 
 

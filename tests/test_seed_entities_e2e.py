@@ -30,7 +30,7 @@ def seed_entities(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, ob
     db = work / "x.db"
     result = _newsloom("analyze", str(SEEDS), "--no-print", db=db, cwd=work)
     assert result.returncode == 0, result.stderr
-    listed = _newsloom("entities", "--json", "--limit", "1000", db=db, cwd=work)
+    listed = _newsloom("entities", "--format", "jsonl", "--limit", "0", db=db, cwd=work)
     assert listed.returncode == 0, listed.stderr
     return [json.loads(line) for line in listed.stdout.splitlines() if line.strip()]
 

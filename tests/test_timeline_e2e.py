@@ -141,7 +141,7 @@ def test_story_and_storyline_modes_and_bad_input(
 def test_summary_command(seeded: tuple[Path, Path, dict[str, Any]]) -> None:
     work, db, seeds = seeded
     story_id = seeds["000"]["story_id"]
-    result = newsloom("summary", "--story", story_id, "--json", db=db, cwd=work)
+    result = newsloom("summary", "--story", story_id, "--format", "json", db=db, cwd=work)
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert 3 <= len(summary["sentences"]) <= 5
@@ -150,7 +150,7 @@ def test_summary_command(seeded: tuple[Path, Path, dict[str, Any]]) -> None:
     # the Russia storyline holds the German Mail.ru story and the Dutch MTS one
     line_id = seeds["000"]["storyline_id"]
     assert line_id == seeds["004"]["storyline_id"]
-    dutch = json.loads(newsloom("summary", "--storyline", line_id, "--lang", "nl", "--json",
+    dutch = json.loads(newsloom("summary", "--storyline", line_id, "--lang", "nl", "-f", "json",
                                 db=db, cwd=work).stdout)
     assert any(s["lang"] == "nl" for s in dutch["sentences"])
     md = newsloom("summary", "--storyline", line_id, "--lang", "nl", db=db, cwd=work)

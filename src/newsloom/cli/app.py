@@ -7,7 +7,6 @@ pipeline, the store, the encoders or FastAPI when it runs, so that ``newsloom --
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ import typer
 from rich.console import Console
 
 from newsloom import __version__
+from newsloom.cli import article as cli_article
 from newsloom.cli import config as cli_config
 from newsloom.cli import corpus as cli_corpus
 from newsloom.cli import search as cli_search
@@ -29,6 +29,14 @@ from newsloom.cli.export import export_app
 from newsloom.cli.help import NewcomerGroup
 from newsloom.cli.logs import configure_logging, stderr_console
 from newsloom.cli.options import DEFAULT_DB, DbOption
+from newsloom.cli.output import (
+    FormatOption,
+    LegacyJsonOption,
+    LimitOption,
+    OffsetOption,
+    OutputFormat,
+    legacy_json,
+)
 from newsloom.cli.spark import spark_app
 from newsloom.eval.cli import app as eval_app
 from newsloom.text.counts import counted
@@ -251,77 +259,61 @@ def report(
 
 @app.command()
 def show(
-    article: Annotated[str, typer.Argument(help="Article id, id prefix, or source_id.")],
-    db: DbOption = DEFAULT_DB,
-    removed: Annotated[
-        bool, typer.Option("--removed", help="Also list the removed lines with reasons.")
-    ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the export record.")] = False,
+    article: cli_article.ArticleArgument, db: DbOption = DEFAULT_DB,
+    removed: cli_article.RemovedOption = False,
+    fmt: FormatOption = OutputFormat.table, as_json: LegacyJsonOption = False,
 ) -> None:
     """Show one article: metadata, clean text and (with --removed) what was removed and why."""
     with existing_store(db) as store:
-        found = store.get_article(article)
-    if found is None:
-        err.print(f"[red]no article[/] matches {article!r}")
-        raise typer.Exit(1)
-    if as_json:
-        out.print_json(json.dumps(found.to_record(), ensure_ascii=False))
-        return
-    record = found.to_record()
-    out.print(f"[bold]{found.title or '(untitled)'}[/]")
-    for key in ("id", "source_id", "outlet", "authors", "published", "published_source",
-                "published_confidence", "published_estimate", "language",
-                "language_confidence", "url", "extraction_flags"):
-        if record[key] not in (None, [], ""):
-            out.print(f"[dim]{key}:[/] {record[key]}")
-    out.print()
-    out.print(found.text, highlight=False, markup=False)
-    if removed:
-        out.print(f"\n[bold]removed lines ({len(found.removed_lines)})[/]")
-        for line in found.removed_lines:
-            out.print(f"[dim]{line.line_no:>4} {line.reason:<24}[/] ", end="")
-            out.print(line.text, highlight=False, markup=False)
+        cli_article.show_command(store, db, article, removed,
+                                 legacy_json(fmt, as_json, OutputFormat.json))
 
 
 @app.command()
 def stories(
     db: DbOption = DEFAULT_DB, lang: cli_corpus.LangOption = None,
-    as_json: cli_corpus.JsonOption = False, limit: cli_corpus.LimitOption = 50,
+    fmt: FormatOption = OutputFormat.table, limit: LimitOption = 50, offset: OffsetOption = 0,
+    as_json: LegacyJsonOption = False,
 ) -> None:
     """List stories: articles about one event in any language, largest first."""
     with existing_store(db) as store:
-        cli_corpus.stories_command(store, lang, as_json, limit)
+        cli_corpus.stories_command(store, db, lang, legacy_json(fmt, as_json, OutputFormat.jsonl),
+                                   limit, offset)
 
 
 @app.command()
 def storylines(
     db: DbOption = DEFAULT_DB, lang: cli_corpus.LangOption = None,
-    as_json: cli_corpus.JsonOption = False, limit: cli_corpus.LimitOption = 50,
+    fmt: FormatOption = OutputFormat.table, limit: LimitOption = 50, offset: OffsetOption = 0,
+    as_json: LegacyJsonOption = False,
 ) -> None:
     """List storylines: stories chained by the same actors over time."""
     with existing_store(db) as store:
-        cli_corpus.storylines_command(store, lang, as_json, limit)
+        cli_corpus.storylines_command(store, db, lang,
+                                      legacy_json(fmt, as_json, OutputFormat.jsonl), limit, offset)
 
 
 @app.command()
 def entities(
     name: Annotated[str | None, typer.Argument(help="Show one: id, name or any alias.")] = None,
-    db: DbOption = DEFAULT_DB, as_json: cli_corpus.JsonOption = False,
-    limit: cli_corpus.LimitOption = 50,
+    db: DbOption = DEFAULT_DB, fmt: FormatOption = OutputFormat.table,
+    limit: LimitOption = 50, offset: OffsetOption = 0, as_json: LegacyJsonOption = False,
 ) -> None:
     """List canonical entities with their aliases by language, or show one."""
     with existing_store(db) as store:
-        cli_corpus.entities_command(store, name, as_json, limit)
+        cli_corpus.entities_command(store, db, name,
+                                    legacy_json(fmt, as_json, OutputFormat.jsonl), limit, offset)
 
 
 @app.command()
 def compare(
     pairs: Annotated[Path, typer.Option("--pairs", help="CSV with columns id1,id2.")],
-    db: DbOption = DEFAULT_DB,
+    db: DbOption = DEFAULT_DB, fmt: FormatOption = OutputFormat.csv,
 ) -> None:
-    """Same-story probability for article pairs (source_ids or ids): CSV id1,id2,score."""
+    """Same-story probability for article pairs (source_ids or ids): id1,id2,score,related
+    (CSV unless --format says otherwise)."""
     with existing_store(db) as store:
-        cli_corpus.compare_command(store, pairs)
+        cli_corpus.compare_command(store, db, pairs, fmt)
 
 
 @app.command()
@@ -330,7 +322,7 @@ def timeline(
     entity: tl.EntityOption = None, query: tl.QueryOption = None,
     date_from: tl.FromOption = None, date_to: tl.ToOption = None,
     max_dates: tl.MaxDatesOption = 10, sentences_per_date: tl.SentencesOption = 2,
-    lang: tl.TimelineLangOption = None, fmt: tl.TimelineFormatOption = "md",
+    lang: tl.TimelineLangOption = None, fmt: tl.TimelineFormatOption = tl.TimelineFormat.md,
     output: tl.TimelineOutputOption = None, db: DbOption = DEFAULT_DB,
 ) -> None:
     """Dated timeline of a story, storyline, entity or query; undated material listed apart."""
@@ -339,18 +331,18 @@ def timeline(
     request = TimelineRequest(story, storyline, entity, query, date_from, date_to, max_dates,
                               sentences_per_date, lang)
     with existing_store(db) as store:
-        tl.timeline_command(store, request, fmt, output)
+        tl.timeline_command(store, db, request, fmt, output)
 
 
 @app.command()
 def summary(
     story: tl.StoryOption = None, storyline: tl.StorylineOption = None,
-    lang: tl.TimelineLangOption = None, as_json: cli_corpus.JsonOption = False,
-    db: DbOption = DEFAULT_DB,
+    lang: tl.TimelineLangOption = None, fmt: FormatOption = OutputFormat.table,
+    as_json: LegacyJsonOption = False, db: DbOption = DEFAULT_DB,
 ) -> None:
     """Extractive summary (3-5 cited sentences) of a story or storyline."""
     with existing_store(db) as store:
-        tl.summary_command(store, story, storyline, lang, as_json)
+        tl.summary_command(store, db, story, storyline, lang, fmt, as_json)
 
 
 @app.command()

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from newsloom.cli.checks import require_store
+from newsloom.cli.hints import next_step
 from newsloom.cli.options import DEFAULT_DB, DbOption
+from newsloom.cli.output import (
+    Column,
+    FormatOption,
+    OutputFormat,
+    Page,
+    emit_records,
+    stdout_is_terminal,
+    write_json,
+)
+from newsloom.text.counts import counted
 
 if TYPE_CHECKING:
     from newsloom.model import SearchHit, SearchResults, StorySearchResults
@@ -36,7 +46,19 @@ OffsetOption = Annotated[int, typer.Option("--offset", min=0, help="Skip the fir
 ModeOption = Annotated[str, typer.Option("--mode", help="hybrid, keyword or semantic.")]
 StoriesOption = Annotated[bool, typer.Option(
     "--stories", help="Rank stories (by their matching articles) instead of articles.")]
-FormatOption = Annotated[str, typer.Option("--format", "-f", help="text or json.")]
+
+#: The tab-separated table when piped: one line a hit (or a story with --stories).
+HIT_COLUMNS = (
+    Column("score", "score", "number", lambda v: f"{v:.4f}"), Column("title", "title", "title"),
+    Column("language", "lang", "id"), Column("outlet", "outlet"),
+    Column("published", "published", "date"), Column("story_id", "story", "id"),
+    Column("article_id", "article", "id"),
+)
+STORY_HIT_COLUMNS = (
+    Column("score", "score", "number", lambda v: f"{v:.4f}"), Column("title", "title", "title"),
+    Column("languages", "languages", "id", ",".join), Column("story_id", "story", "id"),
+    Column("hits", "matching articles", "number", lambda v: str(len(v))),
+)
 
 
 def _snippet(hit: SearchHit) -> str:
@@ -51,7 +73,7 @@ def _print_hit(number: int, hit: SearchHit, indent: str = "") -> None:
              f"story {hit.story_id}" if hit.story_id else "no story", f"id {hit.article_id}",
              ranks]
     if hit.duplicates:
-        facts.append(f"+{len(hit.duplicates)} duplicate(s)")
+        facts.append(f"+{counted(len(hit.duplicates), 'duplicate')}")
     out.print(f"{indent}{number}. [bold]{escape(hit.title or '(untitled)')}[/] "
               f"[dim]{hit.score:.4f}[/]")
     out.print(f"{indent}   [dim]{escape(' · '.join(facts))}[/]")
@@ -64,13 +86,9 @@ def _print_text(results: SearchResults | StorySearchResults) -> None:
 
     query = results.query
     if isinstance(results, SearchResults):
-        out.print(f"{results.total} article(s) for {escape(repr(query.text))} "
-                  f"({query.mode}); showing {query.offset + 1 if results.hits else 0}-"
-                  f"{query.offset + len(results.hits)}")
         for number, hit in enumerate(results.hits, start=query.offset + 1):
             _print_hit(number, hit)
         return
-    out.print(f"{results.total} stor(y/ies) for {escape(repr(query.text))} ({query.mode})")
     for number, story in enumerate(results.stories, start=query.offset + 1):
         out.print(f"{number}. story [bold]{story.story_id}[/] {escape(story.title or '')} "
                   f"[dim]{story.score:.4f} · {','.join(story.languages)}[/]")
@@ -78,29 +96,63 @@ def _print_text(results: SearchResults | StorySearchResults) -> None:
             _print_hit(sub, hit, indent="    ")
 
 
+def _emit(results: SearchResults | StorySearchResults, fmt: OutputFormat) -> int:
+    """Print the results in ``fmt``; returns how many were printed."""
+    from newsloom.model import SearchResults
+    from newsloom.search import to_dict
+
+    document = to_dict(results)
+    key = "hits" if isinstance(results, SearchResults) else "stories"
+    if fmt is OutputFormat.json:  # the whole page: query, total and the records
+        write_json(document, sys.stdout)
+        return len(document[key])
+    if fmt is OutputFormat.table and stdout_is_terminal():
+        _print_text(results)
+        return len(document[key])
+    records: list[dict[str, Any]] = document[key]
+    if not records and fmt is OutputFormat.table:
+        return 0  # as every listing: an empty table prints nothing, stderr says why
+    is_hits = key == "hits"
+    header = [*(records[0] if records else _empty_header(is_hits))]
+    return emit_records(records, fmt, columns=HIT_COLUMNS if is_hits else STORY_HIT_COLUMNS,
+                        header=header, key=key)
+
+
+def _empty_header(is_hits: bool) -> dict[str, Any]:
+    from dataclasses import fields
+
+    from newsloom.model import SearchHit, StoryHit
+
+    return {f.name: None for f in fields(SearchHit if is_hits else StoryHit)}
+
+
 def search(
     text: QueryArgument, lang: LangsOption = None, outlet: OutletsOption = None,
     date_from: FromOption = None, date_to: ToOption = None, entity: EntityOption = None,
     story: StoryOption = None, limit: LimitOption = 20, offset: OffsetOption = 0,
-    mode: ModeOption = "hybrid", stories: StoriesOption = False, fmt: FormatOption = "text",
-    db: DbOption = DEFAULT_DB,
+    mode: ModeOption = "hybrid", stories: StoriesOption = False,
+    fmt: FormatOption = OutputFormat.table, db: DbOption = DEFAULT_DB,
 ) -> None:
     """Hybrid search: keyword (FTS5 over lemmas) fused with multilingual semantic search."""
-    from newsloom.model import SearchQuery
-    from newsloom.search import SearchError, UnknownEntityError, search_stories, to_dict
+    from newsloom.model import SearchQuery, SearchResults
+    from newsloom.search import SearchError, UnknownEntityError, search_stories
     from newsloom.search import search as run_search
     from newsloom.store import open_store
 
-    if fmt not in ("text", "json"):
-        err.print(f"[red]unknown format {fmt!r}: use text or json[/]")
-        raise typer.Exit(2)
     require_store(db)
     query = SearchQuery(text, tuple(lang or ()), tuple(outlet or ()), date_from, date_to,
                         entity, story, limit, offset, mode)  # type: ignore[arg-type]
     store = open_store(db)
     try:
         results = search_stories(store, query) if stories else run_search(store, query)
+        # Asked only when the answer may be "not yet": nothing found, or stories wanted.
+        hint = (next_step(store, "search results" if not stories else "stories", db)
+                if stories or results.total == 0 else None)
     except UnknownEntityError as exc:
+        hint = next_step(store, "entities to filter by", db)  # none before `analyze`
+        if hint is not None:
+            err.print(hint, soft_wrap=True)
+            return
         err.print(f"[red]{escape(str(exc))}[/]")
         raise typer.Exit(1) from None
     except SearchError as exc:
@@ -108,7 +160,8 @@ def search(
         raise typer.Exit(2) from None
     finally:
         store.close()
-    if fmt == "json":
-        sys.stdout.write(json.dumps(to_dict(results), ensure_ascii=False, indent=2) + "\n")
-    else:
-        _print_text(results)
+    shown = _emit(results, fmt)
+    noun = "article" if isinstance(results, SearchResults) else "story"
+    note = Page(results.total, offset, limit).note(shown, noun)
+    err.print(hint or f"{note} for {escape(repr(text))} ({mode})", soft_wrap=True,
+              highlight=False)
