@@ -4,7 +4,7 @@ the suite then runs against it unchanged.
 A factory takes a store *name* (unique within one test) and returns an open store; called
 again with the same name it opens the same store again (resume, a second process's view).
 A backend's entry is a context manager around its factory, so it can remove what the test's
-stores left behind (the PostgreSQL databases; SQLite's files go with ``tmp_path``).
+stores left behind (the PostgreSQL schemas; SQLite's files go with ``tmp_path``).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def _sqlite(root: Path) -> AbstractContextManager[StoreFactory]:
 
 @contextmanager
 def _postgres(root: Path) -> Iterator[StoreFactory]:
-    """One database per store name on the session's local server (tests/pg_server.py)."""
+    """One schema per store name on the session's local server (tests/pg_server.py)."""
     reason = pg_server.unavailable()
     if reason is not None:
         pytest.skip(reason)
@@ -37,11 +37,11 @@ def _postgres(root: Path) -> Iterator[StoreFactory]:
 
     def make(name: str) -> Backend:
         names.add(f"{prefix}_{name}")
-        return open_store(pg_server.database_url(f"{prefix}_{name}"))
+        return open_store(pg_server.store_url(f"{prefix}_{name}"))
 
     yield make
     for name in names:
-        pg_server.drop_database(name)
+        pg_server.drop_store(name)
 
 
 BACKENDS: dict[str, Callable[[Path], AbstractContextManager[StoreFactory]]] = {

@@ -26,7 +26,8 @@ from newsloom.store.postgres.database import Database, redacted
 
 log = logging.getLogger("newsloom")
 
-#: The advisory lock key of the corpus stage (advisory locks are per database).
+#: The advisory lock key of the corpus stage, hashed with the schema the store is in (advisory
+#: locks are per database; stores in two schemas of one database are two stores).
 CORPUS_LOCK = 0x6E6C_0002
 _POLL = 0.1
 
@@ -54,7 +55,8 @@ class CorpusLease:
                 yield
             finally:
                 self._lease_depth.value = 0
-                conn.execute("SELECT pg_advisory_unlock(%s)", (CORPUS_LOCK,))
+                conn.execute("SELECT pg_advisory_unlock(hashtextextended(current_schema(), %s))",
+                             (CORPUS_LOCK,))
 
     def _acquire(self, conn: psycopg.Connection[Any]) -> None:
         wait = lease_timeout("corpus")
@@ -73,5 +75,6 @@ class CorpusLease:
 
 
 def _try_lock(conn: psycopg.Connection[Any]) -> bool:
-    row = conn.execute("SELECT pg_try_advisory_lock(%s)", (CORPUS_LOCK,)).fetchone()
+    row = conn.execute("SELECT pg_try_advisory_lock(hashtextextended(current_schema(), %s))",
+                       (CORPUS_LOCK,)).fetchone()
     return bool(row and row[0])

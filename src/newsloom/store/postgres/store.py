@@ -40,7 +40,8 @@ from newsloom.store.versions import lookup_keys
 
 log = logging.getLogger("newsloom")
 
-#: Advisory lock key of schema migrations (two processes opening a new store at once).
+#: Advisory lock key of schema migrations (two processes opening a new store at once), hashed
+#: with the schema: stores in two schemas of one database are two stores.
 _MIGRATION_LOCK = 0x6E6C_0001
 #: Transaction retries when PostgreSQL aborts one of two writers (deadlock on the shared
 #: article counts, serialisation failure): the transaction is idempotent, so it is run again.
@@ -73,7 +74,8 @@ class PostgresStore(CorpusTables, AdminQueries, SearchTables):
     # -- lifecycle -----------------------------------------------------------------------------
     def _migrate(self) -> None:
         with self._pg.transaction() as conn:
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
+            conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(current_schema(), %s))",
+                         (_MIGRATION_LOCK,))
             conn.execute("CREATE TABLE IF NOT EXISTS newsloom_schema (version integer NOT NULL)")
             level = self.schema_version
             for number, script in enumerate(MIGRATIONS[level:], start=level + 1):
