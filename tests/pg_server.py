@@ -24,7 +24,7 @@ def _start() -> None:
     if _state:
         return
     try:
-        import psycopg  # noqa: F401
+        import psycopg
 
         from newsloom.store.postgres.local_server import LocalServer, free_port
     except ImportError as exc:
@@ -39,8 +39,6 @@ def _start() -> None:
         _state["error"] = f"the embedded PostgreSQL server did not start: {exc}"
         return
     _state["url"] = status.url(_DATABASE)
-    import psycopg
-
     with psycopg.connect(str(status.url()), autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {_DATABASE}")
     with psycopg.connect(str(_state["url"]), autocommit=True) as conn:
