@@ -30,6 +30,8 @@ TOKEN = "browser-test-token"
 #: A count of one with a plural noun: what the pages must never print.
 WRONG_PLURAL = re.compile(r"\b1 (?:[a-z]+ )?(?:articles|stories|sources|duplicates|entities"
                           r"|results|lines|entries|storylines)\b")
+#: A one-day "span" ("2019-08-14 – 2019-08-14"): one date must read as one date.
+SAME_DAY_SPAN = re.compile(r"(\d{4}-\d{2}-\d{2}) – \1")
 
 if not CHROMIUM.exists():
     if os.environ.get("CI"):  # CI installs Chromium (.ci/run): missing there is a failure
@@ -177,6 +179,7 @@ def test_storyline_page_ties_related_events(page: Page, server: str, shots: Path
                          has_text="2 stories")
     assert pairs.count() == 2  # the AT&T pair and the Russia pair
     assert WRONG_PLURAL.findall(page.locator("main").inner_text()) == []
+    assert SAME_DAY_SPAN.findall(page.locator("main").inner_text()) == []
     pairs.first.locator("a").click()
     page.wait_for_url("**/storylines/**")
     assert page.locator(".story-card").count() == 2
@@ -185,6 +188,8 @@ def test_storyline_page_ties_related_events(page: Page, server: str, shots: Path
     card = page.locator("#timeline .date-card")
     if card.count():
         assert card.locator("a[href^='/stories/']").count() == 1
+        expect(card).to_contain_text("1 other story without a stated date")
+    assert SAME_DAY_SPAN.findall(page.locator("main").inner_text()) == []
     page.screenshot(path=str(shots / "storyline.png"), full_page=True)
 
 
