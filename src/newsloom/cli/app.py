@@ -38,6 +38,7 @@ from newsloom.cli.output import (
     legacy_json,
 )
 from newsloom.cli.spark import spark_app
+from newsloom.cli.summaries import ingest_summary
 from newsloom.eval.cli import app as eval_app
 from newsloom.text.counts import counted
 
@@ -141,7 +142,6 @@ def _progress_bar(stage: str, unit: str) -> Progress:
 
 def _run_ingest(paths: list[Path], store: IngestSink, options: PipelineOptions
                 ) -> IngestStats:
-    from newsloom.model import KEPT_WHOLE
     from newsloom.pipeline.ingest import ingest
 
     progress = _progress_bar("ingest", "files")
@@ -152,16 +152,7 @@ def _run_ingest(paths: list[Path], store: IngestSink, options: PipelineOptions
             progress.update(task, completed=done, total=total)
 
         stats = ingest(paths, store, options, on_progress)
-    err.print(
-        f"{counted(stats.files, 'file')}, {counted(stats.documents, 'document')}: "
-        f"[green]{stats.added:,} added[/], {counted(stats.new_versions, 'new version')}, "
-        f"{stats.unchanged:,} unchanged, "
-        f"{counted(stats.duplicates, 'duplicate')} of another input, "
-        f"[yellow]{stats.skipped:,} skipped[/]"
-        + (f", [red]{stats.unaccounted} unaccounted[/]" if stats.unaccounted else "")
-        + (f", [yellow]{stats.kept_whole} kept whole[/] (flagged {KEPT_WHOLE!r})"
-           if stats.kept_whole else "")
-    )
+    err.print(ingest_summary(stats))
     return stats
 
 

@@ -51,6 +51,7 @@ def analyze(
         err.print("[red]newsloom spark needs pyspark[/]: pip install 'newsloom[spark]' "
                   "(and Java 17)")
         raise typer.Exit(1) from exc
+    from newsloom.cli.summaries import ingest_summary
     from newsloom.pipeline.spark import SparkOptions
     from newsloom.pipeline.spark import analyze as run_spark
     from newsloom.store import open_store
@@ -66,10 +67,7 @@ def analyze(
             store.close()
     stats = run.stats
     err.print(f"{counted(run.splits, 'split')} in {counted(run.partitions, 'partition')}; "
-              f"{counted(stats.files, 'file')}, {counted(stats.documents, 'document')}: "
-              f"{stats.added} added, {stats.new_versions} new versions, "
-              f"{stats.unchanged} unchanged, {stats.duplicates} duplicates of another input, "
-              f"{stats.skipped} skipped; {run.clustered} clustered, "
+              f"{ingest_summary(stats)}; {run.clustered:,} clustered, "
               f"{counted(run.storylines, 'storyline')}", highlight=False)
     if parquet is not None:
         err.print(f"parquet tables: {escape(str(parquet / 'articles'))} and "
