@@ -1,4 +1,5 @@
-"""End to end: the real ``newsloom`` command on the bundled seed articles and fixtures."""
+"""End to end: the real ``newsloom`` command on the bundled seed articles and fixtures, on
+each store backend (a SQLite file; a PostgreSQL schema on the session's test server)."""
 
 from __future__ import annotations
 
@@ -8,19 +9,22 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from markupsafe import escape
 
+import pg_server
 from newsloom.model import ARTICLE_EXPORT_FIELDS
+from newsloom.report import default_report_dir
 
 ROOT = Path(__file__).parents[1]
 SEEDS = ROOT / "examples" / "seeds"
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def newsloom(*args: str, db: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+def newsloom(*args: str, db: Path | str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NEWSLOOM_DB": str(db), "COLUMNS": "200"}
     return subprocess.run(
         [sys.executable, "-m", "newsloom", *args], cwd=cwd, env=env, capture_output=True,
@@ -28,26 +32,35 @@ def newsloom(*args: str, db: Path, cwd: Path) -> subprocess.CompletedProcess[str
     )
 
 
-@pytest.fixture(scope="module")
-def analyzed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def analyzed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+             ) -> Iterator[tuple[Path, Path | str]]:
     work = tmp_path_factory.mktemp("e2e")
-    db = work / "newsloom.db"
+    db: Path | str = work / "newsloom.db"
+    if request.param == "postgres":
+        reason = pg_server.unavailable()
+        if reason is not None:
+            pytest.skip(reason)
+        schema = f"{pg_server.new_prefix()}_e2e"
+        db = pg_server.store_url(schema)
+        request.addfinalizer(lambda: pg_server.drop_store(schema))
     result = newsloom("analyze", str(SEEDS), str(FIXTURES), "--no-print", db=db, cwd=work)
     assert result.returncode == 0, result.stderr
-    return work, db
+    yield work, db
 
 
-def _export(db: Path, cwd: Path) -> list[dict[str, object]]:
+def _export(db: Path | str, cwd: Path) -> list[dict[str, object]]:
     result = newsloom("export", "articles", "--format", "jsonl", db=db, cwd=cwd)
     assert result.returncode == 0, result.stderr
     return [json.loads(line) for line in result.stdout.splitlines()]
 
 
-def test_analyze_writes_reports_and_export_has_stable_fields(analyzed: tuple[Path, Path]
-                                                             ) -> None:
+def test_analyze_writes_reports_and_export_has_stable_fields(
+        analyzed: tuple[Path, Path | str]) -> None:
     work, db = analyzed
-    md = (work / "newsloom.db.report" / "report.md").read_text(encoding="utf-8")
-    html = (work / "newsloom.db.report" / "report.html").read_text(encoding="utf-8")
+    report = work / default_report_dir(db)
+    md = (report / "report.md").read_text(encoding="utf-8")
+    html = (report / "report.html").read_text(encoding="utf-8")
     records = _export(db, work)
     by_source = {r["source_id"]: r for r in records}
     # 5 seeds + page.html + 2 feed entries + 2 JSONL articles
@@ -65,7 +78,7 @@ def test_analyze_writes_reports_and_export_has_stable_fields(analyzed: tuple[Pat
     assert "Skipped inputs" in md and "malformed JSON line" in md
 
 
-def test_reanalyze_changes_nothing(analyzed: tuple[Path, Path]) -> None:
+def test_reanalyze_changes_nothing(analyzed: tuple[Path, Path | str]) -> None:
     work, db = analyzed
     before = _export(db, work)
     result = newsloom("ingest", str(SEEDS), str(FIXTURES), db=db, cwd=work)
@@ -74,7 +87,7 @@ def test_reanalyze_changes_nothing(analyzed: tuple[Path, Path]) -> None:
     assert _export(db, work) == before
 
 
-def test_csv_export_to_file(analyzed: tuple[Path, Path]) -> None:
+def test_csv_export_to_file(analyzed: tuple[Path, Path | str]) -> None:
     work, db = analyzed
     out = work / "articles.csv"
     result = newsloom("export", "articles", "--format", "csv", "--output", str(out), db=db,
@@ -85,7 +98,7 @@ def test_csv_export_to_file(analyzed: tuple[Path, Path]) -> None:
     assert isinstance(json.loads(rows[0]["removed_lines"]), list)
 
 
-def test_show_lists_removed_lines_with_reasons(analyzed: tuple[Path, Path]) -> None:
+def test_show_lists_removed_lines_with_reasons(analyzed: tuple[Path, Path | str]) -> None:
     work, db = analyzed
     result = newsloom("show", "004_957069b94ee8dd14", "--removed", db=db, cwd=work)
     assert result.returncode == 0, result.stderr
@@ -106,7 +119,7 @@ def test_every_command_has_help(tmp_path: Path) -> None:
         assert "Usage" in result.stdout
 
 
-def test_seed_entities_and_storylines(analyzed: tuple[Path, Path]) -> None:
+def test_seed_entities_and_storylines(analyzed: tuple[Path, Path | str]) -> None:
     """Issue 3 on the seeds: the named actors are found, the USA and Russia each resolve to
     one entity across German and Dutch, and the AT&T and Russia articles share storylines."""
     work, db = analyzed
@@ -130,7 +143,7 @@ def test_seed_entities_and_storylines(analyzed: tuple[Path, Path]) -> None:
     assert line[0] is not None and line[0] == line[4]
 
 
-def test_seed_stories_keep_the_five_events_apart(analyzed: tuple[Path, Path]) -> None:
+def test_seed_stories_keep_the_five_events_apart(analyzed: tuple[Path, Path | str]) -> None:
     """Issue 10 on the seeds: five events, five stories; the Russia pair (000, 004) and the
     AT&T pair (002, 003) each form a storyline, and 001 stands apart."""
     work, db = analyzed
