@@ -25,17 +25,22 @@ def db(base_db: Path, tmp_path: Path) -> Path:
 
 
 #: How to install what a skipped test was missing. The README's set-up command installs all
-#: of it except Chromium, a system package (the browser tests drive /usr/bin/chromium).
+#: of it except the system packages: Chromium (the browser tests drive /usr/bin/chromium)
+#: and Java (the Spark runner's tests); .ci/run installs those too.
 INSTALL_COMMANDS = {
     "chromium": "sudo apt-get install -y chromium",
+    "java": "sudo apt-get install -y openjdk-17-jre-headless",
     "tilse": ".venv/bin/pip install --no-deps tilse==0.2.1",
 }
 #: Any other missing Python package: the README's install step.
 DEV_INSTALL = ".venv/bin/pip install -e '.[dev]'"
-# pytest.importorskip: "could not import 'tilse': ..."; a program: "/usr/bin/chromium not
-# installed (apt-get install chromium)", as tests/test_web_browser.py says.
+# The reasons skips give for a missing install: pytest.importorskip's "could not import
+# 'tilse': ..."; "/usr/bin/chromium not installed (apt-get install chromium)"
+# (test_web_browser); "pyspark is not installed (the spark extra)", "no java on PATH: ..."
+# (test_spark_runner).
 _MISSING = re.compile(r"^(?:could not import '(?P<module>[\w.]+)'"
-                      r"|(?P<program>\S+) not installed(?: \((?P<hint>[^)]*)\))?)")
+                      r"|(?P<package>\S+) (?:is )?not installed"
+                      r"|no (?P<program>\S+) on PATH)")
 
 
 def missing_install(reason: str) -> tuple[str, str] | None:
@@ -45,10 +50,10 @@ def missing_install(reason: str) -> tuple[str, str] | None:
     if found is None:
         return None
     if found["module"]:
-        module = found["module"].split(".")[0]
-        return module, INSTALL_COMMANDS.get(module, DEV_INSTALL)
-    program = Path(found["program"]).name
-    return program, INSTALL_COMMANDS.get(program, found["hint"] or "install it")
+        name = found["module"].split(".")[0]
+    else:
+        name = Path(found["package"] or found["program"]).name
+    return name, INSTALL_COMMANDS.get(name, DEV_INSTALL)
 
 
 def _skip_reason(report: pytest.TestReport | pytest.CollectReport) -> str:

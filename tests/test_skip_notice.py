@@ -21,7 +21,14 @@ def test_skip_reasons_name_what_is_missing_and_how_to_install_it() -> None:
     # the reason tests/test_web_browser.py gives when Chromium is absent
     assert missing_install("/usr/bin/chromium not installed (apt-get install chromium)") == (
         "chromium", "sudo apt-get install -y chromium")
+    # the reasons tests/test_spark_runner.py gives
+    assert missing_install("no java on PATH: the Spark runner needs Java 17 (apt-get install "
+                           "openjdk-17-jre-headless; .ci/run installs it)") == (
+        "java", "sudo apt-get install -y openjdk-17-jre-headless")
+    assert missing_install("pyspark is not installed (the spark extra)") == (
+        "pyspark", DEV_INSTALL)
     assert missing_install("needs ../shared/data") is None
+    assert missing_install("the embedded PostgreSQL server did not start: boom") is None
 
 
 def test_pytest_ends_with_one_visible_line_per_missing_install(tmp_path: Path) -> None:
