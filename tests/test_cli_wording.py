@@ -113,3 +113,15 @@ def test_log_lines_do_not_wrap_when_stderr_is_a_file(tmp_path: Path) -> None:
     # the run's summary (over 80 characters) is one line too, and no progress bar residue
     assert lines[-1].startswith("1 file, 1 document: 0 added") and lines[-1].endswith("1 skipped")
     assert all(line.strip() for line in lines), lines
+
+
+@pytest.mark.parametrize(("missing", "noun"), [(["nowhere.txt"], "path"),
+                                               (["nowhere.txt", "nor-here/"], "paths")])
+def test_missing_inputs_are_named_in_the_right_number(tmp_path: Path, missing: list[str],
+                                                      noun: str) -> None:
+    log = tmp_path / "ingest.log"
+    done = newsloom("ingest", *missing, "--db", "t.db", cwd=tmp_path, stderr_file=log)
+    assert done.returncode == 2
+    assert f"nothing was read or written; check the {noun} and run again" in \
+        log.read_text(encoding="utf-8")
+    assert not (tmp_path / "t.db").exists()

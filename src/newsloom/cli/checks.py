@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from newsloom.cli.options import StoreLocation
+from newsloom.text.counts import plural
 
 if TYPE_CHECKING:
     from newsloom.store.ports import Backend
@@ -65,7 +66,8 @@ def require_paths(paths: Sequence[Path]) -> None:
         return
     for path in missing:
         err.print(f"[red]no such file or folder[/]: {escape(str(path))}", soft_wrap=True)
-    err.print("nothing was read or written; check the path(s) and run again")
+    err.print(f"nothing was read or written; check the {plural('path', len(missing))} and "
+              "run again")
     raise typer.Exit(USAGE_ERROR)
 
 
