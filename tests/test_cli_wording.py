@@ -125,3 +125,12 @@ def test_missing_inputs_are_named_in_the_right_number(tmp_path: Path, missing: l
     assert f"nothing was read or written; check the {noun} and run again" in \
         log.read_text(encoding="utf-8")
     assert not (tmp_path / "t.db").exists()
+
+
+def test_a_message_about_a_missing_store_is_one_line_in_a_log_file(tmp_path: Path) -> None:
+    log = tmp_path / "stories.log"
+    done = newsloom("stories", "--db", "no-store-here.db", cwd=tmp_path, stderr_file=log)
+    assert done.returncode != 0
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 and len(lines[0]) > 80, lines
+    assert "newsloom analyze PATH --db no-store-here.db" in lines[0]

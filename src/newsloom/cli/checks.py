@@ -17,16 +17,16 @@ from types import FrameType
 from typing import TYPE_CHECKING, NoReturn
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
+from newsloom.cli.logs import stderr_console
 from newsloom.cli.options import StoreLocation
 from newsloom.text.counts import plural
 
 if TYPE_CHECKING:
     from newsloom.store.ports import Backend
 
-err = Console(stderr=True)
+err = stderr_console()
 
 #: Exit status of a usage mistake (as for a bad option) and of an interrupted run (128+SIGINT).
 USAGE_ERROR = 2
