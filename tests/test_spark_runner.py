@@ -5,7 +5,8 @@ HTML, RSS and JSONL fixtures, the plain-text fixtures and a WARC of the HTML pag
 run on ``local[2]`` — with the JSONL files cut into record blocks, so one file spans several
 partitions — must leave the store exactly as ``newsloom analyze`` does: the same articles,
 entities, duplicates, stories and storylines, ids included. A second run changes nothing, and
-a partition written twice (a retried task) stores nothing twice.
+a partition written twice (a retried task) stores nothing twice. The same run with a
+PostgreSQL store (the session's test server) gives the same store again.
 
 Spark starts in ~20 s, so the module shares one session; without Java it skips, saying so.
 """
@@ -27,6 +28,7 @@ from typer.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+import pg_server
 from newsloom.cli.app import app
 from newsloom.store import open_store
 
@@ -73,12 +75,13 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 
 def _invoke(*args: str) -> str:
+    """The command's output with whitespace runs as one space (the console wraps lines)."""
     result = runner.invoke(app, list(args))
     assert result.exit_code == 0, result.output
-    return result.output
+    return " ".join(result.output.split())
 
 
-def snapshot(db: Path) -> dict[str, Any]:
+def snapshot(db: Path | str) -> dict[str, Any]:
     """Everything the equivalence is about, read through the store's ports."""
     with open_store(db) as store:
         articles = list(store.articles())
@@ -127,6 +130,24 @@ def test_spark_run_equals_the_in_process_run(spark_db: Path, in_process: dict[st
     assert spark_run["storylines"]
     for key in ("articles", "entities", "article_entities", "links", "storylines", "counts"):
         assert spark_run[key] == in_process[key], key
+
+
+def test_spark_run_on_postgresql_equals_the_in_process_run(
+        spark: SparkSession, corpus: list[Path], in_process: dict[str, Any]) -> None:
+    """The same runner on a server store: only the --db URL differs."""
+    reason = pg_server.unavailable()
+    if reason is not None:
+        pytest.skip(reason)
+    schema = f"{pg_server.new_prefix()}_spark"
+    url = pg_server.store_url(schema)
+    try:
+        _invoke("spark", "analyze", *map(str, corpus), "--db", url, "--split-mb", SPLIT_MB,
+                "--partitions", "4")
+        on_postgres = snapshot(url)
+    finally:
+        pg_server.drop_store(schema)
+    for key in ("articles", "entities", "article_entities", "links", "storylines", "counts"):
+        assert on_postgres[key] == in_process[key], key
 
 
 def test_jsonl_files_are_read_as_several_splits(corpus: list[Path]) -> None:

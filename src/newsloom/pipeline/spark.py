@@ -121,13 +121,13 @@ def analyze(paths: Sequence[Path], store: SparkStore, options: SparkOptions | No
     files = [item for item in found if isinstance(item, Path)]
     splits = plan_splits(files, int(options.split_mb * 1024 * 1024))
     partitions = max(1, min(options.partitions or len(splits), len(splits) or 1))
-    run = IngestRun(store, "spark analyze " + " ".join(str(p) for p in paths))
-    run.stats.files = len(files)
     features: dict[str, ArticleFeatures] = {}
-    status = "failed"
     with spark_session(options.master) as session:
-        results = _partition_results(session, splits, partitions, options)
+        run = IngestRun(store, "spark analyze " + " ".join(str(p) for p in paths))
+        run.stats.files = len(files)
+        status = "failed"
         try:
+            results = _partition_results(session, splits, partitions, options)
             for item in found:
                 if isinstance(item, Skip):
                     run.skip(item)
