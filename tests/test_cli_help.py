@@ -67,6 +67,7 @@ def test_flags_show_no_type_and_values_show_words() -> None:
     assert re.search(r"--set\s+TEXT \(repeatable\)", _help())
     assert re.search(r"--format\s+table\|json\s", _help("eval", "pairs"))
     assert re.search(r"Usage: \S+ entities \[OPTIONS\] \[NAME\] *\n", _help("entities"))
+    assert re.search(r"Usage: \S+ search \[OPTIONS\] QUERY *\n", _help("search"))
 
 
 def test_commands_are_listed_in_the_order_a_newcomer_uses_them() -> None:

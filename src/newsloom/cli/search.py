@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 err = Console(stderr=True)
 out = Console(highlight=False)
 
-QueryArgument = Annotated[str, typer.Argument(help="Words in any language.")]
+QueryArgument = Annotated[str, typer.Argument(metavar="QUERY", help="Words in any language.")]
 LangsOption = Annotated[list[str] | None, typer.Option(
     "--lang", help="Only articles in this language (ISO 639-1); repeat for several.")]
 OutletsOption = Annotated[list[str] | None, typer.Option(
