@@ -12,6 +12,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from newsloom.cli.options import StoreLocation
+from newsloom.text.counts import counted
+
 if TYPE_CHECKING:
     from newsloom.store.postgres.local_server import LocalServer
 
@@ -75,3 +78,33 @@ def status(data: DataOption = DEFAULT_DATA) -> None:
         raise typer.Exit(1)
     err.print(f"running, pid {current.pid}")
     out.print(current.url(), soft_wrap=True, highlight=False)
+
+
+@db_app.command("copy")
+def copy(
+    source: Annotated[Path, typer.Option("--from", parser=StoreLocation,
+                                         help="The store to copy: a file or a URL.")],
+    target: Annotated[Path, typer.Option("--to", parser=StoreLocation,
+                                         help="An empty store: a new file or a URL.")],
+) -> None:
+    """Copy a whole store to another backend, all or nothing: documents and their versions,
+    articles, skips, run logs, entities and aliases, features, stories with their events,
+    storylines and their redirects, the listings."""
+    from newsloom.cli.checks import require_store
+    from newsloom.store import open_store
+    from newsloom.store.copy import copy_store
+
+    require_store(source)
+    with open_store(source) as read, open_store(target) as write:
+        try:
+            written = copy_store(read, write)
+        except ValueError as exc:
+            err.print(f"[red]{escape(str(exc))}[/]: {escape(str(target))}; copy into a new "
+                      "store", soft_wrap=True)
+            raise typer.Exit(2) from exc
+    err.print(f"copied {escape(str(source))} → {escape(str(target))}: "
+              f"{counted(written.get('documents', 0), 'document')}, "
+              f"{counted(written.get('articles', 0), 'article')}, "
+              f"{counted(written.get('stories', 0), 'story')}, "
+              f"{counted(written.get('storylines', 0), 'storyline')}; the next `newsloom "
+              "analyze` rebuilds the vector index file", soft_wrap=True)

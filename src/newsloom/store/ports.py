@@ -33,6 +33,7 @@ from newsloom.model import (
     Storyline,
     StoryProfile,
 )
+from newsloom.store.copy import StoreCopy
 from newsloom.store.records import (
     AddResult,
     ArticleFilter,
@@ -339,7 +340,7 @@ class SearchDiagnostics(SearchingReader, StoreDiagnostics, Protocol):
 
 
 class Backend(IngestSink, CorpusState, StorylineState, ReportSource, PairEvidence,
-              StoreDiagnostics, ReadModel, SearchBackend, Protocol):
+              StoreDiagnostics, ReadModel, SearchBackend, StoreCopy, Protocol):
     """Every port at once, plus the lifecycle: what :func:`newsloom.store.open_store`
     returns. Pass it on typed as the narrow port the callee needs."""
 
@@ -375,6 +376,7 @@ __all__ = [
     "SearchDiagnostics",
     "SearchRow",
     "SearchingReader",
+    "StoreCopy",
     "StoreCounts",
     "StoreDiagnostics",
     "StoreSummary",

@@ -1,19 +1,16 @@
 """How records become stored columns and back, the same for every backend: the JSON-encoded
 columns of an article, a document's metadata, an entity row, the surname key, a story's and
-a storyline's listing record, the story-profile sums a batch adds. Backends keep the SQL;
-what a column holds is decided once, here."""
+a storyline's listing record. Backends keep the SQL; what a column holds is decided once, here
+(and the story-profile sums in store/profile_sums.py). No numpy here: the read commands
+import this module through the ports and never touch a vector."""
 
 from __future__ import annotations
 
 import json
 import unicodedata
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-
-import numpy as np
 
 from newsloom.model import (
     Article,
@@ -26,7 +23,6 @@ from newsloom.model import (
     Story,
     StorylineRecord,
 )
-from newsloom.store.records import FeatureRow
 
 #: The stored columns of an article, in table order.
 ARTICLE_COLUMNS = (
@@ -162,38 +158,3 @@ def storyline_from_record(line_id: str, record: str) -> StorylineRecord:
     return StorylineRecord(id=line_id, label=data["label"], story_ids=data["story_ids"],
                            key_entities=_refs(data["key_entities"]),
                            first_seen=data["first_seen"], last_seen=data["last_seen"])
-
-
-# -- story profiles -----------------------------------------------------------------------------
-
-@dataclass
-class ProfileSums:
-    """What a batch of feature rows adds to story profiles: per story the sum of its
-    independent members' vectors (float64) and their count, per (story, entity) the summed
-    salience."""
-
-    vectors: dict[str, np.ndarray] = field(default_factory=dict)
-    members: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    weights: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
-
-    def add_vector(self, story: str, vector: np.ndarray) -> None:
-        vector = np.asarray(vector, dtype=np.float64)
-        self.vectors[story] = self.vectors[story] + vector if story in self.vectors else vector
-        self.members[story] += 1
-
-
-def profile_sums(rows: Sequence[FeatureRow]) -> ProfileSums:
-    sums = ProfileSums()
-    for row in rows:
-        if row.duplicate_of is not None:
-            continue
-        sums.add_vector(row.story_id, row.vector)
-        for entity in row.entities:
-            sums.weights[row.story_id, entity.entity_id] += entity.salience
-    return sums
-
-
-def unit(vector_sum: np.ndarray) -> np.ndarray:
-    """A story's centroid from its vector sum."""
-    norm = float(np.linalg.norm(vector_sum)) or 1.0
-    return (vector_sum / norm).astype(np.float32)

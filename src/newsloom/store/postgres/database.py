@@ -14,13 +14,14 @@ from contextlib import contextmanager
 from typing import Any, LiteralString
 
 import psycopg
-from psycopg import IsolationLevel
+from psycopg import IsolationLevel, sql
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from newsloom.store import errors
 
-Query = LiteralString
+#: A statement: literal SQL, or one composed from identifiers (psycopg.sql).
+Query = LiteralString | sql.SQL | sql.Composed
 Params = Sequence[Any]
 
 

@@ -16,7 +16,7 @@ from newsloom.model import StoryProfile
 from newsloom.store.postgres.database import Database
 from newsloom.store.postgres.redirects import StorylineRedirectTables
 from newsloom.store.postgres.search import vector_from
-from newsloom.store.rows import ProfileSums, profile_sums, unit
+from newsloom.store.profile_sums import ProfileSums, profile_sums, unit
 
 if TYPE_CHECKING:
     from newsloom.store.ports import FeatureRow

@@ -25,6 +25,7 @@ from psycopg import sql
 from newsloom.model import Article, RawDocument, Skip
 from newsloom.store.ports import AddResult, RunRecord, StoreSummary
 from newsloom.store.postgres.admin import AdminQueries
+from newsloom.store.postgres.copy import StoreCopyTables
 from newsloom.store.postgres.corpus import CorpusTables
 from newsloom.store.postgres.database import Database, redacted
 from newsloom.store.postgres.schema import MIGRATIONS
@@ -62,7 +63,7 @@ def _lock_key(key: str) -> int:
                           signed=True)
 
 
-class PostgresStore(CorpusTables, AdminQueries, SearchTables):
+class PostgresStore(CorpusTables, AdminQueries, SearchTables, StoreCopyTables):
     """PostgreSQL implementation of every port of :mod:`newsloom.store.ports`."""
 
     def __init__(self, url: str) -> None:

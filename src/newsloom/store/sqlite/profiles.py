@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from newsloom.model import StoryProfile
-from newsloom.store.rows import ProfileSums, profile_sums, unit
+from newsloom.store.profile_sums import ProfileSums, profile_sums, unit
 from newsloom.store.sqlite.storyline_redirects import StorylineRedirectTables
 
 if TYPE_CHECKING:

@@ -27,6 +27,7 @@ from newsloom.store.rows import (
 )
 from newsloom.store.sqlite.admin import AdminQueries
 from newsloom.store.sqlite.contexts import name_terms_json
+from newsloom.store.sqlite.copy import StoreCopyTables
 from newsloom.store.sqlite.corpus import CorpusTables
 from newsloom.store.sqlite.lease import lease
 from newsloom.store.sqlite.schema import MIGRATIONS
@@ -39,7 +40,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class SQLiteStore(CorpusTables, AdminQueries, SearchTables):
+class SQLiteStore(CorpusTables, AdminQueries, SearchTables, StoreCopyTables):
     """SQLite implementation of every port of :mod:`newsloom.store.ports`."""
 
     def __init__(self, path: str | Path) -> None:

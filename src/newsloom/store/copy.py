@@ -1,0 +1,97 @@
+"""Moving a whole store between backends (``newsloom db copy``): the tables a copy carries and
+the neutral form of their rows, which every backend reads (``copy_rows``) and writes
+(``load_copy``).
+
+A row is a dict of column → value, values as plain Python: str, int, float, bytes or None.
+Vectors are float32 bytes, times ISO strings, flags 0/1, whatever the backend stores. Row
+order is kept where it means something (ingest order, "most recent first" reads): those
+tables are read in ``order`` and written in that order, and their sequence numbers
+(``keys``) are carried over, so article keys, version order and run ids survive the copy.
+What a backend derives itself is not carried: keyword indexes, article counts, the schema
+level; the ANN index file is rebuilt by the next ``analyze`` (search works without it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from newsloom.store.rows import ARTICLE_COLUMNS
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CopiedTable:
+    name: str
+    columns: tuple[str, ...]
+    #: The column rows are read in; None: the order they were inserted in (SQLite's rowid,
+    #: PostgreSQL's identity column), which the copy keeps by inserting in that order.
+    order: str | None = None
+    #: Columns that point at rows of the same table: written once every row is in.
+    links: tuple[str, ...] = ()
+    #: A sequence column carried over as is (SQLite rowid / PostgreSQL identity).
+    key: str | None = None
+
+
+TABLES: tuple[CopiedTable, ...] = (
+    CopiedTable("documents", ("id", "source_id", "source", "version_key", "content_type", "url",
+                              "meta", "content", "previous_version", "superseded_by",
+                              "ingested_at"), order="id",
+                links=("previous_version", "superseded_by")),
+    CopiedTable("document_versions", ("seq", "version_key", "document_id", "at"), order="seq",
+                key="seq"),
+    CopiedTable("articles", ("seq", *ARTICLE_COLUMNS), order="seq", key="seq"),
+    CopiedTable("skipped", ("source", "reason", "first_seen"), order="source"),
+    CopiedTable("runs", ("id", "command", "started_at", "finished_at", "status", "stats"),
+                order="id", key="id"),
+    CopiedTable("entities", ("id", "key", "name", "type", "aliases", "articles", "surname"),
+                order="id"),
+    CopiedTable("entity_aliases", ("alias_key", "entity_id", "reason"), order="alias_key"),
+    CopiedTable("entity_name_terms", ("term", "entity_id"), order="term"),
+    CopiedTable("entity_contexts", ("entity_id", "vector_sum", "articles"), order="entity_id"),
+    CopiedTable("corpus_context", ("id", "vector_sum", "articles"), order="id"),
+    CopiedTable("article_features", ("article_id", "seq", "embedder", "vector", "signature",
+                                     "duplicate_of", "story_id", "terms", "event_date"),
+                order="seq"),
+    CopiedTable("minhash_bands", ("band", "chunk", "article_id"), order="article_id"),
+    CopiedTable("term_df", ("term", "df"), order="term"),
+    CopiedTable("corpus_centre", ("id", "vector_sum", "articles"), order="id"),
+    CopiedTable("article_entities", ("article_id", "entity_id", "mentions", "salience",
+                                     "surfaces", "type")),
+    CopiedTable("stories", ("id", "created_seq", "merged_into", "storyline_id"), order="id",
+                links=("merged_into",)),
+    CopiedTable("story_events", ("id", "at", "kind", "story_id", "article_id",
+                                 "other_story_id", "score"), order="id", key="id"),
+    CopiedTable("storylines", ("id", "label"), order="id"),
+    CopiedTable("storyline_redirects", ("id", "survivor_id"), order="id"),
+    CopiedTable("story_profiles", ("story_id", "vector_sum", "members", "dirty"),
+                order="story_id"),
+    CopiedTable("story_entities", ("story_id", "entity_id", "weight")),
+    CopiedTable("read_model_state", ("version",), order="version"),
+    CopiedTable("story_listing", ("story_id", "size", "last_seq", "storyline_id", "first_seen",
+                                  "last_seen", "record", "version"), order="story_id"),
+    CopiedTable("story_listing_entities", ("entity_id", "story_id", "name", "type",
+                                           "mentions"), order="entity_id"),
+    CopiedTable("storyline_listing", ("line_id", "stories", "record", "version"),
+                order="line_id"),
+)
+
+
+class StoreCopy(Protocol):
+    """What ``newsloom db copy`` reads from one backend and writes to another."""
+
+    def copy_rows(self, table: CopiedTable) -> Iterator[Row]:
+        """Every row of ``table`` in the neutral form, in ``table.order``."""
+        ...
+
+    def load_copy(self, tables: Iterable[tuple[CopiedTable, Iterable[Row]]]) -> dict[str, int]:
+        """Write the rows of every table into this (empty) store in one transaction; rows
+        written per table."""
+        ...
+
+
+def copy_store(source: StoreCopy, target: StoreCopy) -> dict[str, int]:
+    """Copy every table of ``source`` into the empty ``target``, all or nothing."""
+    return target.load_copy((table, source.copy_rows(table)) for table in TABLES)
