@@ -73,6 +73,7 @@ def test_a_store_makes_the_round_trip_through_postgres_unchanged(
                                                "story_events", "storyline_redirects"))
         assert _tables(pg) == original
         assert _tables(b) == original
+        assert pg.read_model_mark()[0] == b.read_model_mark()[0] == a.read_model_mark()[0] > 0
         # what the backends derive themselves follows: counts, keyword index, resolution
         for store in (pg, b):
             assert store.count_articles() == a.count_articles() == 5

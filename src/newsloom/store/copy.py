@@ -13,7 +13,8 @@ level; the ANN index file is rebuilt by the next ``analyze`` (search works witho
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -69,7 +70,6 @@ TABLES: tuple[CopiedTable, ...] = (
     CopiedTable("story_profiles", ("story_id", "vector_sum", "members", "dirty"),
                 order="story_id"),
     CopiedTable("story_entities", ("story_id", "entity_id", "weight")),
-    CopiedTable("read_model_state", ("version",), order="version"),
     CopiedTable("story_listing", ("story_id", "size", "last_seq", "storyline_id", "first_seen",
                                   "last_seen", "record", "version"), order="story_id"),
     CopiedTable("story_listing_entities", ("entity_id", "story_id", "name", "type",
@@ -80,18 +80,54 @@ TABLES: tuple[CopiedTable, ...] = (
 
 
 class StoreCopy(Protocol):
-    """What ``newsloom db copy`` reads from one backend and writes to another."""
+    """What ``newsloom db copy`` reads from one backend and writes into another."""
 
     def copy_rows(self, table: CopiedTable) -> Iterator[Row]:
         """Every row of ``table`` in the neutral form, in ``table.order``."""
         ...
 
-    def load_copy(self, tables: Iterable[tuple[CopiedTable, Iterable[Row]]]) -> dict[str, int]:
-        """Write the rows of every table into this (empty) store in one transaction; rows
-        written per table."""
+    def read_model_mark(self) -> tuple[int, ...]: ...  # the read-model version comes first
+
+    def copy_transaction(self) -> AbstractContextManager[None]:
+        """The one transaction a copy is written in."""
         ...
+
+    def has_documents(self) -> bool: ...
+
+    def insert_copied(self, table: CopiedTable, rows: Iterable[Row]) -> int:
+        """Insert ``rows`` in order (their ``links`` are None); how many."""
+        ...
+
+    def link_copied(self, table: CopiedTable, link: str,
+                    pairs: Sequence[tuple[object, object]]) -> None:
+        """Set ``link`` to each pair's value on the row whose first column is its key."""
+        ...
+
+    def set_read_model_version(self, version: int) -> None: ...
 
 
 def copy_store(source: StoreCopy, target: StoreCopy) -> dict[str, int]:
-    """Copy every table of ``source`` into the empty ``target``, all or nothing."""
-    return target.load_copy((table, source.copy_rows(table)) for table in TABLES)
+    """Copy every table of ``source`` into the empty ``target`` in one transaction (all or
+    nothing); rows written per table. Links within a table are written once all its rows
+    are in, so a row may point at one that comes after it."""
+    written: dict[str, int] = {}
+    with target.copy_transaction():
+        if target.has_documents():
+            raise ValueError("the target store is not empty")
+        for table in TABLES:
+            linked: list[Row] = []
+
+            def unlinked(table: CopiedTable = table, linked: list[Row] = linked
+                         ) -> Iterator[Row]:
+                for row in source.copy_rows(table):
+                    if any(row[link] is not None for link in table.links):
+                        linked.append(row)
+                    yield {c: None if c in table.links else v for c, v in row.items()}
+
+            written[table.name] = target.insert_copied(table, unlinked())
+            key = table.columns[0]
+            for link in table.links:
+                target.link_copied(table, link, [(r[link], r[key]) for r in linked
+                                                 if r[link] is not None])
+        target.set_read_model_version(source.read_model_mark()[0])
+    return written

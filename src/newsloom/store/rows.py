@@ -23,6 +23,7 @@ from newsloom.model import (
     Story,
     StorylineRecord,
 )
+from newsloom.store.records import ArticleListFilter
 
 #: The stored columns of an article, in table order.
 ARTICLE_COLUMNS = (
@@ -100,6 +101,19 @@ def surname_key(key: str, entity_type: str) -> str | None:
     """
     tokens = key.removeprefix("name:").split()
     return tokens[-1] if entity_type == "PER" and len(tokens) > 1 else None
+
+
+def kept_count(filters: ArticleListFilter) -> tuple[str, list[str]] | None:
+    """The ``article_counts`` rows (facet, values) whose sum is the number of current
+    articles passing ``filters``, when the trigger-kept counts can answer (no filter, by
+    language only, by outlet only); None when the articles must be counted."""
+    if filters == ArticleListFilter():
+        return "all", [""]
+    if filters == ArticleListFilter(languages=filters.languages):
+        return "language", sorted(set(filters.languages))
+    if filters.outlet and filters == ArticleListFilter(outlet=filters.outlet):
+        return "outlet", [filters.outlet]
+    return None
 
 
 def index_form(term: str) -> str:

@@ -10,7 +10,7 @@ from typing import Any, LiteralString
 from newsloom.model import Entity, EntityRef
 from newsloom.store.ports import ArticleListFilter, ArticleRow, Cooccurrence
 from newsloom.store.postgres.database import Database
-from newsloom.store.rows import ENTITY_COLUMNS, entity_from_row
+from newsloom.store.rows import ENTITY_COLUMNS, entity_from_row, kept_count
 
 _ARTICLE_ROWS = (
     "SELECT a.id, a.source_id, a.title, a.outlet, a.language, a.published, "
@@ -85,12 +85,9 @@ class CatalogReads:
         return column("language"), column("outlet")
 
     def count_matching_articles(self, filters: ArticleListFilter) -> int:
-        if filters == ArticleListFilter():
-            return self.count_articles()
-        if filters == ArticleListFilter(languages=filters.languages):
-            return self._counted("language", sorted(set(filters.languages)))
-        if filters.outlet and filters == ArticleListFilter(outlet=filters.outlet):
-            return self._counted("outlet", [filters.outlet])
+        kept = kept_count(filters)
+        if kept is not None:
+            return self._counted(*kept)
         where, params = _article_filter(filters)
         return int(self._pg.value(
             "SELECT COUNT(*) FROM articles a JOIN documents d ON d.id = a.id "

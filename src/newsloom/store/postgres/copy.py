@@ -7,7 +7,8 @@ VALUE``) and the identity sequences moved past them; an article's ``lemmas`` are
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -61,22 +62,13 @@ class StoreCopyTables:
         for row in self._pg.rows(query):
             yield {c: _neutral(table, c, v) for c, v in zip(table.columns, row, strict=True)}
 
-    def load_copy(self, tables: Iterable[tuple[CopiedTable, Iterable[Row]]]) -> dict[str, int]:
-        written: dict[str, int] = {}
-        with self._pg.transaction():
-            if self._pg.one("SELECT 1 FROM documents LIMIT 1") is not None:
-                raise ValueError("the target store is not empty")
-            for table, rows in tables:
-                written[table.name] = self._load(table, rows)
-        return written
+    def copy_transaction(self) -> AbstractContextManager[None]:
+        return _no_value(self._pg.transaction())
 
-    def _load(self, table: CopiedTable, rows: Iterable[Row]) -> int:
-        if table.name == "read_model_state":  # one row, there already
-            count = 0
-            for row in rows:
-                self._pg.execute("UPDATE read_model_state SET version = %s", (row["version"],))
-                count += 1
-            return count
+    def has_documents(self) -> bool:
+        return self._pg.one("SELECT 1 FROM documents LIMIT 1") is not None
+
+    def insert_copied(self, table: CopiedTable, rows: Iterable[Row]) -> int:
         columns: list[sql.Composable] = [sql.Identifier(c) for c in table.columns]
         values: list[sql.Composable] = [sql.Placeholder()] * len(columns)
         if table.name == "articles":
@@ -88,19 +80,14 @@ class StoreCopyTables:
             table=sql.Identifier(table.name), columns=sql.SQL(", ").join(columns),
             override=sql.SQL("OVERRIDING SYSTEM VALUE" if table.key else ""),
             values=sql.SQL(", ").join(values))
-        linked: list[Row] = []
         count = 0
         with self._pg.connection() as conn, conn.cursor() as cursor:
             for row in rows:
-                if any(row[link] is not None for link in table.links):
-                    linked.append(row)
-                params = [None if c in table.links else _stored(table, c, row[c])
-                          for c in table.columns]
+                params = [_stored(table, c, row[c]) for c in table.columns]
                 if table.name == "articles":
                     params += lemma_vector_values(article_from_row(row))
                 cursor.execute(insert, params)
                 count += 1
-        self._relink(table, linked)
         if table.key:  # the next identity value follows the carried ones
             self._pg.execute(sql.SQL(
                 "SELECT setval(pg_get_serial_sequence({name}, {key}), "
@@ -109,11 +96,17 @@ class StoreCopyTables:
                 column=sql.Identifier(table.key), table=sql.Identifier(table.name)))
         return count
 
-    def _relink(self, table: CopiedTable, linked: list[Row]) -> None:
-        key = table.columns[0]
-        for link in table.links:  # every row is in: references within the table hold
-            self._pg.many(
-                sql.SQL("UPDATE {table} SET {link} = %s WHERE {key} = %s").format(
-                    table=sql.Identifier(table.name), link=sql.Identifier(link),
-                    key=sql.Identifier(key)),
-                [(r[link], r[key]) for r in linked if r[link] is not None])
+    def link_copied(self, table: CopiedTable, link: str,
+                    pairs: Sequence[tuple[object, object]]) -> None:
+        self._pg.many(sql.SQL("UPDATE {table} SET {link} = %s WHERE {key} = %s").format(
+            table=sql.Identifier(table.name), link=sql.Identifier(link),
+            key=sql.Identifier(table.columns[0])), pairs)
+
+    def set_read_model_version(self, version: int) -> None:
+        self._pg.execute("UPDATE read_model_state SET version = %s", (version,))
+
+
+@contextmanager
+def _no_value(transaction: AbstractContextManager[object]) -> Iterator[None]:
+    with transaction:
+        yield

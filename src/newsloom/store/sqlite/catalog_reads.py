@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from newsloom.model import Entity, EntityRef
 from newsloom.store.ports import ArticleListFilter, ArticleRow, Cooccurrence
+from newsloom.store.rows import kept_count
 
 _ARTICLE_ROW_SQL = (
     "SELECT a.id, a.source_id, a.title, a.outlet, a.language, a.published, "
@@ -102,12 +103,9 @@ class CatalogReads:
     def count_matching_articles(self, filters: ArticleListFilter) -> int:
         """Current articles that pass ``filters``; by language only, by outlet only or
         unfiltered from the kept counts, else counted."""
-        if filters == ArticleListFilter():
-            return self.count_articles()
-        if filters == ArticleListFilter(languages=filters.languages):
-            return self._counted("language", sorted(set(filters.languages)))
-        if filters.outlet and filters == ArticleListFilter(outlet=filters.outlet):
-            return self._counted("outlet", [filters.outlet])
+        kept = kept_count(filters)
+        if kept is not None:
+            return self._counted(*kept)
         where, params = _article_where(filters)
         return int(self._db.execute(
             "SELECT COUNT(*) FROM articles a JOIN documents d ON d.id = a.id "

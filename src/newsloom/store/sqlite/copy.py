@@ -6,7 +6,8 @@ keyword indexes and article counts are filled by the tables' own triggers as row
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 
 from newsloom.store.copy import CopiedTable, Row
 from newsloom.store.sqlite.lease import LeasedWrites
@@ -29,35 +30,23 @@ class StoreCopyTables(LeasedWrites):
         for row in cursor:
             yield dict(zip(table.columns, row, strict=True))
 
-    def load_copy(self, tables: Iterable[tuple[CopiedTable, Iterable[Row]]]) -> dict[str, int]:
-        written: dict[str, int] = {}
-        with self._write():
-            if self._db.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is not None:
-                raise ValueError("the target store is not empty")
-            for table, rows in tables:
-                written[table.name] = self._load(table, rows)
-        return written
+    def copy_transaction(self) -> AbstractContextManager[None]:
+        return self._write()
 
-    def _load(self, table: CopiedTable, rows: Iterable[Row]) -> int:
-        if table.name == "read_model_state":  # one row, there already
-            count = 0
-            for row in rows:
-                self._db.execute("UPDATE read_model_state SET version = ?, built = 1",
-                                 (row["version"],))
-                count += 1
-            return count
+    def has_documents(self) -> bool:
+        return self._db.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is not None
+
+    def insert_copied(self, table: CopiedTable, rows: Iterable[Row]) -> int:
         columns = ", ".join(_column(table, c) for c in table.columns)
         marks = ", ".join("?" * len(table.columns))
-        linked: list[Row] = []
-        count = 0
-        for row in rows:
-            if any(row[link] is not None for link in table.links):
-                linked.append(row)
-            values = [None if c in table.links else row[c] for c in table.columns]
-            self._db.execute(f"INSERT INTO {table.name} ({columns}) VALUES ({marks})", values)
-            count += 1
-        key = table.columns[0]
-        for link in table.links:  # every row is in: references within the table hold
-            self._db.executemany(f"UPDATE {table.name} SET {link} = ? WHERE {key} = ?",
-                                 [(r[link], r[key]) for r in linked if r[link] is not None])
-        return count
+        cursor = self._db.executemany(f"INSERT INTO {table.name} ({columns}) VALUES ({marks})",
+                                      ([row[c] for c in table.columns] for row in rows))
+        return cursor.rowcount
+
+    def link_copied(self, table: CopiedTable, link: str,
+                    pairs: Sequence[tuple[object, object]]) -> None:
+        self._db.executemany(f"UPDATE {table.name} SET {link} = ? WHERE {table.columns[0]} = ?",
+                             pairs)
+
+    def set_read_model_version(self, version: int) -> None:
+        self._db.execute("UPDATE read_model_state SET version = ?, built = 1", (version,))
