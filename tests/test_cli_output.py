@@ -28,6 +28,7 @@ from newsloom.cli.output import (
     Column,
     OutputFormat,
     Page,
+    emit_records,
     legacy_json,
     rich_table,
     write_csv,
@@ -84,6 +85,21 @@ def test_csv_encodes_nested_values_as_json() -> None:
     assert [r["id"] for r in rows] == [r["id"] for r in RECORDS]
     assert json.loads(rows[1]["tags"]) == RECORDS[1]["tags"]
     assert rows[1]["when"] == ""  # None is an empty cell
+
+
+def test_machine_formats_list_fields_in_the_header_order() -> None:
+    header = ["when", "id", "tags", "title"]  # an export's field order is its contract
+    for fmt in (OutputFormat.json, OutputFormat.jsonl, OutputFormat.csv):
+        stream = io.StringIO()
+        emit_records(RECORDS, fmt, columns=COLUMNS, header=header, key="items", stream=stream)
+        text = stream.getvalue()
+        if fmt is OutputFormat.json:
+            keys = [list(r) for r in json.loads(text)["items"]]
+        elif fmt is OutputFormat.jsonl:
+            keys = [list(json.loads(line)) for line in text.splitlines()]
+        else:
+            keys = [next(csv.reader(io.StringIO(text)))] * len(RECORDS)
+        assert keys == [header] * len(RECORDS), fmt
 
 
 def test_tsv_is_one_line_a_record() -> None:

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, fields, is_dataclass
 from enum import StrEnum
 from typing import Annotated, Any, Literal, TextIO, TypeVar
@@ -274,6 +276,18 @@ def write_table(records: Iterable[Record], columns: Sequence[Column],
     return len(listed)
 
 
+@contextmanager
+def reader_may_stop() -> Iterator[None]:
+    """``newsloom export articles | head`` closes the pipe early: stop as quietly as ``cat``
+    does (exit 0, no traceback), and keep Python from failing again when it flushes stdout
+    at exit."""
+    try:
+        yield
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(0) from None
+
+
 # -- what a command calls ----------------------------------------------------------------------
 
 
@@ -283,15 +297,17 @@ def emit_records(records: Iterable[Record], fmt: OutputFormat, *, columns: Seque
     """Print records in ``fmt``: ``columns`` make the table, ``header`` the csv header (every
     field), ``key`` names the list in the json document. Returns how many were printed."""
     stream = stream or sys.stdout
-    if fmt is OutputFormat.table:
-        return write_table(records, columns, stream)
-    if fmt is OutputFormat.jsonl:
-        return write_jsonl(records, stream)
-    if fmt is OutputFormat.csv:
-        return write_csv(records, header, stream)
-    extra = ({} if page is None else
-             {"total": page.total, "offset": page.offset, "limit": page.limit or None})
-    return write_json_list(records, key, stream, extra)
+    with reader_may_stop():
+        if fmt is OutputFormat.table:
+            return write_table(records, columns, stream)
+        ordered = (in_order(r, header) for r in records)
+        if fmt is OutputFormat.jsonl:
+            return write_jsonl(ordered, stream)
+        if fmt is OutputFormat.csv:
+            return write_csv(ordered, header, stream)
+        extra = ({} if page is None else
+                 {"total": page.total, "offset": page.offset, "limit": page.limit or None})
+        return write_json_list(ordered, key, stream, extra)
 
 
 def emit_page(items: Sequence[Any], fmt: OutputFormat, page: Page, *, noun: str,
@@ -306,15 +322,23 @@ def emit_page(items: Sequence[Any], fmt: OutputFormat, page: Page, *, noun: str,
     err.print(hint or page.note(len(records), noun), soft_wrap=True, highlight=False)
 
 
+def in_order(record: Record, header: Sequence[str]) -> dict[str, Any]:
+    """The record's fields in the header's order: json, jsonl and csv list them alike (an
+    export's field order is part of its contract)."""
+    return {key: record.get(key) for key in header}
+
+
 def emit_one(record: Record, fmt: OutputFormat, *, header: Sequence[str],
              human: Callable[[], None]) -> None:
     """Print a single record: ``human`` draws the table format (a card, not a table); json
     is the record itself, jsonl its one line, csv a header and one row."""
-    if fmt is OutputFormat.table:
-        human()
-    elif fmt is OutputFormat.json:
-        write_json(record, sys.stdout)
-    elif fmt is OutputFormat.jsonl:
-        write_jsonl([record], sys.stdout)
-    else:
-        write_csv([record], header, sys.stdout)
+    record = in_order(record, header)
+    with reader_may_stop():
+        if fmt is OutputFormat.table:
+            human()
+        elif fmt is OutputFormat.json:
+            write_json(record, sys.stdout)
+        elif fmt is OutputFormat.jsonl:
+            write_jsonl([record], sys.stdout)
+        else:
+            write_csv([record], header, sys.stdout)

@@ -18,6 +18,7 @@ from newsloom.cli.output import (
     OutputFormat,
     Page,
     emit_records,
+    reader_may_stop,
     stdout_is_terminal,
     write_json,
 )
@@ -160,7 +161,8 @@ def search(
         raise typer.Exit(2) from None
     finally:
         store.close()
-    shown = _emit(results, fmt)
+    with reader_may_stop():
+        shown = _emit(results, fmt)
     noun = "article" if isinstance(results, SearchResults) else "story"
     note = Page(results.total, offset, limit).note(shown, noun)
     err.print(hint or f"{note} for {escape(repr(text))} ({mode})", soft_wrap=True,

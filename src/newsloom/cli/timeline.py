@@ -19,6 +19,7 @@ from newsloom.cli.output import (
     emit_records,
     field_names,
     legacy_json,
+    reader_may_stop,
     write_json,
 )
 
@@ -87,7 +88,8 @@ TimelineOutputOption = Annotated[
 
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        with reader_may_stop():
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     try:
         output.write_text(text, encoding="utf-8")
