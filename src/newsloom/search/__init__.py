@@ -51,6 +51,8 @@ __all__ = ["SearchError", "UnknownEntityError", "search", "search_stories", "to_
            "warm_up"]
 
 RRF_K = 60
+#: BLAS threads of the query encoder (see _query_embedder).
+QUERY_THREADS = 1
 #: How deep each retriever goes (at least offset + limit): the fused list, and so
 #: ``total``, holds at most twice this many articles.
 DEPTH = 100
@@ -100,11 +102,15 @@ def _query_embedder(store: SearchBackend, embedder: Embedder | None) -> Embedder
     if name is None:
         return None
     if embedder is None:
-        from newsloom.represent.embed import get_embedder
+        from newsloom.represent.embed import loaded_embedder
+        from newsloom.represent.vector_cache import CachedEmbedder
 
         # One BLAS thread: a short query is one small matrix product, and more threads only
         # contend with whatever else runs (measured: 3 ms on one thread, 150 ms on two busy).
-        return get_embedder(name, 1)
+        # A process with the encoder loaded (a server after warm_up) uses it; a fresh one (a
+        # CLI command) takes the vectors of texts embedded before from disk and loads the
+        # encoder only for a new text.
+        return loaded_embedder(name, QUERY_THREADS) or CachedEmbedder(name, QUERY_THREADS)
     if embedder.name != name:
         raise SearchError(f"the store's vectors come from {name!r}, not {embedder.name!r}")
     return embedder
@@ -186,9 +192,13 @@ def warm_up(store: SearchBackend, embedder: Embedder | None = None) -> None:
     """Load what the first query would: the encoder, the ANN index and the lexicon indexes
     of the corpus's languages (built on disk where missing). A server calls this at start so
     no user waits for it."""
+    from newsloom.represent.embed import get_embedder
     from newsloom.text.stem import index_lexicons
 
     index_lexicons(store.corpus_languages())
+    name = store.vector_model()
+    if embedder is None and name is not None:
+        embedder = get_embedder(name, QUERY_THREADS)  # in memory: no query waits for it
     if store.article_count():
         search(store, SearchQuery("news", limit=1), embedder)
 

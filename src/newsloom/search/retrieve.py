@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from usearch.index import Index
 
 from newsloom.text.stem import WORD, query_lemma
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+
+    from usearch.index import Index
 
     from newsloom.represent.embed import Embedder, Vectors
     from newsloom.store.ports import (
@@ -111,6 +112,9 @@ def _open_index(file: _IndexFile) -> Index | None:
     # The file the corpus stage writes (cluster/index.py), loaded with usearch directly since
     # exact scoring of a filtered candidate set reads vectors back by key. Loaded whole;
     # keyed by mtime and size, so a file a corpus run replaced (atomically) is loaded again.
+    # Imported here: keyword search and a store without vectors never need usearch (0.1 s).
+    from usearch.index import Index
+
     return Index.restore(str(file.path), view=False)
 
 
