@@ -166,6 +166,28 @@ class CorpusStage:
             self.duplicates.committed()
         return events
 
+    def run_pending(self, batch_size: int,
+                    on_progress: Callable[[int, int], None] | None = None, total: int = 0
+                    ) -> int:
+        """Resolve, deduplicate, cluster and commit every article the store holds without
+        features, in ingest order, ``batch_size`` at a time; returns how many. The caller
+        holds the corpus lease and calls :meth:`save_index` when it is done with the stage
+        (the Spark runner calls this after each partition it stores)."""
+        done = 0
+        batch = self.store.pending_articles(batch_size)
+        prepared = self.prepare(batch) if batch else None
+        while prepared is not None:
+            # Start the next batch's features before finishing this one (the pool works
+            # meanwhile); it must skip this batch, whose features are not committed yet.
+            following = self.store.pending_articles(batch_size, after=batch[-1][0])
+            upcoming = self.prepare(following) if following else None
+            self.finish(prepared)
+            done += len(batch)
+            if on_progress:
+                on_progress(done, total)
+            batch, prepared = following, upcoming
+        return done
+
     def save_index(self) -> None:
         """Write the ANN index beside the store (atomically). Once per run, not per batch:
         the file is corpus-sized, and a run that dies before this leaves a stale file, which
@@ -217,19 +239,7 @@ def _build_stories(store: CorpusState, embedder: str, batch_size: int | None,
                         workers=workers if total >= knobs.min_pool_articles else 1,
                         event_chars=knobs.event_chars if event_chars is None else event_chars,
                         precomputed=precomputed).open()
-    done = 0
-    batch = store.pending_articles(batch_size)
-    prepared = stage.prepare(batch) if batch else None
-    while prepared is not None:
-        # Start the next batch's features before finishing this one (the pool works
-        # meanwhile); it must skip this batch, whose features are not committed yet.
-        following = store.pending_articles(batch_size, after=batch[-1][0])
-        upcoming = stage.prepare(following) if following else None
-        stage.finish(prepared)
-        done += len(batch)
-        if on_progress:
-            on_progress(done, total)
-        batch, prepared = following, upcoming
+    done = stage.run_pending(batch_size, on_progress, total)
     stage.save_index()
     return done
 

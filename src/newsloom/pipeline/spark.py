@@ -13,16 +13,16 @@
    writer, so the driver writes; a server store could take the writes from the executors
    themselves, but the ingest order (which the corpus stage follows) would then be the
    order tasks finish, not the inputs' order.
-4. The corpus stage (:func:`newsloom.pipeline.corpus.build_stories`, then storylines) runs on
-   the driver in ingest order, exactly as after ``newsloom ingest``, using the executors'
-   features instead of computing them again.
+4. The corpus stage (:class:`newsloom.pipeline.corpus.CorpusStage`, the one ``build_stories``
+   runs) clusters each partition's articles right after they are stored, in ingest order,
+   with the executors' features instead of computing them again; storylines follow once at
+   the end. The result is the store ``newsloom analyze`` builds from the same inputs.
 
 pyspark is imported only here and only when a run starts; no other command imports it.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Protocol
 from newsloom.extract import ExtractOptions
 from newsloom.ingest import ReadOptions, discover
 from newsloom.model import Article, IngestStats, RawDocument, Skip
-from newsloom.pipeline.corpus import build_stories, update_storylines
+from newsloom.pipeline.corpus import CorpusStage, build_stories, update_storylines
 from newsloom.pipeline.ingest import IngestRun
 from newsloom.pipeline.spark_tasks import (
     PartitionResult,
@@ -45,13 +45,12 @@ from newsloom.pipeline.spark_tasks import (
     task_options,
 )
 from newsloom.pipeline.stages import ArticleFeatures
+from newsloom.settings import settings
 from newsloom.store.ports import CorpusRun, IngestSink
 
 if TYPE_CHECKING:
     from pyspark import RDD
     from pyspark.sql import SparkSession
-
-log = logging.getLogger("newsloom")
 
 #: Default size of a JSONL split (bytes): large enough that a task's start costs little
 #: beside its records (~5 KB each, ~70 ms of CPU each), small enough to spread a shard.
@@ -121,22 +120,25 @@ def analyze(paths: Sequence[Path], store: SparkStore, options: SparkOptions | No
     files = [item for item in found if isinstance(item, Path)]
     splits = plan_splits(files, int(options.split_mb * 1024 * 1024))
     partitions = max(1, min(options.partitions or len(splits), len(splits) or 1))
-    features: dict[str, ArticleFeatures] = {}
     with spark_session(options.master) as session:
         run = IngestRun(store, "spark analyze " + " ".join(str(p) for p in paths))
         run.stats.files = len(files)
-        status = "failed"
+        status, clustered = "failed", 0
         try:
             results = _partition_results(session, splits, partitions, options)
             for item in found:
                 if isinstance(item, Skip):
                     run.skip(item)
-            for done, result in enumerate(results.toLocalIterator(prefetchPartitions=True),
-                                          start=1):
-                features.update(write_partition(run, result))
-                if on_partition:
-                    on_partition(done, partitions)
-            run.store_reverts()
+            with store.corpus_lease():
+                stage = _CorpusFeed(store, options.embedder)
+                for done, result in enumerate(
+                        results.toLocalIterator(prefetchPartitions=True), start=1):
+                    clustered += stage.add(write_partition(run, result))
+                    if on_partition:
+                        on_partition(done, partitions)
+                run.store_reverts()
+                clustered += stage.add({})
+                stage.close()
             status = "done"
         except KeyboardInterrupt:
             run.stats.interrupted = True
@@ -149,11 +151,36 @@ def analyze(paths: Sequence[Path], store: SparkStore, options: SparkOptions | No
 
             write_tables(session, results, options.parquet, options.embedder)
         results.unpersist()
-    clustered = build_stories(store, options.embedder, precomputed=features)
-    if features:  # features of articles a failed write left out: never used
-        log.debug("%d precomputed features unused", len(features))
+    build_stories(store, options.embedder)  # nothing pending: repairs a damaged index only
     lines = update_storylines(store)
     return SparkRun(run.stats, clustered, len(lines), len(splits), partitions)
+
+
+class _CorpusFeed:
+    """The corpus stage, kept open across partitions: after each partition is stored, its
+    articles are clustered at once (in ingest order, as one ``build_stories`` over all of
+    them would: batches do not change the result), so the driver never holds more than one
+    partition's features."""
+
+    def __init__(self, store: CorpusRun, embedder: str) -> None:
+        self.features: dict[str, ArticleFeatures] = {}
+        self.stage = CorpusStage(store, embedder, workers=1, precomputed=self.features)
+        self.opened = False
+
+    def add(self, features: dict[str, ArticleFeatures]) -> int:
+        """Cluster what is pending, using ``features`` (the articles just stored); an article
+        without them (a revert, one left pending by an interrupted run) is featurized here."""
+        self.features.update(features)
+        if not self.opened:  # loads the corpus state: seconds on a large store
+            self.stage.open()
+            self.opened = True
+        done = self.stage.run_pending(settings().corpus_batch_size)
+        self.features.clear()  # all used, or of articles the store refused
+        return done
+
+    def close(self) -> None:
+        if self.opened:
+            self.stage.save_index()
 
 
 def _partition_results(session: SparkSession, splits: list[Split], partitions: int,
