@@ -50,7 +50,13 @@ class ApiSettings:
 
     @property
     def uploads(self) -> Path:
-        return self.upload_dir or self.db.with_name(self.db.name + ".uploads")
+        """Where uploads wait for their job: beside a file store (``<db>.uploads/``); for a
+        store on a server, ``<database>.uploads/`` in the working directory."""
+        if self.upload_dir:
+            return self.upload_dir
+        from newsloom.report import default_report_dir  # the same rule as the report's
+
+        return default_report_dir(self.db).with_suffix(".uploads")
 
     @classmethod
     def from_env(cls, db: Path, token_env: str = TOKEN_ENV, **kwargs: object) -> ApiSettings:
