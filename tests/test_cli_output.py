@@ -276,6 +276,18 @@ def test_ingest_only_store_says_to_run_analyze(stores: dict[str, Path], command:
     assert result.stdout == ""  # nothing half-made on stdout
 
 
+@pytest.mark.parametrize("command", [["search", "Huawei"], ["show", MTS_SEED]])
+def test_ingest_only_store_answers_and_says_what_is_missing(stores: dict[str, Path],
+                                                            command: list[str]) -> None:
+    """Keyword search and an article's card work after `ingest` alone; stderr says that
+    stories (and semantic matches) come with `analyze`."""
+    result = runner.invoke(app, [*command, "--db", str(stores["ingested"])])
+    _hinted(result, "5 articles are ingested but not analyzed")
+    assert result.stdout.strip()
+    analyzed = runner.invoke(app, [*command, "--db", str(stores["analyzed"])])
+    assert analyzed.exit_code == 0 and "newsloom analyze" not in analyzed.stderr
+
+
 @pytest.mark.parametrize("command", [["stories"], ["entities"], ["search", "Huawei"],
                                      ["show", MTS_SEED], ["export", "articles"]])
 def test_empty_store_says_what_to_run(stores: dict[str, Path], command: list[str]) -> None:

@@ -77,3 +77,7 @@ def show_command(store: ShownStore, db: Path, ref: str, removed: bool,
     record = article_export_record(store, article)  # as `newsloom export articles` has it
     emit_one(record, fmt, header=ARTICLE_EXPORT_FIELDS,
              human=lambda: _card(article, record, removed))
+    if record["story_id"] is None:  # the counts are asked only then
+        hint = next_step(store, "story, entities or storyline for this article", db)
+        if hint is not None:
+            err.print(hint, soft_wrap=True, highlight=False)

@@ -25,6 +25,9 @@ from newsloom.cli.output import (
 from newsloom.text.counts import counted
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from newsloom.cli.hints import StageCounts
     from newsloom.model import SearchHit, SearchResults, StorySearchResults
 
 err = Console(stderr=True)
@@ -127,6 +130,22 @@ def _empty_header(is_hits: bool) -> dict[str, Any]:
     return {f.name: None for f in fields(SearchHit if is_hits else StoryHit)}
 
 
+def _not_yet(store: StageCounts, results: SearchResults | StorySearchResults,
+             db: Path) -> str | None:
+    """What to run next when the store is not analyzed yet. The counts are asked only when
+    the results look so: nothing found, or no hit in any story."""
+    from newsloom.model import SearchResults
+
+    if isinstance(results, SearchResults) and results.hits:
+        if any(hit.story_id for hit in results.hits):
+            return None
+        return next_step(store, "stories or semantic matches", db)
+    if results.total:
+        return None
+    return next_step(store, "search results" if isinstance(results, SearchResults)
+                     else "stories", db)
+
+
 def search(
     text: QueryArgument, lang: LangsOption = None, outlet: OutletsOption = None,
     date_from: FromOption = None, date_to: ToOption = None, entity: EntityOption = None,
@@ -146,9 +165,7 @@ def search(
     store = open_store(db)
     try:
         results = search_stories(store, query) if stories else run_search(store, query)
-        # Asked only when the answer may be "not yet": nothing found, or stories wanted.
-        hint = (next_step(store, "search results" if not stories else "stories", db)
-                if stories or results.total == 0 else None)
+        hint = _not_yet(store, results, db)
     except UnknownEntityError as exc:
         hint = next_step(store, "entities to filter by", db)  # none before `analyze`
         if hint is not None:
@@ -165,5 +182,7 @@ def search(
         shown = _emit(results, fmt)
     noun = "article" if isinstance(results, SearchResults) else "story"
     note = Page(results.total, offset, limit).note(shown, noun)
-    err.print(hint or f"{note} for {escape(repr(text))} ({mode})", soft_wrap=True,
-              highlight=False)
+    if shown or hint is None:
+        err.print(f"{note} for {escape(repr(text))} ({mode})", soft_wrap=True, highlight=False)
+    if hint is not None:
+        err.print(hint, soft_wrap=True, highlight=False)
