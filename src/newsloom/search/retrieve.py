@@ -171,6 +171,9 @@ def semantic_ranking(store: VectorCandidates, vector: Vectors, where: ArticleFil
     stored = store.vector_count()
     if stored == 0:
         return []
+    nearest = store.nearest_vectors(np.asarray(vector, dtype=np.float32), where, depth)
+    if nearest is not None:  # the database's own vector index (PostgreSQL: HNSW)
+        return [(a, s) for a, s in nearest if s >= MIN_SIMILARITY]
     index = _index(store, stored)
     if index is None or (where.narrowed and store.count_vector_candidates(
             where, EXACT_MAX + 1) <= EXACT_MAX):

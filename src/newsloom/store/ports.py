@@ -294,6 +294,13 @@ class VectorCandidates(VectorIndexHome, Protocol):
         """Key → article id, for the keys whose articles pass ``where`` (all without one)."""
         ...
 
+    def nearest_vectors(self, vector: np.ndarray, where: ArticleFilter, depth: int
+                        ) -> list[tuple[str, float]] | None:
+        """(article id, cosine) of the at most ``depth`` stored vectors nearest ``vector``
+        whose articles pass ``where``, best first, from a vector index inside the database;
+        None when the backend has none (search then uses the ANN index file)."""
+        ...
+
 
 class SearchBackend(SearchArticles, KeywordIndex, VectorCandidates, Protocol):
     """Everything ``newsloom.search`` reads."""

@@ -17,7 +17,7 @@ from newsloom.store.postgres.lease import CorpusLease
 from newsloom.store.postgres.members import MemberReads
 from newsloom.store.postgres.profiles import StoryProfileTables
 from newsloom.store.postgres.readmodel import ReadModelTables
-from newsloom.store.postgres.search import vector_values
+from newsloom.store.postgres.search import hnsw_index_name, hnsw_index_sql, vector_values
 from newsloom.store.rows import ENTITY_COLUMNS, entity_from_row, surname_key
 
 #: A name term shared by more entities than this says nothing about which one a new name
@@ -159,6 +159,9 @@ class CorpusTables(ReadModelTables, MemberReads, StoryProfileTables, CorpusLease
                 [e.id for e in entities])
 
     def _insert_features(self, rows: Sequence[FeatureRow]) -> None:
+        for dim in sorted({len(r.vector) for r in rows}):  # once per encoder dimension
+            if self._pg.value("SELECT to_regclass(%s)", (hnsw_index_name(dim),)) is None:
+                self._pg.execute(hnsw_index_sql(dim))
         self._pg.many(
             "INSERT INTO article_features (article_id, seq, embedder, vector, signature, "
             "duplicate_of, story_id, terms, event_date) "

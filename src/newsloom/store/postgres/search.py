@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, LiteralString
 
 import numpy as np
+from psycopg import sql
 
 from newsloom.model import Article
 from newsloom.store.ports import ArticleFilter, SearchRow
@@ -184,3 +185,40 @@ class SearchTables:
         return {int(r[0]): str(r[1]) for r in self._pg.rows(
             f"SELECT f.seq, a.id {_FROM_FEATURES} WHERE f.seq = ANY(%s) AND {condition}",
             ([int(k) for k in keys], *params))}
+
+    def nearest_vectors(self, vector: np.ndarray, where: ArticleFilter, depth: int
+                        ) -> list[tuple[str, float]] | None:
+        """From the HNSW index (``hnsw_index_sql``), cosine order. Iterative scans keep
+        searching the graph until ``depth`` rows pass the filters (pgvector 0.8), in strict
+        distance order; ``ef_search`` is raised to ``depth`` so a deep page is not cut at
+        pgvector's default of 40."""
+        dim = len(vector)
+        distance = sql.SQL("f.vector::vector({dim}) <=> %s::real[]::vector({dim})").format(
+            dim=sql.Literal(dim))
+        condition, params = filter_sql(where)
+        query = sql.SQL(
+            "SELECT a.id, 1 - ({distance}) {features} WHERE vector_dims(f.vector) = {dim} "
+            "AND {condition} ORDER BY {distance} LIMIT %s").format(
+            distance=distance, features=sql.SQL(_FROM_FEATURES), dim=sql.Literal(dim),
+            condition=sql.SQL(condition))
+        values = vector_values(vector)
+        with self._pg.transaction():
+            self._pg.execute("SELECT set_config('hnsw.ef_search', %s, true), "
+                             "set_config('hnsw.iterative_scan', 'strict_order', true)",
+                             (str(max(40, min(depth, 1000))),))
+            return [(str(r[0]), float(r[1])) for r in self._pg.rows(
+                query, (values, *params, values, depth))]
+
+
+def hnsw_index_name(dim: int) -> str:
+    return f"article_features_hnsw_{int(dim)}"
+
+
+def hnsw_index_sql(dim: int) -> sql.Composed:
+    """The HNSW index of the article vectors of dimension ``dim`` (cosine). pgvector indexes
+    only vectors of a fixed dimension and the column takes any encoder's, so the index is
+    on the column cast to the corpus's dimension, created with the first vectors stored."""
+    return sql.SQL("CREATE INDEX IF NOT EXISTS {name} ON article_features USING hnsw "
+                   "((vector::vector({dim})) vector_cosine_ops) "
+                   "WHERE vector_dims(vector) = {dim}").format(
+        name=sql.Identifier(hnsw_index_name(dim)), dim=sql.Literal(int(dim)))

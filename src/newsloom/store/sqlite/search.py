@@ -178,3 +178,8 @@ class SearchTables:
                 f"ON a.id = f.article_id WHERE f.seq IN ({_marks(chunk)})"
                 + (f" AND {condition}" if condition else ""), (*chunk, *params)))
         return found
+
+    def nearest_vectors(self, vector: np.ndarray, where: ArticleFilter, depth: int
+                        ) -> list[tuple[str, float]] | None:
+        """None: SQLite has no vector index of its own; the ANN file beside it serves."""
+        return None

@@ -1,0 +1,30 @@
+"""Nearest stored vectors served by the database itself (PostgreSQL's HNSW index): cosine
+order, the filters applied, at most ``depth``. A backend without an index of its own returns
+None and search uses the ANN index file instead (tests/test_search*.py cover that path)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from newsloom.store.ports import ArticleFilter, Backend
+
+from .records import clustered, vector
+
+
+def test_nearest_vectors_in_cosine_order_under_filters(store: Backend) -> None:
+    ids = clustered(store).ids
+    query = vector(0.2, 1.0, 0.1, 0.0)
+    query /= np.linalg.norm(query)
+    found = store.nearest_vectors(query, ArticleFilter(), 10)
+    if found is None:
+        pytest.skip("this backend has no vector index of its own (the ANN file serves)")
+    assert [a for a, _ in found][:1] == [ids["c"]]  # (0, 1, 0, 0) is nearest
+    assert {a for a, _ in found} == set(ids.values())
+    scores = [s for _, s in found]
+    assert scores == sorted(scores, reverse=True)
+    assert scores[0] == pytest.approx(float(query @ vector(0, 1, 0, 0)), abs=1e-6)
+    assert len(store.nearest_vectors(query, ArticleFilter(), 2) or []) == 2
+    assert store.nearest_vectors(query, ArticleFilter(story_id="s3"), 10) == [
+        (ids["d"], pytest.approx(float(query @ vector(0, 0, 1, 0)), abs=1e-6))]
+    assert store.nearest_vectors(query, ArticleFilter(languages=("fr",)), 10) == []
