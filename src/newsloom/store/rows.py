@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -23,7 +24,7 @@ from newsloom.model import (
     Story,
     StorylineRecord,
 )
-from newsloom.store.records import ArticleListFilter
+from newsloom.store.records import ArticleListFilter, ClusterState
 
 #: The stored columns of an article, in table order.
 ARTICLE_COLUMNS = (
@@ -101,6 +102,25 @@ def surname_key(key: str, entity_type: str) -> str | None:
     """
     tokens = key.removeprefix("name:").split()
     return tokens[-1] if entity_type == "PER" and len(tokens) > 1 else None
+
+
+def cluster_state(features: Iterable[Sequence[Any]], stories: Iterable[Sequence[Any]],
+                  entity_df: Counter[str], term_df: Counter[str], vector_sum: Any
+                  ) -> ClusterState:
+    """What the clusterer resumes from, out of the stored (article id, seq, story id) rows of
+    the features in seq order and (story id, created seq, merged into) rows of the stories."""
+    story_of: dict[str, str] = {}
+    keys: dict[int, str] = {}
+    for article_id, seq, story in features:
+        story_of[article_id] = story
+        keys[int(seq)] = article_id
+    created: dict[str, int] = {}
+    redirects: dict[str, str] = {}
+    for story, seq, merged_into in stories:
+        created[story] = int(seq)
+        if merged_into:
+            redirects[story] = merged_into
+    return ClusterState(story_of, keys, entity_df, created, redirects, term_df, vector_sum)
 
 
 def kept_count(filters: ArticleListFilter) -> tuple[str, list[str]] | None:

@@ -18,7 +18,7 @@ from newsloom.store.postgres.members import MemberReads
 from newsloom.store.postgres.profiles import StoryProfileTables
 from newsloom.store.postgres.readmodel import ReadModelTables
 from newsloom.store.postgres.search import hnsw_index_name, hnsw_index_sql, vector_values
-from newsloom.store.rows import ENTITY_COLUMNS, entity_from_row, surname_key
+from newsloom.store.rows import ENTITY_COLUMNS, cluster_state, entity_from_row, surname_key
 
 #: A name term shared by more entities than this says nothing about which one a new name
 #: means (the SQLite store's rule, store/sqlite/contexts.py).
@@ -100,22 +100,11 @@ class CorpusTables(ReadModelTables, MemberReads, StoryProfileTables, CorpusLease
             ([b for b, _ in bands], [bytes(c) for _, c in bands]))}
 
     def load_cluster_state(self) -> ClusterState:
-        story_of: dict[str, str] = {}
-        keys: dict[int, str] = {}
-        for article_id, seq, story in self._pg.rows(
-                "SELECT article_id, seq, story_id FROM article_features ORDER BY seq"):
-            story_of[article_id] = story
-            keys[int(seq)] = article_id
-        df = self.entity_document_frequency()[0]
-        created, redirects = {}, {}
-        for story, seq, merged_into in self._pg.rows(
-                "SELECT id, created_seq, merged_into FROM stories"):
-            created[story] = int(seq)
-            if merged_into:
-                redirects[story] = merged_into
-        vector_sum, _ = self.corpus_vector_sum()
-        return ClusterState(story_of, keys, df, created, redirects,
-                            self.term_document_frequency(), vector_sum)
+        return cluster_state(
+            self._pg.rows("SELECT article_id, seq, story_id FROM article_features ORDER BY seq"),
+            self._pg.rows("SELECT id, created_seq, merged_into FROM stories"),
+            self.entity_document_frequency()[0], self.term_document_frequency(),
+            self.corpus_vector_sum()[0])
 
     def corpus_vector_sum(self) -> tuple[np.ndarray | None, int]:
         """Sum of every processed article's vector, and how many (the corpus centre)."""

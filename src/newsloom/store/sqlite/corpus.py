@@ -23,7 +23,7 @@ from newsloom.model import (
     Storyline,
 )
 from newsloom.store.ports import ClusterState, FeatureRow
-from newsloom.store.rows import entity_from_row, published_date, surname_key
+from newsloom.store.rows import cluster_state, entity_from_row, published_date, surname_key
 from newsloom.store.sqlite.contexts import ContextTables
 from newsloom.store.sqlite.profiles import StoryProfileTables
 from newsloom.store.sqlite.readmodel import ReadModelTables
@@ -99,23 +99,12 @@ class CorpusTables(ReadModelTables, ContextTables, StoryProfileTables):
             f"JOIN article_features f ON f.article_id = b.article_id WHERE {where}", params)}
 
     def load_cluster_state(self) -> ClusterState:
-        story_of: dict[str, str] = {}
-        keys: dict[int, str] = {}
-        for article_id, seq, story in self._db.execute(
-                "SELECT article_id, seq, story_id FROM article_features ORDER BY seq"):
-            story_of[article_id] = story
-            keys[int(seq)] = article_id
-        df: Counter[str] = Counter({r[0]: int(r[1]) for r in self._db.execute(
-            "SELECT entity_id, COUNT(*) FROM article_entities GROUP BY entity_id")})
-        created, redirects = {}, {}
-        for story, seq, merged_into in self._db.execute(
-                "SELECT id, created_seq, merged_into FROM stories"):
-            created[story] = int(seq)
-            if merged_into:
-                redirects[story] = merged_into
-        vector_sum, _ = self.corpus_vector_sum()
-        return ClusterState(story_of, keys, df, created, redirects,
-                            self.term_document_frequency(), vector_sum)
+        return cluster_state(
+            self._db.execute("SELECT article_id, seq, story_id FROM article_features "
+                             "ORDER BY seq"),
+            self._db.execute("SELECT id, created_seq, merged_into FROM stories"),
+            self.entity_document_frequency()[0], self.term_document_frequency(),
+            self.corpus_vector_sum()[0])
 
     def corpus_vector_sum(self) -> tuple[np.ndarray | None, int]:
         """Sum of every processed article's vector, and how many (the corpus centre).
