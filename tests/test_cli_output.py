@@ -311,3 +311,24 @@ def test_old_json_flag_still_works_with_a_warning(stores: dict[str, Path]) -> No
     result = cli(stores["analyzed"], "stories", "--json")
     assert "--json is deprecated" in result.stderr
     assert result.stdout == cli(stores["analyzed"], "stories", "-f", "jsonl").stdout
+
+
+@pytest.mark.parametrize("buffered", [True, False])
+@pytest.mark.parametrize("command", [["stories"], ["export", "articles", "-f", "json"],
+                                     ["timeline", "--entity", "Huawei"]])
+def test_a_reader_closing_the_pipe_early_is_no_error(stores: dict[str, Path],
+                                                     command: list[str], buffered: bool) -> None:
+    """`newsloom ... | head`: the reader is gone before the first write; the command stops
+    quietly (exit 0, no traceback), whether stdout is buffered (the usual case: the error
+    comes when it is flushed) or not."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env["NEWSLOOM_DB"] = str(stores["analyzed"])
+    if not buffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    process = subprocess.Popen([sys.executable, "-m", "newsloom", *command], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None
+    process.stdout.close()
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr
+    assert b"Traceback" not in stderr and b"BrokenPipe" not in stderr

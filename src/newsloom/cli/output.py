@@ -283,6 +283,7 @@ def reader_may_stop() -> Iterator[None]:
     at exit."""
     try:
         yield
+        sys.stdout.flush()  # a pipe closed early shows here, not in the flush at exit
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise typer.Exit(0) from None
