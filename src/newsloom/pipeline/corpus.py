@@ -199,8 +199,7 @@ class CorpusStage:
 def build_stories(store: CorpusState, embedder: str = "use-m3", batch_size: int | None = None,
                   on_progress: Callable[[int, int], None] | None = None,
                   timings: Timings | None = None, workers: int | None = None,
-                  event_chars: int | None = None,
-                  precomputed: MutableMapping[str, ArticleFeatures] | None = None) -> int:
+                  event_chars: int | None = None) -> int:
     """Run the corpus stages over every article that has none yet; returns how many.
 
     ``batch_size``, ``workers`` and ``event_chars`` default to the settings
@@ -211,21 +210,17 @@ def build_stories(store: CorpusState, embedder: str = "use-m3", batch_size: int 
     ``timings``, when given, accumulates seconds per sub-stage: load, read, features (time
     spent waiting for them), ner, embed, link+minhash (inside featurize; summed over workers
     when there are several), entities, cluster, store.
-
-    ``precomputed``: features already computed by article id (the Spark runner's executors);
-    they must come from the same ``embedder`` and ``event_chars``.
     """
     # One corpus stage at a time per store (store/lease.py): a second one waits here, then
     # starts from the state the first committed and finds only what is still pending.
     with store.corpus_lease():
         return _build_stories(store, embedder, batch_size, on_progress, timings, workers,
-                              event_chars, precomputed)
+                              event_chars)
 
 
 def _build_stories(store: CorpusState, embedder: str, batch_size: int | None,
                    on_progress: Callable[[int, int], None] | None, timings: Timings | None,
-                   workers: int | None, event_chars: int | None,
-                   precomputed: MutableMapping[str, ArticleFeatures] | None) -> int:
+                   workers: int | None, event_chars: int | None) -> int:
     total = store.count_pending_articles()
     if total == 0:
         _repair_index(store, embedder)
@@ -237,8 +232,8 @@ def _build_stories(store: CorpusState, embedder: str, batch_size: int | None,
     batch_size = knobs.corpus_batch_size if batch_size is None else batch_size
     stage = CorpusStage(store, embedder, timings,
                         workers=workers if total >= knobs.min_pool_articles else 1,
-                        event_chars=knobs.event_chars if event_chars is None else event_chars,
-                        precomputed=precomputed).open()
+                        event_chars=knobs.event_chars if event_chars is None else event_chars
+                        ).open()
     done = stage.run_pending(batch_size, on_progress, total)
     stage.save_index()
     return done
