@@ -59,8 +59,8 @@ class StoreCopyTables:
         query = sql.SQL("SELECT {columns} FROM {table} ORDER BY {order}").format(
             columns=sql.SQL(", ").join(_selected(table, c) for c in table.columns),
             table=sql.Identifier(table.name), order=order)
-        for row in self._pg.rows(query):
-            yield {c: _neutral(table, c, v) for c, v in zip(table.columns, row, strict=True)}
+        for row in self._pg.stream(query):
+            yield {c: _neutral(table, c, row[c]) for c in table.columns}
 
     def copy_transaction(self) -> AbstractContextManager[None]:
         return _no_value(self._pg.transaction())

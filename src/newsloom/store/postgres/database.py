@@ -8,6 +8,7 @@ method commits or rolls back as one, as in the SQLite store.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,6 +23,8 @@ from newsloom.store import errors
 
 #: A statement: literal SQL, or one composed from identifiers (psycopg.sql).
 Query = LiteralString | sql.SQL | sql.Composed
+#: Names of server-side cursors: unique, as two may be open on one connection.
+_cursors = itertools.count()
 Params = Sequence[Any]
 
 
@@ -89,6 +92,17 @@ class Database:
         """Rows as column name → value."""
         with self.connection() as conn, conn.cursor(row_factory=dict_row) as cursor:
             return cursor.execute(query, params).fetchall()
+
+    def stream(self, query: Query, params: Params = (), batch: int = 2000
+               ) -> Iterator[dict[str, Any]]:
+        """Rows as column name → value, fetched ``batch`` at a time through a server-side
+        cursor, so a whole table (every article, a store copy) never sits in memory. The
+        connection stays borrowed until the iteration ends."""
+        with self.connection() as conn, conn.transaction(), \
+                conn.cursor(name=f"newsloom_stream_{next(_cursors)}",
+                            row_factory=dict_row) as cursor:
+            cursor.itersize = batch
+            yield from cursor.execute(query, params)
 
     def one(self, query: Query, params: Params = ()) -> tuple[Any, ...] | None:
         with self.connection() as conn:

@@ -207,7 +207,7 @@ class PostgresStore(CorpusTables, AdminQueries, SearchTables, StoreCopyTables):
                  ) -> Iterator[Article]:
         """Articles in ingest order; by default only the latest version of each page."""
         where = "WHERE d.superseded_by IS NULL" if current_only else ""
-        rows = self._pg.records(
+        rows = self._pg.stream(
             "SELECT a.* FROM articles a JOIN documents d ON d.id = a.id "
             + where + " ORDER BY a.seq LIMIT %s", (limit,))
         yield from (article_from_row(r) for r in rows)
