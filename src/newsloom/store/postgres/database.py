@@ -59,8 +59,11 @@ class Database:
         if current is not None:
             yield current
             return
-        with self.pool.connection() as conn:
-            yield conn
+        try:
+            with self.pool.connection() as conn:
+                yield conn
+        except (PoolTimeout, psycopg.OperationalError) as exc:  # server gone, pool exhausted
+            raise errors.StoreUnavailable(f"{redacted(self.url)}: {exc}") from exc
 
     @contextmanager
     def transaction(self, isolation: IsolationLevel | None = None
