@@ -4,8 +4,9 @@ interpreter on the analysed seeds (test_cli_startup's driver records ``sys.modul
 
 - ``newsloom stories`` loads no model and no search library;
 - ``newsloom search`` and ``newsloom timeline --query`` run a second time take their query
-  vectors from disk (represent/vector_cache.py) and print exactly what the first run did,
-  without importing the encoder; keyword search never imports usearch.
+  vectors and lemmas from disk (represent/vector_cache.py, text/lemma_memo.py) and print
+  exactly what the first run did, without importing the encoder or simplemma; keyword
+  search never imports usearch.
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ def test_search_again_needs_no_encoder_and_finds_the_same(base_db: Path, tmp_pat
     assert list((cache / "vectors" / "use-m3").rglob("*.f32"))
     code, second, warm = _run(tmp_path, *args)
     assert code in (0, None) and second == first
-    assert not _top(warm) & (NEVER | ENCODER)
+    # nor simplemma: the query's and the snippets' lemmas were kept too (text/lemma_memo.py)
+    assert not _top(warm) & (NEVER | ENCODER | {"simplemma"})
     code, stdout, keyword = _run(tmp_path, "search", "Huawei", "--mode", "keyword",
                                  "--format", "json", "--db", str(base_db))
     assert code in (0, None) and json.loads(stdout)["hits"]
@@ -65,4 +67,4 @@ def test_query_timeline_again_needs_no_encoder(base_db: Path, tmp_path: Path,
     assert _top(cold) >= ENCODER
     code, second, warm = _run(tmp_path, *args)
     assert code in (0, None) and second == first
-    assert not _top(warm) & (NEVER | ENCODER)
+    assert not _top(warm) & (NEVER | ENCODER | {"simplemma"})

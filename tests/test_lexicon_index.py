@@ -20,6 +20,7 @@ from newsloom.model import SearchQuery
 from newsloom.search import retrieve, search, search_stories, to_dict
 from newsloom.store import open_store
 from newsloom.text import stem
+from newsloom.text.lemma_memo import LemmaMemo, memo_for
 from newsloom.text.lexicon_index import (
     IndexedDictionaryFactory,
     IndexedLexicon,
@@ -112,6 +113,24 @@ def test_query_lemma_is_lemma(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     for word in ["Netzen", "Gespräche", "bittet", "Rusland", "2019", "Huawei"]:
         for lang in ["de", "nl", None, "xx"]:
             assert stem.query_lemma(word, lang) == stem.lemma(word, lang)
+
+
+def test_lemmas_kept_on_disk_come_back(tmp_path: Path) -> None:
+    memo = memo_for("de", tmp_path)
+    assert memo is not None and memo_for("../x", tmp_path) is None
+    memo.add("Netzen", "netz")
+    memo.add("Netzen", "other")  # the first lemma stays: it is the one simplemma gave
+    memo.add("a\tb", "x")
+    with memo.path.open("a", encoding="utf-8") as stream:
+        stream.write("cut\tshort")  # a line a crash left without its end
+    again = LemmaMemo(memo.path)
+    assert again.get("Netzen") == "netz"
+    assert again.get("a\tb") is None and again.get("cut") is None
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    unwritable = LemmaMemo(blocked / "de.tsv")
+    unwritable.add("Netzen", "netz")  # no error: only speed is lost
+    assert unwritable.get("Netzen") == "netz"
 
 
 def _results(db: Path) -> list[dict[str, Any]]:

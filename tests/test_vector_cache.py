@@ -10,9 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from newsloom.cache import package_fingerprint
 from newsloom.represent import embed
 from newsloom.represent.embed import get_embedder
-from newsloom.represent.vector_cache import CachedEmbedder, package_fingerprint
+from newsloom.represent.vector_cache import CachedEmbedder
 
 TEXTS = ["Huawei Russland 5G", "5G-techniek Huawei krijgt voet aan de grond in Rusland",
          "Москва и Пекин подписали соглашение", "🙂", "x"]

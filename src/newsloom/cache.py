@@ -1,15 +1,21 @@
-"""Files newsloom derives from the data its packages ship (simplemma's lexicons, USE-m3's
-weights) in a form that loads faster. Each is deterministic: the same package data gives the
-same file, so any of them can be deleted at any time and is rebuilt on next use. A file's
-name holds the version of the package it came from and the size and modification time of
-the source file (:func:`source_stamp`): an upgrade or a reinstall makes a new one.
+"""Files newsloom derives from what its packages ship, in a form that loads faster:
+simplemma's lexicons as sorted files (text/lexicon_index.py), USE-m3's weights uncompressed
+(represent/use_weights.py), query vectors (represent/vector_cache.py) and query lemmas
+(text/lemma_memo.py). Each is deterministic: the same package files give the same file, so
+any of them can be deleted at any time and is rebuilt on next use. A file's name (or its
+folder's) holds the size and modification time of the file it came from
+(:func:`source_stamp`) or a digest of all the package's files (:func:`package_fingerprint`):
+an upgrade or a reinstall of the package makes a new one.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import os
 import tempfile
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -43,3 +49,21 @@ def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+@lru_cache(maxsize=8)
+def package_fingerprint(packages: tuple[str, ...]) -> str:
+    """A digest of every installed file of ``packages`` (path, size, modification time),
+    found without importing them; a package that is not installed counts as absent."""
+    digest = hashlib.sha256()
+    for package in packages:
+        spec = importlib.util.find_spec(package)
+        folders = list(spec.submodule_search_locations or []) if spec else []
+        digest.update(f"{package}:{len(folders)}\n".encode())
+        for folder in map(Path, folders):
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and "__pycache__" not in path.parts:
+                    stat = path.stat()
+                    digest.update(f"{path.relative_to(folder)}:{stat.st_size}:"
+                                  f"{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:20]

@@ -25,37 +25,17 @@ any time. Each call is one small file named after the SHA-256 of its texts.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import logging
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
 
-from newsloom.cache import cache_dir, write_atomically
+from newsloom.cache import cache_dir, package_fingerprint, write_atomically
 from newsloom.represent.embed import Vectors, embedder_dim, embedder_packages
 
 log = logging.getLogger("newsloom")
-
-
-@lru_cache(maxsize=8)
-def package_fingerprint(packages: tuple[str, ...]) -> str:
-    """A digest of every installed file of ``packages`` (path, size, modification time),
-    found without importing them; a package that is not installed counts as absent."""
-    digest = hashlib.sha256()
-    for package in packages:
-        spec = importlib.util.find_spec(package)
-        folders = list(spec.submodule_search_locations or []) if spec else []
-        digest.update(f"{package}:{len(folders)}\n".encode())
-        for folder in map(Path, folders):
-            for path in sorted(folder.rglob("*")):
-                if path.is_file() and "__pycache__" not in path.parts:
-                    stat = path.stat()
-                    digest.update(f"{path.relative_to(folder)}:{stat.st_size}:"
-                                  f"{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()[:20]
 
 
 class CachedEmbedder:

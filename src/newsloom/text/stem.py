@@ -73,8 +73,20 @@ def lemma(word: str, lang: str | None) -> str:
 def query_lemma(word: str, lang: str | None) -> str:
     """The same lemma as :func:`lemma`, looked up in the lexicon's file on disk
     (text/lexicon_index.py) instead of a lexicon loaded whole: for the few words of a query
-    or a snippet, where loading would take seconds and the lookups take microseconds."""
-    return _lemma_by(_indexed, word, lang)
+    or a snippet, where loading would take seconds and the lookups take microseconds. Each
+    lemma is also kept on disk (text/lemma_memo.py): a later process asking for the same
+    word does not import simplemma at all."""
+    if not lang or word.isdigit():
+        return word.lower()
+    from newsloom.text.lemma_memo import memo_for
+
+    memo = memo_for(lang)
+    found = memo.get(word) if memo is not None else None
+    if found is None:
+        found = _lemma_by(_indexed, word, lang)
+        if memo is not None:
+            memo.add(word, found)
+    return found
 
 
 def lemma_text(text: str | None, lang: str | None) -> str:
