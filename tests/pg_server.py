@@ -13,7 +13,11 @@ import atexit
 import itertools
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 _DATABASE = "contract"
 _state: dict[str, object] = {}
@@ -85,3 +89,17 @@ def drop_store(name: str) -> None:
 
     with psycopg.connect(_admin_url(), autocommit=True) as conn:
         conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name)))
+
+
+@contextmanager
+def temporary_store(tag: str) -> Iterator[str]:
+    """URL of a new empty store (a schema of its own) for the ``with`` block, dropped after;
+    the test skips, saying why, when there is no server."""
+    reason = unavailable()
+    if reason is not None:
+        pytest.skip(reason)
+    schema = f"{new_prefix()}_{tag}"
+    try:
+        yield store_url(schema)
+    finally:
+        drop_store(schema)

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -36,17 +37,12 @@ def newsloom(*args: str, db: Path | str, cwd: Path) -> subprocess.CompletedProce
 def analyzed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
              ) -> Iterator[tuple[Path, Path | str]]:
     work = tmp_path_factory.mktemp("e2e")
-    db: Path | str = work / "newsloom.db"
-    if request.param == "postgres":
-        reason = pg_server.unavailable()
-        if reason is not None:
-            pytest.skip(reason)
-        schema = f"{pg_server.new_prefix()}_e2e"
-        db = pg_server.store_url(schema)
-        request.addfinalizer(lambda: pg_server.drop_store(schema))
-    result = newsloom("analyze", str(SEEDS), str(FIXTURES), "--no-print", db=db, cwd=work)
-    assert result.returncode == 0, result.stderr
-    yield work, db
+    db: Path | str  # a file, or a URL of a PostgreSQL store
+    with (pg_server.temporary_store("e2e") if request.param == "postgres"
+          else nullcontext(work / "newsloom.db")) as db:
+        result = newsloom("analyze", str(SEEDS), str(FIXTURES), "--no-print", db=db, cwd=work)
+        assert result.returncode == 0, result.stderr
+        yield work, db
 
 
 def _export(db: Path | str, cwd: Path) -> list[dict[str, object]]:

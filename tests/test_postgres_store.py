@@ -20,12 +20,8 @@ _PAGES = 40
 
 @pytest.fixture
 def url() -> Iterator[str]:
-    reason = pg_server.unavailable()
-    if reason is not None:
-        pytest.skip(reason)
-    schema = f"{pg_server.new_prefix()}_pg"
-    yield pg_server.store_url(schema)
-    pg_server.drop_store(schema)
+    with pg_server.temporary_store("pg") as url:
+        yield url
 
 
 def _ingest(url: str, writer: int) -> tuple[int, int]:

@@ -22,12 +22,8 @@ from store_contract.records import clustered, page
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    reason = pg_server.unavailable()
-    if reason is not None:
-        pytest.skip(reason)
-    schema = f"{pg_server.new_prefix()}_copy"
-    yield pg_server.store_url(schema)
-    pg_server.drop_store(schema)
+    with pg_server.temporary_store("copy") as url:
+        yield url
 
 
 def _filled(path: Path) -> None:
