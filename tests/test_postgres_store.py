@@ -92,3 +92,37 @@ def test_the_corpus_lease_holds_across_processes(url: str) -> None:
             assert pool.apply(_try_lease, (url,)) == "busy"
         with ctx.Pool(1) as pool:
             assert pool.apply(_try_lease, (url,)) == "granted"
+
+
+def test_a_role_with_the_documented_grants_uses_an_existing_store(url: str) -> None:
+    """docs/postgres.md: after the first open, DML on the tables and USAGE on their
+    sequences are enough; no CREATE right on the schema."""
+    import psycopg
+    from psycopg import sql
+
+    open_store(url).close()  # the owner creates the schema
+    schema = url.split("search_path%3D", 1)[1].split("%2C", 1)[0]
+    role = f"{schema}_writer"
+    with psycopg.connect(url, autocommit=True) as conn:
+        for statement in (
+                "CREATE ROLE {role} LOGIN",
+                "GRANT USAGE ON SCHEMA {schema} TO {role}",
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}",
+                "GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {role}"):
+            conn.execute(sql.SQL(statement).format(role=sql.Identifier(role),
+                                                   schema=sql.Identifier(schema)))
+    try:
+        writer = url.replace("postgres@", f"{role}@", 1)
+        with open_store(writer) as store:
+            assert store.add([page("a"), page("b")]).added == 2
+            with store.corpus_lease():
+                assert [a for _, a in store.pending_articles(10)] == [
+                    page("a")[0].id, page("b")[0].id]
+            assert store.count_articles() == 2
+        with psycopg.connect(writer, autocommit=True) as conn, \
+                pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("CREATE TABLE intruder (x integer)")
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP OWNED BY {role}; DROP ROLE {role}").format(
+                role=sql.Identifier(role)))

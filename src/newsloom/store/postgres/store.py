@@ -74,7 +74,11 @@ class PostgresStore(CorpusTables, AdminQueries, SearchTables, StoreCopyTables):
 
     # -- lifecycle -----------------------------------------------------------------------------
     def _migrate(self) -> None:
+        if self.schema_version == len(MIGRATIONS):
+            return  # up to date: a role without CREATE rights opens it too
         with self._pg.transaction() as conn:
+            # the level read again under the lock: two processes opening a new store at once
+            # must not both create its tables
             conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(current_schema(), %s))",
                          (_MIGRATION_LOCK,))
             conn.execute("CREATE TABLE IF NOT EXISTS newsloom_schema (version integer NOT NULL)")
@@ -86,6 +90,9 @@ class PostgresStore(CorpusTables, AdminQueries, SearchTables, StoreCopyTables):
 
     @property
     def schema_version(self) -> int:
+        """The migration level (0: no newsloom store in this schema yet)."""
+        if self._pg.value("SELECT to_regclass('newsloom_schema')") is None:
+            return 0
         return int(self._pg.value("SELECT COALESCE(MAX(version), 0) FROM newsloom_schema"))
 
     def close(self) -> None:
