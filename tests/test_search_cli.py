@@ -1,4 +1,5 @@
-"""End to end: ``newsloom search`` on the analysed seed articles, with the real encoder."""
+"""End to end: ``newsloom search`` on the analysed seed articles, with the real encoder, on
+each store backend (a SQLite file; a PostgreSQL schema on the session's test server)."""
 
 from __future__ import annotations
 
@@ -6,30 +7,37 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
+
+import pg_server
 
 ROOT = Path(__file__).parents[1]
 SEEDS = ROOT / "examples" / "seeds"
 
 
-def newsloom(*args: str, db: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+def newsloom(*args: str, db: Path | str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NEWSLOOM_DB": str(db), "COLUMNS": "200"}
     return subprocess.run([sys.executable, "-m", "newsloom", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=300, check=False)
 
 
-@pytest.fixture(scope="module")
-def seeds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def seeds(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+          ) -> Iterator[tuple[Path, Path | str]]:
     work = tmp_path_factory.mktemp("search")
-    db = work / "newsloom.db"
-    result = newsloom("analyze", str(SEEDS), "--no-print", db=db, cwd=work)
-    assert result.returncode == 0, result.stderr
-    return work, db
+    db: Path | str  # a file, or a URL of a PostgreSQL store
+    with (pg_server.temporary_store("search") if request.param == "postgres"
+          else nullcontext(work / "newsloom.db")) as db:
+        result = newsloom("analyze", str(SEEDS), "--no-print", db=db, cwd=work)
+        assert result.returncode == 0, result.stderr
+        yield work, db
 
 
-def _json(seeds: tuple[Path, Path], *args: str) -> dict[str, object]:
+def _json(seeds: tuple[Path, Path | str], *args: str) -> dict[str, object]:
     work, db = seeds
     result = newsloom("search", *args, "--format", "json", db=db, cwd=work)
     assert result.returncode == 0, result.stderr
@@ -37,7 +45,7 @@ def _json(seeds: tuple[Path, Path], *args: str) -> dict[str, object]:
     return data
 
 
-def test_german_query_finds_the_dutch_mts_article(seeds: tuple[Path, Path]) -> None:
+def test_german_query_finds_the_dutch_mts_article(seeds: tuple[Path, Path | str]) -> None:
     hits = _json(seeds, "Huawei Russland 5G")["hits"]
     assert isinstance(hits, list)
     dutch = [(rank, h) for rank, h in enumerate(hits, start=1) if h["language"] == "nl"]
@@ -52,7 +60,7 @@ def test_german_query_finds_the_dutch_mts_article(seeds: tuple[Path, Path]) -> N
     assert [h["article_id"] for h in only] == [hit["article_id"]]
 
 
-def test_text_output_and_filters(seeds: tuple[Path, Path]) -> None:
+def test_text_output_and_filters(seeds: tuple[Path, Path | str]) -> None:
     work, db = seeds
     result = newsloom("search", "Huawei Smartphone", "--limit", "2", db=db, cwd=work)
     assert result.returncode == 0, result.stderr
@@ -68,7 +76,7 @@ def test_text_output_and_filters(seeds: tuple[Path, Path]) -> None:
     assert outlet and {h["outlet"] for h in outlet} == {"WinFuture"}
 
 
-def test_stories_and_entity_filter(seeds: tuple[Path, Path]) -> None:
+def test_stories_and_entity_filter(seeds: tuple[Path, Path | str]) -> None:
     stories = _json(seeds, "Huawei Russland", "--stories")["stories"]
     assert isinstance(stories, list) and stories
     assert all(s["hits"] and s["hits"][0]["story_id"] == s["story_id"] for s in stories)
@@ -76,7 +84,7 @@ def test_stories_and_entity_filter(seeds: tuple[Path, Path]) -> None:
     assert isinstance(by_entity, list) and by_entity
 
 
-def test_bad_input_exits_with_a_message(seeds: tuple[Path, Path], tmp_path: Path) -> None:
+def test_bad_input_exits_with_a_message(seeds: tuple[Path, Path | str], tmp_path: Path) -> None:
     work, db = seeds
     unknown = newsloom("search", "Huawei", "--entity", "Nobody Known", db=db, cwd=work)
     assert unknown.returncode == 1 and "Nobody Known" in unknown.stderr
