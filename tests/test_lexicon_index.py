@@ -100,7 +100,7 @@ def test_without_a_writable_cache_the_whole_lexicon_is_loaded(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
-    caplog.set_level(logging.WARNING, logger="newsloom")
+    caplog.set_level(logging.INFO, logger="newsloom")
     dictionary = IndexedDictionaryFactory(blocked).get_dictionary("en")
     assert not isinstance(dictionary, IndexedLexicon)
     assert dictionary.get("went") == "go" and "no lexicon index for en" in caplog.text

@@ -43,6 +43,6 @@ def test_a_damaged_copy_is_rebuilt_and_an_unwritable_cache_uses_the_shipped_file
         assert np.array_equal(rebuilt["q1"], shipped["q1"])
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
-    caplog.set_level(logging.WARNING, logger="newsloom")
+    caplog.set_level(logging.INFO, logger="newsloom")
     assert uncompressed_weights(SHIPPED, "test", blocked) == SHIPPED
     assert "using the shipped file" in caplog.text

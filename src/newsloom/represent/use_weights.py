@@ -51,8 +51,8 @@ def uncompressed_weights(source: Path, version: str, root: Path | None = None) -
 
         write_atomically(path, write)
     except OSError as exc:
-        log.warning("cannot store USE-m3's weights uncompressed (%s); using the shipped file",
-                    exc)
+        log.info("cannot store USE-m3's weights uncompressed (%s); using the shipped file",
+                 exc)
         return source
     return path
 

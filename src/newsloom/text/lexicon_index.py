@@ -174,5 +174,6 @@ class IndexedDictionaryFactory(CachingDictionaryFactory):
         try:
             return open_lexicon(lang, self._root)
         except (OSError, ValueError) as exc:
-            log.warning("no lexicon index for %s (%s); loading the whole lexicon", lang, exc)
+            # slower, same lemmas: not worth a warning on every command of a read-only home
+            log.info("no lexicon index for %s (%s); loading the whole lexicon", lang, exc)
             return DefaultDictionaryFactory(cache_max_size=1).get_dictionary(lang)
