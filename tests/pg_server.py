@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import atexit
 import itertools
+import os
 import shutil
+import signal
+import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +24,7 @@ from pathlib import Path
 import pytest
 
 _DATABASE = "contract"
+_PREFIX = "newsloom-pg-"
 _state: dict[str, object] = {}
 _numbers = itertools.count(1)
 
@@ -34,7 +39,9 @@ def _start() -> None:
     except ImportError as exc:
         _state["error"] = f"could not import '{exc.name}': PostgreSQL tests need the dev extra"
         return
-    root = Path(tempfile.mkdtemp(prefix="newsloom-pg-"))
+    _stop_orphans()
+    root = Path(tempfile.mkdtemp(prefix=_PREFIX))
+    (root / "owner.pid").write_text(str(os.getpid()), encoding="ascii")
     server = LocalServer(root / "data")
     try:
         status = server.start(free_port())
@@ -53,6 +60,28 @@ def _start() -> None:
         shutil.rmtree(root, ignore_errors=True)
 
     atexit.register(stop)
+    # A test run ended by SIGTERM (a timeout) still stops its server: exit runs atexit.
+    if threading.current_thread() is threading.main_thread() \
+            and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
+def _stop_orphans() -> None:
+    """Stop and delete the servers of test runs that died without stopping theirs (killed
+    with -9): their folder names a process that is gone."""
+    from newsloom.store.postgres.local_server import LocalServer
+
+    for root in Path(tempfile.gettempdir()).glob(f"{_PREFIX}*"):
+        try:
+            owner = int((root / "owner.pid").read_text(encoding="ascii"))
+            os.kill(owner, 0)
+            continue  # its run is still going
+        except ProcessLookupError:
+            pass
+        except (OSError, ValueError):
+            continue  # not ours to judge (being created, or another user's)
+        LocalServer(root / "data").stop()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def unavailable() -> str | None:
