@@ -23,7 +23,7 @@ from io import BytesIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-COMMANDS = (("--help",), ("version",))
+COMMANDS: tuple[tuple[str, ...], ...] = (("--help",), ("version",))
 
 
 def _extract(ref: str, into: Path) -> Path:
