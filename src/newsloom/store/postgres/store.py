@@ -49,11 +49,10 @@ _MIGRATION_LOCK = 0x6E6C_0001
 _RETRIES = 5
 
 _INSERT_ARTICLE = sql.SQL("INSERT INTO articles ({columns}, lemmas) VALUES ({values}, {lemmas})"
-                          ).format(columns=sql.SQL(", ").join(map(sql.Identifier,
-                                                                  ARTICLE_COLUMNS)),
-                                   values=sql.SQL(", ").join(sql.Placeholder()
-                                                             * len(ARTICLE_COLUMNS)),
-                                   lemmas=sql.SQL(lemma_vector_sql()))
+                          ).format(
+    columns=sql.SQL(", ").join(map(sql.Identifier, ARTICLE_COLUMNS)),
+    values=sql.SQL(", ").join(sql.Placeholder() * len(ARTICLE_COLUMNS)),
+    lemmas=sql.SQL(lemma_vector_sql()))
 _CURRENT = "FROM articles a JOIN documents d ON d.id = a.id WHERE d.superseded_by IS NULL"
 
 
@@ -124,20 +123,22 @@ class PostgresStore(CorpusTables, AdminQueries, SearchTables, StoreCopyTables):
             ) -> AddResult:
         """Store documents with their articles in one transaction (the rules of
         :meth:`newsloom.store.sqlite.store.SQLiteStore.add`)."""
-        for attempt in range(_RETRIES):
+        # every page's lock, in one order for all writers (so two cannot wait on each other)
+        keys = sorted({_lock_key(k) for doc, _ in items
+                       for k in lookup_keys(doc.version_key, doc.url)})
+        attempt = 1
+        while True:
             try:
                 with self._pg.transaction() as conn:
-                    keys = sorted({_lock_key(k) for doc, _ in items
-                                   for k in lookup_keys(doc.version_key, doc.url)})
                     conn.execute("SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) k",
                                  (keys,))
                     return self._add(items, revert)
             except (psycopg.errors.DeadlockDetected,
                     psycopg.errors.SerializationFailure) as exc:
-                if attempt == _RETRIES - 1:
+                if attempt == _RETRIES:
                     raise
-                log.info("ingest transaction retried after %s", type(exc).__name__)
-        raise AssertionError("unreachable")
+                attempt += 1
+                log.info("ingest transaction run again after %s", type(exc).__name__)
 
     def _add(self, items: Sequence[tuple[RawDocument, Article]], revert: bool) -> AddResult:
         result = AddResult()
