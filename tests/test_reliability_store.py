@@ -16,12 +16,14 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+import pg_server
 from newsloom.cluster.index import VectorIndex, index_file_ok
 from newsloom.eval.reliability import store_counts
 from newsloom.model import SearchQuery
@@ -29,7 +31,7 @@ from newsloom.pipeline.corpus import build_stories, update_storylines
 from newsloom.pipeline.ingest import PipelineOptions, ingest
 from newsloom.represent.embed import get_embedder
 from newsloom.search import search
-from newsloom.store import SQLiteStore
+from newsloom.store import SQLiteStore, open_store
 from newsloom.store.files import replace_atomically
 from newsloom.store.sqlite.lease import lease
 from newsloom.store.versions import canonical_key
@@ -45,6 +47,15 @@ BACKENDS: dict[str, StoreFactory] = {"sqlite": lambda path: SQLiteStore(path)}
 @pytest.fixture(params=sorted(BACKENDS))
 def make_store(request: pytest.FixtureRequest) -> StoreFactory:
     return BACKENDS[request.param]
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Where the concurrency tests' store is, on each backend: a file, or a PostgreSQL
+    store on the session's test server (tests/pg_server.py)."""
+    with (pg_server.temporary_store("reliability") if request.param == "postgres"
+          else nullcontext(str(tmp_path / "s.db"))) as db:
+        yield db
 
 
 TOWNS = ["Arnhem", "Bremen", "Leipzig", "Utrecht", "Kassel", "Delft", "Erfurt", "Gouda",
@@ -162,11 +173,11 @@ def test_many_processes_open_a_new_store_at_once(tmp_path: Path) -> None:
         assert store.schema_version > 0
 
 
-def test_two_corpus_stages_at_once_cluster_every_article_once(tmp_path: Path) -> None:
+def test_two_corpus_stages_at_once_cluster_every_article_once(location: str) -> None:
     # Seen: "UNIQUE constraint failed: article_features.seq" when two analyses cluster the
     # same pending articles. Two stores (two connections), as two processes would have.
-    db = tmp_path / "s.db"
-    with SQLiteStore(db) as store:
+    db = location
+    with open_store(db) as store:
         ingest([EXAMPLES], store, PipelineOptions(workers=1))
     errors: list[BaseException] = []
     done: list[int] = []
@@ -174,7 +185,7 @@ def test_two_corpus_stages_at_once_cluster_every_article_once(tmp_path: Path) ->
 
     def run() -> None:
         try:
-            with SQLiteStore(db) as store:
+            with open_store(db) as store:
                 start.wait()
                 done.append(build_stories(store, workers=1))
                 update_storylines(store)
@@ -192,10 +203,10 @@ def test_two_corpus_stages_at_once_cluster_every_article_once(tmp_path: Path) ->
 
 
 # -- real CLI processes ------------------------------------------------------------------------
-def test_two_cli_ingests_at_once_store_everything_once(tmp_path: Path) -> None:
+def test_two_cli_ingests_at_once_store_everything_once(tmp_path: Path, location: str) -> None:
     write_jsonl(tmp_path / "a.jsonl", 0, 300)
     write_jsonl(tmp_path / "b.jsonl", 300, 300)
-    db = tmp_path / "s.db"
+    db = location
     first = cli("ingest", "--db", str(db), "--workers", "1", "a.jsonl", "b.jsonl", cwd=tmp_path)
     second = cli("ingest", "--db", str(db), "--workers", "1", "b.jsonl", "a.jsonl",
                  cwd=tmp_path)
@@ -205,9 +216,9 @@ def test_two_cli_ingests_at_once_store_everything_once(tmp_path: Path) -> None:
     assert store_counts(db)["current"] == 600
 
 
-def test_two_cli_analyzes_at_once_cluster_everything(tmp_path: Path) -> None:
+def test_two_cli_analyzes_at_once_cluster_everything(tmp_path: Path, location: str) -> None:
     write_jsonl(tmp_path / "c.jsonl", 0, 40)
-    db = tmp_path / "s.db"
+    db = location
     procs = [cli("analyze", "--db", str(db), "--workers", "1", "--no-print", "--report-dir",
                  str(tmp_path / f"report{i}"), str(EXAMPLES), "c.jsonl", cwd=tmp_path)
              for i in (1, 2)]
@@ -218,13 +229,14 @@ def test_two_cli_analyzes_at_once_cluster_everything(tmp_path: Path) -> None:
     assert found["clustered"] == 45 and found["pending"] == 0
 
 
-def test_cli_ingest_during_a_server_job(tmp_path: Path) -> None:
+def test_cli_ingest_during_a_server_job(tmp_path: Path, location: str) -> None:
     # Seen: the CLI ingest died after 17 s while a server job wrote. The job runs here as the
     # server runs it (JobRunner in a thread of this process); the CLI is another process.
     from newsloom.api.jobs import JobRunner
+    from newsloom.cli.options import StoreLocation
 
-    db = tmp_path / "s.db"
-    runner = JobRunner(db, tmp_path / "uploads", workers=1)
+    db = location
+    runner = JobRunner(StoreLocation(db), tmp_path / "uploads", workers=1)
     job_id, folder = runner.new_folder()
     write_jsonl(folder / "upload.jsonl", 0, 200)
     write_jsonl(tmp_path / "cli.jsonl", 1000, 300)
