@@ -33,6 +33,7 @@ from newsloom.represent.embed import get_embedder
 from newsloom.search import search
 from newsloom.store import SQLiteStore, open_store
 from newsloom.store.files import replace_atomically
+from newsloom.store.ports import Backend
 from newsloom.store.sqlite.lease import lease
 from newsloom.store.versions import canonical_key
 
@@ -40,8 +41,18 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 CLI = [sys.executable, "-m", "newsloom"]
 
-StoreFactory = Callable[[Path], SQLiteStore]
-BACKENDS: dict[str, StoreFactory] = {"sqlite": lambda path: SQLiteStore(path)}
+StoreFactory = Callable[[Path], Backend]
+
+
+def _postgres(path: Path) -> Backend:
+    """A new store in a schema of its own on the session's test server (dropped with it)."""
+    if (reason := pg_server.unavailable()) is not None:
+        pytest.skip(reason)
+    return open_store(pg_server.store_url(f"{pg_server.new_prefix()}_{path.stem}"))
+
+
+BACKENDS: dict[str, StoreFactory] = {"sqlite": lambda path: SQLiteStore(path),
+                                     "postgres": _postgres}
 
 
 @pytest.fixture(params=sorted(BACKENDS))
@@ -258,7 +269,7 @@ PAGES = {f"p{i}.txt": path.read_text(encoding="utf-8") for i, path in enumerate(
 EXTRA = "\n\nUpdate: Der Bericht wurde am Abend um eine Stellungnahme des Ministeriums ergänzt.\n"
 
 
-def _ingest(store: SQLiteStore, path: Path) -> tuple[int, int, int]:
+def _ingest(store: Backend, path: Path) -> tuple[int, int, int]:
     stats = ingest([path], store, PipelineOptions(workers=1))
     return stats.added, stats.new_versions, stats.unchanged
 
@@ -350,10 +361,11 @@ def test_canonical_key_keeps_urls_record_fragments_and_unknown_names(
 
 
 def test_versions_stored_before_keys_were_canonical_are_still_found(
-        tmp_path: Path, make_store: StoreFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A store written by an older newsloom holds the path as typed ("p.txt").
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A store written by an older newsloom holds the path as typed ("p.txt"): SQLite only,
+    # as no PostgreSQL store predates canonical keys.
     monkeypatch.chdir(tmp_path)
-    store = make_store(tmp_path / "s.db")
+    store = SQLiteStore(tmp_path / "s.db")
     (tmp_path / "p.txt").write_text(PAGES["p0.txt"], encoding="utf-8")
     _ingest(store, Path("p.txt"))
     store._db.execute("UPDATE documents SET version_key='p.txt'")
