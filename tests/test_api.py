@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from newsloom.api import ApiSettings, create_app
 from test_api_support import MTS_SEED, build_store, seeds_store
@@ -35,7 +36,7 @@ def story_id(client: TestClient) -> str:
     return str(story)
 
 
-def _error(response: object, code: int) -> dict[str, object]:
+def _error(response: Response, code: int) -> dict[str, object]:
     assert response.status_code == code, response.text
     body: dict[str, object] = response.json()
     assert body["status"] == code and body["detail"]

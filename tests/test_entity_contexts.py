@@ -12,7 +12,7 @@ from newsloom.model import ArticleEntity
 from newsloom.pipeline.entities import StoredEntities
 from newsloom.represent.minhash import NUM_PERM
 from newsloom.store import SQLiteStore
-from newsloom.store.sqlite.corpus import FeatureRow
+from newsloom.store.records import FeatureRow
 from test_scale_store import _article
 
 DIM = 16

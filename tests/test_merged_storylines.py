@@ -25,6 +25,7 @@ from newsloom.cluster.storyline_updates import relink
 from newsloom.model import TimelineRequest
 from newsloom.pipeline.corpus import recompute_storylines
 from newsloom.store import SQLiteStore, open_store
+from newsloom.store.ports import Backend
 from newsloom.store.redirects import storyline_successors
 from newsloom.timeline import build_timeline, summarize_storyline, summary_to_json, timeline_to_json
 from test_api_support import MTS_SEED, copy_store, seeds_store
@@ -38,7 +39,7 @@ class Absorbed:
     survivor: str
 
 
-def _line_of(store: SQLiteStore, source_id: str) -> str:
+def _line_of(store: Backend, source_id: str) -> str:
     article = store.get_article(source_id)
     assert article is not None
     line = store.article_links(article.id)[2]
@@ -46,7 +47,7 @@ def _line_of(store: SQLiteStore, source_id: str) -> str:
     return line
 
 
-def _absorb(store: SQLiteStore, gone: str, into: str) -> None:
+def _absorb(store: Backend, gone: str, into: str) -> None:
     """What the incremental update stores when ``into`` absorbs ``gone``."""
     lines = store.storyline_stories()
     labels = store.storyline_labels()
@@ -82,6 +83,7 @@ def test_store_resolves_absorbed_lines_and_leaves_unknown_ids(absorbed: Absorbed
         assert store.resolve_storyline(absorbed.absorbed) == absorbed.survivor
         assert store.resolve_storyline(absorbed.survivor) == absorbed.survivor
         assert store.resolve_storyline("no-such-line") is None
+        assert isinstance(store, SQLiteStore)  # a file path opens SQLite
         assert store.storyline_redirects() == {absorbed.absorbed: absorbed.survivor}
 
 
@@ -100,6 +102,7 @@ def test_chains_resolve_and_a_revived_line_loses_its_redirect(absorbed: Absorbed
         _absorb(store, third, absorbed.absorbed)
         assert store.resolve_storyline(third) == absorbed.absorbed
         assert store.resolve_storyline(absorbed.survivor) == absorbed.absorbed
+        assert isinstance(store, SQLiteStore)  # a file path opens SQLite
         assert absorbed.absorbed not in store.storyline_redirects()
 
 
@@ -120,7 +123,7 @@ def test_full_recomputation_redirects_the_ids_it_does_not_keep(absorbed: Absorbe
         assert store.resolve_storyline(absorbed.absorbed) in {line.id for line in lines}
 
 
-def _absorb_as(store: SQLiteStore, line: str, new_id: str, stories: list[str]) -> None:
+def _absorb_as(store: Backend, line: str, new_id: str, stories: list[str]) -> None:
     store.save_storyline_changes({story: new_id for story in stories},
                                  {new_id: store.storyline_labels()[line]}, {line: new_id})
 

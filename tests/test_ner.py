@@ -328,7 +328,13 @@ def test_gazetteer_longest_listed_name_wins() -> None:
                      (["New", "York", "Times"], "ORG"), (["York"], "LOC"),
                      (["brands"], "ORG")])  # lower-case annotations are noise: left out
     assert names == {"New York": "LOC", "New York Times": "ORG", "York": "LOC"}
-    b, i = (lambda t: 1 + 2 * TYPES.index(t)), (lambda t: 2 + 2 * TYPES.index(t))
+
+    def b(t: str) -> int:
+        return 1 + 2 * TYPES.index(t)
+
+    def i(t: str) -> int:
+        return 2 + 2 * TYPES.index(t)
+
     assert features(["the", "New", "York", "Times", "in", "New", "York"], names) == [
         0, b("ORG"), i("ORG"), i("ORG"), 0, b("LOC"), i("LOC")]
     assert features(["York", "and", "brands"], names) == [b("LOC"), 0, 0]

@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from newsloom.api import ApiSettings, create_app
-from newsloom.model import Article, ClusterEvent, RawDocument
+from newsloom.model import Article, ClusterEvent, EntityType, RawDocument
 from newsloom.pipeline.corpus import build_stories, update_storylines
 from newsloom.pipeline.ingest import PipelineOptions, ingest
 from newsloom.queries.catalog import BoundedCache, Catalog
@@ -73,7 +73,7 @@ def test_listing_kept_per_batch_equals_full_recomputation(tmp_path: Path) -> Non
         # An entity a later batch retypes is shown retyped in every story listing it.
         listing, shown = next((s.id, ref) for s in catalog.stories() for ref in s.key_entities)
         entity = next(e for e in store.list_entities() if e.id == shown.id)
-        retyped = "ORG" if entity.type != "ORG" else "PER"
+        retyped: EntityType = "ORG" if entity.type != "ORG" else "PER"
         store.save_corpus_batch([], [dataclasses.replace(entity, type=retyped)], [], [])
         relisted = catalog.story(listing)
         assert relisted is not None
@@ -220,7 +220,7 @@ def test_health_answers_while_a_writer_holds_the_store(client: TestClient, db: P
 def test_bounded_cache_drops_least_recently_used_and_forgets_on_change() -> None:
     cache = BoundedCache(maxsize=3)
     for key in "abc":
-        assert cache.get(1, key, lambda k=key: k.upper()) == key.upper()
+        assert cache.get(1, key, key.upper) == key.upper()
     cache.get(1, "a", lambda: "stale")  # "a" is used again: "b" is now the oldest
     cache.get(1, "d", lambda: "D")
     assert len(cache) == 3

@@ -222,10 +222,10 @@ def test_warc_gz_cut_inside_a_header_is_a_skip_not_silence(tmp_path: Path) -> No
 
 # -- 3. memory bounded by the document, not the file -------------------------------------------
 
-def _peak_traced(path: Path, max_bytes: int) -> tuple[int, list[RawDocument | Skip]]:
+def _peak_traced(path: Path, max_bytes: int) -> tuple[int, list[Skip]]:
     tracemalloc.start()
     try:
-        kept: list[RawDocument | Skip] = []
+        kept: list[Skip] = []
         for item in read_path(path, ReadOptions(max_bytes=max_bytes)):
             kept.append(item if isinstance(item, Skip) else Skip(item.source, "read"))
         return tracemalloc.get_traced_memory()[1], kept

@@ -26,7 +26,7 @@ from newsloom.represent.minhash import (
     bands,
 )
 from newsloom.store import SQLiteStore
-from newsloom.store.sqlite.corpus import FeatureRow
+from newsloom.store.records import FeatureRow
 from newsloom.store.sqlite.schema import MIGRATIONS
 from newsloom.store.sqlite.store import _split_sql
 

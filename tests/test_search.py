@@ -37,7 +37,7 @@ from newsloom.search import (
     warm_up,
 )
 from newsloom.store import SQLiteStore
-from newsloom.store.sqlite.corpus import FeatureRow
+from newsloom.store.records import FeatureRow
 from newsloom.store.sqlite.schema import MIGRATIONS
 from newsloom.store.sqlite.store import _split_sql
 from newsloom.text.stem import WORD
@@ -72,7 +72,8 @@ class ConceptEmbedder:
 ENCODER = ConceptEmbedder()
 
 #: id, language, outlet, published, title, text, story, duplicate_of
-ARTICLES = [
+ArticleRow = tuple[str, str, str, str | None, str, str, str, str | None]
+ARTICLES: list[ArticleRow] = [
     ("a1", "de", "Spiegel", "2019-06-05", "Huawei baut Netze in Russland",
      "Huawei und MTS bauen 5G-Netze in Russland. Der Vertrag wurde in Moskau unterzeichnet.",
      "s1", None),
@@ -94,7 +95,7 @@ ARTICLES = [
 HUAWEI = Entity("e1", "name:huawei", "Huawei", "ORG", {"de": ["Huawei", "Huaweis"]}, 3)
 
 
-def _pair(item: tuple[str, ...]) -> tuple[RawDocument, Article]:
+def _pair(item: ArticleRow) -> tuple[RawDocument, Article]:
     article_id, lang, outlet, published, title, text = item[:6]
     doc = RawDocument(id=article_id, source_id=article_id, source=article_id,
                       version_key=article_id, content_type="text", content=text)
@@ -105,9 +106,10 @@ def _pair(item: tuple[str, ...]) -> tuple[RawDocument, Article]:
         language_confidence=1.0, text=text)
 
 
-def _features(store: SQLiteStore, items: list[tuple[str, ...]]) -> None:
+def _features(store: SQLiteStore, items: list[ArticleRow]) -> None:
     vectors = ENCODER.embed([f"{i[4]}\n{i[5]}" for i in items])
-    rows, events = [], []
+    rows: list[FeatureRow] = []
+    events: list[ClusterEvent] = []
     for seq, (item, vector) in enumerate(zip(items, vectors, strict=True), start=1):
         article_id, story, duplicate_of = item[0], item[6], item[7]
         mentions = [ResolvedEntity("e1", "Huawei", "ORG", 1, 1.0, ("Huawei",))] \

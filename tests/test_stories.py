@@ -25,7 +25,7 @@ DIM = 32
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
-    return (v / np.linalg.norm(v)).astype(np.float32)
+    return np.asarray(v / np.linalg.norm(v), dtype=np.float32)
 
 
 def _corpus(seed: int = 7) -> list[tuple[int, Evidence, str | None]]:

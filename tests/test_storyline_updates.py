@@ -19,7 +19,7 @@ DIM = 24
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
-    return (v / np.linalg.norm(v)).astype(np.float32)
+    return np.asarray(v / np.linalg.norm(v), dtype=np.float32)
 
 
 class MemorySource:

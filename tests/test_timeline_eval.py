@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from newsloom.eval.timelines import collapse, load_references, score
-from newsloom.model import TimelineEntry, TimelineSentence
+from newsloom.model import TimelineEntry, TimelineSentence, TimexGranularity
 
 DATA = Path(__file__).parents[1].parent / "shared" / "data" / "timeline17-dev"
 
@@ -23,10 +23,11 @@ REFERENCE = {
 }
 
 
-def _entry(day: str, texts: list[str], granularity: str = "day") -> TimelineEntry:
+def _entry(day: str, texts: list[str], granularity: TimexGranularity = "day"
+           ) -> TimelineEntry:
     sentences = [TimelineSentence(t, "en", f"a{i}", None, 0, len(t)) for i, t in enumerate(texts)]
     return TimelineEntry(day, granularity, "mentioned", texts[0], sentences, "s", ["s"],
-                         ["a0"], [], 1.0)  # type: ignore[arg-type]
+                         ["a0"], [], 1.0)
 
 
 def test_load_references_normalises_whitespace(tmp_path: Path) -> None:

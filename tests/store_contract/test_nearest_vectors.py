@@ -25,6 +25,7 @@ def test_nearest_vectors_in_cosine_order_under_filters(store: Backend) -> None:
     assert scores == sorted(scores, reverse=True)
     assert scores[0] == pytest.approx(float(query @ vector(0, 1, 0, 0)), abs=1e-6)
     assert len(store.nearest_vectors(query, ArticleFilter(), 2) or []) == 2
-    assert store.nearest_vectors(query, ArticleFilter(story_id="s3"), 10) == [
+    in_s3: list[tuple[str, object]] = [
         (ids["d"], pytest.approx(float(query @ vector(0, 0, 1, 0)), abs=1e-6))]
+    assert store.nearest_vectors(query, ArticleFilter(story_id="s3"), 10) == in_s3
     assert store.nearest_vectors(query, ArticleFilter(languages=("fr",)), 10) == []

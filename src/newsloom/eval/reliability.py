@@ -28,7 +28,7 @@ def seed_pages(folder: Path, count: int = 200, seed: int = 11, seeds: Path = SEE
     return folder
 
 
-def store_counts(db: Path) -> dict[str, int]:
+def store_counts(db: str | Path) -> dict[str, int]:
     """Documents stored, current documents, clustered articles, and current articles still
     waiting for the corpus stage (:class:`newsloom.store.ports.StoreCounts`)."""
     with open_store(db) as store:
