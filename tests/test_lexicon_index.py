@@ -108,11 +108,32 @@ def test_without_a_writable_cache_the_whole_lexicon_is_loaded(
         IndexedDictionaryFactory(tmp_path).get_dictionary("xx-nope")
 
 
-def test_query_lemma_is_lemma(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def _whole_lexicon_lemma(word: str, lang: str | None) -> str:
+    """The lemma with simplemma's lexicon loaded whole, as ``stem.lemma`` gave it before."""
+    return stem._lemma_by(lambda w, lg: str(simplemma.lemmatize(w, lang=lg)), word, lang)
+
+
+def test_query_lemma_and_lemma_are_simplemmas(monkeypatch: pytest.MonkeyPatch,
+                                              tmp_path: Path) -> None:
     monkeypatch.setenv("NEWSLOOM_CACHE_DIR", str(tmp_path))
     for word in ["Netzen", "Gespräche", "bittet", "Rusland", "2019", "Huawei"]:
         for lang in ["de", "nl", None, "xx"]:
-            assert stem.query_lemma(word, lang) == stem.lemma(word, lang)
+            expected = _whole_lexicon_lemma(word, lang)
+            assert stem.query_lemma(word, lang) == expected == stem.lemma(word, lang)
+
+
+def test_lemma_text_of_the_seeds_is_unchanged_by_the_files(monkeypatch: pytest.MonkeyPatch,
+                                                           tmp_path: Path) -> None:
+    """What the store's lemma index holds for each seed (ingest's path), in its language and
+    in the other seed languages: the same with the files as with the whole lexicons."""
+    monkeypatch.setenv("NEWSLOOM_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(stem, "lemma", stem.lemma.__wrapped__)  # no cache shared with others
+    for path in sorted((ROOT / "examples" / "seeds").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        for lang in ("de", "nl", "en"):
+            expected = " ".join(w if w.isdigit() else _whole_lexicon_lemma(w, lang)
+                                for w in stem.WORD.findall(text))
+            assert stem.lemma_text(text, lang) == expected
 
 
 def test_lemmas_kept_on_disk_come_back(tmp_path: Path) -> None:
@@ -150,13 +171,38 @@ def _results(db: Path) -> list[dict[str, Any]]:
 def test_search_finds_the_same_with_either_lexicon(base_db: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Before issue 13, search lemmatised query and snippet words with the lexicons loaded
-    whole (``lemma``); now with the files (``query_lemma``): every hit, rank, score and
-    highlighted snippet is the same on the seeds."""
+    whole; now with the files (``query_lemma``): every hit, rank, score and highlighted
+    snippet is the same on the seeds."""
     after = _results(base_db)
-    monkeypatch.setattr(retrieve, "query_lemma", stem.lemma)
+    monkeypatch.setattr(retrieve, "query_lemma", _whole_lexicon_lemma)
     # the module, not the function newsloom.search re-exports under the same name
     monkeypatch.setattr(importlib.import_module("newsloom.search.snippets"), "query_lemma",
-                        stem.lemma)
+                        _whole_lexicon_lemma)
     before = _results(base_db)
     assert after == before
     assert any(hit["keyword_rank"] for result in after for hit in result.get("hits", []))
+
+
+def test_ingest_lemmas_never_load_a_lexicon_whole(monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path) -> None:
+    """Once a language's file exists, lemmatising texts (what every ingest does for the lemma
+    index) reads the file: the ~1 GB of whole lexicons AEB's languages took in the ingest
+    process is never loaded."""
+    from simplemma.strategies.dictionaries import dictionary_factory
+
+    monkeypatch.setenv("NEWSLOOM_CACHE_DIR", str(tmp_path))
+    stem._indexed_lemmatizer.cache_clear()  # another test's may hold another folder's file
+    stem.index_lexicons(["de"])  # builds the file (the one whole load, once per machine)
+    assert list(tmp_path.rglob("*de*"))
+
+    def refuse(lang: str) -> None:
+        raise AssertionError(f"the whole {lang} lexicon was loaded")
+
+    monkeypatch.setattr(dictionary_factory, "_load_dictionary_from_disk", refuse)
+    monkeypatch.setattr(stem, "lemma", stem.lemma.__wrapped__)
+    stem._indexed_lemmatizer.cache_clear()
+    try:
+        assert stem.lemma_text("Die Häuser kosten 12345 Euro", "de") == \
+            "der haus kosten 12345 euro"
+    finally:
+        stem._indexed_lemmatizer.cache_clear()
