@@ -26,7 +26,8 @@ import pytest
 import pg_server
 from newsloom.cluster.index import VectorIndex, index_file_ok
 from newsloom.eval.reliability import store_counts
-from newsloom.model import SearchQuery
+from newsloom.extract import ExtractOptions
+from newsloom.model import Article, RawDocument, SearchQuery, Skip
 from newsloom.pipeline.corpus import build_stories, update_storylines
 from newsloom.pipeline.ingest import PipelineOptions, ingest
 from newsloom.represent.embed import get_embedder
@@ -311,10 +312,22 @@ def test_reverted_file_is_current_again_as_a_new_version(
 
 
 def test_two_versions_of_a_page_in_one_input_stay_put_on_reingest(
-        tmp_path: Path, make_store: StoreFactory) -> None:
+        tmp_path: Path, make_store: StoreFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """A JSONL (or feed) that holds a page twice, changed: the last record is current, and
     re-ingesting it changes nothing (no back-and-forth "reverts"), while a later input with
-    the first content alone is a revert, and the file again makes the last record current."""
+    the first content alone is a revert, and the file again makes the last record current.
+    Each content is extracted once: a stored earlier version is never extracted again."""
+    import newsloom.pipeline.ingest as pipeline_ingest
+
+    extracted: list[str] = []
+    real_extract = pipeline_ingest.extract_or_skip
+
+    def counting_extract(doc: RawDocument, options: ExtractOptions | None = None
+                         ) -> Article | Skip:
+        extracted.append(doc.id)
+        return real_extract(doc, options)
+
+    monkeypatch.setattr(pipeline_ingest, "extract_or_skip", counting_extract)
     first, second = PAGES["p0.txt"], PAGES["p0.txt"] + EXTRA
     both, only_first = tmp_path / "both.jsonl", tmp_path / "first.jsonl"
     records = [{"id": n, "url": "https://news.example/p0", "title": "p0", "text": text}
@@ -323,6 +336,7 @@ def test_two_versions_of_a_page_in_one_input_stay_put_on_reingest(
     only_first.write_text(json.dumps(records[0]) + "\n", encoding="utf-8")
     store = make_store(tmp_path / "s.db")
     assert _ingest(store, both) == (1, 1, 0)
+    assert len(extracted) == 2
     current = [a.text for a in store.articles()]
     assert len(current) == 1 and "Stellungnahme" in current[0]
     for _ in range(2):
@@ -332,6 +346,7 @@ def test_two_versions_of_a_page_in_one_input_stay_put_on_reingest(
     assert "Stellungnahme" not in next(store.articles()).text
     assert _ingest(store, both) == (0, 1, 1)  # the file's last record is current again
     assert [a.text for a in store.articles()] == current
+    assert len(extracted) == 2  # nothing after the first run was extracted again
 
 
 def test_same_content_under_another_path_is_not_a_revert(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from newsloom.model import Skip
 from newsloom.store.ports import Backend
 
@@ -44,6 +46,21 @@ def test_earlier_content_again_is_a_revert_only_when_asked(store: Backend) -> No
     assert [a.id for a in store.articles()] == [old[0].id]
     assert store.versions(new[0].id) == [old[0].id, new[0].id, old[0].id]
     assert store.add([old]).unchanged == 1  # current again: nothing to do
+
+
+def test_an_earlier_version_is_stored_and_reverts_without_its_article(
+        store: Backend) -> None:
+    old, new = page("p", "First text."), page("p", "Second text.")
+    store.add([old])
+    store.add([new])
+    assert store.stored_ids([old[0].id, new[0].id, "not-stored"]) == {old[0].id, new[0].id}
+    assert store.add([(old[0], None)], revert=False).reverts == [old[0].id]
+    assert store.add([(old[0], None)]).new_versions == 1  # the stored article serves
+    assert [a.id for a in store.articles()] == [old[0].id]
+    other = page("q", "Never stored.")
+    with pytest.raises(ValueError, match="no article"):
+        store.add([(other[0], None)])
+    assert store.stored_ids([other[0].id]) == set()
 
 
 def test_same_content_under_another_page_is_not_a_new_document(store: Backend) -> None:

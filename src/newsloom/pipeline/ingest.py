@@ -153,7 +153,7 @@ class _LastInputWins:
     def __init__(self) -> None:
         self._last: dict[int, int] = {}  # page → position of its last input so far
         self._position: dict[str, int] = {}  # document id → position, for the open batch
-        self._pending: dict[int, tuple[RawDocument, Article]] = {}
+        self._pending: dict[int, tuple[RawDocument, Article | None]] = {}
         self._met = 0
 
     @staticmethod
@@ -169,7 +169,7 @@ class _LastInputWins:
         self._last[page] = self._position[doc.id] = self._met
         return 1 if self._pending.pop(page, None) is not None else 0
 
-    def defer(self, doc: RawDocument, article: Article) -> bool:
+    def defer(self, doc: RawDocument, article: Article | None) -> bool:
         """A revert the store held back; False if a later input of the run names its page."""
         page = self._page(doc)
         if self._last.get(page, 0) > self._position.get(doc.id, 0):
@@ -180,7 +180,7 @@ class _LastInputWins:
     def batch_done(self) -> None:
         self._position.clear()
 
-    def pending(self) -> list[tuple[RawDocument, Article]]:
+    def pending(self) -> list[tuple[RawDocument, Article | None]]:
         return list(self._pending.values())
 
 
@@ -290,8 +290,17 @@ def _flush(docs: list[RawDocument], run: IngestRun, extract: Extract) -> list[Ar
     known = run.store.known_ids(doc.id for doc in docs)
     stats.unchanged += len(known)
     fresh = [doc for doc in docs if doc.id not in known]
-    pairs: list[tuple[RawDocument, Article]] = []
-    for doc, result in zip(fresh, extract(fresh) if fresh else [], strict=True):
+    # An earlier version of its page (an input holding two versions, read again): its
+    # article is stored, so it is not extracted again; the store decides on a revert.
+    earlier = run.store.stored_ids(doc.id for doc in fresh) if fresh else set()
+    new = [doc for doc in fresh if doc.id not in earlier]
+    extracted = dict(zip((doc.id for doc in new), extract(new) if new else [], strict=True))
+    pairs: list[tuple[RawDocument, Article | None]] = []
+    for doc in fresh:
+        result = extracted.get(doc.id)
+        if result is None:
+            pairs.append((doc, None))
+            continue
         if isinstance(result, Skip):
             skips.record(result)
             continue
@@ -303,7 +312,7 @@ def _flush(docs: list[RawDocument], run: IngestRun, extract: Extract) -> list[Ar
         pairs.append((doc, result))
     _store_each(pairs, run.store, stats, skips, run.versions)
     run.versions.batch_done()
-    return [article for _, article in pairs]
+    return [article for _, article in pairs if article is not None]
 
 
 def _extract_each(docs: list[RawDocument], extractor: _Extractor) -> list[Article | Skip]:
@@ -324,7 +333,7 @@ def _extract_alone(doc: RawDocument, options: ExtractOptions) -> Article | Skip:
         return Skip(doc.source, f"extraction error: {type(exc).__name__}: {exc}")
 
 
-def _store_each(pairs: list[tuple[RawDocument, Article]], store: IngestSink,
+def _store_each(pairs: list[tuple[RawDocument, Article | None]], store: IngestSink,
                 stats: IngestStats, skips: _SkipLog, versions: _LastInputWins | None) -> None:
     """One transaction for the batch; if it fails, each document alone, so one document the
     store refuses is skipped and the rest of the batch is kept. With ``versions``, reverts

@@ -119,7 +119,12 @@ class PostgresStore(CorpusTables, AdminQueries, SearchTables, StoreCopyTables):
             "SELECT id FROM documents WHERE id = ANY(%s) AND superseded_by IS NULL",
             (list(dict.fromkeys(ids)),))}
 
-    def add(self, items: Sequence[tuple[RawDocument, Article]], revert: bool = True
+    def stored_ids(self, ids: Iterable[str]) -> set[str]:
+        """Ids stored in any version of their page."""
+        return {r[0] for r in self._pg.rows("SELECT id FROM documents WHERE id = ANY(%s)",
+                                            (list(dict.fromkeys(ids)),))}
+
+    def add(self, items: Sequence[tuple[RawDocument, Article | None]], revert: bool = True
             ) -> AddResult:
         """Store documents with their articles in one transaction (the rules of
         :meth:`newsloom.store.sqlite.store.SQLiteStore.add`)."""
@@ -140,7 +145,8 @@ class PostgresStore(CorpusTables, AdminQueries, SearchTables, StoreCopyTables):
                 attempt += 1
                 log.info("ingest transaction run again after %s", type(exc).__name__)
 
-    def _add(self, items: Sequence[tuple[RawDocument, Article]], revert: bool) -> AddResult:
+    def _add(self, items: Sequence[tuple[RawDocument, Article | None]], revert: bool
+             ) -> AddResult:
         result = AddResult()
         for doc, article in items:
             keys = list(lookup_keys(doc.version_key, doc.url))
@@ -161,6 +167,8 @@ class PostgresStore(CorpusTables, AdminQueries, SearchTables, StoreCopyTables):
                     self._supersede(current[0], doc.id, stored[1])
                     result.new_versions += 1
                 continue
+            if article is None:
+                raise ValueError(f"no article for {doc.id}, a content not stored")
             key = current[1] if current else keys[0]
             if not self._insert(doc, article, key, current[0] if current else None):
                 result.unchanged += 1  # the same content stored under another page's key

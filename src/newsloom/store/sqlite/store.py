@@ -111,7 +111,18 @@ class SQLiteStore(CorpusTables, AdminQueries, SearchTables, StoreCopyTables):
             found.update(row[0] for row in rows)
         return found
 
-    def add(self, items: Sequence[tuple[RawDocument, Article]], revert: bool = True
+    def stored_ids(self, ids: Iterable[str]) -> set[str]:
+        """Ids stored in any version of their page."""
+        wanted = list(dict.fromkeys(ids))
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(row[0] for row in self._db.execute(
+                f"SELECT id FROM documents WHERE id IN ({marks})", chunk))
+        return found
+
+    def add(self, items: Sequence[tuple[RawDocument, Article | None]], revert: bool = True
             ) -> AddResult:
         """Store documents with their articles in one transaction; a known content is a
         no-op, unless it is an earlier version of its page, which becomes current again
@@ -140,6 +151,8 @@ class SQLiteStore(CorpusTables, AdminQueries, SearchTables, StoreCopyTables):
                     self._supersede(current[0], doc.id, stored[1])
                     result.new_versions += 1
                     continue
+                if article is None:
+                    raise ValueError(f"no article for {doc.id}, a content not stored")
                 # A page's versions stay under one key, even one stored before keys were
                 # canonical.
                 key = current[1] if current else keys[0]
