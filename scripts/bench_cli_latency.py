@@ -8,8 +8,9 @@ Commands (the stores are built with this checkout when missing):
 Russland 5G"`` on the same store, ``newsloom timeline --query Iran`` on semeval-pairs-dev
 (``analyze ../shared/data/semeval-pairs-dev/articles.jsonl``), and both queries with a new
 random word in every run (``{fresh}``: a query whose vectors no run has kept). Each side
-runs once untimed first (byte code, file cache, and the files newsloom derives once:
-newsloom/cache.py), so every timed run is "warm" as issue 13 means it; then ``--runs`` timed
+runs once untimed first (byte code, kept even where PYTHONDONTWRITEBYTECODE is set; file
+cache; the files newsloom derives once: newsloom/cache.py), so every timed run is "warm" as
+issue 13 means it; then ``--runs`` timed
 runs interleaved before/after. Prints medians of wall time and of user+sys CPU (less
 sensitive to other jobs on the machine than wall time) as a Markdown table, with the load
 average.
@@ -27,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_cli_startup import _extract
+from bench_cli_startup import _extract, bench_env
 
 ROOT = Path(__file__).resolve().parents[1]
 SEMEVAL = ROOT.parent / "shared" / "data" / "semeval-pairs-dev" / "articles.jsonl"
@@ -57,7 +58,7 @@ def _store(db: Path, source: Path) -> Path:
 
 def _time(src: Path, args: tuple[str, ...]) -> tuple[float, float]:
     """Wall seconds and user+sys CPU seconds of ``python -m newsloom ARGS``."""
-    env = {**os.environ, "PYTHONPATH": str(src), "NO_COLOR": "1"}
+    env = {**bench_env(src), "NO_COLOR": "1"}
     args = tuple(a.replace(FRESH, f"x{secrets.token_hex(4)}") for a in args)
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "newsloom", *args], env=env,

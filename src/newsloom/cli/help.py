@@ -1,26 +1,23 @@
 """How ``newsloom --help`` reads: commands in the order a newcomer uses them, and each
-parameter's type in words (``PATH``, ``TEXT``, ``INTEGER``, ``md|json|html``, nothing for a
-flag) instead of Typer's annotations (``<bool>``, ``<list[Path]>``, ``{paths}``).
+option's value in words (``PATH``, ``TEXT``, ``INTEGER``, ``md|json|html``, nothing for a
+flag, "(repeatable)" for a list) instead of click's type names (``INTEGER RANGE``,
+``STORELOCATION``, ``[md|json]``).
 
 Typer (pinned in pyproject) has no setting for either. The order is click's own hook,
-:meth:`list_commands`. The types are drawn by each parameter's ``display_type_rich`` and an
-argument's usage name by ``_usage_display_name``; :class:`NewcomerGroup` gives every
-parameter of the command tree a subclass that words them, once, when the app is built
-(tests/test_cli_help.py fails if a Typer upgrade breaks it).
+:meth:`list_commands`; an option's value is drawn by its ``make_metavar``.
+:class:`NewcomerGroup` gives every option of the command tree a subclass that words it,
+once, when the app is built (tests/test_cli_help.py fails if a Typer upgrade breaks it).
 """
 
 from __future__ import annotations
 
 import inspect
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, get_args, get_origin
+from typing import Any
 
+import click
 import typer
-from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
-
-if TYPE_CHECKING:
-    # Typer 0.29 vendors click; the methods overridden here take its Context.
-    from typer._click import Context
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 #: The order a newcomer meets the commands: build a store, read it, share it, set it up.
 COMMAND_ORDER = (
@@ -31,9 +28,6 @@ COMMAND_ORDER = (
 #: Developer tools stay last: a command missing from COMMAND_ORDER goes just before them.
 TOOLS_LAST = ("eval",)
 
-_WORDS: dict[Any, str] = {str: "TEXT", int: "INTEGER", float: "NUMBER", bool: "BOOLEAN",
-                          Path: "PATH"}
-
 
 def newcomer_order(names: list[str]) -> list[str]:
     """``names`` in :data:`COMMAND_ORDER`; unknown ones (in their own order) before the tools."""
@@ -43,49 +37,35 @@ def newcomer_order(names: list[str]) -> list[str]:
     return known + unknown + tools
 
 
-def _value_word(param: TyperOption | TyperArgument, ctx: Context) -> str:
-    """One value of ``param`` in words: PATH, FILE, DIR, TEXT, INTEGER, NUMBER, or a|b|c."""
-    desc = param.type_descriptor
-    if desc.is_choice:
-        # Typer's own label holds the choices as the user types them: "<md|html>",
-        # "<list[a|b]>".
-        label = param.display_type(ctx).strip("<>")
-        return label.removeprefix("list[").removesuffix("]")
-    if desc.is_path:
-        return desc.path_type.upper()
-    if desc.is_datetime:
+def value_word(kind: click.ParamType) -> str:
+    """One value of a parameter of type ``kind`` in words: PATH, FILE, DIR, TEXT, INTEGER,
+    NUMBER, DATE, or the choices a|b|c."""
+    if isinstance(kind, click.Choice):
+        return "|".join(str(choice) for choice in kind.choices)
+    if isinstance(kind, click.Path):
+        return "FILE" if not kind.dir_okay else "DIR" if not kind.file_okay else "PATH"
+    if isinstance(kind, click.types.FuncParamType):  # typer's ``parser=``
+        parses_a_path = isinstance(kind.func, type) and issubclass(kind.func, Path)
+        return "PATH" if parses_a_path else "TEXT"
+    if isinstance(kind, click.types.IntParamType):
+        return "INTEGER"
+    if isinstance(kind, click.types.FloatParamType):
+        return "NUMBER"
+    if isinstance(kind, click.DateTime):
         return "DATE"
-    annotation: Any = desc.annotation
-    if get_origin(annotation) is list:
-        (annotation,) = get_args(annotation)
-    return _WORDS.get(annotation, getattr(annotation, "__name__", str(annotation)).upper())
+    return kind.name.upper()
 
 
 class HumanOption(TyperOption):
     """An option whose help shows its value in words; a flag shows none."""
 
-    def display_type_rich(self, ctx: Context) -> str | None:
+    def make_metavar(self, ctx: click.Context | None = None) -> str:
         if self.metavar is not None:
             return self.metavar
         if self.is_flag or self.count:
-            return None
-        word = _value_word(self, ctx)
+            return ""
+        word = value_word(self.type)
         return f"{word} (repeatable)" if self.multiple else word
-
-
-class HumanArgument(TyperArgument):
-    """An argument named in capitals (``PATHS...``, ``[NAME]``) with its value in words."""
-
-    @property
-    def display_name_raw(self) -> str:
-        return self.metavar or (self.name or "").upper()
-
-    def display_type_rich(self, ctx: Context) -> str | None:
-        return _value_word(self, ctx)
-
-    def _usage_display_name(self) -> str:
-        name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
-        return name + ("..." if self.nargs != 1 else "")
 
 
 def reflow(help_text: str) -> str:
@@ -105,12 +85,10 @@ def humanize(command: TyperCommand | TyperGroup) -> None:
         command.help = reflow(command.help)
     help_option = command.get_help_option(typer.Context(command))
     for param in [*command.params, *([help_option] if help_option else [])]:
-        # Same fields, other methods: the parameter objects Typer built stay in place,
+        # Same fields, another method: the parameter objects Typer built stay in place,
         # so parsing and callbacks are untouched.
         if type(param) is TyperOption:
             param.__class__ = HumanOption
-        elif type(param) is TyperArgument:
-            param.__class__ = HumanArgument
     for sub in getattr(command, "commands", {}).values():
         humanize(sub)
 
@@ -122,5 +100,5 @@ class NewcomerGroup(TyperGroup):
         super().__init__(**attrs)
         humanize(self)
 
-    def list_commands(self, ctx: Context) -> list[str]:
+    def list_commands(self, ctx: click.Context) -> list[str]:
         return newcomer_order(super().list_commands(ctx))

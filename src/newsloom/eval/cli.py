@@ -26,8 +26,7 @@ from newsloom.eval.cli_common import (
 
 if TYPE_CHECKING:
     # The benchmarks are imported when their command runs: ``newsloom --help`` stays fast.
-    # Typer 0.29 vendors click; list_commands takes its Context.
-    from typer._click import Context
+    from click import Context
 
 # Help panels, in pipeline order: `newsloom eval --help` groups every command under its stage.
 EXTRACTION = "Extraction"
