@@ -4,9 +4,6 @@ each store backend (a SQLite file; a PostgreSQL schema on the session's test ser
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import nullcontext
 from pathlib import Path
@@ -14,15 +11,7 @@ from pathlib import Path
 import pytest
 
 import pg_server
-
-ROOT = Path(__file__).parents[1]
-SEEDS = ROOT / "examples" / "seeds"
-
-
-def newsloom(*args: str, db: Path | str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NEWSLOOM_DB": str(db), "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "newsloom", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
+from test_cli_e2e import SEEDS, newsloom
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])

@@ -1,30 +1,48 @@
-"""End to end: ``newsloom timeline`` and ``newsloom summary`` through the real CLI on the seeds."""
+"""End to end: ``newsloom timeline`` and ``newsloom summary`` through the real CLI on the
+seeds, on each store backend (a SQLite file; a PostgreSQL schema on the session's test
+server)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import pg_server
 from test_cli_e2e import SEEDS, newsloom
 from timeline_corpus import CORE, STATED, expected_citations, write_jsonl
 
+#: The work folder, the store (a file or a PostgreSQL URL), the seeds' exported records.
+Seeded = tuple[Path, Path | str, dict[str, Any]]
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, Any]]:
+
+@contextmanager
+def _analysed(backend: str, work: Path, source: Path) -> Iterator[tuple[Path | str, list[Any]]]:
+    """``source`` analysed through the CLI into a new store of ``backend``: the store and
+    its exported article records."""
+    db: Path | str
+    with (pg_server.temporary_store("timeline") if backend == "postgres"
+          else nullcontext(work / "newsloom.db")) as db:
+        result = newsloom("analyze", str(source), "--no-print", db=db, cwd=work)
+        assert result.returncode == 0, result.stderr
+        exported = newsloom("export", "articles", db=db, cwd=work)
+        assert exported.returncode == 0, exported.stderr
+        yield db, [json.loads(line) for line in exported.stdout.splitlines()]
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def seeded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[Seeded]:
     work = tmp_path_factory.mktemp("timeline-e2e")
-    db = work / "newsloom.db"
-    result = newsloom("analyze", str(SEEDS), "--no-print", db=db, cwd=work)
-    assert result.returncode == 0, result.stderr
-    exported = newsloom("export", "articles", db=db, cwd=work)
-    assert exported.returncode == 0, exported.stderr
-    records = [json.loads(line) for line in exported.stdout.splitlines()]
-    return work, db, {r["source_id"][:3]: r for r in records}
+    with _analysed(request.param, work, SEEDS) as (db, records):
+        yield work, db, {r["source_id"][:3]: r for r in records}
 
 
-def _timeline(seeded: tuple[Path, Path, dict[str, Any]], *args: str) -> dict[str, Any]:
+def _timeline(seeded: Seeded, *args: str) -> dict[str, Any]:
     work, db, _ = seeded
     result = newsloom("timeline", *args, "--format", "json", db=db, cwd=work)
     assert result.returncode == 0, result.stderr
@@ -33,7 +51,7 @@ def _timeline(seeded: tuple[Path, Path, dict[str, Any]], *args: str) -> dict[str
 
 
 def test_huawei_timeline_dates_the_mailru_talks_and_nothing_falsely(
-        seeded: tuple[Path, Path, dict[str, Any]]) -> None:
+        seeded: Seeded) -> None:
     _, _, seeds = seeded
     data = _timeline(seeded, "--entity", "Huawei")
     talks = [e for e in data["entries"] if e["date"] == "2019-08-14"]
@@ -59,21 +77,17 @@ def test_huawei_timeline_dates_the_mailru_talks_and_nothing_falsely(
     assert dates == sorted(dates)
 
 
-@pytest.fixture(scope="module")
-def bridge(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, Any]]:
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def bridge(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[Seeded]:
     """The fixtures_timeline articles analysed for real: the bridge story has several dates."""
     work = tmp_path_factory.mktemp("timeline-bridge")
-    db = work / "newsloom.db"
-    result = newsloom("analyze", str(write_jsonl(work)), "--no-print", db=db, cwd=work)
-    assert result.returncode == 0, result.stderr
-    exported = newsloom("export", "articles", db=db, cwd=work)
-    assert exported.returncode == 0, exported.stderr
-    records = [json.loads(line) for line in exported.stdout.splitlines()]
-    return work, db, {r["source_id"]: r for r in records}
+    with _analysed(request.param, work, write_jsonl(work)) as (db, records):
+        yield work, db, {r["source_id"]: r for r in records}
 
 
 def test_story_timeline_orders_limits_and_cites(
-        bridge: tuple[Path, Path, dict[str, Any]]) -> None:
+        bridge: Seeded) -> None:
     _, _, records = bridge
     story_id = records["a1"]["story_id"]
     members = {source for source, r in records.items() if r["story_id"] == story_id}
@@ -100,7 +114,7 @@ def test_story_timeline_orders_limits_and_cites(
     assert "2024-03-20" in kept and all("2024-03-19" <= d <= "2024-03-31" for d in kept)
 
 
-def test_markdown_html_and_output_file(seeded: tuple[Path, Path, dict[str, Any]]) -> None:
+def test_markdown_html_and_output_file(seeded: Seeded) -> None:
     work, db, seeds = seeded
     md = newsloom("timeline", "--entity", "Huawei", db=db, cwd=work)
     assert md.returncode == 0, md.stderr
@@ -115,7 +129,7 @@ def test_markdown_html_and_output_file(seeded: tuple[Path, Path, dict[str, Any]]
 
 
 def test_story_and_storyline_modes_and_bad_input(
-        seeded: tuple[Path, Path, dict[str, Any]]) -> None:
+        seeded: Seeded) -> None:
     work, db, seeds = seeded
     story_id = seeds["000"]["story_id"]
     data = _timeline(seeded, "--story", story_id)
@@ -138,7 +152,7 @@ def test_story_and_storyline_modes_and_bad_input(
     assert fmt.returncode == 2
 
 
-def test_summary_command(seeded: tuple[Path, Path, dict[str, Any]]) -> None:
+def test_summary_command(seeded: Seeded) -> None:
     work, db, seeds = seeded
     story_id = seeds["000"]["story_id"]
     result = newsloom("summary", "--story", story_id, "--format", "json", db=db, cwd=work)
