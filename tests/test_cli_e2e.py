@@ -151,6 +151,21 @@ def test_seed_stories_keep_the_five_events_apart(analyzed: tuple[Path, Path | st
     assert line[1] not in {line[0], line[2]}
 
 
+def test_eval_search_times_every_mode_on_each_backend(analyzed: tuple[Path, Path | str]
+                                                      ) -> None:
+    """`eval search --db` takes a postgresql:// URL as well as a file (issue 14's
+    side-by-side latency): same queries, every mode timed, hits found on both."""
+    work, db = analyzed
+    result = newsloom("eval", "search", "--db", str(db), "--queries", "4", "--format", "json",
+                      db=db, cwd=work)
+    assert result.returncode == 0, result.stderr
+    latency = json.loads(result.stdout)["latency"]
+    assert latency["articles"] >= 10 and len(latency["queries"]) == 4
+    assert [m["mode"] for m in latency["modes"]] == [
+        "keyword", "semantic", "hybrid", "hybrid + language filter"]
+    assert all(m["queries"] == 4 and m["mean_hits"] > 0 for m in latency["modes"])
+
+
 def test_eval_storylines_on_the_seeds(tmp_path: Path) -> None:
     result = newsloom("eval", "storylines", str(SEEDS), "--format", "json",
                       db=tmp_path / "unused.db", cwd=tmp_path)

@@ -90,6 +90,24 @@ def test_a_store_makes_the_round_trip_through_postgres_unchanged(
         assert pg.pending_articles(10)[-1][0] > max(_ints(original["articles"], "seq"))
 
 
+def test_a_copy_into_postgres_builds_the_vector_index_semantic_search_reads(
+        tmp_path: Path, postgres_url: str) -> None:
+    """The HNSW index the store creates with the first vectors it stores (save_corpus_batch) is
+    built by the copy too: a copied store answers semantic queries from the index, not by
+    scanning every vector (issue 14: the 50k copy had none)."""
+    import psycopg
+
+    from newsloom.store.postgres.search import hnsw_index_name
+
+    _filled(tmp_path / "a.db")
+    result = CliRunner().invoke(app, ["db", "copy", "--from", str(tmp_path / "a.db"),
+                                      "--to", postgres_url])
+    assert result.exit_code == 0, result.output
+    with psycopg.connect(postgres_url) as conn:  # the URL's search_path names the schema
+        index = conn.execute("SELECT to_regclass(%s)", (hnsw_index_name(4),)).fetchone()
+    assert index is not None and index[0] is not None
+
+
 def test_a_copy_into_a_store_that_has_documents_is_refused(
         tmp_path: Path, postgres_url: str) -> None:
     _filled(tmp_path / "a.db")

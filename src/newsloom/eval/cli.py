@@ -283,9 +283,10 @@ def timelines(
 
 @app.command("search", rich_help_panel=TIMELINES_SEARCH)
 def search_latency(
-    db: Annotated[Path | None, typer.Option(
-        "--db", exists=True, dir_okay=False,
-        help="Store to time searches on (it is migrated if older).")] = None,
+    db: Annotated[str | None, typer.Option(
+        "--db", metavar="PATH",
+        help="Store to time searches on: a SQLite file or a postgresql:// URL (it is migrated "
+        "if older).")] = None,
     queries: Annotated[int, typer.Option("--queries", min=1, help="Queries per mode.")] = 200,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the query sample.")] = 13,
     limit: Annotated[int, typer.Option("--limit", min=1, max=500, help="Hits per query.")] = 20,
@@ -308,10 +309,15 @@ def search_latency(
         run_pair_retrieval,
         run_search_latency,
     )
-    from newsloom.store import open_store
+    from newsloom.store import is_server_url, open_store
 
     if db is None and pairs is None:
         err_console.print("give --db STORE (latency) and/or --pairs DIR (retrieval quality)")
+        raise typer.Exit(2)
+    if db is not None and not is_server_url(db) and not Path(db).is_file():
+        # A URL is kept as given (a Path would fold its "//"); a file must exist, as the
+        # store would otherwise be created empty.
+        err_console.print(f"no store file at {db}: give an existing store or a postgresql:// URL")
         raise typer.Exit(2)
     result: dict[str, Any] = {}
     if db is not None:

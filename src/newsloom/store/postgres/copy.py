@@ -3,7 +3,7 @@ and written in their neutral form (mixed into PostgresStore). Vectors turn betwe
 values and float32 bytes, times between ``timestamptz`` and ISO text, the profile flag between
 boolean and 0/1; carried sequence numbers are inserted as they are (``OVERRIDING SYSTEM
 VALUE``) and the identity sequences moved past them; an article's ``lemmas`` are computed as
-``add`` computes them."""
+``add`` computes them, and the HNSW index of the vectors is built once they are in."""
 
 from __future__ import annotations
 
@@ -17,7 +17,12 @@ from psycopg import sql
 
 from newsloom.store.copy import CopiedTable, Row
 from newsloom.store.postgres.database import Database
-from newsloom.store.postgres.search import lemma_vector_sql, lemma_vector_values, vector_values
+from newsloom.store.postgres.search import (
+    hnsw_index_sql,
+    lemma_vector_sql,
+    lemma_vector_values,
+    vector_values,
+)
 from newsloom.store.rows import article_from_row
 
 _VECTOR = ("article_features", "vector")
@@ -88,6 +93,12 @@ class StoreCopyTables:
                     params += lemma_vector_values(article_from_row(row))
                 cursor.execute(insert, params)
                 count += 1
+        if table.name == "article_features":
+            # The HNSW index semantic search reads, which save_corpus_batch creates with the first
+            # vectors of a dimension: built here once all the vectors are in.
+            dims = self._pg.rows("SELECT DISTINCT vector_dims(vector) FROM article_features")
+            for (dim,) in dims:
+                self._pg.execute(hnsw_index_sql(int(dim)))
         if table.key:  # the next identity value follows the carried ones
             self._pg.execute(sql.SQL(
                 "SELECT setval(pg_get_serial_sequence({name}, {key}), "
