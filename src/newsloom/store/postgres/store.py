@@ -115,14 +115,16 @@ class PostgresStore(CorpusTables, AdminQueries, SearchTables, StoreCopyTables):
     # -- writes --------------------------------------------------------------------------------
     def known_ids(self, ids: Iterable[str]) -> set[str]:
         """Ids stored as the current version of their page (see SQLiteStore.known_ids)."""
-        return {r[0] for r in self._pg.rows(
-            "SELECT id FROM documents WHERE id = ANY(%s) AND superseded_by IS NULL",
-            (list(dict.fromkeys(ids)),))}
+        return self._stored(ids, "AND superseded_by IS NULL")
 
     def stored_ids(self, ids: Iterable[str]) -> set[str]:
         """Ids stored in any version of their page."""
-        return {r[0] for r in self._pg.rows("SELECT id FROM documents WHERE id = ANY(%s)",
-                                            (list(dict.fromkeys(ids)),))}
+        return self._stored(ids, "")
+
+    def _stored(self, ids: Iterable[str], condition: str) -> set[str]:
+        return {r[0] for r in self._pg.rows(
+            f"SELECT id FROM documents WHERE id = ANY(%s) {condition}",
+            (list(dict.fromkeys(ids)),))}
 
     def add(self, items: Sequence[tuple[RawDocument, Article | None]], revert: bool = True
             ) -> AddResult:

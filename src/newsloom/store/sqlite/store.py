@@ -101,25 +101,20 @@ class SQLiteStore(CorpusTables, AdminQueries, SearchTables, StoreCopyTables):
     def known_ids(self, ids: Iterable[str]) -> set[str]:
         """Ids stored as the current version of their page: the pipeline need not extract
         these again. An older version is not "known": it may be a page changed back."""
-        wanted = list(dict.fromkeys(ids))
-        found: set[str] = set()
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(f"SELECT id FROM documents WHERE id IN ({marks}) "
-                                    "AND superseded_by IS NULL", chunk)
-            found.update(row[0] for row in rows)
-        return found
+        return self._stored(ids, "AND superseded_by IS NULL")
 
     def stored_ids(self, ids: Iterable[str]) -> set[str]:
         """Ids stored in any version of their page."""
+        return self._stored(ids, "")
+
+    def _stored(self, ids: Iterable[str], condition: str) -> set[str]:
         wanted = list(dict.fromkeys(ids))
         found: set[str] = set()
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
             marks = ",".join("?" * len(chunk))
             found.update(row[0] for row in self._db.execute(
-                f"SELECT id FROM documents WHERE id IN ({marks})", chunk))
+                f"SELECT id FROM documents WHERE id IN ({marks}) {condition}", chunk))
         return found
 
     def add(self, items: Sequence[tuple[RawDocument, Article | None]], revert: bool = True
