@@ -191,7 +191,7 @@ def test_ingest_lemmas_never_load_a_lexicon_whole(monkeypatch: pytest.MonkeyPatc
     from simplemma.strategies.dictionaries import dictionary_factory
 
     monkeypatch.setenv("NEWSLOOM_CACHE_DIR", str(tmp_path))
-    stem._indexed_lemmatizer.cache_clear()  # another test's may hold another folder's file
+    stem.reset_lexicons()  # another test's may hold another folder's file
     stem.index_lexicons(["de"])  # builds the file (the one whole load, once per machine)
     assert list(tmp_path.rglob("*de*"))
 
@@ -200,9 +200,52 @@ def test_ingest_lemmas_never_load_a_lexicon_whole(monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(dictionary_factory, "_load_dictionary_from_disk", refuse)
     monkeypatch.setattr(stem, "lemma", stem.lemma.__wrapped__)
-    stem._indexed_lemmatizer.cache_clear()
+    stem.reset_lexicons()
     try:
         assert stem.lemma_text("Die Häuser kosten 12345 Euro", "de") == \
             "der haus kosten 12345 euro"
     finally:
-        stem._indexed_lemmatizer.cache_clear()
+        stem.reset_lexicons()
+
+
+@pytest.mark.parametrize("lang", ["de", "nl", "en", "es"])
+def test_lexicon_knows_and_lemma_are_simplemmas(lang: str) -> None:
+    """The entity clean-up's questions to the lexicon (known word? its lemma, case kept)
+    get simplemma's own answers from the files."""
+    words = _seed_words() + [w.lower() for w in TRICKY] + ["Protegerse", "Smartphone"]
+    assert [stem.lexicon_knows(w, lang) for w in words] == [
+        simplemma.is_known(w, lang=lang) for w in words]
+    assert any(stem.lexicon_knows(w, lang) for w in words)
+    assert not all(stem.lexicon_knows(w, lang) for w in words)
+    assert [stem.lexicon_lemma(w, lang) for w in words] == [
+        simplemma.lemmatize(w, lang=lang) for w in words]
+    with pytest.raises(ValueError):
+        stem.lexicon_knows("word", "xx")
+
+
+def test_entity_cleanup_never_loads_a_lexicon_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The mention filter's lexicon tests read the files: loading simplemma's lexicons whole
+    for them cost 1-6 s of CPU per language in every process that linked entities."""
+    from simplemma.strategies.dictionaries import dictionary_factory
+
+    from newsloom.enrich import lexicon, mention_filter, mentions, organisations
+
+    stem.index_lexicons(["de", "en", "nl", "fr", "es"])  # builds missing files first
+
+    def refuse(lang: str) -> None:
+        raise AssertionError(f"the whole {lang} lexicon was loaded")
+
+    monkeypatch.setattr(dictionary_factory, "_load_dictionary_from_disk", refuse)
+    # simplemma's process-wide dictionaries, which earlier tests may have loaded
+    dictionary_factory.DEFAULT_DICTIONARY_FACTORY._get_dictionary.cache_clear()
+    for cached in (lexicon.lower_case_lemma, lexicon.german_loanword, lexicon.verb_with_clitic,
+                   mentions._is_common_word):
+        cached.cache_clear()  # answers from earlier tests would hide a load
+    assert lexicon.is_common_word("Chefposten", "de")
+    assert lexicon.is_common_word("Smartphone", "de")
+    assert not lexicon.is_common_word("Huawei", "de")
+    assert lexicon.is_common_word("Vivienda", "es") and lexicon.is_common_word("Protegerse", "es")
+    assert not lexicon.is_common_word("Trump", "en")
+    assert mention_filter.shouted_word("HIGHLIGHTS") and not mention_filter.shouted_word("NASA")
+    assert mention_filter.lower_case_word("Star", "en")
+    assert organisations._known_word("Shell", "en")

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from newsloom.text.stem import lexicon_knows, lexicon_lemma
+
 #: Languages whose lexicon is asked as a second opinion on a German loanword.
 DONOR_LANGUAGES = ("en", "nl", "fr", "es")
 
@@ -38,12 +40,11 @@ DONOR_LANGUAGES = ("en", "nl", "fr", "es")
 def lower_case_lemma(token: str, lang: str) -> bool:
     """The lexicon knows ``token`` and its lemma is written in lower case: a common word of
     ``lang`` written with a capital (``lang`` must not capitalise nouns)."""
-    import simplemma
 
     try:
-        if not simplemma.is_known(token, lang=lang):
+        if not lexicon_knows(token, lang):
             return False
-        lemma = simplemma.lemmatize(token, lang=lang)
+        lemma = lexicon_lemma(token, lang)
     except ValueError:  # a language simplemma does not have
         return False
     return bool(lemma[:1]) and lemma[:1].islower()
@@ -53,9 +54,8 @@ def lower_case_lemma(token: str, lang: str) -> bool:
 def german_loanword(token: str) -> bool:
     """A word the German lexicon lists that is a lower-case common word in English, or in
     two of the other donor languages ("Smartphone", "Internet")."""
-    import simplemma
 
-    if not simplemma.is_known(token, lang="de"):
+    if not lexicon_knows(token, lang="de"):
         return False
     if lower_case_lemma(token, "en"):
         return True
@@ -91,7 +91,6 @@ _ACCENTS = str.maketrans("áéíóú", "aeiou")
 def verb_with_clitic(token: str, lang: str) -> bool:
     """A Spanish infinitive or gerund with enclitic pronouns: "Protegerse", "Trasladarlos",
     "Diciéndolo" (the accent a gerund takes before a clitic is dropped to find it)."""
-    import simplemma
 
     lower = token.lower()
     for clitic in _CLITICS.get(lang, ()):
@@ -101,7 +100,7 @@ def verb_with_clitic(token: str, lang: str) -> bool:
         if not host.endswith(_CLITIC_HOSTS[lang]):
             continue
         for form in {host, host.translate(_ACCENTS)}:
-            if simplemma.is_known(form, lang=lang) and simplemma.lemmatize(form, lang=lang)[:1] \
+            if lexicon_knows(form, lang) and lexicon_lemma(form, lang)[:1] \
                     .islower():
                 return True
     return False

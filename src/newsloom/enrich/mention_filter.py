@@ -44,6 +44,7 @@ from collections.abc import Callable, Sequence
 from newsloom.enrich.lexicon import is_common_word
 from newsloom.enrich.organisations import is_organisation
 from newsloom.model import Mention
+from newsloom.text.stem import lexicon_knows
 
 _WORD = re.compile(r"\S+")
 _SENTENCE_CUT = re.compile(r"(?<=\w)[.!?:]\s+(?=\S)")
@@ -249,24 +250,22 @@ def shouted_word(word: str) -> bool:
     that is an English lower-case word: a header or a disease ("HIGHLIGHTS", "COVID-19"),
     not an acronym ("NASA", "NATO", which no English lexicon lists in lower case). English
     only: some lexicons list acronyms in lower case (Spanish "nasa", German "nato")."""
-    import simplemma
 
     bare = _NUMBER_SUFFIX.sub("", word)
     numbered = bare != word and bare[:1].isupper()
     return len(bare) >= 4 and bare.isalpha() and (bare.isupper() or numbered) \
-        and simplemma.is_known(bare.lower(), lang="en")
+        and lexicon_knows(bare.lower(), "en")
 
 
 def lower_case_word(word: str, lang: str) -> bool:
     """Outside German, the lexicon knows the word in lower case ("star", "viking"): a
     capitalised one-word organisation or place that is also a common word is more often the
     word than the name (persons are exempt: surnames are often words — Bush, Brown)."""
-    import simplemma
 
     if lang in NOUN_CAPITALISING or word.lower() == word or word.isupper():
         return False
     try:
-        return simplemma.is_known(word.lower(), lang=lang)
+        return lexicon_knows(word.lower(), lang)
     except ValueError:
         return False
 

@@ -44,6 +44,7 @@ from newsloom.enrich.places import adjective_key, place_key
 from newsloom.enrich.spans import TakenSpans as TakenSpans  # re-exported (tests, callers)
 from newsloom.enrich.spans import _occurrences as _occurrences
 from newsloom.model import EntityType, Mention
+from newsloom.text.stem import lexicon_knows, lexicon_lemma
 
 #: Lower-case words that belong inside names (Ursula von der Leyen, Frans van der Ploeg).
 NAME_PARTICLES = frozenset({
@@ -163,22 +164,19 @@ _NOUN_ENDINGS = ("e", "en", "n", "er", "ern", "ns", "ens")
 
 @lru_cache(maxsize=65536)
 def _is_common_word(token: str, lang: str) -> bool:
-    # simplemma's German lexicon (Wiktionary forms) costs ~100 MB and 2 s once per process;
-    # only the noun-capitalising languages need it, and only the corpus stage calls this.
-    import simplemma
-
-    if not simplemma.is_known(token, lang=lang):
+    # simplemma's German lexicon (Wiktionary forms), read from its file on disk
+    if not lexicon_knows(token, lang):
         return False
-    lemma = simplemma.lemmatize(token, lang=lang)
+    lemma = lexicon_lemma(token, lang)
     lower = token.lower()
     if not lemma[:1].isupper() or (
-            simplemma.is_known(lower, lang=lang)
-            and not simplemma.lemmatize(lower, lang=lang)[:1].isupper()):
+            lexicon_knows(lower, lang)
+            and not lexicon_lemma(lower, lang)[:1].isupper()):
         return True  # a verb, adverb or adjective written with a capital ("Außen")
     if token not in (lemma, lemma + "s", lemma + "es"):
         return True  # itself a plural or dative form ("Konditionen", "Systemen")
-    return any(simplemma.is_known(lemma + ending, lang=lang)
-               and simplemma.lemmatize(lemma + ending, lang=lang) == lemma
+    return any(lexicon_knows(lemma + ending, lang)
+               and lexicon_lemma(lemma + ending, lang) == lemma
                for ending in _NOUN_ENDINGS)
 
 
@@ -197,11 +195,10 @@ def _head_noun(head: str, lang: str) -> bool:
     the head of a compound, so the weaker evidence is enough here."""
     if _is_common_word(head, lang):
         return True
-    import simplemma
 
     plural = head + "s"
-    return (simplemma.is_known(head, lang=lang) and simplemma.is_known(plural, lang=lang)
-            and simplemma.lemmatize(plural, lang=lang) == head)
+    return (lexicon_knows(head, lang) and lexicon_knows(plural, lang)
+            and lexicon_lemma(plural, lang) == head)
 
 
 def _descriptor_noun(token: str, lang: str) -> bool:

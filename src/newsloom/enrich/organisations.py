@@ -28,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from newsloom.model import Mention
+from newsloom.text.stem import lexicon_knows
 
 DATA = Path(__file__).parent / "data" / "organisations.txt"
 #: Shortest gazetteer name searched for in text (shorter ones are too often other things).
@@ -107,9 +108,8 @@ def find_organisations(text: str, lang: str | None) -> list[Mention]:
 
 def _known_word(name: str, lang: str) -> bool:
     """Any word form the lexicon of ``lang`` knows in lower case ("shell", "next")."""
-    import simplemma
 
     try:
-        return lang != "de" and simplemma.is_known(name.lower(), lang=lang)
+        return lang != "de" and lexicon_knows(name.lower(), lang)
     except ValueError:
         return False

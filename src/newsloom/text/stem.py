@@ -18,6 +18,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from simplemma import Lemmatizer
+    from simplemma.strategies import DictionaryLookupStrategy
+
+    from newsloom.text.lexicon_index import IndexedDictionaryFactory
 
 #: Word tokens as FTS5's unicode61 tokenizer sees them (letters and digits); everything else,
 #: including FTS5 query syntax (quotes, *, parentheses, ":", "^"), separates words.
@@ -42,19 +45,54 @@ def _lemma_by(lemmatize: Callable[[str, str], str], word: str, lang: str | None)
 
 
 @lru_cache(maxsize=1)
+def _indexed_factory() -> IndexedDictionaryFactory:
+    from newsloom.text.lexicon_index import IndexedDictionaryFactory
+
+    return IndexedDictionaryFactory()
+
+
+@lru_cache(maxsize=1)
 def _indexed_lemmatizer() -> Lemmatizer:
     from simplemma import Lemmatizer
     from simplemma.strategies import DefaultStrategy
 
-    from newsloom.text.lexicon_index import IndexedDictionaryFactory
-
     # simplemma.lemmatize's own set-up (DefaultStrategy, greedy off) over another dictionary
     return Lemmatizer(lemmatization_strategy=DefaultStrategy(
-        dictionary_factory=IndexedDictionaryFactory()))
+        dictionary_factory=_indexed_factory()))
+
+
+@lru_cache(maxsize=1)
+def _indexed_lookup() -> DictionaryLookupStrategy:
+    from simplemma.strategies import DictionaryLookupStrategy
+
+    return DictionaryLookupStrategy(_indexed_factory())
 
 
 def _indexed(word: str, lang: str) -> str:
     return _indexed_lemmatizer().lemmatize(word, lang)
+
+
+def reset_lexicons() -> None:
+    """Forget the opened lexicon files, so the next lookup opens them under the cache
+    folder of that moment (tests point NEWSLOOM_CACHE_DIR elsewhere)."""
+    for cached in (_indexed_factory, _indexed_lemmatizer, _indexed_lookup):
+        cached.cache_clear()
+
+
+def lexicon_lemma(word: str, lang: str) -> str:
+    """``simplemma.lemmatize(word, lang=lang)``, case kept, from the lexicon files on disk.
+    Raises ValueError for a language simplemma does not have, as simplemma does."""
+    return _indexed(word, lang)
+
+
+def lexicon_knows(word: str, lang: str) -> bool:
+    """``simplemma.is_known(word, lang=lang)`` from the lexicon files on disk: the entity
+    clean-up asks it of a few thousand words per batch, and simplemma's own answer loads
+    each language's lexicon whole first (1-6 s of CPU per language and process). Raises
+    ValueError for a language simplemma does not have, as simplemma does."""
+    import unicodedata
+
+    return _indexed_lookup().get_lemma(unicodedata.normalize("NFC", word), lang) is not None
 
 
 @lru_cache(maxsize=200_000)
