@@ -238,6 +238,7 @@ def test_entity_cleanup_never_loads_a_lexicon_whole(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(dictionary_factory, "_load_dictionary_from_disk", refuse)
     # simplemma's process-wide dictionaries, which earlier tests may have loaded
     dictionary_factory.DEFAULT_DICTIONARY_FACTORY._get_dictionary.cache_clear()
+    stem.reset_lexicons()
     for cached in (lexicon.lower_case_lemma, lexicon.german_loanword, lexicon.verb_with_clitic,
                    mentions._is_common_word):
         cached.cache_clear()  # answers from earlier tests would hide a load
