@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from newsloom.eval.scale import run_scale
+import pg_server
+from newsloom.eval.scale import (
+    ScaleReport,
+    _descendants,
+    cpu_seconds,
+    descendant_peak_mib,
+    run_scale,
+)
 from newsloom.eval.scale_corpus import (
     CorpusSpec,
     Source,
@@ -142,3 +155,70 @@ def test_worker_pool_features_equal_in_process_features(tmp_path: Path) -> None:
         assert a.entities == b.entities
         assert (a.signature == b.signature).all()
         assert float(np.dot(a.vector, b.vector)) > 0.9999
+
+
+def _outcome(report: ScaleReport) -> list[tuple[int, int, int, int]]:
+    return [(b.records, b.added, b.corpus, b.duplicates) for b in report.batches]
+
+
+@needs_data
+def test_harness_on_postgresql_matches_sqlite_and_needs_an_empty_database(
+        tmp_path: Path) -> None:
+    spec = CorpusSpec(articles=120, seed=5)
+    lite = run_scale(DATA, tmp_path / "lite", spec, batch_size=60, workers=1,
+                     feature_workers=1, storylines_every=2)
+    with pg_server.temporary_store("scale") as url:
+        report = run_scale(DATA, tmp_path / "pg", spec, batch_size=60, workers=1,
+                           feature_workers=1, storylines_every=2, db=url)
+        assert report is not None and lite is not None
+        assert (report.backend, lite.backend) == ("postgresql", "sqlite")
+        assert _outcome(report) == _outcome(lite)
+        assert [b.stories for b in report.batches] == [b.stories for b in lite.batches]
+        assert not list((tmp_path / "pg").glob("scale.db*"))  # nothing beside the server
+        with pytest.raises(ValueError, match="empty database"):
+            run_scale(DATA, tmp_path / "again", spec, batch_size=60, db=url)
+    with pytest.raises(ValueError, match="postgresql://"):
+        run_scale(DATA, tmp_path / "file", spec, db=str(tmp_path / "x.db"))
+
+
+@needs_data
+def test_harness_through_spark_counts_its_processes(tmp_path: Path) -> None:
+    """Each batch one Spark run: the same articles stored and clustered as in process, and
+    the CPU and memory of Spark's JVM and Python workers (descendants) counted."""
+    if shutil.which("java") is None:
+        pytest.skip("no java on PATH: the Spark runner needs Java 17 "
+                    "(apt-get install -y openjdk-17-jre-headless)")
+    pytest.importorskip("pyspark", reason="pyspark is not installed (the spark extra)")
+    from newsloom.pipeline.spark import SparkOptions
+
+    spec = CorpusSpec(articles=80, seed=7)
+    lite = run_scale(DATA, tmp_path / "lite", spec, batch_size=40, workers=1,
+                     feature_workers=1, storylines_every=0)
+    spark = run_scale(DATA, tmp_path / "spark", spec, batch_size=40, storylines_every=0,
+                      spark=SparkOptions(master="local[2]"))
+    assert spark is not None and lite is not None and spark.runner == "spark"
+    assert _outcome(spark) == _outcome(lite)
+    assert [b.stories for b in spark.batches] == [b.stories for b in lite.batches]
+    assert sum(b.cpu_s for b in spark.batches) > 0
+    assert spark.worker_peak_mib > 100  # the executors hold the models
+
+
+def test_cpu_seconds_count_the_live_grandchildren() -> None:
+    """Spark's Python workers are children of its JVM, a child of this process: their CPU
+    counts while they live, as the feature pool's does."""
+    burn = ("import time; end = time.process_time() + 1.5\n"
+            "while time.process_time() < end: pass\n"
+            "time.sleep(30)")
+    spawn = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {burn!r}])"
+    before = cpu_seconds()
+    child = subprocess.Popen([sys.executable, "-c", spawn])
+    try:
+        deadline = time.monotonic() + 20
+        while cpu_seconds() - before < 1.4 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert cpu_seconds() - before >= 1.4
+        assert descendant_peak_mib() > 1
+    finally:
+        for pid in sorted(_descendants(), reverse=True):
+            os.kill(pid, signal.SIGKILL)
+        child.wait()

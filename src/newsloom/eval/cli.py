@@ -157,6 +157,12 @@ def scale(
                                           "since); timed apart from the per-batch cost.")] = 10,
     output_format: Annotated[ScaleFormat, typer.Option(
         "--format", help="Text tables, or one JSON object on stdout.")] = ScaleFormat.text,
+    db: Annotated[str | None, typer.Option(
+        "--db", help="An empty PostgreSQL database (postgresql:// URL) to build the store "
+                     "in; default: a SQLite file in the work folder.")] = None,
+    spark_master: Annotated[str | None, typer.Option(
+        "--spark", help="Run every batch through the Spark runner on this master, e.g. "
+                        "local[2] (default: the in-process pipeline).")] = None,
 ) -> None:
     """Throughput and memory at scale, ingested and clustered in batches.
 
@@ -173,9 +179,19 @@ def scale(
     with tempfile.TemporaryDirectory(prefix="newsloom-scale-") as tmp:
         root = workdir or Path(tmp)
         root.mkdir(parents=True, exist_ok=True)
-        report = run_scale(data.resolve(), root, spec, batch_size=batch_size, workers=workers,
-                           feature_workers=feature_workers, storylines_every=storylines_every,
-                           console=err_console)
+        spark = None
+        if spark_master:
+            from newsloom.pipeline.spark import SparkOptions
+
+            spark = SparkOptions(master=spark_master)
+        try:
+            report = run_scale(data.resolve(), root, spec, batch_size=batch_size,
+                               workers=workers, feature_workers=feature_workers,
+                               storylines_every=storylines_every, console=err_console,
+                               db=db, spark=spark)
+        except ValueError as exc:
+            err_console.print(f"error: {exc}")
+            raise typer.Exit(2) from None
     if report is None:
         err_console.print(f"no source articles under {data}; scale benchmark skipped")
         return

@@ -11,6 +11,11 @@ stories changed since (cluster/storyline_updates.py), so the samples show whethe
 stays bounded by the batches.
 Per batch we record wall seconds per stage and the corpus size, so the report can show
 whether the cost of a batch grows with the store behind it.
+
+The store is a SQLite file in the work folder, or an empty PostgreSQL database (``db``);
+the runner is the in-process pipeline or Spark (``runner="spark"``: each batch is one
+``newsloom spark analyze`` on one session, corpus stage and storylines included, so its
+stage columns stay empty and its storylines are in the batch's time).
 """
 
 from __future__ import annotations
@@ -19,8 +24,10 @@ import logging
 import os
 import resource
 import time
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rich.console import Console
@@ -32,7 +39,10 @@ from newsloom.pipeline.corpus import build_stories, update_storylines
 from newsloom.pipeline.ingest import PipelineOptions, ingest
 from newsloom.pipeline.stages import Timings
 from newsloom.settings import usable_cpus
-from newsloom.store import open_store
+from newsloom.store import is_server_url, open_store
+
+if TYPE_CHECKING:
+    from newsloom.pipeline.spark import SparkOptions
 
 #: Sub-stages of the corpus stages, in pipeline order (see :func:`build_stories`). With
 #: feature workers, ner/embed/link+minhash are seconds summed over the workers and
@@ -83,6 +93,9 @@ class ScaleReport:
     store_mib: float = 0.0
     load_before: float = 0.0
     load_after: float = 0.0
+    #: "sqlite" or "postgresql", and "inprocess" or "spark".
+    backend: str = "sqlite"
+    runner: str = "inprocess"
 
     @property
     def seconds(self) -> float:
@@ -149,18 +162,18 @@ def _warm_up(languages: list[str], feature_workers: int) -> float:
     return time.perf_counter() - start
 
 
-def _count(store_path: Path) -> tuple[int, int]:
+def _count(store_path: str | Path) -> tuple[int, int]:
     """(clustered articles, live stories)."""
     with open_store(store_path) as store:
         return store.counts().clustered, store.live_story_count()
 
 
-def _duplicates(store_path: Path, since: int) -> int:
+def _duplicates(store_path: str | Path, since: int) -> int:
     with open_store(store_path) as store:
         return store.duplicates_after(since)
 
 
-def _max_seq(store_path: Path) -> int:
+def _max_seq(store_path: str | Path) -> int:
     with open_store(store_path) as store:
         return store.max_feature_seq()
 
@@ -172,7 +185,31 @@ def cpu_seconds() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
     reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
     total = own.ru_utime + own.ru_stime + reaped.ru_utime + reaped.ru_stime
-    proc, me, tick = Path("/proc"), os.getpid(), os.sysconf("SC_CLK_TCK")
+    tick = os.sysconf("SC_CLK_TCK")
+    return total + sum(cpu + waited for cpu, waited in _descendants().values()) / tick
+
+
+def descendant_peak_mib() -> float:
+    """The largest peak resident memory among the live descendants (feature workers, Spark's
+    JVM and Python workers), MiB."""
+    peak = 0
+    for pid in _descendants():
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peak = max(peak, int(line.split()[1]))
+    return peak / 1024
+
+
+def _descendants() -> dict[int, tuple[int, int]]:
+    """Live descendants of this process (the feature pool; Spark's JVM and its Python
+    workers): pid → (own CPU ticks, CPU ticks of the children it has reaped)."""
+    proc, me = Path("/proc"), os.getpid()
+    parents: dict[int, int] = {}
+    ticks: dict[int, tuple[int, int]] = {}
     for entry in proc.iterdir() if proc.is_dir() else ():
         if not entry.name.isdigit():
             continue
@@ -180,26 +217,41 @@ def cpu_seconds() -> float:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue
-        if int(fields[1]) == me:
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        ticks[pid] = (int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14]))
+    found: dict[int, tuple[int, int]] = {}
+    for pid in ticks:
+        ancestor, seen = parents.get(pid), 0
+        while ancestor and ancestor != me and seen < 64:
+            ancestor, seen = parents.get(ancestor), seen + 1
+        if ancestor == me:
+            found[pid] = ticks[pid]
+    return found
 
 
-def run_batch(path: Path, store_path: Path, index: int, workers: int, storylines: bool,
-              feature_workers: int) -> BatchResult:
+def run_batch(path: Path, store_path: str | Path, index: int, workers: int, storylines: bool,
+              feature_workers: int, spark: SparkOptions | None = None) -> BatchResult:
     """One incremental step: ingest ``path`` into the store, then the corpus stages (and,
-    when ``storylines``, the storyline recomputation)."""
-    since = _max_seq(store_path) if store_path.exists() else 0
+    when ``storylines``, the storyline recomputation); with ``spark``, one Spark run."""
+    since = _max_seq(store_path) if is_server_url(store_path) or Path(store_path).exists() \
+        else 0
     timings: Timings = {}
     cpu_start = cpu_seconds()
     start = time.perf_counter()
     store = open_store(store_path)
     try:
-        stats = ingest([path], store, PipelineOptions(workers=workers))
-        ingested = time.perf_counter()
-        clustered = build_stories(store, timings=timings, workers=feature_workers)
         storylines_s = storylines_cpu = 0.0
         touched = 0
+        if spark is not None:
+            from newsloom.pipeline.spark import analyze as spark_analyze
+
+            run = spark_analyze([path], store, store_path, spark)
+            stats, clustered, ingested, storylines = run.stats, run.clustered, start, False
+        else:
+            stats = ingest([path], store, PipelineOptions(workers=workers))
+            ingested = time.perf_counter()
+            clustered = build_stories(store, timings=timings, workers=feature_workers)
         if storylines:
             touched = len(store.dirty_stories())
             began, cpu_began = time.perf_counter(), cpu_seconds()
@@ -222,31 +274,68 @@ def run_batch(path: Path, store_path: Path, index: int, workers: int, storylines
 
 def run_scale(data: Path, workdir: Path, spec: CorpusSpec, *, batch_size: int = 1000,
               workers: int = 2, feature_workers: int = 2, storylines_every: int = 10,
-              console: Console | None = None) -> ScaleReport | None:
-    """Build the corpus under ``workdir`` and ingest it batch by batch into one fresh store.
-    Returns None when ``data`` holds no source articles."""
+              console: Console | None = None, db: str | None = None,
+              spark: SparkOptions | None = None) -> ScaleReport | None:
+    """Build the corpus under ``workdir`` and ingest it batch by batch into one fresh store:
+    a SQLite file there, or the empty PostgreSQL database at ``db``. With ``spark`` each
+    batch runs through the Spark runner. Returns None when ``data`` holds no source
+    articles; raises ValueError when ``db`` is not an empty PostgreSQL database."""
     sources = load_sources(data) if data.is_dir() else []
     if not sources:
         return None
+    store_path: str | Path = workdir / "scale.db"
+    if db is not None:
+        if not is_server_url(db):
+            raise ValueError(f"--db must be a postgresql:// URL, not {db!r}")
+        with open_store(db) as store:
+            if store.counts().documents:  # a fresh store: earlier runs must not count
+                raise ValueError("the scale benchmark needs an empty database; this one "
+                                 "holds articles")
+        store_path = db
+    else:
+        for stale in workdir.glob("scale.db*"):  # a fresh store: earlier runs must not count
+            stale.unlink()
     corpus = write_corpus(sources, spec, workdir / "corpus", batch_size)
-    store_path = workdir / "scale.db"
-    for stale in workdir.glob("scale.db*"):  # a fresh store: earlier runs must not count
-        stale.unlink()
     # Every skipped or odd record would log a line per batch; the counts are reported instead.
     logging.getLogger("newsloom").setLevel(logging.ERROR)
     report = ScaleReport(spec, corpus, batch_size, workers, feature_workers,
                          warmup_s=_warm_up(sorted(corpus.by_language), feature_workers),
-                         load_before=os.getloadavg()[0])
+                         load_before=os.getloadavg()[0],
+                         backend="postgresql" if db else "sqlite",
+                         runner="spark" if spark else "inprocess")
+    with ExitStack() as stack:
+        if spark is not None:  # one session for every batch, as one long job would have
+            from newsloom.pipeline.spark import spark_session
+
+            stack.enter_context(spark_session(spark.master))
+        _run_batches(report, corpus.files, store_path, storylines_every, spark, console)
+    report.load_after = os.getloadavg()[0]
+    from newsloom.pipeline import pool as corpus_pool
+
+    corpus_pool.shutdown()  # RUSAGE_CHILDREN counts reaped children only
+    report.main_peak_mib = _own_peak_kib() / 1024
+    report.worker_peak_mib = max(report.worker_peak_mib,
+                                 resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+    if db is None:  # a server's database size is the server's to report
+        report.store_mib = sum(p.stat().st_size for p in workdir.glob("scale.db*")) / 2**20
+    return report
+
+
+def _run_batches(report: ScaleReport, files: list[Path], store_path: str | Path,
+                 storylines_every: int, spark: SparkOptions | None,
+                 console: Console | None) -> None:
     columns = (TextColumn("[bold]scale[/] {task.description}"), BarColumn(),
                MofNCompleteColumn(), TextColumn("batches"), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True,
                   disable=console is None) as progress:
-        task = progress.add_task("", total=len(corpus.files))
-        for index, path in enumerate(corpus.files):
-            last = index == len(corpus.files) - 1
+        task = progress.add_task("", total=len(files))
+        for index, path in enumerate(files):
+            last = index == len(files) - 1
             storylines = storylines_every > 0 and ((index + 1) % storylines_every == 0 or last)
-            result = run_batch(path, store_path, index, workers, storylines, feature_workers)
+            result = run_batch(path, store_path, index, report.workers, storylines,
+                               report.feature_workers, spark)
             report.batches.append(result)
+            report.worker_peak_mib = max(report.worker_peak_mib, descendant_peak_mib())
             line = (f"batch {index}: {result.corpus:,} articles, {result.seconds:.1f}s "
                     f"({result.records / result.seconds:.1f}/s; ingest {result.ingest_s:.1f}s, "
                     f"corpus {result.corpus_s:.1f}s, storylines {result.storylines_s:.1f}s; "
@@ -254,20 +343,13 @@ def run_scale(data: Path, workdir: Path, spec: CorpusSpec, *, batch_size: int = 
             progress.update(task, advance=1, description=line)
             if console is not None and not console.is_terminal:
                 console.print(line, highlight=False)  # a log file gets one line per batch
-    report.load_after = os.getloadavg()[0]
-    from newsloom.pipeline import pool as corpus_pool
-
-    corpus_pool.shutdown()  # RUSAGE_CHILDREN counts reaped children only
-    report.main_peak_mib = _own_peak_kib() / 1024
-    report.worker_peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    report.store_mib = sum(p.stat().st_size for p in workdir.glob("scale.db*")) / 2**20
-    return report
 
 
 def report_to_json(report: ScaleReport) -> dict[str, object]:
     corpus = report.corpus
     return {
-        "spec": asdict(report.spec), "batch_size": report.batch_size,
+        "spec": asdict(report.spec), "backend": report.backend, "runner": report.runner,
+        "batch_size": report.batch_size,
         "workers": report.workers, "feature_workers": report.feature_workers,
         "cores": usable_cpus(),
         "corpus": {"articles": corpus.articles, "by_language": dict(corpus.by_language),
@@ -289,9 +371,10 @@ def print_scale_report(report: ScaleReport, out: Console) -> None:
     from rich.table import Table
 
     c = report.corpus
+    runner = "Spark" if report.runner == "spark" else \
+        f"{report.workers} extraction + {report.feature_workers} feature workers"
     table = Table(title=f"Scale — {c.articles:,} articles in batches of {report.batch_size:,}, "
-                        f"{report.workers} extraction + {report.feature_workers} feature "
-                        f"workers, {usable_cpus()} cores")
+                        f"{report.backend}, {runner}, {usable_cpus()} cores")
     columns = ("batch", "records", "added", "corpus", "dups", "stories", "ingest s",
                *(f"{s} s" for s in CORPUS_STAGES), "storylines s", "total s", "CPU s",
                "articles/s", "load")
