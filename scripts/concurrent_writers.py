@@ -7,13 +7,19 @@ Three kinds of trial, each on a fresh store in a temporary folder:
 * ``analyze``: two ``newsloom analyze`` at once (ingest + every corpus stage), over the
   example seeds plus one JSONL file of their own each;
 * ``server``: ``newsloom serve``, a POST of JSON Lines to ``/api/ingest/jsonl``, and while that
-  job runs a ``newsloom ingest`` of other records from the CLI.
+  job runs a ``newsloom ingest`` of other records from the CLI;
+* ``mixed``: ``newsloom serve`` with a POST job, and while that job runs two ``newsloom
+  ingest`` at once over the same two files (in opposite orders) plus one of their own each.
+
+With ``--pg`` every trial's store is a fresh PostgreSQL server (``newsloom db start`` on a
+data folder of the trial's own), instead of a SQLite file.
 
 A trial passes when every process exits 0, every distinct document is stored exactly once
 and current, and (analyze, server) every article the corpus stages saw is clustered.
 
     .venv/bin/python scripts/concurrent_writers.py --trials 5
     .venv/bin/python scripts/concurrent_writers.py --trials 5 --src /tmp/old/src  # another tree
+    .venv/bin/python scripts/concurrent_writers.py --pg --kinds ingest,mixed --records 2000
 """
 
 from __future__ import annotations
@@ -28,7 +34,8 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,9 +74,28 @@ def records(start: int, count: int) -> str:
 
 
 class Runner:
-    def __init__(self, src: Path, records: int) -> None:
+    def __init__(self, src: Path, records: int, pg: bool = False) -> None:
         self.env = {**os.environ, "PYTHONPATH": str(src), "NEWSLOOM_API_TOKEN": TOKEN}
         self.records = records
+        self.pg = pg
+
+    @contextmanager
+    def store(self, tmp: Path) -> Iterator[str]:
+        """Where the trial's store lives: a SQLite file in ``tmp``, or the URL of a
+        PostgreSQL server started for the trial (and stopped after it)."""
+        if not self.pg:
+            yield str(tmp / "s.db")
+            return
+        data = tmp / "pg"
+        started = subprocess.run(
+            [sys.executable, "-m", "newsloom", "db", "start", "--data", str(data),
+             "--port", str(_free_port())], env=self.env, text=True, capture_output=True,
+            check=True)
+        try:
+            yield started.stdout.strip().splitlines()[-1]
+        finally:
+            subprocess.run([sys.executable, "-m", "newsloom", "db", "stop", "--data",
+                            str(data)], env=self.env, capture_output=True, check=False)
 
     def cli(self, cwd: Path, *args: str) -> subprocess.Popen[str]:
         return subprocess.Popen([sys.executable, "-m", "newsloom", *args], cwd=cwd,
@@ -87,31 +113,34 @@ class Runner:
         return ok
 
     # -- kinds ---------------------------------------------------------------------------------
-    def ingest(self, tmp: Path, errors: list[str]) -> tuple[bool, str]:
+    def two_ingests(self, tmp: Path, db: str, start: int) -> list[subprocess.Popen[str]]:
+        """Two ``newsloom ingest`` at once over the same two files (opposite orders) and
+        one of their own each: 4 × records distinct documents from ``start`` on."""
         n = self.records
-        for name, start in (("a", 0), ("b", n), ("own1", 2 * n), ("own2", 3 * n)):
-            (tmp / f"{name}.jsonl").write_text(records(start, n), encoding="utf-8")
-        db = str(tmp / "s.db")
-        procs = [self.cli(tmp, "ingest", "--db", db, "--workers", "1", "a.jsonl", "b.jsonl",
-                          "own1.jsonl"),
-                 self.cli(tmp, "ingest", "--db", db, "--workers", "1", "b.jsonl", "a.jsonl",
-                          "own2.jsonl")]
-        exited = self.wait(procs, errors)
-        found = store_counts(tmp / "s.db")
+        for name, first in (("a", 0), ("b", n), ("own1", 2 * n), ("own2", 3 * n)):
+            (tmp / f"{name}.jsonl").write_text(records(start + first, n), encoding="utf-8")
+        return [self.cli(tmp, "ingest", "--db", db, "--workers", "1", "a.jsonl", "b.jsonl",
+                         "own1.jsonl"),
+                self.cli(tmp, "ingest", "--db", db, "--workers", "1", "b.jsonl", "a.jsonl",
+                         "own2.jsonl")]
+
+    def ingest(self, tmp: Path, db: str, errors: list[str]) -> tuple[bool, str]:
+        n = self.records
+        exited = self.wait(self.two_ingests(tmp, db, 0), errors)
+        found = store_counts(db)
         stored = found["documents"] == found["current"] == 4 * n
         return exited and stored, f"documents {found['documents']}/{4 * n}"
 
-    def analyze(self, tmp: Path, errors: list[str]) -> tuple[bool, str]:
+    def analyze(self, tmp: Path, db: str, errors: list[str]) -> tuple[bool, str]:
         n = max(10, self.records // 20)
         for name, start in (("own1", 0), ("own2", n)):
             (tmp / f"{name}.jsonl").write_text(records(start, n), encoding="utf-8")
         seeds = ROOT / "examples"
-        db = str(tmp / "s.db")
         procs = [self.cli(tmp, "analyze", "--db", db, "--workers", "1", "--no-print",
                           "--report-dir", f"report{i}", str(seeds), f"own{i}.jsonl")
                  for i in (1, 2)]
         exited = self.wait(procs, errors)
-        found = store_counts(tmp / "s.db")
+        found = store_counts(db)
         expected = 5 + 2 * n
         stored = found["documents"] == found["current"] == expected
         clustered = found["clustered"] == expected and found["pending"] == 0
@@ -119,16 +148,22 @@ class Runner:
                 f"documents {found['documents']}/{expected}, clustered "
                 f"{found['clustered']}/{expected}")
 
-    def server(self, tmp: Path, errors: list[str]) -> tuple[bool, str]:
+    def server(self, tmp: Path, db: str, errors: list[str]) -> tuple[bool, str]:
+        return self._served(tmp, db, errors, mixed=False)
+
+    def mixed(self, tmp: Path, db: str, errors: list[str]) -> tuple[bool, str]:
+        return self._served(tmp, db, errors, mixed=True)
+
+    def _served(self, tmp: Path, db: str, errors: list[str], mixed: bool
+                ) -> tuple[bool, str]:
         n = self.records
-        db = tmp / "s.db"
         port = _free_port()
         # serve opens an existing store only: create it (empty) first
         subprocess.run([sys.executable, "-c", "import sys; from newsloom.store import "
-                        "open_store; open_store(sys.argv[1]).close()", str(db)],
+                        "open_store; open_store(sys.argv[1]).close()", db],
                        env=self.env, check=True)
         serve = subprocess.Popen(
-            [sys.executable, "-m", "newsloom", "serve", "--db", str(db), "--port", str(port)],
+            [sys.executable, "-m", "newsloom", "serve", "--db", db, "--port", str(port)],
             cwd=tmp, env=self.env, text=True, stdout=subprocess.DEVNULL,
             stderr=(tmp / "serve.log").open("w"))  # a file: a full pipe would stall the server
         base = f"http://127.0.0.1:{port}"
@@ -141,9 +176,12 @@ class Runner:
 
             _wait_for(up, 180)
             job = _post_jsonl(base + "/api/ingest/jsonl", records(0, n))
-            (tmp / "cli.jsonl").write_text(records(n, n), encoding="utf-8")
-            cli_ok = self.wait([self.cli(tmp, "ingest", "--db", str(db), "--workers", "1",
-                                         "cli.jsonl")], errors)
+            if mixed:
+                procs = self.two_ingests(tmp, db, n)
+            else:
+                (tmp / "cli.jsonl").write_text(records(n, n), encoding="utf-8")
+                procs = [self.cli(tmp, "ingest", "--db", db, "--workers", "1", "cli.jsonl")]
+            cli_ok = self.wait(procs, errors)
             status: dict[str, object] = {}
 
             def finished() -> bool:
@@ -159,10 +197,11 @@ class Runner:
                 serve.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 serve.kill()
+        expected = (5 if mixed else 2) * n
         found = store_counts(db)
-        stored = found["documents"] == found["current"] == 2 * n
+        stored = found["documents"] == found["current"] == expected
         ok = cli_ok and status.get("status") == "done" and stored
-        return ok, (f"documents {found['documents']}/{2 * n}, job {status.get('status')}, "
+        return ok, (f"documents {found['documents']}/{expected}, job {status.get('status')}, "
                     f"clustered {found['clustered']}")
 
 
@@ -208,13 +247,16 @@ def _wait_for(ready: Callable[[], bool], timeout: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--trials", type=int, default=5, help="trials per kind")
-    parser.add_argument("--kinds", default="ingest,analyze,server")
+    parser.add_argument("--kinds", default="ingest,analyze,server",
+                        help="comma-separated: ingest, analyze, server, mixed")
+    parser.add_argument("--pg", action="store_true",
+                        help="each trial on a fresh PostgreSQL server (newsloom db start)")
     parser.add_argument("--records", type=int, default=400,
                         help="JSONL records per input file (analyze uses a twentieth)")
     parser.add_argument("--src", type=Path, default=ROOT / "src",
                         help="source tree whose CLI to run (e.g. an older checkout)")
     args = parser.parse_args()
-    runner = Runner(args.src.resolve(), args.records)
+    runner = Runner(args.src.resolve(), args.records, pg=args.pg)
     outcomes: list[Outcome] = []
     for kind in args.kinds.split(","):
         for trial in range(1, args.trials + 1):
@@ -222,7 +264,8 @@ def main() -> None:
             start = time.monotonic()
             with tempfile.TemporaryDirectory(prefix=f"nl-{kind}-") as tmp:
                 try:
-                    ok, detail = getattr(runner, kind)(Path(tmp), errors)
+                    with runner.store(Path(tmp)) as db:
+                        ok, detail = getattr(runner, kind)(Path(tmp), db, errors)
                 except Exception as exc:  # a trial that breaks is a failed trial
                     ok, detail = False, f"{type(exc).__name__}: {exc}"
             outcome = Outcome(kind, trial, ok, time.monotonic() - start, detail, errors)
