@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 
 import numpy as np
 
 from newsloom.enrich.name_context import EntityContexts, candidate_tokens
 from newsloom.model import Alias, ClusterEvent, Entity, Storyline
+from newsloom.store.corpus_batch import CorpusBatchWrites
 from newsloom.store.ports import ClusterState, FeatureRow
 from newsloom.store.postgres.database import Database
 from newsloom.store.postgres.lease import CorpusLease
@@ -33,7 +35,8 @@ def _blob(vector: np.ndarray, dtype: type[np.generic]) -> bytes:
     return np.asarray(vector, dtype=dtype).tobytes()
 
 
-class CorpusTables(ReadModelTables, MemberReads, StoryProfileTables, CorpusLease):
+class CorpusTables(ReadModelTables, MemberReads, StoryProfileTables, CorpusLease,
+                   CorpusBatchWrites):
     """Reads and writes of the corpus stage."""
 
     _pg: Database
@@ -117,35 +120,20 @@ class CorpusTables(ReadModelTables, MemberReads, StoryProfileTables, CorpusLease
         return Counter({str(r[0]): int(r[1]) for r in self._pg.rows(
             "SELECT term, df FROM term_df")})
 
-    # -- one batch, one transaction ------------------------------------------------------------
-    def save_corpus_batch(self, rows: Sequence[FeatureRow], entities: Sequence[Entity],
-                          aliases: Sequence[Alias], events: Sequence[ClusterEvent],
-                          contexts: EntityContexts | None = None) -> None:
-        """Everything one batch of the corpus stage learned, in one transaction."""
-        with self._pg.transaction():
-            self._add_to_centre(rows)
-            self._pg.many(
-                "INSERT INTO entities AS e (id, key, name, type, aliases, articles, surname) "
-                "VALUES (%s,%s,%s,%s,%s,%s,%s) ON CONFLICT (id) DO UPDATE SET "
-                "aliases = EXCLUDED.aliases, articles = EXCLUDED.articles, "
-                "type = EXCLUDED.type, surname = EXCLUDED.surname",
-                [(e.id, e.key, e.name, e.type, json.dumps(e.aliases, ensure_ascii=False),
-                  e.articles, surname_key(e.key, e.type)) for e in entities])
-            self._pg.many("INSERT INTO entity_aliases VALUES (%s,%s,%s) ON CONFLICT DO NOTHING",
-                          [(a.alias_key, a.entity_id, a.reason) for a in aliases])
-            self._insert_features(rows)
-            self._add_to_profiles(rows)  # before events: a merge folds what rows added
-            for event in events:
-                self._record_event(event)
-            split = {s for e in events if e.kind == "split"
-                     for s in (e.story_id, e.other_story_id) if s}
-            if split:
-                self._rebuild_profiles(sorted(split))
-            if contexts is not None:
-                self._save_contexts(entities, contexts)
-            self._relist_after_batch({r.story_id for r in rows} | {
-                s for e in events for s in (e.story_id, e.other_story_id) if s},
-                [e.id for e in entities])
+    # -- one batch, one transaction (store/corpus_batch.py says in which order) ---------------
+    def _batch_transaction(self) -> AbstractContextManager[object]:
+        return self._pg.transaction()
+
+    def _save_entities(self, entities: Sequence[Entity], aliases: Sequence[Alias]) -> None:
+        self._pg.many(
+            "INSERT INTO entities AS e (id, key, name, type, aliases, articles, surname) "
+            "VALUES (%s,%s,%s,%s,%s,%s,%s) ON CONFLICT (id) DO UPDATE SET "
+            "aliases = EXCLUDED.aliases, articles = EXCLUDED.articles, "
+            "type = EXCLUDED.type, surname = EXCLUDED.surname",
+            [(e.id, e.key, e.name, e.type, json.dumps(e.aliases, ensure_ascii=False),
+              e.articles, surname_key(e.key, e.type)) for e in entities])
+        self._pg.many("INSERT INTO entity_aliases VALUES (%s,%s,%s) ON CONFLICT DO NOTHING",
+                      [(a.alias_key, a.entity_id, a.reason) for a in aliases])
 
     def _insert_features(self, rows: Sequence[FeatureRow]) -> None:
         for dim in sorted({len(r.vector) for r in rows}):  # once per encoder dimension
@@ -172,16 +160,11 @@ class CorpusTables(ReadModelTables, MemberReads, StoryProfileTables, CorpusLease
                       [(band, bytes(chunk), r.article_id) for r in rows
                        if r.duplicate_of is None for band, chunk in r.bands])
 
-    def _add_to_centre(self, rows: Sequence[FeatureRow]) -> None:
-        if not rows:
-            return
-        total, count = self.corpus_vector_sum()
-        added = np.sum([np.asarray(r.vector, dtype=np.float64) for r in rows], axis=0)
-        total = added if total is None else total + added
+    def _store_centre(self, total: np.ndarray, count: int) -> None:
         self._pg.execute(
             "INSERT INTO corpus_centre VALUES (1, %s, %s) ON CONFLICT (id) DO UPDATE SET "
             "vector_sum = EXCLUDED.vector_sum, articles = EXCLUDED.articles",
-            (_blob(total, np.float64), count + len(rows)))
+            (_blob(total, np.float64), count))
 
     def _record_event(self, event: ClusterEvent) -> None:
         self._pg.execute(

@@ -6,11 +6,11 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 
 import numpy as np
 
-from newsloom.enrich.name_context import EntityContexts
 from newsloom.model import (
     Alias,
     ClusterEvent,
@@ -22,6 +22,7 @@ from newsloom.model import (
     MemberRow,
     Storyline,
 )
+from newsloom.store.corpus_batch import CorpusBatchWrites
 from newsloom.store.ports import ClusterState, FeatureRow
 from newsloom.store.rows import cluster_state, entity_from_row, published_date, surname_key
 from newsloom.store.sqlite.contexts import ContextTables
@@ -33,7 +34,7 @@ def _marks(values: Sequence[object]) -> str:
     return ",".join("?" * len(values))
 
 
-class CorpusTables(ReadModelTables, ContextTables, StoryProfileTables):
+class CorpusTables(ReadModelTables, ContextTables, StoryProfileTables, CorpusBatchWrites):
     """Reads and writes of the corpus stages; ``_db`` is the store's connection."""
 
     _db: sqlite3.Connection
@@ -286,71 +287,55 @@ class CorpusTables(ReadModelTables, ContextTables, StoryProfileTables):
             (article_id,)).fetchone()
         return (row[0], row[1], row[2]) if row else (None, None, None)
 
-    def save_corpus_batch(self, rows: Sequence[FeatureRow], entities: Sequence[Entity],
-                          aliases: Sequence[Alias], events: Sequence[ClusterEvent],
-                          contexts: EntityContexts | None = None) -> None:
-        """Everything one batch of the corpus stage learned, in one transaction."""
-        now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self._write():
-            self._add_to_centre(rows)  # before the rows: a store from before migration 8 sums
-            self._db.executemany(      # the vectors stored so far once
-                "INSERT INTO entities (id, key, name, type, aliases, articles, surname) "
-                "VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
-                "aliases=excluded.aliases, articles=excluded.articles, type=excluded.type, "
-                "surname=excluded.surname",
-                [(e.id, e.key, e.name, e.type, json.dumps(e.aliases, ensure_ascii=False),
-                  e.articles, surname_key(e.key, e.type)) for e in entities])
-            self._db.executemany(
-                "INSERT OR IGNORE INTO entity_aliases VALUES (?,?,?)",
-                [(a.alias_key, a.entity_id, a.reason) for a in aliases])
-            for row in rows:
-                self._db.execute(
-                    "INSERT INTO article_features (article_id, seq, embedder, vector, "
-                    "signature, duplicate_of, story_id, terms, event_date) "
-                    "VALUES (?,?,?,?,?,?,?,?,?)",
-                    (row.article_id, row.seq, row.embedder,
-                     np.asarray(row.vector, dtype=np.float32).tobytes(),
-                     np.asarray(row.signature, dtype=np.uint64).tobytes(),
-                     row.duplicate_of, row.story_id,
-                     json.dumps(dict(row.terms), ensure_ascii=False) if row.terms else None,
-                     row.event_date.encode() if row.event_date else None))
-                self._db.executemany(
-                    "INSERT INTO term_df VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET "
-                    "df = df + 1", [(term,) for term in row.terms])
-                self._db.executemany(
-                    "INSERT INTO article_entities (article_id, entity_id, mentions, salience, "
-                    "surfaces, type) VALUES (?,?,?,?,?,?)",
-                    [(row.article_id, e.entity_id, e.mentions, e.salience,
-                      json.dumps(list(e.surfaces), ensure_ascii=False), e.type)
-                     for e in row.entities])
-                if row.duplicate_of is None:
-                    self._db.executemany("INSERT OR IGNORE INTO minhash_bands VALUES (?,?,?)",
-                                         [(b, chunk, row.article_id) for b, chunk in row.bands])
-            self._add_to_profiles(rows)  # before events: a merge folds what rows added
-            for event in events:
-                self._record_event(event, now)
-            split = {s for e in events if e.kind == "split"
-                     for s in (e.story_id, e.other_story_id) if s}
-            if split:
-                self._rebuild_profiles(sorted(split))
-            if contexts is not None:
-                self._save_contexts(entities, contexts)
-            self._relist_after_batch({r.story_id for r in rows} | {
-                s for e in events for s in (e.story_id, e.other_story_id) if s},
-                [e.id for e in entities])
+    # -- one batch, one transaction (store/corpus_batch.py says in which order) ---------------
+    def _batch_transaction(self) -> AbstractContextManager[object]:
+        return self._write()
 
-    def _add_to_centre(self, rows: Sequence[FeatureRow]) -> None:
-        if not rows:
-            return
-        total, count = self.corpus_vector_sum()
-        added = np.sum([np.asarray(r.vector, dtype=np.float64) for r in rows], axis=0)
-        total = added if total is None else total + added
+    def _save_entities(self, entities: Sequence[Entity], aliases: Sequence[Alias]) -> None:
+        self._db.executemany(
+            "INSERT INTO entities (id, key, name, type, aliases, articles, surname) "
+            "VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+            "aliases=excluded.aliases, articles=excluded.articles, type=excluded.type, "
+            "surname=excluded.surname",
+            [(e.id, e.key, e.name, e.type, json.dumps(e.aliases, ensure_ascii=False),
+              e.articles, surname_key(e.key, e.type)) for e in entities])
+        self._db.executemany(
+            "INSERT OR IGNORE INTO entity_aliases VALUES (?,?,?)",
+            [(a.alias_key, a.entity_id, a.reason) for a in aliases])
+
+    def _insert_features(self, rows: Sequence[FeatureRow]) -> None:
+        for row in rows:
+            self._db.execute(
+                "INSERT INTO article_features (article_id, seq, embedder, vector, "
+                "signature, duplicate_of, story_id, terms, event_date) "
+                "VALUES (?,?,?,?,?,?,?,?,?)",
+                (row.article_id, row.seq, row.embedder,
+                 np.asarray(row.vector, dtype=np.float32).tobytes(),
+                 np.asarray(row.signature, dtype=np.uint64).tobytes(),
+                 row.duplicate_of, row.story_id,
+                 json.dumps(dict(row.terms), ensure_ascii=False) if row.terms else None,
+                 row.event_date.encode() if row.event_date else None))
+            self._db.executemany(
+                "INSERT INTO term_df VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET "
+                "df = df + 1", [(term,) for term in row.terms])
+            self._db.executemany(
+                "INSERT INTO article_entities (article_id, entity_id, mentions, salience, "
+                "surfaces, type) VALUES (?,?,?,?,?,?)",
+                [(row.article_id, e.entity_id, e.mentions, e.salience,
+                  json.dumps(list(e.surfaces), ensure_ascii=False), e.type)
+                 for e in row.entities])
+            if row.duplicate_of is None:
+                self._db.executemany("INSERT OR IGNORE INTO minhash_bands VALUES (?,?,?)",
+                                     [(b, chunk, row.article_id) for b, chunk in row.bands])
+
+    def _store_centre(self, total: np.ndarray, count: int) -> None:
         self._db.execute(
             "INSERT INTO corpus_centre VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET "
             "vector_sum=excluded.vector_sum, articles=excluded.articles",
-            (np.asarray(total, dtype=np.float64).tobytes(), count + len(rows)))
+            (np.asarray(total, dtype=np.float64).tobytes(), count))
 
-    def _record_event(self, event: ClusterEvent, now: str) -> None:
+    def _record_event(self, event: ClusterEvent) -> None:
+        now = datetime.now(UTC).isoformat(timespec="seconds")
         self._db.execute(
             "INSERT INTO story_events (at, kind, story_id, article_id, other_story_id, score) "
             "VALUES (?,?,?,?,?,?)",

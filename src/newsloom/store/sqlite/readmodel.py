@@ -21,29 +21,18 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 
-from newsloom.model import EntityRef, MemberEntity, MemberRow, StorylineRecord
-from newsloom.store.listing import (
-    KEY_ENTITIES,
-    build_story,
-    entities_by_article,
-    members_by_story,
-)
-from newsloom.store.ports import ListedStory, ListingChanges
-from newsloom.store.rows import (
-    story_from_record,
-    story_record,
-    storyline_from_record,
-    storyline_record,
-)
+from newsloom.model import EntityRef, MemberEntity, MemberRow, Story, StorylineRecord
+from newsloom.store.listing import KEY_ENTITIES
+from newsloom.store.listing_writes import CHUNK, ListingWrites
+from newsloom.store.rows import story_record, storyline_record
 from newsloom.store.sqlite.catalog_reads import CatalogReads
 from newsloom.store.sqlite.lease import LeasedWrites
 
 log = logging.getLogger(__name__)
 
-#: Stories derived per query round (their members and entities are read with IN (...)).
-_CHUNK = 200
 #: Host parameters per IN (...) query; SQLite's default limit is 32,766.
 _PARAMS = 900
 
@@ -52,13 +41,12 @@ def _marks(values: Sequence[object]) -> str:
     return ",".join("?" * len(values))
 
 
-class ReadModelTables(CatalogReads, LeasedWrites):
+class ReadModelTables(CatalogReads, LeasedWrites, ListingWrites):
     """Mixed into SQLiteStore; the ``_relist_*`` methods run inside the caller's write
     transaction."""
 
     _db: sqlite3.Connection
     # Provided by CorpusTables (the member rows the listings are derived from).
-    story_members: Callable[..., list[MemberRow]]
     member_entities: Callable[..., list[MemberEntity]]
 
     # -- reads -------------------------------------------------------------------------------------
@@ -71,54 +59,46 @@ class ReadModelTables(CatalogReads, LeasedWrites):
             " (SELECT MAX(seq) FROM document_versions)").fetchone()
         return tuple(int(value or 0) for value in row)
 
-    def listing_changes(self, after: int) -> ListingChanges:
-        """Story and storyline rows written after version ``after`` (0: all), read in one
-        snapshot so the version matches the rows."""
+    def _snapshot(self) -> AbstractContextManager[object]:
+        return self._read_snapshot()
+
+    @contextmanager
+    def _read_snapshot(self) -> Iterator[None]:
         in_transaction = self._db.in_transaction
         if not in_transaction:
             self._db.execute("BEGIN")
         try:
-            version = int(self._db.execute(
-                "SELECT version FROM read_model_state").fetchone()[0])
-            stories, gone = [], []
-            for story_id, size, last_seq, line_id, record in self._db.execute(
-                    "SELECT story_id, size, last_seq, storyline_id, record FROM story_listing "
-                    "WHERE version > ?", (after,)):
-                if size:
-                    stories.append(ListedStory(story_from_record(story_id, line_id, record),
-                                               last_seq))
-                else:
-                    gone.append(story_id)
-            lines, gone_lines = [], []
-            for line_id, members, record in self._db.execute(
-                    "SELECT line_id, stories, record FROM storyline_listing WHERE version > ?",
-                    (after,)):
-                if members:
-                    lines.append(storyline_from_record(line_id, record))
-                else:
-                    gone_lines.append(line_id)
+            yield
         finally:
             if not in_transaction:
                 self._db.execute("COMMIT")
-        return ListingChanges(version, stories, gone, lines, gone_lines)
+
+    def _read_model_version(self) -> int:
+        return int(self._db.execute("SELECT version FROM read_model_state").fetchone()[0])
+
+    def _story_rows_after(self, after: int
+                          ) -> Iterable[tuple[str, int, int, str | None, str | None]]:
+        return self._db.execute("SELECT story_id, size, last_seq, storyline_id, record "
+                                "FROM story_listing WHERE version > ?", (after,)).fetchall()
+
+    def _line_rows_after(self, after: int) -> Iterable[tuple[str, int, str | None]]:
+        return self._db.execute("SELECT line_id, stories, record FROM storyline_listing "
+                                "WHERE version > ?", (after,)).fetchall()
 
     # -- kept per write ---------------------------------------------------------------------------
     def _next_read_model_version(self) -> int:
         self._db.execute("UPDATE read_model_state SET version = version + 1")
         return int(self._db.execute("SELECT version FROM read_model_state").fetchone()[0])
 
-    def _relist_after_batch(self, story_ids: Iterable[str], entity_ids: Sequence[str]) -> None:
-        """After a corpus batch: the stories it added to, merged or split, and those listing
-        an entity the batch retyped."""
-        touched = set(story_ids)
+    def _stories_listing_retyped(self, entity_ids: Sequence[str]) -> set[str]:
+        touched: set[str] = set()
         for start in range(0, len(entity_ids), _PARAMS):
             chunk = list(entity_ids[start:start + _PARAMS])
             touched.update(r[0] for r in self._db.execute(
                 "SELECT k.story_id FROM story_listing_entities k JOIN entities e "
                 f"ON e.id = k.entity_id WHERE k.entity_id IN ({_marks(chunk)}) "
                 "AND k.type != e.type", chunk))
-        version = self._next_read_model_version()
-        self._store_storyline_rows(self._store_story_rows(sorted(touched), version), version)
+        return touched
 
     def _relist_storylines(self, story_ids: Sequence[str] | None, line_ids: Iterable[str]
                            ) -> None:
@@ -147,75 +127,65 @@ class ReadModelTables(CatalogReads, LeasedWrites):
             "AND storyline_id IS NOT NULL", (version,)))
         self._store_storyline_rows(lines, version)
 
-    def _store_story_rows(self, story_ids: Sequence[str], version: int) -> set[str]:
-        """Derive and store the rows of ``story_ids``; the storylines they were and are in."""
-        lines: set[str] = set()
-        for start in range(0, len(story_ids), _CHUNK):
-            chunk = list(story_ids[start:start + _CHUNK])
-            members = members_by_story(self.story_members(chunk))
-            article_ids = [m.article_id for rows in members.values() for m in rows]
-            entities = entities_by_article(
-                item for i in range(0, len(article_ids), _PARAMS)
-                for item in self.member_entities(article_ids[i:i + _PARAMS]))
-            line_of = {r[0]: r[1] for r in self._db.execute(
-                f"SELECT id, storyline_id FROM stories WHERE id IN ({_marks(chunk)})", chunk)}
-            lines.update(r[0] for r in self._db.execute(
-                f"SELECT storyline_id FROM story_listing WHERE story_id IN ({_marks(chunk)}) "
-                "AND storyline_id IS NOT NULL", chunk))
-            self._db.execute(f"DELETE FROM story_listing_entities WHERE story_id IN "
-                             f"({_marks(chunk)})", chunk)
-            for story_id in chunk:
-                rows = members.get(story_id)
-                if not rows:  # merged away (or never had a member): gone from the listing
-                    self._db.execute("UPDATE story_listing SET size = 0, record = NULL, "
-                                     "version = ? WHERE story_id = ?", (version, story_id))
-                    continue
-                story = build_story(story_id, rows, [e for m in rows
-                                                     for e in entities.get(m.article_id, [])],
-                                    line_of.get(story_id))
-                if story.storyline_id:
-                    lines.add(story.storyline_id)
-                self._db.execute(
-                    "INSERT OR REPLACE INTO story_listing VALUES (?,?,?,?,?,?,?,?)",
-                    (story_id, len(rows), max(m.seq for m in rows), story.storyline_id,
-                     story.first_seen, story.last_seen, story_record(story), version))
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO story_listing_entities VALUES (?,?,?,?,?)",
-                    [(ref.id, story_id, ref.name, ref.type, ref.mentions)
-                     for ref in story.key_entities])
-        return lines
+    def _member_entities_of(self, article_ids: Sequence[str]) -> Iterable[MemberEntity]:
+        return [item for i in range(0, len(article_ids), _PARAMS)
+                for item in self.member_entities(article_ids[i:i + _PARAMS])]
 
-    def _store_storyline_rows(self, line_ids: Iterable[str], version: int) -> None:
-        """Derive and store the rows of ``line_ids`` from their stories' rows: a line is
-        listed while a story with members is in it (as ``list_storylines`` groups them).
+    def _storylines_of(self, story_ids: Sequence[str]) -> dict[str, str | None]:
+        return {r[0]: r[1] for r in self._db.execute(
+            f"SELECT id, storyline_id FROM stories WHERE id IN ({_marks(story_ids)})",
+            story_ids)}
 
-        :func:`~newsloom.store.listing.build_storyline` in SQL over the indexed columns of
-        the story rows (a line can hold thousands of stories, and one touched by a batch is
-        derived again): stories oldest first, key entities by mentions summed over them, the
-        first and last dates. tests/test_read_model.py holds the two to the same result."""
-        for line_id in sorted(line_ids):
-            story_ids = [r[0] for r in self._db.execute(
-                "SELECT story_id FROM story_listing WHERE storyline_id = ? AND size > 0 "
-                "ORDER BY COALESCE(first_seen, '9999'), story_id", (line_id,))]
-            if not story_ids:
-                self._db.execute("UPDATE storyline_listing SET stories = 0, record = NULL, "
-                                 "version = ? WHERE line_id = ?", (version, line_id))
-                continue
-            label = self._db.execute("SELECT label FROM storylines WHERE id = ?",
-                                     (line_id,)).fetchone()
-            first, last = self._db.execute(
-                "SELECT MIN(first_seen), MAX(last_seen) FROM story_listing "
-                "WHERE storyline_id = ? AND size > 0", (line_id,)).fetchone()
-            entities = [EntityRef(r[0], r[1], r[2], int(r[3])) for r in self._db.execute(
-                "SELECT k.entity_id, MAX(k.name), MAX(k.type), SUM(k.mentions) AS n "
-                "FROM story_listing s JOIN story_listing_entities k ON k.story_id = s.story_id "
-                "WHERE s.storyline_id = ? AND s.size > 0 GROUP BY k.entity_id "
-                "ORDER BY n DESC, k.entity_id LIMIT ?", (line_id, KEY_ENTITIES))]
-            line = StorylineRecord(id=line_id, label=label[0] if label else "",
-                                   story_ids=story_ids, key_entities=entities,
-                                   first_seen=first, last_seen=last)
-            self._db.execute("INSERT OR REPLACE INTO storyline_listing VALUES (?,?,?,?)",
-                             (line_id, len(story_ids), storyline_record(line), version))
+    def _listed_storylines(self, story_ids: Sequence[str]) -> set[str]:
+        return {r[0] for r in self._db.execute(
+            f"SELECT storyline_id FROM story_listing WHERE story_id IN ({_marks(story_ids)}) "
+            "AND storyline_id IS NOT NULL", story_ids)}
+
+    def _clear_listed_entities(self, story_ids: Sequence[str]) -> None:
+        self._db.execute(f"DELETE FROM story_listing_entities WHERE story_id IN "
+                         f"({_marks(story_ids)})", story_ids)
+
+    def _unlist_stories(self, story_ids: Sequence[str], version: int) -> None:
+        self._db.executemany("UPDATE story_listing SET size = 0, record = NULL, version = ? "
+                             "WHERE story_id = ?", [(version, s) for s in story_ids])
+
+    def _list_story(self, story: Story, members: Sequence[MemberRow], version: int) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO story_listing VALUES (?,?,?,?,?,?,?,?)",
+            (story.id, len(members), max(m.seq for m in members), story.storyline_id,
+             story.first_seen, story.last_seen, story_record(story), version))
+        self._db.executemany(
+            "INSERT OR REPLACE INTO story_listing_entities VALUES (?,?,?,?,?)",
+            [(ref.id, story.id, ref.name, ref.type, ref.mentions)
+             for ref in story.key_entities])
+
+    def _line_story_ids(self, line_id: str) -> list[str]:
+        return [r[0] for r in self._db.execute(
+            "SELECT story_id FROM story_listing WHERE storyline_id = ? AND size > 0 "
+            "ORDER BY COALESCE(first_seen, '9999'), story_id", (line_id,))]
+
+    def _unlist_storyline(self, line_id: str, version: int) -> None:
+        self._db.execute("UPDATE storyline_listing SET stories = 0, record = NULL, "
+                         "version = ? WHERE line_id = ?", (version, line_id))
+
+    def _line_label_and_span(self, line_id: str) -> tuple[str, str | None, str | None]:
+        label = self._db.execute("SELECT label FROM storylines WHERE id = ?",
+                                 (line_id,)).fetchone()
+        first, last = self._db.execute(
+            "SELECT MIN(first_seen), MAX(last_seen) FROM story_listing "
+            "WHERE storyline_id = ? AND size > 0", (line_id,)).fetchone()
+        return (label[0] or "") if label else "", first, last
+
+    def _line_key_entities(self, line_id: str) -> list[EntityRef]:
+        return [EntityRef(r[0], r[1], r[2], int(r[3])) for r in self._db.execute(
+            "SELECT k.entity_id, MAX(k.name), MAX(k.type), SUM(k.mentions) AS n "
+            "FROM story_listing s JOIN story_listing_entities k ON k.story_id = s.story_id "
+            "WHERE s.storyline_id = ? AND s.size > 0 GROUP BY k.entity_id "
+            "ORDER BY n DESC, k.entity_id LIMIT ?", (line_id, KEY_ENTITIES))]
+
+    def _list_storyline(self, line: StorylineRecord, version: int) -> None:
+        self._db.execute("INSERT OR REPLACE INTO storyline_listing VALUES (?,?,?,?)",
+                         (line.id, len(line.story_ids), storyline_record(line), version))
 
     # -- built once for a store from before migration 11 -------------------------------------
     def _ensure_read_model(self) -> None:
@@ -231,9 +201,9 @@ class ReadModelTables(CatalogReads, LeasedWrites):
                             len(story_ids))
             version = self._next_read_model_version()
             lines: set[str] = set()
-            for start in range(0, len(story_ids), _CHUNK * 5):
-                lines |= self._store_story_rows(story_ids[start:start + _CHUNK * 5], version)
+            for start in range(0, len(story_ids), CHUNK * 5):
+                lines |= self._store_story_rows(story_ids[start:start + CHUNK * 5], version)
                 log.info("story listing: %d of %d stories",
-                         min(start + _CHUNK * 5, len(story_ids)), len(story_ids))
+                         min(start + CHUNK * 5, len(story_ids)), len(story_ids))
             self._store_storyline_rows(lines, version)
             self._db.execute("UPDATE read_model_state SET built = 1")
