@@ -2,10 +2,11 @@
 
 On a small corpus of real documents in every input format (the five example articles, the
 HTML, RSS and JSONL fixtures, the plain-text fixtures and a WARC of the HTML pages), a Spark
-run on ``local[2]`` — with the JSONL files cut into record blocks, so one file spans several
-partitions — must leave the store exactly as ``newsloom analyze`` does: the same articles,
-entities, duplicates, stories and storylines, ids included. A second run changes nothing, and
-a partition written twice (a retried task) stores nothing twice. The same run with a
+run on ``local[2]`` — with the JSONL files cut into byte ranges, so one file spans several
+partitions, and the executors writing the store — must leave the store exactly as
+``newsloom analyze`` does: the same articles, entities, duplicates, stories and storylines,
+ids included. A second run changes nothing, and a partition's write run twice (a retried
+task), or by two processes at once, stores nothing twice. The same run with a
 PostgreSQL store (the session's test server) gives the same store again.
 
 Spark starts in ~20 s, so the module shares one session; without Java it skips, saying so.
@@ -30,6 +31,7 @@ from warcio.warcwriter import WARCWriter
 
 import pg_server
 from newsloom.cli.app import app
+from newsloom.model import Skip
 from newsloom.store import open_store
 
 if TYPE_CHECKING:
@@ -151,15 +153,48 @@ def test_spark_run_on_postgresql_equals_the_in_process_run(
 
 
 def test_jsonl_files_are_read_as_several_splits(corpus: list[Path]) -> None:
-    from newsloom.pipeline.spark_tasks import plan_splits
+    from newsloom.ingest.splits import plan_splits
 
     jsonl = ROOT / "tests" / "fixtures_plaintext" / "one_sentence_per_line.jsonl"
     splits = plan_splits([jsonl, ROOT / "tests" / "fixtures" / "page.html"],
                          int(float(SPLIT_MB) * 1024 * 1024))
-    blocks = [(s.first, s.last) for s in splits if s.path == str(jsonl)]
-    assert len(blocks) > 1 and blocks[0][0] == 0 and blocks[-1][1] is None
-    assert all(a[1] == b[0] for a, b in itertools.pairwise(blocks))  # contiguous
-    assert [s.path for s in splits][-1].endswith("page.html")  # a page is one split
+    ranges = [(s.start, s.end) for s in splits if s.path == str(jsonl)]
+    assert len(ranges) > 1 and ranges[0][0] == 0 and ranges[-1][1] is None
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))  # contiguous
+    assert splits[-1].path.endswith("page.html") and splits[-1].kind == "file"
+
+
+def test_a_jsonl_shard_is_read_by_several_tasks_that_write_it_themselves(
+        spark: SparkSession, tmp_path: Path) -> None:
+    """One JSONL shard, --partitions 4: its ranges go to several tasks, the executors'
+    Python workers (not this driver process) write them, and the store is the one the
+    in-process run builds from the same shard."""
+    from newsloom.pipeline.spark import SparkOptions, analyze
+
+    shard = tmp_path / "shard.jsonl"
+    shard.write_bytes(b"".join([
+        (ROOT / "tests/fixtures/articles.jsonl").read_bytes(),
+        b'\n{"title": "cut off\n[1]\n',  # two bad lines: skips with their line numbers
+        (ROOT / "tests/fixtures_plaintext/one_sentence_per_line.jsonl").read_bytes()]))
+    local = tmp_path / "local.db"
+    _invoke("analyze", str(shard), "--db", str(local), "--no-print",
+            "--report-dir", str(tmp_path / "report"))
+    db = tmp_path / "spark.db"
+    with open_store(db) as store:
+        run = analyze([shard], store, db, SparkOptions(partitions=4,
+                                                        split_mb=float(SPLIT_MB)))
+    assert run.partitions == 4 and run.splits > 4
+    assert len(run.file_partitions[str(shard)]) > 1  # more than one task read the shard
+    assert run.writers and os.getpid() not in run.writers  # executors wrote, not the driver
+    assert run.stats.unaccounted == 0
+    assert snapshot(db) == snapshot(local)
+    with open_store(db) as store, open_store(local) as in_process:
+        skipped = {(s.source, s.reason) for s in store.skipped()}
+        assert skipped == {(s.source, s.reason) for s in in_process.skipped()}
+    assert run.stats.skipped == len(skipped)
+    bad = {source.rsplit("#", 1)[1]: reason for source, reason in skipped
+           if source.startswith(str(shard))}
+    assert bad["L7"].startswith("malformed JSON line") and "not a JSON object" in bad["L8"]
 
 
 def test_parquet_tables_hold_the_stored_articles_and_their_features(
@@ -184,29 +219,91 @@ def test_a_second_spark_run_changes_nothing(spark: SparkSession, spark_db: Path,
     assert snapshot(spark_db) == before
 
 
-def test_a_partition_written_twice_is_stored_once(tmp_path: Path) -> None:
-    """What a retried task (or a rerun) sends again: every document is known the second time,
-    nothing is added, and no features go to the corpus stage twice."""
+def _types(value: object) -> set[type]:
+    """The types of everything inside ``value`` (dataclasses, lists, dicts, tuples)."""
+    import dataclasses
+
+    found = {type(value)}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        children = [getattr(value, f.name) for f in dataclasses.fields(value)]
+    elif isinstance(value, dict):
+        children = [*value.keys(), *value.values()]
+    elif isinstance(value, (list, tuple, set)):
+        children = list(value)
+    else:
+        children = []
+    for child in children:
+        found |= _types(child)
+    return found
+
+
+def _write_twice(db: str) -> tuple[int, int]:
+    """For a pool worker: write the same partition, as a speculative copy of a task would."""
+    from newsloom.pipeline.spark_tasks import close_task_stores, write_partition
+
+    result, admitted, options = _PARTITION
+    [written] = write_partition(db, admitted, options, [result])
+    close_task_stores()
+    return sum(r.added for r in written.outcome.results), written.pid
+
+
+_PARTITION: Any = None
+
+
+def test_a_retried_partition_write_adds_nothing(tmp_path: Path) -> None:
+    """The executor's write of one partition, run twice (a retried task), and by two
+    processes at once (a speculative copy, waiting for SQLite's writer lease, not failing):
+    every document is stored once, the counts add up, and what the write sends back holds
+    counts, ids, skips and features, never a document or an article."""
+    import multiprocessing
+
     from newsloom.extract import ExtractOptions
     from newsloom.ingest import ReadOptions
+    from newsloom.ingest.splits import Split
+    from newsloom.model import Article, RawDocument
     from newsloom.pipeline.ingest import IngestRun
-    from newsloom.pipeline.spark import write_partition
-    from newsloom.pipeline.spark_tasks import Split, run_partition, task_options
+    from newsloom.pipeline.spark_tasks import (
+        close_task_stores,
+        partition_manifest,
+        run_partition,
+        task_options,
+        write_partition,
+    )
 
+    global _PARTITION
+    options = task_options(ReadOptions(), ExtractOptions(), "use-m3")
     splits = [Split(str(ROOT / "tests" / "fixtures" / "articles.jsonl")),
               Split(str(ROOT / "tests" / "fixtures_plaintext" / "en_article.txt"))]
-    [result] = run_partition(task_options(ReadOptions(), ExtractOptions(), "use-m3"), splits)
-    with open_store(tmp_path / "s.db") as store:
-        first_run = IngestRun(store, "first attempt")
-        first = write_partition(first_run, result)
-        first_run.finish("done")
-        stored = [a.id for a in store.articles()]
-        retry = IngestRun(store, "retried task")
-        second = write_partition(retry, result)
-        retry.finish("done")
-        assert [a.id for a in store.articles()] == stored
-    assert sorted(first) == sorted(stored) and len(stored) >= 2
-    assert first_run.stats.added == len(stored)
-    assert second == {}  # nothing goes to the corpus stage twice
-    assert (retry.stats.added, retry.stats.new_versions) == (0, 0)
-    assert retry.stats.unchanged == len(stored) and retry.stats.unaccounted == 0
+    [result] = run_partition(options, 0, splits)
+    [manifest] = partition_manifest([result])
+    db = tmp_path / "s.db"
+    try:
+        with open_store(db) as store:
+            run = IngestRun(store, "driver")
+            admitted = {doc.id: doc for entry in manifest.entries if not isinstance(entry, Skip)
+                        and (doc := run.admit(entry.stub())) is not None}
+            [first] = write_partition(str(db), list(admitted), options, [result])
+            run.apply(first.outcome, admitted, stored_elsewhere=True)
+            run.finish("done")
+            stored = [a.id for a in store.articles()]
+            counts = store.summary()
+            [again] = write_partition(str(db), list(admitted), options, [result])
+            assert [a.id for a in store.articles()] == stored and store.summary() == counts
+    finally:
+        close_task_stores()
+    assert len(stored) >= 2 and run.stats.added == len(stored)
+    assert run.stats.unaccounted == 0
+    assert sorted(first.features) == sorted(stored)  # the corpus stage's input
+    assert not _types(first) & {RawDocument, Article}  # no content goes to the driver
+    retried = again.outcome
+    assert sum(r.added + r.new_versions for r in retried.results) == 0
+    assert retried.known == len(stored) and again.features == {}
+    # two processes writing the same partition into a fresh SQLite store at once
+    _PARTITION = (result, list(admitted), options)
+    fresh = tmp_path / "t.db"  # created by the two writers at once (under the lease)
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        outcomes = pool.map(_write_twice, [str(fresh), str(fresh)])
+    assert sorted(added for added, _ in outcomes) == [0, len(stored)]
+    assert len({pid for _, pid in outcomes}) == 2
+    with open_store(fresh) as store:
+        assert sorted(a.id for a in store.articles()) == sorted(stored)

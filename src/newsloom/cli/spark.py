@@ -21,7 +21,8 @@ err = Console(stderr=True)
 
 StoreOption = Annotated[str, typer.Option(
     "--db", envvar="NEWSLOOM_DB",
-    help="The store: a SQLite file or a postgresql:// URL (reachable from the driver).")]
+    help="The store: a postgresql:// URL reachable from the driver and every executor "
+    "(they write), or a SQLite file (local masters only: executors on this machine).")]
 
 
 @spark_app.command("analyze")
@@ -33,17 +34,19 @@ def analyze(
         "--master", help="Spark master URL; ignored under spark-submit, which sets it.")
     ] = "local[2]",
     partitions: Annotated[int | None, typer.Option(
-        "--partitions", min=1, help="Partitions (each one transaction); default: one per "
-        "split (a file, or a block of a large JSONL file).")] = None,
+        "--partitions", min=1, help="Partitions (each one write transaction); default: "
+        "one per split. Also cuts large JSONL and WARC files into smaller splits so the "
+        "inputs fill about this many (splits of at least 1 MB).")] = None,
     split_mb: Annotated[float, typer.Option(
-        "--split-mb", min=0.0, help="Cut uncompressed JSONL files larger than this into "
-        "record blocks of about this size (0: never).")] = 64.0,
+        "--split-mb", min=0.0, help="Cut uncompressed JSONL and WARC files larger than "
+        "this into ranges of about this size, read by separate tasks (0: never).")] = 64.0,
     parquet: Annotated[Path | None, typer.Option(
         "--parquet", help="Also write the article and feature tables here (Parquet).")
     ] = None,
 ) -> None:
     """Ingest PATHS with Spark executors (read, extract, NER, entity linking, embeddings,
-    MinHash), store them, then cluster duplicates, stories and storylines in ingest order."""
+    MinHash; the executors store the results), then cluster duplicates, stories and
+    storylines in ingest order."""
     require_paths(paths)
     try:
         import pyspark  # noqa: F401  # only to say what is missing before any work
@@ -62,7 +65,7 @@ def analyze(
     with stop_on_ctrl_c():
         store = open_store(db)
         try:
-            run = run_spark(paths, store, options)
+            run = run_spark(paths, store, db, options)
         finally:
             store.close()
     stats = run.stats

@@ -117,21 +117,65 @@ def read_jsonl_file(path: Path, options: ReadOptions) -> Iterator[RawDocument | 
         expanded = records = 0
         lines = _lines(stream, options.max_bytes, expanded_limit if compressed else 1 << 62)
         for line_no, (line, consumed) in enumerate(lines, start=1):
-            source = f"{name}#L{line_no}"
             expanded += consumed
             if compressed and expanded > expanded_limit:
                 raise BadInput(f"oversized: decompresses to more than {expanded_limit} bytes "
                                f"(stopped at line {line_no})")
-            if line is None:
+            item = _line_item(line, path, name, line_no, options)
+            if item is not None:
                 records += 1
-                yield Skip(source, f"oversized line: more than {options.max_bytes} bytes")
-                continue
-            if not line.strip():
-                continue
-            records += 1
-            yield _line_to_document(line, source, f"{_stem(path)}-{line_no}", options)
+                yield item
     if records == 0:  # counted as one skip: a file is never met without a trace
         yield Skip(name, "no records (empty file)")
+
+
+def read_jsonl_range(path: Path, options: ReadOptions, start: int, end: int | None,
+                     first_line: int) -> Iterator[RawDocument | Skip]:
+    """The records of an uncompressed JSONL file whose lines *start* in the byte range
+    ``[start, end)`` (``end`` None: to the end), the Hadoop line-split rule: a range that
+    does not begin at 0 first reads past the end of the line that holds byte ``start - 1``
+    (a line cut by the range start belongs to the range before), then reads every line that
+    starts before ``end``, even one that runs past it. The ranges of a file, end to end,
+    therefore read each line exactly once. ``first_line`` is the number of the first line
+    starting at or after ``start`` (the planner counts the newlines before it), so sources
+    (``name#L<n>``), fallback ids and skip messages are those of :func:`read_jsonl_file`.
+    Whole-file checks (binary content, no records at all) are the planner's: it never cuts
+    such a file."""
+    name = source_name(path)
+    with path.open("rb") as stream:
+        offset = start
+        if start > 0:
+            stream.seek(start - 1)
+            offset = start - 1 + _read_past_line(stream)
+        for line_no, (line, consumed) in enumerate(
+                _lines(stream, options.max_bytes, 1 << 62), start=first_line):
+            if end is not None and offset >= end:
+                return
+            offset += consumed
+            item = _line_item(line, path, name, line_no, options)
+            if item is not None:
+                yield item
+
+
+def _read_past_line(stream: InputStream) -> int:
+    """Read to just after the next newline (or the end), in bounded chunks; bytes read."""
+    read = 0
+    while True:
+        chunk = stream.readline(1 << 20)
+        read += len(chunk)
+        if not chunk or chunk.endswith(b"\n"):
+            return read
+
+
+def _line_item(line: bytes | None, path: Path, name: str, line_no: int,
+               options: ReadOptions) -> RawDocument | Skip | None:
+    """Line ``line_no`` as a document or a skip; None for a blank line (not a record)."""
+    source = f"{name}#L{line_no}"
+    if line is None:
+        return Skip(source, f"oversized line: more than {options.max_bytes} bytes")
+    if not line.strip():
+        return None
+    return _line_to_document(line, source, f"{_stem(path)}-{line_no}", options)
 
 
 def _line_to_document(line: bytes, source: str, fallback_id: str,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -77,14 +78,36 @@ def _record_to_document(record: Any, source: str, fallback_id: str,
     )
 
 
+@dataclass(slots=True)
+class WarcTally:
+    """What a run of records found: HTML pages, and whether it stopped at a bad record (a
+    cut or garbled header, an unfinished gzip member), after which nothing is read."""
+
+    pages: int = 0
+    cut: bool = False
+
+
 def read_warc_file(path: Path, options: ReadOptions) -> Iterator[RawDocument | Skip]:
     _check_magic(path)
+    tally = WarcTally()
+    yield from read_warc_range(path, options, 0, 0, None, tally)
+    if tally.pages == 0 and not tally.cut:
+        yield Skip(source_name(path), "WARC holds no HTML response records")
+
+
+def read_warc_range(path: Path, options: ReadOptions, start: int, first: int,
+                    last: int | None, tally: WarcTally) -> Iterator[RawDocument | Skip]:
+    """Records ``first`` to ``last`` (exclusive; None: to the end of the file), the first
+    of them at byte ``start`` (a record's start: the planner's scan found it; in a
+    ``.warc.gz`` each record is its own gzip member, so reading can begin there). Sources
+    are ``name#<record index>`` as in a read of the whole file; ``tally`` counts the pages
+    (the whole-file "no HTML response records" skip is the caller's)."""
     name, size = source_name(path), path.stat().st_size
-    pages = 0
     with path.open("rb") as stream:
+        stream.seek(start)
         records = _TrackedIterator(stream)
-        index = 0
-        while True:
+        index = first
+        while last is None or index < last:
             try:
                 record = next(records)
             except StopIteration:
@@ -92,6 +115,7 @@ def read_warc_file(path: Path, options: ReadOptions) -> Iterator[RawDocument | S
             except Exception as exc:  # warcio fails in many ways on a cut or garbled header
                 at_end = stream.tell() >= size
                 reason = "truncated record" if at_end else "corrupt record"
+                tally.cut = True
                 yield Skip(f"{name}#{index}", f"{reason}: {type(exc).__name__}: {exc}")
                 return  # the stream position is unknown: nothing after it can be trusted
             source = f"{name}#{index}"
@@ -104,10 +128,8 @@ def read_warc_file(path: Path, options: ReadOptions) -> Iterator[RawDocument | S
             except Exception as exc:  # one bad record is that record's skip
                 result = Skip(source, f"unreadable record: {type(exc).__name__}: {exc}")
             if result is not None:
-                pages += isinstance(result, RawDocument)
+                tally.pages += isinstance(result, RawDocument)
                 yield result
         if records.gzip_incomplete:
+            tally.cut = True
             yield Skip(f"{name}#{index}", "truncated record (gzip member cut short)")
-            return
-    if pages == 0:
-        yield Skip(name, "WARC holds no HTML response records")

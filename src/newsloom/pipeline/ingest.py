@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
@@ -19,9 +19,16 @@ from pathlib import Path
 from newsloom.extract import ExtractionError, ExtractOptions, extract
 from newsloom.ingest import ReadOptions, discover, read_path
 from newsloom.model import KEPT_WHOLE, Article, IngestStats, RawDocument, Skip
+from newsloom.pipeline.batches import (
+    BatchOutcome,
+    Extract,
+    add_pairs,
+    storable,
+    storable_skip,
+    store_batch,
+)
 from newsloom.pipeline.workers import die_with_parent, stop_pool
 from newsloom.settings import settings
-from newsloom.store.errors import StoreUnavailable
 from newsloom.store.ports import IngestSink
 from newsloom.store.versions import canonical_key
 
@@ -120,26 +127,28 @@ class _SkipLog:
 
     def __init__(self, store: IngestSink, stats: IngestStats) -> None:
         self.store, self.stats = store, stats
-        self.saved = 0  # entries of stats.skips already in the store
+        self.pending: list[Skip] = []  # recorded, not in the store yet
 
     def record(self, skip: Skip) -> None:
-        # Sources are valid UTF-8 already; an exception text quoted in a reason might not be.
-        skip = Skip(_storable(skip.source), _storable(skip.reason))
-        log.warning("skipped %s: %s", skip.source, skip.reason)
-        self.stats.skip(skip)
-        if len(self.stats.skips) - self.saved >= SKIPS_SAVED_EVERY:
+        self.pending.append(self.note(skip))
+        if len(self.pending) >= SKIPS_SAVED_EVERY:
             self.save()
 
+    def note(self, skip: Skip) -> Skip:
+        """Log and count a skip without storing it (a Spark executor stored it)."""
+        # Sources are valid UTF-8 already; an exception text quoted in a reason might not be.
+        skip = storable_skip(skip)
+        log.warning("skipped %s: %s", skip.source, skip.reason)
+        self.stats.skip(skip)
+        if len(self.stats.skips) >= 2 * SKIPS_KEPT:
+            del self.stats.skips[SKIPS_KEPT:]
+        return skip
+
     def save(self) -> None:
-        pending = self.stats.skips[self.saved:]
-        if pending:
-            self.store.add_skips(pending)
+        if self.pending:
+            self.store.add_skips(self.pending)
+            self.pending = []
         del self.stats.skips[SKIPS_KEPT:]
-        self.saved = len(self.stats.skips)
-
-
-def _storable(text: str) -> str:
-    return text.encode("utf-8", errors="backslashreplace").decode("utf-8")
 
 
 class _LastInputWins:
@@ -184,10 +193,6 @@ class _LastInputWins:
         return list(self._pending.values())
 
 
-#: Extraction of a batch of fresh documents, one result per document, in order.
-Extract = Callable[[list[RawDocument]], list[Article | Skip]]
-
-
 class IngestRun:
     """The bookkeeping of one ingest run, wherever its documents are read and extracted: the
     run record, the counts, the skip log, duplicates within the run, and the versions rule
@@ -204,12 +209,16 @@ class IngestRun:
         # this run has met: a second input with the same content is a duplicate of another
         # input, whichever batch it falls in, not "unchanged" and not silently dropped.
         self.seen: set[int] = set()
-        self.run_id = store.start_run(_storable(command))
+        self.run_id = store.start_run(storable(command))
 
-    def skip(self, skip: Skip) -> None:
-        """An input that could not be read: counted, logged and stored with its reason."""
+    def skip(self, skip: Skip, *, stored: bool = False) -> None:
+        """An input that could not be read: counted, logged and stored with its reason
+        (``stored``: a Spark executor stores it)."""
         self.stats.documents += 1
-        self.skips.record(skip)
+        if stored:
+            self.skips.note(skip)
+        else:
+            self.skips.record(skip)
 
     def admit(self, doc: RawDocument) -> RawDocument | None:
         """Count ``doc``; the document to store (renamed), or None for a duplicate input."""
@@ -226,14 +235,40 @@ class IngestRun:
         self.stats.unchanged += self.versions.met(doc)
         return doc
 
-    def commit(self, docs: list[RawDocument], extract: Extract) -> list[Article]:
+    def commit(self, docs: list[RawDocument], extract: Extract) -> list[str]:
         """Store the admitted ``docs`` not stored yet, extracted by ``extract``, as one
-        transaction; returns the articles that were new to the store."""
-        return _flush(docs, self, extract)
+        transaction; returns the ids of the articles handed to the store."""
+        outcome = store_batch(self.store, docs, extract, self.skips.record)
+        self.apply(outcome, {doc.id: doc for doc in docs})
+        return outcome.articles
+
+    def apply(self, outcome: BatchOutcome, docs: Mapping[str, RawDocument], *,
+              stored_elsewhere: bool = False) -> None:
+        """Count what :func:`store_batch` did with the admitted ``docs`` (by id; only the
+        id, version key, URL and source of each are read), and hold back its reverts for
+        the end of the run (:class:`_LastInputWins`). With ``stored_elsewhere`` (a Spark
+        executor's write, which stored its skips) the outcome's skips are logged and
+        counted here; else ``store_batch`` passed them to the skip log already."""
+        for skip in outcome.skips if stored_elsewhere else ():
+            self.skips.note(skip)
+        self.stats.unchanged += outcome.known
+        for source in outcome.kept_whole:
+            self.stats.kept_whole += 1
+            log.warning("kept whole %s: the line classifier would have removed all of its "
+                        "declared-clean text; stored unfiltered and flagged %r",
+                        source, KEPT_WHOLE)
+        for added in outcome.results:
+            self.stats.added += added.added
+            self.stats.new_versions += added.new_versions
+            self.stats.unchanged += added.unchanged
+            for doc_id in added.reverts:
+                if not self.versions.defer(docs[doc_id], None):
+                    self.stats.unchanged += 1  # a later input of this run names the page
+        self.versions.batch_done()
 
     def store_reverts(self) -> None:
         """At the end of the run: make the reverts that stand (:class:`_LastInputWins`)."""
-        _store_each(self.versions.pending(), self.store, self.stats, self.skips, None)
+        _store_reverts(self)
 
     def finish(self, status: str) -> IngestStats:
         """Save the skips and close the run record with ``status``."""
@@ -283,36 +318,9 @@ def ingest(paths: Sequence[Path], store: IngestSink, options: PipelineOptions | 
     return run.stats
 
 
-def _flush(docs: list[RawDocument], run: IngestRun, extract: Extract) -> list[Article]:
-    if not docs:
-        return []
-    stats, skips = run.stats, run.skips
-    known = run.store.known_ids(doc.id for doc in docs)
-    stats.unchanged += len(known)
-    fresh = [doc for doc in docs if doc.id not in known]
-    # An earlier version of its page (an input holding two versions, read again): its
-    # article is stored, so it is not extracted again; the store decides on a revert.
-    earlier = run.store.stored_ids(doc.id for doc in fresh) if fresh else set()
-    new = [doc for doc in fresh if doc.id not in earlier]
-    extracted = dict(zip((doc.id for doc in new), extract(new) if new else [], strict=True))
-    pairs: list[tuple[RawDocument, Article | None]] = []
-    for doc in fresh:
-        result = extracted.get(doc.id)
-        if result is None:
-            pairs.append((doc, None))
-            continue
-        if isinstance(result, Skip):
-            skips.record(result)
-            continue
-        if KEPT_WHOLE in result.extraction_flags:
-            stats.kept_whole += 1
-            log.warning("kept whole %s: the line classifier would have removed all of its "
-                        "declared-clean text; stored unfiltered and flagged %r",
-                        doc.source, KEPT_WHOLE)
-        pairs.append((doc, result))
-    _store_each(pairs, run.store, stats, skips, run.versions)
-    run.versions.batch_done()
-    return [article for _, article in pairs if article is not None]
+def _flush(docs: list[RawDocument], run: IngestRun, extract: Extract) -> None:
+    if docs:
+        run.commit(docs, extract)
 
 
 def _extract_each(docs: list[RawDocument], extractor: _Extractor) -> list[Article | Skip]:
@@ -333,37 +341,13 @@ def _extract_alone(doc: RawDocument, options: ExtractOptions) -> Article | Skip:
         return Skip(doc.source, f"extraction error: {type(exc).__name__}: {exc}")
 
 
-def _store_each(pairs: list[tuple[RawDocument, Article | None]], store: IngestSink,
-                stats: IngestStats, skips: _SkipLog, versions: _LastInputWins | None) -> None:
-    """One transaction for the batch; if it fails, each document alone, so one document the
-    store refuses is skipped and the rest of the batch is kept. With ``versions``, reverts
-    wait for the end of the run (:class:`_LastInputWins`); without, they are made."""
-    if not pairs:
-        return
-    revert = versions is None
-    try:
-        results = [store.add(pairs, revert=revert)]
-    except StoreUnavailable:
-        raise  # locked, disk full, I/O error: the store's trouble, not this batch's
-    except Exception:
-        log.exception("storing a batch failed; storing its %d documents one by one",
-                      len(pairs))
-        results = []
-        for doc, article in pairs:
-            try:
-                results.append(store.add([(doc, article)], revert=revert))
-            except StoreUnavailable:
-                raise
-            except Exception as exc:
-                skips.record(Skip(doc.source, f"store error: {type(exc).__name__}: {exc}"))
-    by_id = {doc.id: (doc, article) for doc, article in pairs}
-    for added in results:
+def _store_reverts(run: IngestRun) -> None:
+    """The reverts that stand at the end of a run, made (``revert=True``)."""
+    stats = run.stats
+    for added in add_pairs(run.versions.pending(), run.store, True, run.skips.record):
         stats.added += added.added
         stats.new_versions += added.new_versions
-        stats.unchanged += added.unchanged
-        for doc_id in added.reverts:
-            if versions is None or not versions.defer(*by_id[doc_id]):
-                stats.unchanged += 1  # a later input of this run names the page
+        stats.unchanged += added.unchanged + len(added.reverts)
 
 
 def _stats_record(stats: IngestStats) -> dict[str, object]:

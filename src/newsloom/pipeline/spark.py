@@ -1,22 +1,26 @@
-"""The Spark runner: per-document stages on Spark executors, the ordered corpus stage after.
+"""The Spark runner: per-document stages and their writes on Spark executors, the ordered
+corpus stage on the driver.
 
-1. The driver lists the inputs and cuts them into splits (:func:`plan_splits`: a file each,
-   large JSONL files in record blocks); each partition is a contiguous run of splits.
-2. Executors run :func:`newsloom.pipeline.spark_tasks.run_partition` in ``mapPartitions``:
-   read, extract, NER, entity linking, embedding, MinHash, with the models loaded once per
-   Python worker.
-3. The driver takes the partitions in order (``toLocalIterator``: one partition in memory at
-   a time, the next one prefetched) and writes each through the ingest port as one
-   transaction (:class:`newsloom.pipeline.ingest.IngestRun`, the same bookkeeping as
-   ``newsloom ingest``). Ids are content hashes and a stored id is never stored again, so a
-   partition written twice, by a retried task or a rerun, changes nothing. SQLite has one
-   writer, so the driver writes; a server store could take the writes from the executors
-   themselves, but the ingest order (which the corpus stage follows) would then be the
-   order tasks finish, not the inputs' order.
-4. The corpus stage (:class:`newsloom.pipeline.corpus.CorpusStage`, the one ``build_stories``
-   runs) clusters each partition's articles right after they are stored, in ingest order,
-   with the executors' features instead of computing them again; storylines follow once at
-   the end. The result is the store ``newsloom analyze`` builds from the same inputs.
+1. The driver lists the inputs and plans splits (:func:`newsloom.ingest.splits.plan_splits`:
+   a file each; large JSONL files in byte ranges, large WARCs in record ranges); each
+   partition is a contiguous run of splits.
+2. One job computes every partition on the executors
+   (:func:`newsloom.pipeline.spark_tasks.run_partition`: read, extract, NER, entity linking,
+   embedding, MinHash; models loaded once per Python worker) and keeps the results there.
+3. Then, partition by partition in input order: the driver fetches the partition's manifest
+   (ids, sources, page keys, reader skips: no content) and admits its documents with the
+   run's bookkeeping (:class:`newsloom.pipeline.ingest.IngestRun`: duplicates within the
+   run, the versions rule, counts); an executor opens the store from its URL and writes
+   the admitted documents, their articles and the skips as one ``add`` transaction
+   (:func:`newsloom.pipeline.spark_tasks.write_partition`), returning counts, ids and the
+   new articles' features. Ids are content hashes and a stored id is never stored again, so
+   a partition written twice, by a retried task or a rerun, adds nothing.
+4. The corpus stage (:class:`newsloom.pipeline.corpus.CorpusStage`, the one
+   ``build_stories`` runs) clusters each partition's articles right after they are stored,
+   in ingest order, with the executors' features; storylines follow once at the end.
+   Partitions are written one after another, in input order, so the ingest order (which
+   the corpus stage follows) is the inputs' order and the result is the store
+   ``newsloom analyze`` builds from the same inputs.
 
 pyspark is imported only here and only when a run starts; no other command imports it.
 """
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,27 +39,35 @@ from typing import TYPE_CHECKING, Protocol
 
 from newsloom.extract import ExtractOptions
 from newsloom.ingest import ReadOptions, discover
-from newsloom.model import Article, IngestStats, RawDocument, Skip
+from newsloom.ingest.decode import source_name
+from newsloom.ingest.splits import Split, plan_splits
+from newsloom.model import IngestStats, RawDocument, Skip
 from newsloom.pipeline.corpus import CorpusStage, build_stories, update_storylines
 from newsloom.pipeline.ingest import IngestRun
 from newsloom.pipeline.spark_tasks import (
     PartitionResult,
-    Split,
-    plan_splits,
+    SplitTally,
+    TaskOptions,
+    partition_manifest,
     run_partition,
     task_options,
+    write_partition,
 )
 from newsloom.pipeline.stages import ArticleFeatures
 from newsloom.settings import settings
+from newsloom.store import is_server_url
 from newsloom.store.ports import CorpusRun, IngestSink
 
 if TYPE_CHECKING:
     from pyspark import RDD
     from pyspark.sql import SparkSession
 
-#: Default size of a JSONL split (bytes): large enough that a task's start costs little
-#: beside its records (~5 KB each, ~70 ms of CPU each), small enough to spread a shard.
+#: Default size of a split of a large JSONL or WARC file: large enough that a task's start
+#: costs little beside its records (~5 KB each, ~70 ms of CPU each), small enough to spread
+#: a shard over several tasks.
 DEFAULT_SPLIT_MB = 64.0
+#: ``--partitions`` makes splits smaller, down to this: a small file stays one task.
+MIN_SPLIT_MB = 1.0
 
 
 class SparkStore(IngestSink, CorpusRun, Protocol):
@@ -84,6 +97,12 @@ class SparkRun:
     storylines: int = 0
     splits: int = 0
     partitions: int = 0
+    #: Process ids of the executors' Python workers that wrote partitions.
+    writers: set[int] = field(default_factory=set)
+    #: Each input file's partitions (a split file spans several).
+    file_partitions: dict[str, set[int]] = field(default_factory=dict)
+    #: Seconds the driver waited for manifests and writes (the two jobs per partition).
+    write_seconds: float = 0.0
 
 
 @contextmanager
@@ -112,33 +131,53 @@ def spark_session(master: str) -> Iterator[SparkSession]:
         session.stop()
 
 
-def analyze(paths: Sequence[Path], store: SparkStore, options: SparkOptions | None = None,
+def split_size(files: Sequence[Path], options: SparkOptions) -> int:
+    """Bytes per split: ``split_mb``, made smaller with ``partitions`` so that the inputs
+    fill about that many (never below :data:`MIN_SPLIT_MB` that way); 0: never cut."""
+    size = int(options.split_mb * 1024 * 1024)
+    if size > 0 and options.partitions:
+        total = sum(path.stat().st_size for path in files)
+        size = min(size, max(int(MIN_SPLIT_MB * 1024 * 1024),
+                             -(-total // options.partitions)))
+    return size
+
+
+def executor_url(db: str | Path) -> str:
+    """The store location as executors open it: a URL as it is, a SQLite path absolute."""
+    return str(db) if is_server_url(db) else str(Path(db).resolve())
+
+
+def analyze(paths: Sequence[Path], store: SparkStore, db: str | Path,
+            options: SparkOptions | None = None,
             on_partition: Callable[[int, int], None] | None = None) -> SparkRun:
-    """Ingest ``paths`` with Spark, then run the corpus stage and the storylines."""
+    """Ingest ``paths`` with Spark, then run the corpus stage and the storylines. ``store``
+    is the driver's handle on the store at ``db``, which the executors open themselves."""
     options = options or SparkOptions()
     found = list(discover(paths))
     files = [item for item in found if isinstance(item, Path)]
-    splits = plan_splits(files, int(options.split_mb * 1024 * 1024))
+    splits = plan_splits(files, split_size(files, options))
     partitions = max(1, min(options.partitions or len(splits), len(splits) or 1))
     with spark_session(options.master) as session:
         run = IngestRun(store, "spark analyze " + " ".join(str(p) for p in paths))
         run.stats.files = len(files)
-        status, clustered = "failed", 0
+        spark_run = SparkRun(run.stats, splits=len(splits), partitions=partitions)
+        status = "failed"
         try:
             results = _partition_results(session, splits, partitions, options)
             for item in found:
                 if isinstance(item, Skip):
                     run.skip(item)
             with store.corpus_lease():
-                stage = _CorpusFeed(store, options.embedder)
-                for done, result in enumerate(
-                        results.toLocalIterator(prefetchPartitions=True), start=1):
-                    clustered += stage.add(write_partition(run, result))
+                feed = _CorpusFeed(store, options.embedder)
+                writes = _Writes(session, results, executor_url(db), task_options(
+                    options.read, options.extract, options.embedder))
+                for k in range(partitions):
+                    spark_run.clustered += feed.add(writes.partition(k, run, spark_run))
                     if on_partition:
-                        on_partition(done, partitions)
+                        on_partition(k + 1, partitions)
                 run.store_reverts()
-                clustered += stage.add({})
-                stage.close()
+                spark_run.clustered += feed.add({})
+                feed.close()
             status = "done"
         except KeyboardInterrupt:
             run.stats.interrupted = True
@@ -152,8 +191,49 @@ def analyze(paths: Sequence[Path], store: SparkStore, options: SparkOptions | No
             write_tables(session, results, options.parquet, options.embedder)
         results.unpersist()
     build_stories(store, options.embedder)  # nothing pending: repairs a damaged index only
-    lines = update_storylines(store)
-    return SparkRun(run.stats, clustered, len(lines), len(splits), partitions)
+    spark_run.storylines = len(update_storylines(store))
+    return spark_run
+
+
+class _Writes:
+    """Partition ``k``'s write: its manifest to the driver, the admitted ids to an executor,
+    which stores them and sends back counts, ids and features."""
+
+    def __init__(self, session: SparkSession, results: RDD[PartitionResult], url: str,
+                 options: TaskOptions) -> None:
+        self.context, self.results, self.url, self.options = (
+            session.sparkContext, results, url, options)
+        self.pages: dict[str, tuple[int, bool]] = {}  # split WARC → pages so far, cut
+
+    def partition(self, k: int, run: IngestRun, spark_run: SparkRun
+                  ) -> dict[str, ArticleFeatures]:
+        started = time.perf_counter()
+        [manifest] = self.context.runJob(self.results, partition_manifest, [k])
+        admitted: dict[str, RawDocument] = {}
+        for entry in manifest.entries:
+            if isinstance(entry, Skip):
+                run.skip(entry, stored=True)  # the executor stores it with the partition
+            elif (doc := run.admit(entry.stub())) is not None:
+                admitted[doc.id] = doc
+        [written] = self.context.runJob(self.results, partial(
+            write_partition, self.url, list(admitted), self.options), [k])
+        spark_run.write_seconds += time.perf_counter() - started
+        run.apply(written.outcome, admitted, stored_elsewhere=True)
+        spark_run.writers.add(written.pid)
+        for path in manifest.paths:
+            spark_run.file_partitions.setdefault(path, set()).add(k)
+        for tally in manifest.tallies:
+            self._tally(tally, run)
+        return written.features
+
+    def _tally(self, tally: SplitTally, run: IngestRun) -> None:
+        """After the last range of a WARC: its whole-file skip, if it held no page."""
+        pages, cut = self.pages.pop(tally.path, (0, False))
+        pages, cut = pages + tally.pages, cut or tally.cut
+        if not tally.final:
+            self.pages[tally.path] = (pages, cut)
+        elif pages == 0 and not cut:
+            run.skip(Skip(source_name(tally.path), "WARC holds no HTML response records"))
 
 
 class _CorpusFeed:
@@ -189,29 +269,10 @@ def _partition_results(session: SparkSession, splits: list[Split], partitions: i
 
     task = partial(run_partition, task_options(options.read, options.extract,
                                                options.embedder))
-    rdd = session.sparkContext.parallelize(splits, partitions).mapPartitions(task)
+    rdd = session.sparkContext.parallelize(splits, partitions).mapPartitionsWithIndex(task)
     # Computed by one job over every executor core, and kept (memory, then the executors'
-    # disks): the driver then fetches them one partition at a time, in order. Reading them
-    # straight with toLocalIterator would run one job per partition, one task at a time.
+    # disks): the writes then take them one partition at a time, in order, where they are.
     # The Parquet tables read the same kept results, never computing them twice.
     rdd = rdd.persist(StorageLevel.MEMORY_AND_DISK)
     rdd.count()
     return rdd
-
-
-def write_partition(run: IngestRun, result: PartitionResult) -> dict[str, ArticleFeatures]:
-    """Store one partition's documents as one transaction; returns the features of the
-    articles that were new to the store (the corpus stage's input). Writing the same
-    partition again stores nothing and returns nothing."""
-    batch: list[RawDocument] = []
-    for item in result.items:
-        if isinstance(item, Skip):
-            run.skip(item)
-        elif (doc := run.admit(item)) is not None:
-            batch.append(doc)
-
-    def extracted(docs: list[RawDocument]) -> list[Article | Skip]:
-        return [result.extracted[doc.id] for doc in docs]
-
-    stored = run.commit(batch, extracted)
-    return {a.id: result.features[a.id] for a in stored if a.id in result.features}
