@@ -2,6 +2,8 @@
 (issue 14's second throughput target, docs/benchmarks.md "Analyze CPU against the encoder").
 
     .venv/bin/python scripts/bench_cpu_ratio.py [--data ../shared/data] [--runs 1]
+    git worktree add /tmp/before REV && .venv/bin/python scripts/bench_cpu_ratio.py \
+        --before /tmp/before/src      # also analyze with that tree, interleaved
 
 The corpus is issue 14's 303 real articles: semeval-pairs-dev plus the first 60 of
 timeline17-dev's MJ_bbc, haiti_bbc and bpoil_bbc, written as one JSONL file.
@@ -87,13 +89,12 @@ def measure_encoder(path: Path) -> dict[str, float]:
     return result
 
 
-def measure_analyze(corpus: Path, workdir: Path) -> dict[str, float]:
+def measure_analyze(corpus: Path, workdir: Path, src: Path) -> dict[str, float]:
     store = workdir / "store.db"
     before = _children_cpu()
     start = time.perf_counter()
-    subprocess.run([str(ROOT / ".venv" / "bin" / "newsloom"), "analyze", str(corpus),
-                    "--db", str(store)], check=True, capture_output=True,
-                   env=bench_env(ROOT / "src"))
+    subprocess.run([sys.executable, "-m", "newsloom", "analyze", str(corpus), "--db",
+                    str(store)], check=True, capture_output=True, env=bench_env(src))
     return {"cpu": _children_cpu() - before, "wall": time.perf_counter() - start}
 
 
@@ -101,6 +102,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--before", type=Path, help="another tree's src/ to time as well")
     parser.add_argument("--encoder-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.encoder_child:
@@ -117,7 +119,12 @@ def main() -> None:
             encoder = measure_encoder(path)
             work = Path(tmp) / f"run{run}"
             work.mkdir()
-            analyze = measure_analyze(corpus, work)
+            if args.before:
+                (work / "before").mkdir()
+                old = measure_analyze(corpus, work / "before", args.before.resolve())
+                print(f"run {run + 1}: analyze with {args.before}: {old['cpu']:.1f} CPU s "
+                      f"({old['wall']:.1f} s wall)")
+            analyze = measure_analyze(corpus, work, ROOT / "src")
             print(f"{len(records)} articles, run {run + 1}: encoder alone "
                   f"{encoder['embed']:.1f} CPU s embedding (+{encoder['load']:.1f} s loading, "
                   f"process {encoder['process']:.1f} s); analyze {analyze['cpu']:.1f} CPU s "

@@ -218,7 +218,8 @@ def test_cpu_seconds_count_the_live_grandchildren() -> None:
             time.sleep(0.2)
         assert cpu_seconds() - before >= 1.4
         assert descendant_peak_mib() > 1
-    finally:
-        for pid in sorted(_descendants(), reverse=True):
+    finally:  # only what this test started: the suite's Spark JVM is a descendant too
+        for pid in _descendants(child.pid):
             os.kill(pid, signal.SIGKILL)
+        child.kill()
         child.wait()

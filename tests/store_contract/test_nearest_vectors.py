@@ -31,3 +31,23 @@ def test_nearest_vectors_in_cosine_order_under_filters(store: Backend) -> None:
         (ids["d"], pytest.approx(float(query @ vector(0, 0, 1, 0)), abs=1e-6))]
     assert store.nearest_vectors(query, ArticleFilter(story_id="s3"), 10) == in_s3
     assert store.nearest_vectors(query, ArticleFilter(languages=("fr",)), 10) == []
+
+
+def test_nearest_clustered_articles_by_key_in_cosine_order(store: Backend) -> None:
+    """The clusterer's neighbour source (StoredNeighbours): keys are the articles' sequence
+    numbers (the clusterer's keys), every clustered article a candidate, filters none. Served
+    by the database's index where ``vector_index_path()`` is None, by a scan elsewhere: the
+    same answer either way."""
+    ids = clustered(store).ids
+    key = {article: seq for seq, article in store.load_cluster_state().keys.items()}
+    query = vector(0.2, 1.0, 0.1, 0.0)
+    found = store.nearest_clustered(query, 10)
+    unit = query / np.linalg.norm(query)
+    assert [k for k, _ in found][:1] == [key[ids["c"]]]
+    assert {k for k, _ in found} == set(key.values())
+    scores = [s for _, s in found]
+    assert scores == sorted(scores, reverse=True)
+    assert scores[0] == pytest.approx(float(unit @ vector(0, 1, 0, 0)), abs=1e-6)
+    assert [k for k, _ in store.nearest_clustered(query, 2)] == [k for k, _ in found][:2]
+    assert store.nearest_clustered(query, 0) == []
+    assert store.nearest_clustered(vector(1, 0, 0), 5) == []  # no vector of that dimension

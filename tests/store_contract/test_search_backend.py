@@ -62,6 +62,24 @@ def test_keyword_matches_rank_by_bm25_with_title_weight(store: Backend) -> None:
     assert store.keyword_matches([("zeppelin",)], ANY, 10, weights=(50.0, 1.0))[0] == t
 
 
+def test_keyword_matches_weigh_a_rare_word_above_a_common_one(store: Backend) -> None:
+    """bm25's inverse document frequency: a word most articles hold adds almost nothing, so
+    one occurrence of a rare word outranks three of the common one, and of two articles with
+    both words the one with more of the rare word ranks first (each inserted after the one
+    it must outrank, so ingest order cannot decide)."""
+    store.add([page(f"f{i}", f"Harbour filler {i} with the common word and alpha.")
+               for i in range(6)])
+    common = page("common", "Harbour news: common, common and common again.", title="Report")
+    rare = page("rare", "Harbour news: a rare word, once in a while.", title="Report")
+    alphas = page("alphas", "Alpha alpha alpha meets beta by the harbour.", title="Notes")
+    betas = page("betas", "Alpha meets beta, beta and beta by the harbour.", title="Notes")
+    store.add([common, rare, alphas, betas])
+    ranked = store.keyword_matches([("common",), ("rare",)], ANY, 10, any_group=True)
+    assert ranked[:2] == [rare[1].id, common[1].id]
+    assert store.keyword_matches([("alpha",), ("beta",)], ANY, 10) == [betas[1].id,
+                                                                      alphas[1].id]
+
+
 def test_filters_narrow_the_matches(store: Backend) -> None:
     corpus: Corpus = clustered(store)
     ids = corpus.ids

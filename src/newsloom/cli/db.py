@@ -102,9 +102,12 @@ def copy(
             err.print(f"[red]{escape(str(exc))}[/]: {escape(str(target))}; copy into a new "
                       "store", soft_wrap=True)
             raise typer.Exit(2) from exc
+        # PostgreSQL indexes the vectors itself (built by the copy); SQLite's file is not.
+        index_file = write.vector_index_path() is not None
     err.print(f"copied {escape(str(source))} → {escape(str(target))}: "
               f"{counted(written.get('documents', 0), 'document')}, "
               f"{counted(written.get('articles', 0), 'article')}, "
               f"{counted(written.get('stories', 0), 'story')}, "
-              f"{counted(written.get('storylines', 0), 'storyline')}; the next `newsloom "
-              "analyze` rebuilds the vector index file", soft_wrap=True)
+              f"{counted(written.get('storylines', 0), 'storyline')}"
+              + ("; the next `newsloom analyze` rebuilds the vector index file" if index_file
+                 else ""), soft_wrap=True)

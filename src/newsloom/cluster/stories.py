@@ -29,7 +29,7 @@ from datetime import date
 
 import numpy as np
 
-from newsloom.cluster.index import VectorIndex
+from newsloom.cluster.neighbours import NeighbourIndex
 from newsloom.cluster.scoring import (
     IdfWeights,
     PairModel,
@@ -111,7 +111,7 @@ def average_link_groups(size: int, probability: Callable[[int, int], float],
 class StoryClusterer:
     """Stateful clusterer; ``load`` fetches evidence of earlier articles on demand."""
 
-    index: VectorIndex
+    index: NeighbourIndex
     load: Callable[[list[str]], dict[str, Evidence]] | None = None
     model: PairModel | None = None  # None: the shipped model
     join_probability: float = JOIN_PROBABILITY
@@ -333,7 +333,7 @@ class StoryClusterer:
         return members
 
 
-def cluster_all(items: Iterable[tuple[int, Evidence, str | None]], index: VectorIndex,
+def cluster_all(items: Iterable[tuple[int, Evidence, str | None]], index: NeighbourIndex,
                 model: PairModel | None = None) -> StoryClusterer:
     """Cluster a whole sequence at once (tests compare it with incremental runs; the
     evaluation runs it with held-out models)."""

@@ -204,10 +204,10 @@ def descendant_peak_mib() -> float:
     return peak / 1024
 
 
-def _descendants() -> dict[int, tuple[int, int]]:
-    """Live descendants of this process (the feature pool; Spark's JVM and its Python
-    workers): pid → (own CPU ticks, CPU ticks of the children it has reaped)."""
-    proc, me = Path("/proc"), os.getpid()
+def _descendants(root: int | None = None) -> dict[int, tuple[int, int]]:
+    """Live descendants of ``root`` (default: this process; the feature pool, Spark's JVM
+    and its Python workers): pid → (own CPU ticks, CPU ticks of the children it reaped)."""
+    proc, me = Path("/proc"), os.getpid() if root is None else root
     parents: dict[int, int] = {}
     ticks: dict[int, tuple[int, int]] = {}
     for entry in proc.iterdir() if proc.is_dir() else ():

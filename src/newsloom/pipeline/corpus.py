@@ -13,11 +13,13 @@ from collections.abc import Callable, MutableMapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Self
 
 import numpy as np
 
 from newsloom.cluster.index import VectorIndex, index_file_ok
+from newsloom.cluster.neighbours import NeighbourIndex, StoreNeighbours
 from newsloom.cluster.stories import StoryClusterer
 from newsloom.cluster.storyline_updates import relink
 from newsloom.cluster.storylines import label_text, link_storylines
@@ -66,6 +68,8 @@ class CorpusStage:
     #: Features computed elsewhere (Spark executors), by article id; each is taken out when
     #: its batch uses it. A batch with an article missing here is featurized as usual.
     precomputed: MutableMapping[str, ArticleFeatures] | None = field(default=None, repr=False)
+    #: The clusterer's index when the database serves the neighbours (told of each commit).
+    _in_store: StoreNeighbours | None = field(default=None, init=False, repr=False)
 
     def open(self) -> Self:
         """Load the stage's state from the store (entities, clusterer, ANN index, duplicates)
@@ -82,17 +86,13 @@ class CorpusStage:
         self.entities = StoredEntities(self.store)
         self.resolver = self.entities.resolver
         state = self.store.load_cluster_state()
-        dim = embedder_dim(self.embedder)
-        index = VectorIndex.open(dim, self.store.vector_index_path())
-        # Missing, damaged or stale index file (a run that died before save_index, a file
-        # from another store): rebuild it from the vectors in the store.
-        if len(index) != len(state.keys) or not all(key in index for key in state.keys):
-            if len(index) and not index.damaged:  # a damaged file was reported on load
-                log.warning("vector index %s does not match the store (%d of %d articles): "
-                            "rebuilding it", index.path, len(index), len(state.keys))
-            index.reset()
-            for key, vector in self._stored_vectors(state.keys):
-                index.add(key, vector)
+        path = self.store.vector_index_path()
+        # A database with its own vector index (PostgreSQL) serves the neighbours: no file.
+        index: NeighbourIndex
+        if path is None:
+            index = self._in_store = StoreNeighbours(self.store)
+        else:
+            index, self._in_store = self._file_index(path, state.keys), None
         self.clusterer = StoryClusterer(index=index, load=self.store.evidence,
                                         story_of=state.story_of, keys=state.keys,
                                         entity_df=state.entity_df, term_df=state.term_df,
@@ -100,6 +100,20 @@ class CorpusStage:
                                         vector_sum=state.vector_sum,
                                         created=state.created, redirects=state.redirects)
         self.duplicates = BandedDuplicateIndex(self.store.band_candidates)
+
+    def _file_index(self, path: Path, keys: dict[int, str]) -> VectorIndex:
+        """The usearch index file at ``path``, holding exactly the stored vectors of ``keys``.
+        Missing, damaged or stale (a run that died before save_index, a file from another
+        store): rebuilt from the vectors in the store."""
+        index = VectorIndex.open(embedder_dim(self.embedder), path)
+        if len(index) != len(keys) or not all(key in index for key in keys):
+            if len(index) and not index.damaged:  # a damaged file was reported on load
+                log.warning("vector index %s does not match the store (%d of %d articles): "
+                            "rebuilding it", index.path, len(index), len(keys))
+            index.reset()
+            for key, vector in self._stored_vectors(keys):
+                index.add(key, vector)
+        return index
 
     def _stored_vectors(self, keys: dict[int, str]) -> list[tuple[int, np.ndarray]]:
         evidence = self.store.evidence(list(keys.values()))
@@ -164,6 +178,8 @@ class CorpusStage:
             self.store.save_corpus_batch(rows, entities, aliases, events,
                                          self.resolver.contexts)
             self.duplicates.committed()
+            if self._in_store is not None:  # the database finds the batch's vectors now
+                self._in_store.committed()
         return events
 
     def run_pending(self, batch_size: int,
@@ -189,9 +205,11 @@ class CorpusStage:
         return done
 
     def save_index(self) -> None:
-        """Write the ANN index beside the store (atomically). Once per run, not per batch:
-        the file is corpus-sized, and a run that dies before this leaves a stale file, which
-        the next run notices (keys ≠ stored articles) and rebuilds from the store."""
+        """Write the ANN index file beside the store (atomically). Once per run, not per
+        batch: the file is corpus-sized, and a run that dies before this leaves a stale file,
+        which the next run notices (keys ≠ stored articles) and rebuilds from the store. A
+        database with its own vector index has every committed batch already: nothing is
+        written."""
         with timed(self.timings, "store"):
             self.clusterer.index.save()
 
@@ -241,9 +259,13 @@ def _build_stories(store: CorpusState, embedder: str, batch_size: int | None,
 
 def _repair_index(store: CorpusState, embedder: str) -> None:
     """With nothing to cluster, still rebuild a missing or damaged index file (loading the
-    stage does, with a warning): search would otherwise fall back to the stored vectors."""
+    stage does, with a warning): search would otherwise fall back to the stored vectors.
+    A store without an index file (its database indexes the vectors) has nothing to repair."""
+    path = store.vector_index_path()
+    if path is None:
+        return
     stored = store.count_clustered_articles()
-    if stored and not index_file_ok(store.vector_index_path(), stored):
+    if stored and not index_file_ok(path, stored):
         CorpusStage(store, embedder).open().save_index()
 
 

@@ -121,6 +121,8 @@ def _open_index(file: _IndexFile) -> Index | None:
 def _index(store: VectorCandidates, stored: int) -> Index | None:
     """The ANN index beside the store, if it holds exactly the stored vectors."""
     path = store.vector_index_path()
+    if path is None:
+        return None  # the database indexes the vectors itself (nearest_vectors)
     try:
         stat = os.stat(path)
     except OSError:

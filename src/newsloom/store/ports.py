@@ -87,12 +87,22 @@ class EntityLookup(Protocol):
 
 class VectorIndexHome(Protocol):
     """Where the ANN index file of the corpus's vectors lives (cluster/index.py writes it):
-    beside a SQLite file; a server backend names a local cache path."""
+    beside a SQLite store. None: the database indexes the vectors itself (PostgreSQL:
+    pgvector HNSW), no file is written or read, and clustering asks
+    :class:`StoredNeighbours` (search: :meth:`VectorCandidates.nearest_vectors`)."""
 
-    def vector_index_path(self) -> Path: ...
+    def vector_index_path(self) -> Path | None: ...
 
 
-class CorpusState(EntityLookup, VectorIndexHome, Protocol):
+class StoredNeighbours(Protocol):
+    """(key, cosine) of the at most ``k`` clustered (committed) articles nearest ``vector``,
+    best first, keyed as the clusterer keys them (the article's ``seq``): from the database's
+    vector index when it has one (the corpus stage asks only then), else by a full scan."""
+
+    def nearest_clustered(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]: ...
+
+
+class CorpusState(EntityLookup, VectorIndexHome, StoredNeighbours, Protocol):
     """What the ordered corpus stage (pipeline/corpus.py) reads and commits per batch."""
 
     def corpus_lease(self) -> AbstractContextManager[None]: ...
@@ -272,7 +282,7 @@ class KeywordIndex(Protocol):
 
 class VectorCandidates(VectorIndexHome, Protocol):
     """The stored article vectors, keyed by the corpus sequence number of their article
-    (the key of the ANN index file too)."""
+    (the key of the ANN index file and of the clusterer too)."""
 
     def vector_model(self) -> str | None:
         """Name of the encoder the stored vectors came from (None: no vectors yet)."""

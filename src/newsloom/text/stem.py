@@ -137,6 +137,9 @@ def lemma_text(text: str | None, lang: str | None) -> str:
 
 
 def index_lexicons(languages: Iterable[str]) -> None:
-    """Open (building where missing) the on-disk lexicons :func:`query_lemma` reads."""
+    """Open (building where missing) the on-disk lexicons :func:`query_lemma` reads. Opened
+    directly: a word the lemma memo already knows would not reach the lexicon."""
+    factory = _indexed_factory()
     for lang in languages:
-        query_lemma.__wrapped__("warm", lang)
+        if lang in _supported():
+            factory.get_dictionary(lang)

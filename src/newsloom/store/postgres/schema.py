@@ -7,7 +7,9 @@ Differences from the SQLite schema (store/sqlite/schema.py), on purpose:
   its implicit rowid: articles (ingest order, the corpus stage's keys), article_entities and
   story_entities ("most recent first" reads);
 * the keyword index is a ``tsvector`` column of the folded lemmas (title weighted A, text B)
-  with a GIN index, written by the store with each article, instead of an FTS5 table;
+  with a GIN index, written by the store with each article, instead of an FTS5 table; what
+  FTS5 keeps for its bm25 (lengths, lemma document frequencies, totals) is kept beside it
+  by triggers (migration 2);
 * article vectors are pgvector ``vector`` values (an HNSW index on them is created once the
   corpus's dimension is known, see corpus.py), signatures and sums stay float bytes;
 * times are ``timestamptz``; the article counts are kept by plpgsql triggers.
@@ -252,5 +254,88 @@ MIGRATIONS: tuple[LiteralString, ...] = (
     END $$;
     CREATE TRIGGER article_counts_current AFTER UPDATE OF superseded_by ON documents
         FOR EACH ROW EXECUTE FUNCTION newsloom_document_current();
+    """,
+    # 2: what bm25 needs beside the lemma index (store/postgres/bm25.py), as FTS5 keeps it for
+    # SQLite: each article's length in lemmas and where its title ends, how many articles
+    # hold each lemma, and the totals, over every stored version (FTS5 indexes them all).
+    # Backfilled here. Inserted articles are counted once per transaction, at its commit (a
+    # deferred trigger): one upsert per distinct lemma of the batch, not per lemma of each
+    # article. Lemmas rewritten or removed are counted at once.
+    """
+    CREATE FUNCTION newsloom_lemma_count(lemmas tsvector) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        SELECT COALESCE(SUM(cardinality(positions)), 0)::integer FROM unnest(lemmas)
+    $$;
+    CREATE FUNCTION newsloom_title_end(lemmas tsvector) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        SELECT COALESCE(MAX(p), 0)::integer FROM unnest(ts_filter(lemmas, '{a}')) u,
+            unnest(u.positions) p
+    $$;
+    ALTER TABLE articles
+        ADD COLUMN lemma_count integer NOT NULL  -- title and text lemmas (positions)
+            GENERATED ALWAYS AS (newsloom_lemma_count(lemmas)) STORED,
+        ADD COLUMN title_end integer NOT NULL    -- the last title position in lemmas
+            GENERATED ALWAYS AS (newsloom_title_end(lemmas)) STORED;
+
+    CREATE TABLE lemma_df (term text PRIMARY KEY, articles integer NOT NULL);
+    INSERT INTO lemma_df (term, articles)
+        SELECT term, COUNT(*) FROM articles, unnest(tsvector_to_array(lemmas)) term
+        GROUP BY term;
+    CREATE TABLE lemma_totals (
+        id integer PRIMARY KEY CHECK (id = 1), articles bigint NOT NULL, lemmas bigint NOT NULL
+    );
+    INSERT INTO lemma_totals SELECT 1, COUNT(*), COALESCE(SUM(lemma_count), 0) FROM articles;
+
+    CREATE FUNCTION newsloom_lemma_stats(lemmas tsvector, lemma_count integer, delta integer)
+    RETURNS void LANGUAGE sql AS $$
+        INSERT INTO lemma_df AS s (term, articles)
+        SELECT term, delta FROM unnest(tsvector_to_array(lemmas)) term ORDER BY term
+        ON CONFLICT (term) DO UPDATE SET articles = s.articles + EXCLUDED.articles;
+        UPDATE lemma_totals SET articles = articles + delta,
+                                lemmas = lemmas + delta * lemma_count;
+    $$;
+    -- articles inserted by the open transaction, not counted yet (empty between transactions)
+    CREATE UNLOGGED TABLE lemma_pending (seq bigint PRIMARY KEY);
+    CREATE FUNCTION newsloom_lemmas_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'INSERT' THEN
+            INSERT INTO lemma_pending VALUES (NEW.seq);
+            PERFORM set_config('newsloom.lemmas_pending', 'yes', true);
+        ELSIF EXISTS (SELECT 1 FROM lemma_pending WHERE seq = OLD.seq) THEN
+            -- inserted by this transaction: counted at commit as it is then
+            DELETE FROM lemma_pending WHERE seq = OLD.seq AND TG_OP = 'DELETE';
+        ELSE
+            PERFORM newsloom_lemma_stats(OLD.lemmas, OLD.lemma_count, -1);
+            IF TG_OP = 'UPDATE' THEN
+                PERFORM newsloom_lemma_stats(NEW.lemmas, NEW.lemma_count, 1);
+            END IF;
+        END IF;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER articles_lemma_stats AFTER INSERT OR DELETE OR UPDATE OF lemmas ON articles
+        FOR EACH ROW EXECUTE FUNCTION newsloom_lemmas_changed();
+    -- at commit, the first of the queued calls counts every pending article; the others
+    -- find the flag cleared. The shared rows are taken last, after the article counts: a
+    -- second writer waits on the 'all' count before it takes any, so none deadlock here.
+    CREATE FUNCTION newsloom_lemmas_flush() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF current_setting('newsloom.lemmas_pending', true) = 'yes' THEN
+            PERFORM set_config('newsloom.lemmas_pending', '', true);
+            WITH done AS (
+                DELETE FROM lemma_pending p USING articles a WHERE a.seq = p.seq
+                RETURNING a.lemmas, a.lemma_count
+            ), counted AS (
+                INSERT INTO lemma_df AS s (term, articles)
+                SELECT term, COUNT(*) FROM done, unnest(tsvector_to_array(done.lemmas)) term
+                GROUP BY term ORDER BY term
+                ON CONFLICT (term) DO UPDATE SET articles = s.articles + EXCLUDED.articles
+            )
+            UPDATE lemma_totals SET articles = articles + d.n, lemmas = lemmas + d.total
+            FROM (SELECT COUNT(*) AS n, COALESCE(SUM(lemma_count), 0) AS total FROM done) d;
+        END IF;
+        RETURN NULL;
+    END $$;
+    CREATE CONSTRAINT TRIGGER lemma_pending_flush AFTER INSERT ON lemma_pending
+        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION newsloom_lemmas_flush();
     """,
 )

@@ -6,11 +6,8 @@ and text (``newsloom.text.stem.lemma_text``) folded to lower case without diacri
 as a ``tsvector`` of the ``simple`` configuration (no stemming, no stop words: the lemmas are
 already the normal form), title at weight A and text at weight B.
 
-Ranking is ``ts_rank_cd`` (cover density: how many and how close the matched terms are) with
-normalisation 1, the rank divided by 1 + log(document length): bm25-like in rewarding term
-frequency and penalising long documents, but without bm25's inverse document frequency
-(every query term counts the same). The (title, text) weights become the A and B weights,
-scaled so the larger is 1 (PostgreSQL's limit).
+Ranking is bm25 as FTS5 computes it, with its idf, k1, b and the (title, text) column
+weights (bm25.py), from the lemma statistics migration 2 keeps beside the index.
 """
 
 from __future__ import annotations
@@ -23,6 +20,7 @@ from psycopg import sql
 
 from newsloom.model import Article
 from newsloom.store.ports import ArticleFilter, SearchRow
+from newsloom.store.postgres.bm25 import ranked_params, ranked_sql
 from newsloom.store.postgres.database import Database
 from newsloom.store.rows import index_form
 from newsloom.text.stem import lemma_text
@@ -100,7 +98,8 @@ class SearchTables:
 
     # -- articles ------------------------------------------------------------------------------
     def article_count(self) -> int:
-        return int(self._pg.value("SELECT COUNT(*) FROM articles"))
+        """Every stored version, as the lemma statistics count them (kept by a trigger)."""
+        return int(self._pg.value("SELECT articles FROM lemma_totals"))
 
     def corpus_languages(self, limit: int | None = None) -> list[str]:
         return [str(r[0]) for r in self._pg.rows(
@@ -135,23 +134,16 @@ class SearchTables:
             return []
         query, terms = tsquery_sql(groups, any_group)
         condition, params = filter_sql(where)
-        top = max(weights) or 1.0
-        rank_weights = [0.0, 0.0, weights[1] / top, weights[0] / top]  # D, C, B (text), A
         return [str(r[0]) for r in self._pg.rows(
-            f"WITH q AS (SELECT {query} AS query) SELECT a.id {_FROM} CROSS JOIN q "
-            f"WHERE a.lemmas @@ q.query AND {condition} "
-            f"ORDER BY ts_rank_cd(%s::real[], a.lemmas, q.query, 1) DESC, a.seq LIMIT %s",
-            (*terms, *params, rank_weights, depth))]
+            ranked_sql(query, _FROM, condition),
+            ranked_params(terms, terms, params, weights, depth))]
 
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        """From the lemma statistics (every stored version, as FTS5's vocabulary counts)."""
         forms = {term: index_form(term) for term in terms}
-        found: dict[str, int] = {}
-        for form in sorted(set(forms.values())):
-            count = int(self._pg.value(
-                "SELECT COUNT(*) FROM articles WHERE lemmas @@ phraseto_tsquery('simple', %s)",
-                (form,)))
-            if count:
-                found[form] = count
+        found = {str(r[0]): int(r[1]) for r in self._pg.rows(
+            "SELECT term, articles FROM lemma_df WHERE term = ANY(%s) AND articles > 0",
+            (sorted(set(forms.values())),))}
         return {term: found[form] for term, form in forms.items() if form in found}
 
     # -- stored vectors ------------------------------------------------------------------------

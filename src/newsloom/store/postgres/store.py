@@ -12,11 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import threading
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
 from typing import Any, LiteralString
 
 import psycopg
@@ -27,7 +25,8 @@ from newsloom.store.ports import AddResult, RunRecord, StoreSummary
 from newsloom.store.postgres.admin import AdminQueries
 from newsloom.store.postgres.copy import StoreCopyTables
 from newsloom.store.postgres.corpus import CorpusTables
-from newsloom.store.postgres.database import Database, redacted
+from newsloom.store.postgres.database import Database
+from newsloom.store.postgres.neighbours import NeighbourQueries
 from newsloom.store.postgres.schema import MIGRATIONS
 from newsloom.store.postgres.search import SearchTables, lemma_vector_sql, lemma_vector_values
 from newsloom.store.rows import (
@@ -62,7 +61,8 @@ def _lock_key(key: str) -> int:
                           signed=True)
 
 
-class PostgresStore(CorpusTables, AdminQueries, SearchTables, StoreCopyTables):
+class PostgresStore(CorpusTables, AdminQueries, SearchTables, NeighbourQueries,
+                    StoreCopyTables):
     """PostgreSQL implementation of every port of :mod:`newsloom.store.ports`."""
 
     def __init__(self, url: str) -> None:
@@ -97,14 +97,11 @@ class PostgresStore(CorpusTables, AdminQueries, SearchTables, StoreCopyTables):
     def close(self) -> None:
         self._pg.close()
 
-    def vector_index_path(self) -> Path:
-        """The local cache of the ANN index file: one per server and database, in the user's
-        cache folder (the vectors themselves live in the database)."""
-        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-        name = hashlib.sha1(redacted(self.url).encode()).hexdigest()[:16]
-        folder = cache / "newsloom" / "postgres"
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder / f"{name}.vectors.usearch"
+    def vector_index_path(self) -> None:
+        """None: no ANN index file. The database indexes the vectors itself (pgvector HNSW):
+        search asks it (``nearest_vectors``), and so does clustering (``nearest_clustered``,
+        neighbours.py)."""
+        return None
 
     def __enter__(self) -> PostgresStore:
         return self

@@ -30,6 +30,7 @@ from newsloom.store.sqlite.contexts import name_terms_json
 from newsloom.store.sqlite.copy import StoreCopyTables
 from newsloom.store.sqlite.corpus import CorpusTables
 from newsloom.store.sqlite.lease import lease
+from newsloom.store.sqlite.neighbours import NeighbourQueries
 from newsloom.store.sqlite.schema import MIGRATIONS
 from newsloom.store.sqlite.search import SearchTables
 from newsloom.store.versions import lookup_keys
@@ -40,7 +41,8 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class SQLiteStore(CorpusTables, AdminQueries, SearchTables, StoreCopyTables):
+class SQLiteStore(CorpusTables, AdminQueries, SearchTables, NeighbourQueries,
+                  StoreCopyTables):
     """SQLite implementation of every port of :mod:`newsloom.store.ports`."""
 
     def __init__(self, path: str | Path) -> None:
