@@ -96,31 +96,41 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--out", type=Path, default=Path("/tmp/newsloom-backends"))
     parser.add_argument("--concurrent-records", type=int, default=2000)
+    parser.add_argument("--runs", default="sqlite,postgresql,spark,concurrent",
+                        help="which of sqlite, postgresql, spark, concurrent to run")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    runs = set(args.runs.split(","))
     rows = []
-    lite = scale(args.out, "sqlite", args)
-    rows.append(_row("in process, SQLite", lite,
-                     search(args.out, "sqlite", str(args.out / "sqlite" / "scale.db"))))
-    with postgres(args.out / "pg-inprocess") as url:
-        report = scale(args.out, "postgresql", args, "--db", url)
-        rows.append(_row("in process, PostgreSQL", report, search(args.out, "postgresql", url)))
-    with postgres(args.out / "pg-spark") as url:
-        report = scale(args.out, "spark", args, "--db", url, "--spark", "local[2]")
-        rows.append(_row("Spark local[2], PostgreSQL", report, None))
-    print(f"[{time.strftime('%H:%M:%S')}] concurrent trial on PostgreSQL", flush=True)
-    trial = subprocess.run([sys.executable, str(ROOT / "scripts" / "concurrent_writers.py"),
-                            "--pg", "--kinds", "mixed", "--trials", "1", "--records",
-                            str(args.concurrent_records)], text=True, capture_output=True,
-                           check=False)
+    if "sqlite" in runs:
+        lite = scale(args.out, "sqlite", args)
+        rows.append(_row("in process, SQLite", lite, search(
+            args.out, "sqlite", str(args.out / "sqlite" / "scale.db"))))
+    if "postgresql" in runs:
+        with postgres(args.out / "pg-inprocess") as url:
+            report = scale(args.out, "postgresql", args, "--db", url)
+            rows.append(_row("in process, PostgreSQL", report,
+                             search(args.out, "postgresql", url)))
+    if "spark" in runs:
+        with postgres(args.out / "pg-spark") as url:
+            report = scale(args.out, "spark", args, "--db", url, "--spark", "local[2]")
+            rows.append(_row("Spark local[2], PostgreSQL", report, None))
+    trial = None
+    if "concurrent" in runs:
+        print(f"[{time.strftime('%H:%M:%S')}] concurrent trial on PostgreSQL", flush=True)
+        trial = subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / "concurrent_writers.py"), "--pg",
+             "--kinds", "mixed", "--trials", "1", "--records", str(args.concurrent_records)],
+            text=True, capture_output=True, check=False)
     print()
     print("| run | articles/s | CPU ms per article, first → last batches | CPU slope per "
           "10k stored | peak MiB main / largest other process | articles / stories | "
           "search p95 keyword / hybrid |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     print("\n".join(rows))
-    print()
-    print(trial.stdout.strip())
+    if trial is not None:
+        print()
+        print(trial.stdout.strip())
 
 
 if __name__ == "__main__":

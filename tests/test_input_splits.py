@@ -162,3 +162,23 @@ def test_a_bad_record_ends_the_file_as_in_a_whole_read(tmp_path: Path, gzipped: 
         splits = plan_splits([path], split_bytes)
         assert len(splits) > 1
         assert _read(splits, WARC_OPTIONS) == whole, split_bytes
+
+
+def test_without_partitions_a_file_is_cut_for_every_core(tmp_path: Path) -> None:
+    """Without --partitions a batch of a few MB fills the session's cores: as one split it
+    was one task on one core of local[2]. Small files stay whole; --partitions wins."""
+    from newsloom.pipeline.spark import MIN_SPLIT_MB, SparkOptions, split_size
+
+    big = tmp_path / "big.jsonl"
+    big.write_bytes(b'{"text": "x"}\n' * 300_000)  # ~4.2 MB
+    mb = 1024 * 1024
+    default = SparkOptions()
+    assert split_size([big], default, cores=1) == int(default.split_mb * mb)
+    two = split_size([big], default, cores=2)
+    assert two == -(-big.stat().st_size // 2)
+    assert len(plan_splits([big], two)) == 2
+    assert split_size([big], SparkOptions(partitions=4), cores=2) == -(-big.stat().st_size // 4)
+    small = tmp_path / "small.jsonl"
+    small.write_bytes(b'{"text": "x"}\n' * 100)
+    assert split_size([small], default, cores=8) == int(MIN_SPLIT_MB * mb)
+    assert len(plan_splits([small], split_size([small], default, cores=8))) == 1

@@ -131,14 +131,16 @@ def spark_session(master: str) -> Iterator[SparkSession]:
         session.stop()
 
 
-def split_size(files: Sequence[Path], options: SparkOptions) -> int:
-    """Bytes per split: ``split_mb``, made smaller with ``partitions`` so that the inputs
-    fill about that many (never below :data:`MIN_SPLIT_MB` that way); 0: never cut."""
+def split_size(files: Sequence[Path], options: SparkOptions, cores: int = 1) -> int:
+    """Bytes per split: ``split_mb``, made smaller so that the inputs fill about
+    ``partitions`` splits, or without ``partitions`` one per core the session has (never
+    below :data:`MIN_SPLIT_MB` that way); 0: never cut. Without the second rule a batch of a
+    few MB was one task on one core of ``local[2]`` (docs/scale.md)."""
     size = int(options.split_mb * 1024 * 1024)
-    if size > 0 and options.partitions:
+    wanted = options.partitions or cores
+    if size > 0 and wanted > 1:
         total = sum(path.stat().st_size for path in files)
-        size = min(size, max(int(MIN_SPLIT_MB * 1024 * 1024),
-                             -(-total // options.partitions)))
+        size = min(size, max(int(MIN_SPLIT_MB * 1024 * 1024), -(-total // wanted)))
     return size
 
 
@@ -155,9 +157,10 @@ def analyze(paths: Sequence[Path], store: SparkStore, db: str | Path,
     options = options or SparkOptions()
     found = list(discover(paths))
     files = [item for item in found if isinstance(item, Path)]
-    splits = plan_splits(files, split_size(files, options))
-    partitions = max(1, min(options.partitions or len(splits), len(splits) or 1))
     with spark_session(options.master) as session:
+        cores = int(session.sparkContext.defaultParallelism)
+        splits = plan_splits(files, split_size(files, options, cores))
+        partitions = max(1, min(options.partitions or len(splits), len(splits) or 1))
         run = IngestRun(store, "spark analyze " + " ".join(str(p) for p in paths))
         run.stats.files = len(files)
         spark_run = SparkRun(run.stats, splits=len(splits), partitions=partitions)

@@ -36,6 +36,7 @@ from newsloom.store.rows import (
     document_from_row,
     document_meta,
 )
+from newsloom.store.version_writes import VersionedAdds
 from newsloom.store.versions import lookup_keys
 
 log = logging.getLogger("newsloom")
@@ -62,7 +63,7 @@ def _lock_key(key: str) -> int:
 
 
 class PostgresStore(CorpusTables, AdminQueries, SearchTables, NeighbourQueries,
-                    StoreCopyTables):
+                    StoreCopyTables, VersionedAdds):
     """PostgreSQL implementation of every port of :mod:`newsloom.store.ports`."""
 
     def __init__(self, url: str) -> None:
@@ -136,7 +137,7 @@ class PostgresStore(CorpusTables, AdminQueries, SearchTables, NeighbourQueries,
                 with self._pg.transaction() as conn:
                     conn.execute("SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) k",
                                  (keys,))
-                    return self._add(items, revert)
+                    return self._add_versions(items, revert)
             except (psycopg.errors.DeadlockDetected,
                     psycopg.errors.SerializationFailure) as exc:
                 if attempt == _RETRIES:
@@ -144,40 +145,21 @@ class PostgresStore(CorpusTables, AdminQueries, SearchTables, NeighbourQueries,
                 attempt += 1
                 log.info("ingest transaction run again after %s", type(exc).__name__)
 
-    def _add(self, items: Sequence[tuple[RawDocument, Article | None]], revert: bool
-             ) -> AddResult:
-        result = AddResult()
-        for doc, article in items:
-            keys = list(lookup_keys(doc.version_key, doc.url))
-            current = self._pg.one(
-                "SELECT d.id, d.version_key FROM documents d LEFT JOIN articles a "
-                "ON a.id = d.id WHERE d.version_key = ANY(%s) AND d.superseded_by IS NULL "
-                "ORDER BY a.seq DESC NULLS LAST LIMIT 1", (keys,))
-            stored = self._pg.one("SELECT superseded_by, version_key FROM documents "
-                                  "WHERE id = %s", (doc.id,))
-            if stored is not None:
-                if stored[0] is None or current is None or stored[1] not in keys:
-                    result.unchanged += 1
-                elif not revert:
-                    result.reverts.append(doc.id)
-                else:  # a revert: the earlier content is current again, as a new version
-                    self._pg.execute("UPDATE documents SET superseded_by = NULL WHERE id = %s",
-                                     (doc.id,))
-                    self._supersede(current[0], doc.id, stored[1])
-                    result.new_versions += 1
-                continue
-            if article is None:
-                raise ValueError(f"no article for {doc.id}, a content not stored")
-            key = current[1] if current else keys[0]
-            if not self._insert(doc, article, key, current[0] if current else None):
-                result.unchanged += 1  # the same content stored under another page's key
-            elif current:
-                self._supersede(current[0], doc.id, key)
-                result.new_versions += 1
-            else:
-                self._record_version(key, doc.id)
-                result.added += 1
-        return result
+    # -- the steps of store/version_writes.py --------------------------------------------------
+    def _current_version(self, keys: Sequence[str]) -> tuple[str, str] | None:
+        row = self._pg.one(
+            "SELECT d.id, d.version_key FROM documents d LEFT JOIN articles a "
+            "ON a.id = d.id WHERE d.version_key = ANY(%s) AND d.superseded_by IS NULL "
+            "ORDER BY a.seq DESC NULLS LAST LIMIT 1", (list(keys),))
+        return (row[0], row[1]) if row else None
+
+    def _stored_version(self, doc_id: str) -> tuple[str | None, str] | None:
+        row = self._pg.one("SELECT superseded_by, version_key FROM documents WHERE id = %s",
+                           (doc_id,))
+        return (row[0], row[1]) if row else None
+
+    def _make_current(self, doc_id: str) -> None:
+        self._pg.execute("UPDATE documents SET superseded_by = NULL WHERE id = %s", (doc_id,))
 
     def _insert(self, doc: RawDocument, article: Article, key: str, previous: str | None
                 ) -> bool:

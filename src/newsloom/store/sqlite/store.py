@@ -33,7 +33,7 @@ from newsloom.store.sqlite.lease import lease
 from newsloom.store.sqlite.neighbours import NeighbourQueries
 from newsloom.store.sqlite.schema import MIGRATIONS
 from newsloom.store.sqlite.search import SearchTables
-from newsloom.store.versions import lookup_keys
+from newsloom.store.version_writes import VersionedAdds
 from newsloom.text.stem import lemma_text
 
 
@@ -42,7 +42,7 @@ def _now() -> str:
 
 
 class SQLiteStore(CorpusTables, AdminQueries, SearchTables, NeighbourQueries,
-                  StoreCopyTables):
+                  StoreCopyTables, VersionedAdds):
     """SQLite implementation of every port of :mod:`newsloom.store.ports`."""
 
     def __init__(self, path: str | Path) -> None:
@@ -125,43 +125,31 @@ class SQLiteStore(CorpusTables, AdminQueries, SearchTables, NeighbourQueries,
         no-op, unless it is an earlier version of its page, which becomes current again
         (with ``revert=False`` it is left as it is and listed in ``reverts``: the pipeline
         decides at the end of a run, when it knows whether a later input names the page)."""
-        result = AddResult()
         with self._write():
-            for doc, article in items:
-                keys = lookup_keys(doc.version_key, doc.url)
-                marks = ",".join("?" * len(keys))
-                current = self._db.execute(
-                    f"SELECT id, version_key FROM documents WHERE version_key IN ({marks}) "
-                    "AND superseded_by IS NULL ORDER BY rowid DESC LIMIT 1", keys).fetchone()
-                stored = self._db.execute("SELECT superseded_by, version_key FROM documents "
-                                          "WHERE id=?", (doc.id,)).fetchone()
-                if stored is not None:
-                    if stored[0] is None or current is None or stored[1] not in keys:
-                        result.unchanged += 1
-                        continue
-                    if not revert:
-                        result.reverts.append(doc.id)
-                        continue
-                    # A revert: the earlier content is current again, as a new version.
-                    self._db.execute("UPDATE documents SET superseded_by=NULL WHERE id=?",
-                                     (doc.id,))
-                    self._supersede(current[0], doc.id, stored[1])
-                    result.new_versions += 1
-                    continue
-                if article is None:
-                    raise ValueError(f"no article for {doc.id}, a content not stored")
-                # A page's versions stay under one key, even one stored before keys were
-                # canonical.
-                key = current[1] if current else keys[0]
-                self._insert_document(doc, key, current[0] if current else None)
-                self._insert_article(article)
-                if current:
-                    self._supersede(current[0], doc.id, key)
-                    result.new_versions += 1
-                else:
-                    self._record_version(key, doc.id)
-                    result.added += 1
-        return result
+            return self._add_versions(items, revert)
+
+    # -- the steps of store/version_writes.py --------------------------------------------------
+    def _current_version(self, keys: Sequence[str]) -> tuple[str, str] | None:
+        row = self._db.execute(
+            f"SELECT id, version_key FROM documents WHERE version_key IN "
+            f"({','.join('?' * len(keys))}) AND superseded_by IS NULL "
+            "ORDER BY rowid DESC LIMIT 1", list(keys)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def _stored_version(self, doc_id: str) -> tuple[str | None, str] | None:
+        row = self._db.execute("SELECT superseded_by, version_key FROM documents WHERE id=?",
+                               (doc_id,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def _make_current(self, doc_id: str) -> None:
+        self._db.execute("UPDATE documents SET superseded_by=NULL WHERE id=?", (doc_id,))
+
+    def _insert(self, doc: RawDocument, article: Article, key: str, previous: str | None
+                ) -> bool:
+        # one writer at a time (the lease): nothing can have stored the id since the check
+        self._insert_document(doc, key, previous)
+        self._insert_article(article)
+        return True
 
     def _supersede(self, old: str, new: str, key: str) -> None:
         self._db.execute("UPDATE documents SET superseded_by=? WHERE id=?", (new, old))
