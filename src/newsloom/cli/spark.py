@@ -36,7 +36,8 @@ def analyze(
     partitions: Annotated[int | None, typer.Option(
         "--partitions", min=1, help="Partitions (each one write transaction); default: "
         "one per split. Also cuts large JSONL and WARC files into smaller splits so the "
-        "inputs fill about this many (splits of at least 1 MB).")] = None,
+        "inputs fill about this many, or without it one per core of the session "
+        "(splits of at least 1 MB).")] = None,
     split_mb: Annotated[float, typer.Option(
         "--split-mb", min=0.0, help="Cut uncompressed JSONL and WARC files larger than "
         "this into ranges of about this size, read by separate tasks (0: never).")] = 64.0,
