@@ -16,13 +16,8 @@ import numpy as np
 import pytest
 
 import pg_server
-from newsloom.eval.scale import (
-    ScaleReport,
-    _descendants,
-    cpu_seconds,
-    descendant_peak_mib,
-    run_scale,
-)
+from newsloom.eval.processes import _descendants, cpu_seconds, descendant_peak_mib
+from newsloom.eval.scale import ScaleReport, run_scale
 from newsloom.eval.scale_corpus import (
     CorpusSpec,
     Source,
