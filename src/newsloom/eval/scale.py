@@ -195,8 +195,11 @@ def run_batch(path: Path, store_path: str | Path, index: int, workers: int, stor
         if spark is not None:
             from newsloom.pipeline.spark import analyze as spark_analyze
 
+            # one Spark run is ingest, corpus stage and storylines together: all of it is
+            # the batch's corpus time, and no storyline update is timed apart
             run = spark_analyze([path], store, store_path, spark)
-            stats, clustered, ingested, storylines = run.stats, run.clustered, start, False
+            stats, clustered, ingested = run.stats, run.clustered, start
+            storylines = False
         else:
             stats = ingest([path], store, PipelineOptions(workers=workers))
             ingested = time.perf_counter()
