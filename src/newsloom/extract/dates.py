@@ -13,7 +13,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from newsloom.model import DateEstimate, PublicationDate
-from newsloom.text.calendars import month_names
+from newsloom.text.calendars import month_names, weekday_names
 
 #: Languages whose month names are recognised in byline dates.
 _MIN_YEAR = 1990  # online news before this is rare; older "dates" are usually history
@@ -112,15 +112,42 @@ def date_from_url(url: str | None) -> PublicationDate | None:
     return PublicationDate(valid.isoformat(), 0.8, "url") if valid else None
 
 
+@lru_cache(maxsize=1)
+def _weekday_at_end() -> re.Pattern[str]:
+    names = sorted((re.escape(n) for n in weekday_names() if len(n) >= 3), key=len, reverse=True)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(names)})\.?\s*,?\s*$", re.IGNORECASE)
+
+
+def before_weekday(before: str) -> tuple[str, bool]:
+    """The text before a date without the weekday that ends it ("…, Tuesday, " → "…, "),
+    and whether there was one."""
+    weekday = _weekday_at_end().search(before)
+    return (before[:weekday.start()], True) if weekday else (before, False)
+
+
+_LOWER_WORD_BEFORE = re.compile(r"(?<![\w-])[a-zà-ÿ][\w'-]*\s*,?\s*$")
+_CONTINUATION = re.compile(r"^[,;:)\]]")
+
+
+def _in_sentence(line: str, start: int) -> bool:
+    """A date in running text: the line continues a sentence (starts with a comma), or a
+    lower-case word governs the date ("dated Jan. 14, 2010", "at 16:00 on 17 June")."""
+    bare, _ = before_weekday(line[:start])
+    return bool(_CONTINUATION.match(line) or _LOWER_WORD_BEFORE.search(bare))
+
+
 _TIME = re.compile(r"\b\d{1,2}[:.]\d\d(?:\s*(?:Uhr|h|am|pm|AM|PM|CET|CEST|UTC|GMT))?\b")
 _MAX_BYLINE_CHARS = 120  # a longer line is prose that mentions a date, not a dateline
 
 
-def find_byline_date(lines: Sequence[str]) -> tuple[PublicationDate, int] | None:
+def find_byline_date(lines: Sequence[str], *, prose: bool = True,
+                     ) -> tuple[PublicationDate, int] | None:
     """The first full date on a short, date-like line (a dateline or byline).
 
     Confidence is higher when the line is little more than the date (and a time).
-    Returns the date and the index of its line.
+    Returns the date and the index of its line. With ``prose=False`` a date in a sentence is
+    an event's and passed over: a line with more than eight words besides the date, a line
+    continuing a sentence, a date governed by a lower-case word.
     """
     for index, line in enumerate(lines):
         stripped = line.strip()
@@ -130,8 +157,12 @@ def find_byline_date(lines: Sequence[str]) -> tuple[PublicationDate, int] | None
         if not dates:
             continue
         found, start, end = dates[0]
+        if not prose and _in_sentence(stripped, start):
+            continue
         rest = _TIME.sub("", stripped[:start] + stripped[end:])
         words_left = len(re.findall(r"\w{2,}", rest))
+        if words_left > 8 and not prose:
+            continue
         confidence = 0.85 if words_left <= 2 else 0.7 if words_left <= 8 else 0.55
         return PublicationDate(found.isoformat(), confidence, "byline"), index
     return None

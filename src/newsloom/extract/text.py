@@ -57,14 +57,20 @@ def _header_start(title: TitleChoice, verdicts: Sequence[LineVerdict]) -> int:
     return max(0, kept[0] - 4) if kept else 0
 
 
-def _published(doc: RawDocument, lines: Sequence[str], start: int) -> PublicationDate | None:
+def _published(doc: RawDocument, header: Sequence[str]) -> PublicationDate | None:
+    """Container metadata, the URL, a date the header states (dateline, stamp), a short
+    byline line: in that order. A date in a sentence is an event's, never taken."""
+    from newsloom.extract.datelines import header_date
     from newsloom.extract.dates import date_from_url, declared_date, find_byline_date
 
     stated = declared_date(doc.published) or date_from_url(doc.url)
     if stated:
         return stated
-    found = find_byline_date(lines[start: start + _BYLINE_WINDOW])
-    return found[0] if found else None
+    found = header_date(header)
+    if found:
+        return found.published
+    byline = find_byline_date(header, prose=False)
+    return byline[0] if byline else None
 
 
 def _split(lines: Sequence[_Line], verdicts: Sequence[LineVerdict], title: TitleChoice,
@@ -130,7 +136,12 @@ def extract_text(doc: RawDocument, options: ExtractOptions, *,
     if doc.clean_text and removed and len(text.strip()) < options.min_text_chars:
         text, removed = "\n\n".join(line.text for line in lines), []
         extractor = f"text+{KEPT_WHOLE}"
-    published = _published(doc, texts, start)
+    from newsloom.extract.datelines import untokenise, wire_source
+
+    # Declared-clean text has no page chrome above its headline: its header is its top.
+    top = 0 if doc.clean_text else start
+    header = [untokenise(line) for line in texts[top: start + _BYLINE_WINDOW]]
+    published = _published(doc, header)
     language = detect_language(f"{title.title or ''}\n{text}", declared=doc.language)
     return Article(
         id=doc.id,
@@ -147,4 +158,5 @@ def extract_text(doc: RawDocument, options: ExtractOptions, *,
         text=text,
         removed_lines=removed,
         extractor=extractor,
+        wire_source=wire_source(header),
     )

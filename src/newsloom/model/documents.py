@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 ContentType = Literal["text", "html"]
-DateSource = Literal["metadata", "byline", "url", "text-estimate"]
+DateSource = Literal["metadata", "byline", "dateline", "url", "text-estimate"]
 
 #: Names of the fields every exported article carries. Later stages add, never rename.
 ARTICLE_EXPORT_FIELDS: tuple[str, ...] = (
@@ -39,6 +39,8 @@ ARTICLE_EXPORT_FIELDS: tuple[str, ...] = (
     "storyline_id",
     # how extraction ended, when it is worth a note (``Article.extraction_flags``):
     "extraction_flags",
+    # the wire agency a dateline names ("dpa", "Reuters", "dpa/AFP"), if any:
+    "wire_source",
 )
 
 #: ``Article.extraction_flags`` value: declared-clean text (a JSONL record's ``text``) that the
@@ -152,6 +154,8 @@ class Article:
     #: Which path produced it, "html" or "text", then any extraction flags after "+"
     #: ("text+kept-whole"), so the store keeps them without a column of their own.
     extractor: str = ""
+    #: The wire agency a dateline names ("BERLIN (dpa) –" → "dpa"); None when none does.
+    wire_source: str | None = None
 
     @property
     def extraction_flags(self) -> list[str]:
@@ -183,6 +187,7 @@ class Article:
             "text": self.text,
             "removed_lines": [asdict(line) for line in self.removed_lines],
             "extraction_flags": self.extraction_flags,
+            "wire_source": self.wire_source,
         }
 
 
