@@ -61,7 +61,7 @@ def test_url_and_declared_dates() -> None:
 
 
 def test_estimate_is_the_latest_year_and_marked_as_estimate() -> None:
-    estimate = estimate_from_text("Die bis 2020 erfolgreiche Sparte, gegründet 1998.", TODAY)
+    estimate = estimate_from_text("Die 2020 erfolgreiche Sparte, gegründet 1998.", TODAY)
     assert estimate is not None
     assert (estimate.value, estimate.granularity) == ("2020", "year")
     assert "latest year" in estimate.basis

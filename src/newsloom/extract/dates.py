@@ -169,15 +169,33 @@ def find_byline_date(lines: Sequence[str], *, prose: bool = True,
 
 
 _YEAR = re.compile(r"(?<![\d.,/-])(?:19|20)\d\d(?![\d.,]\d)")
+# "before/until/by YEAR" names a deadline or a bound, not a year the article lives in
+# ("nog voor 2020" in a 2019 article), in every language the calendars cover.
+_BOUND = re.compile(
+    r"(?<!\w)(?:before|until|till|by|through|prior\s+to|up\s+to|bis|vor|voor|vóór|tot|"
+    r"uiterlijk|avant|jusqu'(?:en|à|au)|jusqu’(?:en|à|au)|d'ici|d’ici|antes\s+de(?:l)?|hasta|"
+    r"przed|do|prima\s+del|entro(?:\s+il)?|fino\s+al|até)"
+    r"(?:\s+(?:the\s+)?(?:end|start|beginning|middle)\s+of|\s+zum|\s+(?:Ende|Anfang|Mitte|eind|"
+    r"begin|medio|fin|finales|principios|końca|początku))?"
+    r"(?:\s+(?:the\s+)?(?:year|Jahr|jaar|l'an|l’an|année|el\s+año|roku))?\s+$",
+    re.IGNORECASE)
+
+
+def _years(text: str, today: date) -> list[int]:
+    """Plausible years the text names, except those it names as a bound."""
+    return [int(m[0]) for m in _YEAR.finditer(text)
+            if _MIN_YEAR <= int(m[0]) <= today.year
+            and not _BOUND.search(text[max(0, m.start() - 40):m.start()])]
 
 
 def estimate_from_text(text: str, today: date | None = None) -> DateEstimate | None:
     """The latest plausible year the text mentions, as a year-granularity *estimate*.
 
-    An article is rarely older than the latest year it names; it is a hint, not a date.
+    An article is rarely older than the latest year it names; it is a hint, not a date. A
+    year named as a bound ("before 2020", "bis 2020", "nog voor 2020") does not count.
     """
     today = today or date.today()
-    years = [int(y) for y in _YEAR.findall(text) if _MIN_YEAR <= int(y) <= today.year]
+    years = _years(text, today)
     if not years:
         return None
     latest = max(years)

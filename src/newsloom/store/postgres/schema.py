@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import LiteralString
 
 MIGRATIONS: tuple[LiteralString, ...] = (
-    # 1: the whole schema of SQLite level 11.
+    # 1: the whole schema of SQLite level 11 (level 12, the wire source, is migration 3).
     """
     CREATE EXTENSION IF NOT EXISTS vector;
 
@@ -337,5 +337,9 @@ MIGRATIONS: tuple[LiteralString, ...] = (
     END $$;
     CREATE CONSTRAINT TRIGGER lemma_pending_flush AFTER INSERT ON lemma_pending
         DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION newsloom_lemmas_flush();
+    """,
+    # 3: the wire agency a dateline names ("BERLIN (dpa) –"), Article.wire_source.
+    """
+    ALTER TABLE articles ADD COLUMN IF NOT EXISTS wire_source text;
     """,
 )

@@ -371,4 +371,8 @@ MIGRATIONS: tuple[str, ...] = (
             ON CONFLICT(facet, value) DO UPDATE SET articles = articles + excluded.articles;
     END;
     """,
+    # 12: the wire agency a dateline names ("BERLIN (dpa) –"), Article.wire_source.
+    """
+    ALTER TABLE articles ADD COLUMN wire_source TEXT;
+    """,
 )
