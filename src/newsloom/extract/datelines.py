@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from newsloom.extract.dates import before_weekday, find_dates
+from newsloom.extract.dates import before_weekday, ends_in_lowercase_word, find_dates
 from newsloom.model import DateSource, PublicationDate
 
 StampKind = Literal["published", "dateline", "timestamp", "updated"]
@@ -46,7 +46,7 @@ WIRE_AGENCIES: dict[str, str] = {name.lower(): name for name in (
 WIRE_AGENCIES.update({"rtr": "Reuters", "ctk": "ČTK", "telam": "Télam", "afp/dpa": "AFP"})
 
 # Words that state what the date of a stamp is, in the languages the calendars cover.
-_PUBLISHED = (r"published|posted|first published|veröffentlicht|erschienen|publiziert|"
+_PUBLISHED = (r"published|posted|(?:first\s+)?broadcast|veröffentlicht|erschienen|publiziert|"
               r"gepubliceerd|geplaatst|publié|publicado|publicada|pubblicato|opublikowano")
 _UPDATED = (r"(?:last\s+)?updated|last\s+modified|aktualisiert|zuletzt\s+aktualisiert|stand|"
             r"bijgewerkt|laatste\s+update|gewijzigd|mis\s+à\s+jour|actualizado|actualizada|"
@@ -65,10 +65,14 @@ _TIME_AFTER = re.compile(
 # "16:55 UK time, " before the date (a weekday before the date is cut first)
 _TIME_BEFORE = re.compile(rf"{_CLOCK}{_ZONE}\s*[,;|]?\s*$")
 # A preposition before the date makes it part of a sentence, not a stamp.
-_PROSE_BEFORE = re.compile(
-    r"\b(?:on|since|until|till|by|from|before|after|of|in|at|to|between|and|am|vom|seit|"
-    r"bis|ab|zum|vor|nach|und|le|du|depuis|au|dès|avant|après|et|op|sinds|tot|vanaf|van|voor|"
-    r"na|en|el|del|desde|hasta|antes|después|y|de)\s*,?\s*$", re.IGNORECASE)
+_PREPOSITIONS = frozenset({
+    "on", "since", "until", "till", "by", "from", "before", "after", "of", "in", "at", "to",
+    "between", "and", "am", "vom", "seit", "bis", "ab", "zum", "vor", "nach", "und", "le", "du",
+    "depuis", "au", "dès", "avant", "après", "et", "op", "sinds", "tot", "vanaf", "van", "voor",
+    "na", "en", "el", "del", "desde", "hasta", "antes", "después", "y", "de"})
+# In lower case or capitalised, never in capitals: "AM" before a date is a clock's.
+_PROSE_WORDS = "|".join(sorted(w for p in _PREPOSITIONS for w in (p, p.capitalize())))
+_PROSE_BEFORE = re.compile(rf"\b(?:{_PROSE_WORDS})\s*,?\s*$")
 _PTB = (("-LRB-", "("), ("-RRB-", ")"), ("-LSB-", "["), ("-RSB-", "]"), ("-LCB-", "{"),
         ("-RCB-", "}"), ("``", '"'), ("''", '"'))
 _BRACKETS = re.compile(r"\(\s*([^()\n]{2,40}?)\s*\)")
@@ -124,8 +128,9 @@ def _kind(line: str, start: int, end: int) -> StampKind | None:
     """The shape that makes the date at ``line[start:end]`` a stated publication date."""
     before, after = line[:start], line[end:]
     bare, _ = before_weekday(before)
-    keyword = _KEYWORD_BEFORE.search(bare[-60:])
-    if keyword:
+    keyword = _KEYWORD_BEFORE.search(bare)
+    # a stamp's keyword opens it: "was first broadcast on 26 May" is a sentence
+    if keyword and not ends_in_lowercase_word(bare[:keyword.start()]):
         return "published" if keyword["pub"] else "updated"
     if _PUBLISHED_AFTER.match(after):
         return "published"

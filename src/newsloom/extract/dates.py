@@ -129,11 +129,17 @@ _LOWER_WORD_BEFORE = re.compile(r"(?<![\w-])[a-zà-ÿ][\w'-]*\s*,?\s*$")
 _CONTINUATION = re.compile(r"^[,;:)\]]")
 
 
+def ends_in_lowercase_word(text: str) -> bool:
+    """``text`` ends in a lower-case word (and maybe a comma): what follows is inside a
+    sentence ("dated Jan. 14, 2010", "was first broadcast on")."""
+    return _LOWER_WORD_BEFORE.search(text) is not None
+
+
 def _in_sentence(line: str, start: int) -> bool:
     """A date in running text: the line continues a sentence (starts with a comma), or a
     lower-case word governs the date ("dated Jan. 14, 2010", "at 16:00 on 17 June")."""
     bare, _ = before_weekday(line[:start])
-    return bool(_CONTINUATION.match(line) or _LOWER_WORD_BEFORE.search(bare))
+    return bool(_CONTINUATION.match(line)) or ends_in_lowercase_word(bare)
 
 
 _TIME = re.compile(r"\b\d{1,2}[:.]\d\d(?:\s*(?:Uhr|h|am|pm|AM|PM|CET|CEST|UTC|GMT))?\b")
