@@ -8,7 +8,8 @@ A date in the header counts as the publication date only in a shape that states 
   article's wire source even when the dateline has no date;
 * a **stamp keyword** next to the date, in any supported language: ``Published 3 March 2024``,
   ``Veröffentlicht am``, ``Page last updated at 11:14 GMT, Thursday, 3 February 2011``,
-  ``8 November 2011 Last updated at 06:28``; a published stamp beats an updated one;
+  ``8 November 2011 Last updated at 06:28``; a published stamp beats an updated one, and an
+  updated one comes last, after a byline date;
 * a **timestamp**: a clock time right after or before the date (``Tuesday 12 May 2009 16.36
   BST``, ``Tue May 12, 2009 8:56 am EDT``), unless a preposition makes the date part of a
   sentence ("exploded on 20 April 2010 at 21:45");
@@ -48,9 +49,10 @@ WIRE_AGENCIES.update({"rtr": "Reuters", "ctk": "ČTK", "telam": "Télam", "afp/d
 # Words that state what the date of a stamp is, in the languages the calendars cover.
 _PUBLISHED = (r"published|posted|(?:first\s+)?broadcast|veröffentlicht|erschienen|publiziert|"
               r"gepubliceerd|geplaatst|publié|publicado|publicada|pubblicato|opublikowano")
-_UPDATED = (r"(?:last\s+)?updated|last\s+modified|aktualisiert|zuletzt\s+aktualisiert|stand|"
-            r"bijgewerkt|laatste\s+update|gewijzigd|mis\s+à\s+jour|actualizado|actualizada|"
-            r"aggiornato|zaktualizowano")
+_UPDATED = (r"(?:last\s+)?updated|(?:last\s+)?modified|(?:zuletzt\s+)?aktualisiert|"
+            r"(?:zuletzt\s+)?geändert|stand|bijgewerkt|laatste\s+update|gewijzigd|"
+            r"mis\s+à\s+jour|modifié|actualizado|actualizada|modificado|aggiornato|"
+            r"zaktualizowano")
 _CONNECT = r"(?:\s+(?:on|at|am|um|le|el|op|il|à|a\s+las|om|dnia))?"
 _CLOCK = r"\d{1,2}[:.h]\d\d(?!\d)"
 _ZONE = r"(?:\s*[A-Za-z.]{1,5}){0,2}"  # "GMT", "a.m. EDT", "UK time"
@@ -163,19 +165,29 @@ def header_dates(lines: Sequence[str]) -> list[HeaderDate]:
     return found
 
 
+def _first_agreed(found: Sequence[HeaderDate]) -> HeaderDate | None:
+    """The first date, unless another disagrees: a header that states two days of the same
+    kind does not say which is the article's."""
+    if not found or any(d.published.value != found[0].published.value for d in found[1:]):
+        return None
+    return found[0]
+
+
 def header_date(lines: Sequence[str]) -> HeaderDate | None:
-    """The publication date the header states: the first published stamp or dateline, else
-    the first timestamp, else the first updated stamp. None when two dates of the chosen kind
-    disagree (a header that states two days does not say which is the article's)."""
+    """The publication date the header states: a published stamp or dateline, else a
+    timestamp. An updated stamp is not one (see :func:`updated_date`)."""
     found = header_dates(lines)
-    for kinds in (("published", "dateline"), ("timestamp",), ("updated",)):
-        chosen = [d for d in found if d.kind in kinds]
-        if not chosen:
-            continue
-        if any(d.published.value != chosen[0].published.value for d in chosen[1:]):
-            return None
-        return chosen[0]
+    for kinds in (("published", "dateline"), ("timestamp",)):
+        chosen = _first_agreed([d for d in found if d.kind in kinds])
+        if chosen or any(d.kind in kinds for d in found):
+            return chosen
     return None
+
+
+def updated_date(lines: Sequence[str]) -> HeaderDate | None:
+    """The day of the header's "last updated" stamp: the last resort, below a byline date
+    ("8 November 2011 Last updated at 06:28" on a page with no other date)."""
+    return _first_agreed([d for d in header_dates(lines) if d.kind == "updated"])
 
 
 def wire_source(lines: Sequence[str]) -> str | None:

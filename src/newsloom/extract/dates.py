@@ -135,11 +135,18 @@ def ends_in_lowercase_word(text: str) -> bool:
     return _LOWER_WORD_BEFORE.search(text) is not None
 
 
-def _in_sentence(line: str, start: int) -> bool:
-    """A date in running text: the line continues a sentence (starts with a comma), or a
-    lower-case word governs the date ("dated Jan. 14, 2010", "at 16:00 on 17 June")."""
-    bare, _ = before_weekday(line[:start])
-    return bool(_CONTINUATION.match(line)) or ends_in_lowercase_word(bare)
+_SENTENCE_END = re.compile(r"[.!?][\"”’']?$")
+
+
+def _in_sentence(line: str, start: int, end: int) -> bool:
+    """A date in running text: the line continues a sentence (starts with a comma), or is
+    one: it ends with a full stop and has four or more words besides the date ("In that
+    letter, dated Jan. 14, 2010, Reps. Henry Waxman, D-Calif."). A byline ("Written by Ana
+    Sandoiu on July 27, 2017", "von X am 29. Mai 2017, 14:14 Uhr") is no sentence."""
+    if _CONTINUATION.match(line):
+        return True
+    words = len(re.findall(r"\w{2,}", _TIME.sub("", line[:start] + line[end:])))
+    return words >= 4 and _SENTENCE_END.search(line) is not None
 
 
 _TIME = re.compile(r"\b\d{1,2}[:.]\d\d(?:\s*(?:Uhr|h|am|pm|AM|PM|CET|CEST|UTC|GMT))?\b")
@@ -153,7 +160,7 @@ def find_byline_date(lines: Sequence[str], *, prose: bool = True,
     Confidence is higher when the line is little more than the date (and a time).
     Returns the date and the index of its line. With ``prose=False`` a date in a sentence is
     an event's and passed over: a line with more than eight words besides the date, a line
-    continuing a sentence, a date governed by a lower-case word.
+    continuing a sentence, a line that is a sentence.
     """
     for index, line in enumerate(lines):
         stripped = line.strip()
@@ -163,7 +170,7 @@ def find_byline_date(lines: Sequence[str], *, prose: bool = True,
         if not dates:
             continue
         found, start, end = dates[0]
-        if not prose and _in_sentence(stripped, start):
+        if not prose and _in_sentence(stripped, start, end):
             continue
         rest = _TIME.sub("", stripped[:start] + stripped[end:])
         words_left = len(re.findall(r"\w{2,}", rest))

@@ -59,8 +59,9 @@ def _header_start(title: TitleChoice, verdicts: Sequence[LineVerdict]) -> int:
 
 def _published(doc: RawDocument, header: Sequence[str]) -> PublicationDate | None:
     """Container metadata, the URL, a date the header states (dateline, stamp), a short
-    byline line: in that order. A date in a sentence is an event's, never taken."""
-    from newsloom.extract.datelines import header_date
+    byline line, a "last updated" stamp: in that order. A date in a sentence is an event's,
+    never taken."""
+    from newsloom.extract.datelines import header_date, updated_date
     from newsloom.extract.dates import date_from_url, declared_date, find_byline_date
 
     stated = declared_date(doc.published) or date_from_url(doc.url)
@@ -70,7 +71,10 @@ def _published(doc: RawDocument, header: Sequence[str]) -> PublicationDate | Non
     if found:
         return found.published
     byline = find_byline_date(header, prose=False)
-    return byline[0] if byline else None
+    if byline:
+        return byline[0]
+    updated = updated_date(header)
+    return updated.published if updated else None
 
 
 def _split(lines: Sequence[_Line], verdicts: Sequence[LineVerdict], title: TitleChoice,
