@@ -27,7 +27,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from newsloom.extract.dates import before_weekday, ends_in_lowercase_word, find_dates
+from newsloom.extract.dates import (
+    before_weekday,
+    ends_in_lowercase_word,
+    find_byline_date,
+    find_dates,
+)
 from newsloom.model import DateSource, PublicationDate
 
 StampKind = Literal["published", "dateline", "timestamp", "updated"]
@@ -173,21 +178,43 @@ def _first_agreed(found: Sequence[HeaderDate]) -> HeaderDate | None:
     return found[0]
 
 
-def header_date(lines: Sequence[str]) -> HeaderDate | None:
-    """The publication date the header states: a published stamp or dateline, else a
-    timestamp. An updated stamp is not one (see :func:`updated_date`)."""
-    found = header_dates(lines)
+def _stated(found: Sequence[HeaderDate]) -> HeaderDate | None:
+    """A published stamp or dateline, else a timestamp, among ``found``."""
     for kinds in (("published", "dateline"), ("timestamp",)):
-        chosen = _first_agreed([d for d in found if d.kind in kinds])
-        if chosen or any(d.kind in kinds for d in found):
-            return chosen
+        chosen = [d for d in found if d.kind in kinds]
+        if chosen:
+            return _first_agreed(chosen)
     return None
 
 
+def header_date(lines: Sequence[str]) -> HeaderDate | None:
+    """The publication date the header states: a published stamp or dateline, else a
+    timestamp. An updated stamp is not one (see :func:`updated_date`)."""
+    return _stated(header_dates(lines))
+
+
 def updated_date(lines: Sequence[str]) -> HeaderDate | None:
-    """The day of the header's "last updated" stamp: the last resort, below a byline date
-    ("8 November 2011 Last updated at 06:28" on a page with no other date)."""
+    """The day of the header's "last updated" stamp."""
     return _first_agreed([d for d in header_dates(lines) if d.kind == "updated"])
+
+
+def publication_date(lines: Sequence[str]) -> PublicationDate | None:
+    """The header's publication date: a stated one (:func:`header_date`), else a short
+    byline line's (never an updated stamp's line, never a sentence), else the day of a
+    "last updated" stamp ("8 November 2011 Last updated at 06:28" on a page with no other
+    date)."""
+    found = header_dates(lines)
+    stated = _stated(found)
+    if stated:
+        return stated.published
+    updated = [d for d in found if d.kind == "updated"]
+    stamp_lines = {d.line for d in updated}
+    byline = find_byline_date([line if i not in stamp_lines else ""
+                               for i, line in enumerate(lines)], prose=False)
+    if byline:
+        return byline[0]
+    last = _first_agreed(updated)
+    return last.published if last else None
 
 
 def wire_source(lines: Sequence[str]) -> str | None:

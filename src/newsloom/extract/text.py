@@ -61,20 +61,10 @@ def _published(doc: RawDocument, header: Sequence[str]) -> PublicationDate | Non
     """Container metadata, the URL, a date the header states (dateline, stamp), a short
     byline line, a "last updated" stamp: in that order. A date in a sentence is an event's,
     never taken."""
-    from newsloom.extract.datelines import header_date, updated_date
-    from newsloom.extract.dates import date_from_url, declared_date, find_byline_date
+    from newsloom.extract.datelines import publication_date
+    from newsloom.extract.dates import date_from_url, declared_date
 
-    stated = declared_date(doc.published) or date_from_url(doc.url)
-    if stated:
-        return stated
-    found = header_date(header)
-    if found:
-        return found.published
-    byline = find_byline_date(header, prose=False)
-    if byline:
-        return byline[0]
-    updated = updated_date(header)
-    return updated.published if updated else None
+    return declared_date(doc.published) or date_from_url(doc.url) or publication_date(header)
 
 
 def _split(lines: Sequence[_Line], verdicts: Sequence[LineVerdict], title: TitleChoice,
