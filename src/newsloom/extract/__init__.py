@@ -24,6 +24,9 @@ class ExtractOptions:
     #: trafilatura's trade-off for HTML pages: "balanced", "precision" or "recall".
     #: "precision" measured best on both AEB and trafilatura-eval-dev (docs/benchmarks.md).
     html_focus: str = "precision"
+    #: With focus "precision": complete the text from trafilatura's recall extraction where the
+    #: line classifier agrees (:mod:`newsloom.extract.html_cascade`).
+    html_cascade: bool = True
     #: Probability above which a plain-text line counts as boilerplate.
     boilerplate_threshold: float = 0.5
     #: Minimum characters of main text for a document to count as an article.
