@@ -7,9 +7,10 @@ How it works
     same signals of up to three neighbours on each side, window averages, and how much of what
     follows is lexicon-heavy), so a verdict can follow its context: a short heading between
     two paragraphs stays, "Reacties" followed by login prompts goes. A gradient-boosted tree
-    ensemble scores each line; a line goes at ``threshold`` (0.5). Unambiguous shapes are
-    decided by rule on top (:mod:`newsloom.extract.lineshape`: CMS shortcodes, strings glued
-    to themselves, short © lines and picture credits, bare web addresses and bare datelines,
+    ensemble scores each line; a line goes at ``threshold`` (0.5 here; scraped text uses
+    ``ExtractOptions.boilerplate_threshold``). Unambiguous shapes are decided by rule on top
+    (:mod:`newsloom.extract.lineshape`: CMS shortcodes, strings glued to themselves, short ©
+    lines and picture credits, bare web addresses and bare datelines,
     and the short non-sentence lines glued to those, i.e. captions; lines the caller knows
     repeat across documents; consent and privacy notices of any length, by
     :mod:`newsloom.extract.boilerplate_consent`). Two context corrections follow: after the
