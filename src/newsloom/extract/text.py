@@ -13,7 +13,9 @@ Declared-clean text (``RawDocument.clean_text``: a JSONL record's ``text``) is t
 obvious chrome goes (:func:`newsloom.extract.boilerplate.is_chrome`); the headline, bylines and
 short one-sentence lines stay in the text. Should even that leave less than
 ``ExtractOptions.min_text_chars``, the whole text is kept and the article is flagged
-:data:`~newsloom.model.KEPT_WHOLE`. Scraped text (``.txt`` files, feeds) is not affected.
+:data:`~newsloom.model.KEPT_WHOLE`, unless the text is a consent or privacy notice: that is
+no article, and extraction fails with that reason. Scraped text (``.txt`` files, feeds) is
+not affected.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from newsloom.extract import ExtractOptions
+from newsloom.extract import ExtractionError, ExtractOptions
 from newsloom.extract.boilerplate import (
     BoilerplateModel,
     LineVerdict,
@@ -29,6 +31,7 @@ from newsloom.extract.boilerplate import (
     document_language,
     is_chrome,
 )
+from newsloom.extract.boilerplate_consent import is_consent_notice
 from newsloom.extract.language import detect_language
 from newsloom.extract.lineshape import repair_mojibake
 from newsloom.extract.metadata_text import TitleChoice, find_byline, find_outlet, find_title
@@ -128,6 +131,8 @@ def extract_text(doc: RawDocument, options: ExtractOptions, *,
     text = "\n\n".join(kept)
     extractor = "text"
     if doc.clean_text and removed and len(text.strip()) < options.min_text_chars:
+        if is_consent_notice(texts):  # the feed stored the site's notice, not an article
+            raise ExtractionError("consent/privacy notice instead of an article")
         text, removed = "\n\n".join(line.text for line in lines), []
         extractor = f"text+{KEPT_WHOLE}"
     from newsloom.extract.datelines import untokenise, wire_source
