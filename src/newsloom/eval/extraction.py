@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from rich.progress import Progress
 
+from newsloom.eval.extraction_baselines import BASELINE_NAMES, BaselineKind, run_baseline
 from newsloom.eval.scoring import AebScore, DateTally, TitleTally, aeb_aggregate, aeb_match
 from newsloom.extract import ExtractionError, ExtractOptions, extract
 from newsloom.ingest import read_path
@@ -36,7 +37,9 @@ from newsloom.training.scoring import Confusion, normalise_title, score_snippets
 if TYPE_CHECKING:
     from newsloom.extract.boilerplate import BoilerplateModel
 
-JobKind = Literal["extract", "visible", "raw"]
+#: ``extract`` runs newsloom, ``visible``/``raw`` are naive baselines, the rest open tools.
+JobKind = Literal["extract", "visible", "raw", "trafilatura", "htmldate-quick",
+                  "htmldate-extensive"]
 TextPath = Literal["html", "text"]
 #: Which input a system read; the naive visible-text baseline is the same for both paths.
 SystemPath = Literal["html", "text", "both"]
@@ -45,7 +48,7 @@ FOCUS_MODES: tuple[str, ...] = ("balanced", "precision", "recall")
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One page to turn into text: ``extract`` runs newsloom; the others are naive baselines."""
+    """One page to turn into text (and title and date) with newsloom or a baseline."""
 
     path: Path
     kind: JobKind = "extract"
@@ -86,6 +89,10 @@ def run_job(job: Job) -> Outcome:
         return Outcome(text=doc.content, title=_first_line(doc.content))
     start = time.perf_counter()
     try:
+        if job.kind in BASELINE_NAMES:
+            kind: BaselineKind = job.kind
+            text, title, published, seconds = run_baseline(kind, doc)
+            return Outcome(text=text, title=title, published=published, seconds=seconds)
         if job.kind == "visible":
             import trafilatura
 
@@ -262,7 +269,7 @@ class TevSystem:
     name: str
     pages: int
     failures: Failures
-    snippets: Confusion
+    snippets: Confusion | None  # None: a date-only baseline (htmldate)
     titles: TitleTally | None
     dates: DateTally | None
     seconds: float
@@ -298,13 +305,16 @@ def load_tev(dataset: Path, limit: int | None = None) -> list[TevPage]:
 
 
 def _tev_system(path: SystemPath, name: str, pages: Sequence[TevPage], outcomes: Sequence[Outcome],
-                *, titles: bool = True, dates: bool = True) -> TevSystem:
-    failures, snippets = Failures(), Confusion()
+                *, titles: bool = True, dates: bool = True, text: bool = True) -> TevSystem:
+    failures, snippets = Failures(), Confusion() if text else None
     title_tally = TitleTally() if titles else None
     date_tally = DateTally() if dates else None
     for page, outcome in zip(pages, outcomes, strict=True):
-        failures.add(outcome)
-        snippets.add(score_snippets(outcome.text, page.with_, page.without))
+        if snippets is None:  # a date-only tool fails only when it raises
+            failures.count += outcome.error is not None
+        else:
+            failures.add(outcome)
+            snippets.add(score_snippets(outcome.text, page.with_, page.without))
         if title_tally is not None and page.title.strip():
             title_tally.add(outcome.title, page.title)
         if date_tally is not None and page.date:
@@ -338,6 +348,10 @@ def evaluate_tev(dataset: Path, *, paths: Sequence[TextPath] = ("html", "text"),
         raw = run([Job(p.html_path, "raw") for p in pages], "dev html raw source")
         systems.append(_tev_system("html", "naive: raw HTML source", pages, raw,
                                    titles=False, dates=False))
+        for kind, name in BASELINE_NAMES.items():  # the open tools, on the same pages
+            outcomes = run([Job(p.html_path, kind, p.url) for p in pages], f"dev {name}")
+            systems.append(_tev_system("html", name, pages, outcomes,
+                                       titles=kind == "trafilatura", text=kind == "trafilatura"))
     if "text" in paths:
         jobs = [Job(p.text_path, "extract") for p in pages]  # no URL: a text dump has none
         systems.append(_tev_system("text", "newsloom text (shipped model)", pages,

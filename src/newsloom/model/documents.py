@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 ContentType = Literal["text", "html"]
-DateSource = Literal["metadata", "byline", "url", "text-estimate"]
+DateSource = Literal["metadata", "byline", "url", "page-text", "text-estimate"]
 
 #: Names of the fields every exported article carries. Later stages add, never rename.
 ARTICLE_EXPORT_FIELDS: tuple[str, ...] = (
