@@ -188,8 +188,9 @@ def _independent(published: Sequence[DateCandidate], day: date) -> int:
 
 def _local_day(quick: date, supporters: Sequence[DateCandidate],
                candidates: Sequence[DateCandidate]) -> DateCandidate | None:
-    """A local-day candidate one day from ``quick`` when only UTC timestamps state ``quick``."""
-    if not supporters or not all(c.utc for c in supporters):
+    """A local-day candidate one day from ``quick`` when ``quick`` is stated only by UTC
+    timestamps, or by nothing we can see (htmldate converted a timestamp)."""
+    if not all(c.utc for c in supporters):
         return None
     if any(not c.utc and c.day == quick and c.kind != "modified" for c in candidates):
         return None
