@@ -1,6 +1,6 @@
 """The HTML date ensemble: evidence gathering and each decision rule.
 
-Page fixtures (tests/fixtures/html_dates/) are small pages in real publishers' shapes with our
+Page fixtures (tests/fixtures_html_dates/) are small pages in real publishers' shapes with our
 own text; rule tests build the evidence directly so each rule is checked on its own.
 """
 
@@ -23,7 +23,7 @@ from newsloom.extract.html_date_evidence import (
 from newsloom.extract.html_dates import DateEvidence, crawl_day, decide
 from newsloom.model import RawDocument
 
-FIXTURES = Path(__file__).parent / "fixtures" / "html_dates"
+FIXTURES = Path(__file__).parent / "fixtures_html_dates"
 CRAWLED = date(2024, 6, 1)
 
 

@@ -29,7 +29,7 @@ from rich.progress import Progress
 
 from newsloom.eval.extraction_baselines import BASELINE_NAMES, BaselineKind, run_baseline
 from newsloom.eval.scoring import AebScore, DateTally, TitleTally, aeb_aggregate, aeb_match
-from newsloom.extract import ExtractionError, ExtractOptions, extract
+from newsloom.extract import ExtractionError, ExtractOptions, MetadataOnly, extract
 from newsloom.ingest import read_path
 from newsloom.model import Article, RawDocument
 from newsloom.training.scoring import Confusion, normalise_title, score_snippets
@@ -102,6 +102,12 @@ def run_job(job: Job) -> Outcome:
             article = _extract_text_with(doc, options, job.text_model)
         else:
             article = extract(doc, options)
+    except MetadataOnly as exc:  # no text, but ingest logs its title and date: score them
+        page = exc.page
+        return Outcome(text=None, title=page.title,
+                       published=page.published.value if page.published else None,
+                       error=f"MetadataOnly: {str(exc)[:120]}",
+                       seconds=time.perf_counter() - start)
     except Exception as exc:  # benchmark must survive any single-page bug, like ingest does
         return Outcome(text=None, error=f"{type(exc).__name__}: {str(exc)[:120]}",
                        seconds=time.perf_counter() - start)
