@@ -157,7 +157,9 @@ def _print_aeb(report: AebReport) -> None:
     out_console.print(table)
     out_console.print(f"AEB scorer: 4-token shingles, per-page P/R averaged, F1 of the means "
                       f"(no bootstrap). Gold articleBody opens with our extracted title on "
-                      f"{report.headline_in_gold} of {report.headline_checked} pages with a title.")
+                      f"{report.headline_in_gold} of {report.headline_checked} pages with a title. "
+                      f"AEB has no gold titles or dates; those are scored on "
+                      f"trafilatura-eval-dev.")
 
 
 def _print_tev(report: TevReport) -> None:
@@ -187,6 +189,8 @@ def _print_tev(report: TevReport) -> None:
     out_console.print(table)
     if report.text_model:
         out_console.print(f"Shipped text classifier: {report.text_model}")
+    out_console.print("Dates: correct / wrong / none on pages with a gold date (a wrong date "
+                      "is worse than none); baselines get the page URL, as newsloom does.")
     out_console.print("Snippets match as in trafilatura's evaluation: whitespace-normalised, "
                       "case-sensitive substring of the article text (title excluded). "
                       "P/R/F: with = TP/FN, without = TN/FP; F = 2TP/(2TP+FP+FN).")

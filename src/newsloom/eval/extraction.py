@@ -242,6 +242,10 @@ def evaluate_aeb(dataset: Path, *, focuses: Sequence[str] = ("balanced",), limit
     # AEB's articleBody may open with the headline; html.py moves it to the title field.
     systems.append(_aeb_system(f"newsloom html (focus={focuses[0]}) + title line", pages, first,
                                with_title=True))
+    # AEB has no gold titles or dates: of the open tools, only trafilatura's body is scored
+    tool = run_jobs([Job(page.path, "trafilatura", page.url) for page in pages],
+                    "AEB trafilatura baseline", workers=workers, progress=progress)
+    systems.append(_aeb_system(BASELINE_NAMES["trafilatura"], pages, tool))
     visible = run_jobs([Job(page.path, "visible") for page in pages], "AEB naive baseline",
                        workers=workers, progress=progress)
     systems.append(_aeb_system("naive: all visible text", pages, visible))
