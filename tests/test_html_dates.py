@@ -182,6 +182,25 @@ def test_published_sources_agreeing_against_htmldate_win() -> None:
                    quick="2020-07-08") == "2020-04-27"
 
 
+def test_the_day_most_kinds_of_source_state_wins_over_a_stray_one() -> None:
+    # JSON-LD and an itemprop element say the 27th; another element (a teaser) the 28th
+    assert _decide(_cand("2020-04-27", origin="jsonld:NewsArticle:datePublished"),
+                   _cand("2020-04-27", origin="element:datePublished"),
+                   _cand("2020-04-28", origin="element:datePublished"),
+                   quick="2020-07-08") == "2020-04-27"
+
+
+def test_a_tie_between_days_abstains_when_metadata_contradicts_htmldate() -> None:
+    assert _decide(_cand("2020-04-27", origin="jsonld:NewsArticle:datePublished"),
+                   _cand("2020-04-28", origin="element:datePublished"),
+                   quick="2020-07-08") is None
+
+
+def test_htmldate_is_kept_when_only_a_body_dateline_disagrees() -> None:
+    # a date line lower in the text is often an event the article recalls
+    assert _decide(_cand("2023-10-09", origin="byline"), quick="2023-10-31") == "2023-10-31"
+
+
 def test_disagreeing_published_sources_without_htmldate_abstain() -> None:
     assert _decide(_cand("2021-10-14", origin="byline"), _cand("2022-01-01", origin="meta:date"),
                    extensive="2021-08-17") is None

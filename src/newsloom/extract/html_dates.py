@@ -13,8 +13,10 @@ The rules, in the order :func:`decide` applies them:
    (URL, dateline, a timestamp with its own offset) one day away.
 4. *Visible beats ambiguous*: a machine date whose day and month are the swap of the visible
    dateline's was read in the wrong order; the dateline wins.
-5. *Agreement*: htmldate's day is kept when nothing published contradicts it; when every
-   published source agrees on another day (two or more of them), that day wins.
+5. *Agreement*: htmldate's day is kept when published sources state it or none contradicts
+   it. Otherwise the day stated by the most kinds of published source (at least two: JSON-LD,
+   meta, element, URL, dateline) wins; with no such day, structured metadata that is more
+   than a day from htmldate's makes us abstain.
 6. *Last resort*: htmldate's extensive search, unless its day is a bare January 1 (a year
    without a day) or the evidence above disagrees with it. Low confidence, provenance
    ``page-text``.
@@ -114,6 +116,9 @@ def decide(evidence: DateEvidence) -> DateDecision:
     consensus = _consensus(published)
     if consensus is not None:
         return _decision(consensus, "published sources agree", 0.85)
+    best = _best_supported(published)
+    if best is not None:
+        return _decision(best, "most kinds of published source agree", 0.75)
     if published or modified:
         return DateDecision(None, "published sources disagree")
     return _last_resort(evidence, candidates)
@@ -137,9 +142,12 @@ def _check_quick(quick: date, published: Sequence[DateCandidate], modified: set[
         strong = len({c.origin.split(":")[0] for c in supporters}) > 1
         return _decision(supporters[0], "htmldate agrees with published sources",
                          0.95 if strong else 0.9)
-    consensus = _consensus(published)  # rule 5
-    if consensus is not None and _independent(published, consensus.day) >= 2:
-        return _decision(consensus, "published sources agree against htmldate", 0.8)
+    best = _best_supported(published)  # rule 5
+    if best is not None:
+        return _decision(best, "published sources agree against htmldate", 0.8)
+    structured = [c for c in published if c.origin not in ("url", "byline")]
+    if structured and all(abs((c.day - quick).days) > 1 for c in structured):
+        return DateDecision(None, "published metadata contradicts htmldate")
     return DateDecision(PublicationDate(quick.isoformat(), 0.75 if published else 0.8,
                                         "metadata"), "htmldate quick", "htmldate:quick")
 
@@ -181,9 +189,17 @@ def _consensus(published: Sequence[DateCandidate]) -> DateCandidate | None:
     return next(c for c in (local or published) if c.day == day)
 
 
-def _independent(published: Sequence[DateCandidate], day: date) -> int:
-    """How many kinds of source (jsonld, meta, element, url, byline) state ``day``."""
-    return len({c.origin.split(":")[0] for c in published if c.day == day})
+def _best_supported(published: Sequence[DateCandidate]) -> DateCandidate | None:
+    """The day stated by at least two kinds of source (jsonld, meta, element, url, byline)
+    and by more kinds than any other day; None on a tie."""
+    kinds: dict[date, set[str]] = {}
+    for candidate in published:
+        kinds.setdefault(candidate.day, set()).add(candidate.origin.split(":")[0])
+    ranked = sorted(kinds.items(), key=lambda item: len(item[1]), reverse=True)
+    if not ranked or len(ranked[0][1]) < 2 or (
+            len(ranked) > 1 and len(ranked[1][1]) == len(ranked[0][1])):
+        return None
+    return next(c for c in published if c.day == ranked[0][0])
 
 
 def _local_day(quick: date, supporters: Sequence[DateCandidate],
