@@ -117,6 +117,13 @@ def test_structured_candidates_read_graph_meta_and_time_elements() -> None:
     assert ("2019-07-02", "published", "jsonld:ImageObject:datePublished") in found
 
 
+def test_xhtml_page_with_an_encoding_declaration_is_read() -> None:
+    tree = parse_page('<?xml version="1.0" encoding="utf-8"?>\n<html><head>'
+                      '<meta name="pubdate" content="2020-01-02"></head><body>x</body></html>')
+    assert tree is not None
+    assert [c.day for c in structured_candidates(tree)] == [date(2020, 1, 2)]
+
+
 def test_broken_jsonld_is_skipped() -> None:
     tree = parse_page('<html><head><script type="application/ld+json">{"datePublished": '
                       '</script><meta name="pubdate" content="2022-01-05"></head>'

@@ -96,7 +96,13 @@ def _day(year: str, month: str, day: str) -> date | None:
         return None
 
 
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
 def parse_page(content: str) -> lxml_html.HtmlElement | None:
+    """The page's element tree, or None for an empty or unparsable page."""
+    # lxml refuses a str that declares its own encoding (XHTML pages); it is decoded already
+    content = _XML_DECLARATION.sub("", content, count=1)
     try:
         return lxml_html.fromstring(content)
     except (ValueError, TypeError, lxml_html.etree.ParserError):
