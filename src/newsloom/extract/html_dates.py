@@ -89,8 +89,9 @@ def page_evidence(doc: RawDocument, data: dict[str, Any], text: str) -> DateEvid
     def extensive() -> date | None:
         from htmldate import find_date
 
-        value = find_date(doc.content, extensive_search=True, original_date=True,
-                          url=url if isinstance(url, str) else None)
+        # the tree parsed above, so the page is not parsed a third time (evidence is taken)
+        value = find_date(tree if tree is not None else doc.content, extensive_search=True,
+                          original_date=True, url=url if isinstance(url, str) else None)
         parsed = parse_day(value) if value else None
         return parsed[0] if parsed else None
 
