@@ -8,13 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from newsloom.model import Article, RawDocument
+from newsloom.model import Article, PageMetadata, RawDocument
 
-__all__ = ["ExtractOptions", "ExtractionError", "extract"]
+__all__ = ["ExtractOptions", "ExtractionError", "MetadataOnly", "extract"]
 
 
 class ExtractionError(Exception):
     """The document holds no extractable article text; the message says why."""
+
+
+class MetadataOnly(ExtractionError):
+    """A page with no article text whose metadata is still worth keeping (``page``)."""
+
+    def __init__(self, reason: str, page: PageMetadata) -> None:
+        super().__init__(f"{reason}; metadata kept: {page.describe()}")
+        self.page = page
 
 
 @dataclass(frozen=True, slots=True)

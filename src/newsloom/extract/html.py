@@ -1,27 +1,35 @@
 """HTML pages → Article: the assembly of body, metadata and date.
 
 Each part has its own module: ``html_body`` (trafilatura's main text), ``html_meta`` (title,
-authors, outlet) and ``html_dates`` (the publication date, with provenance).
+authors, outlet) and ``html_dates`` (the publication date, with provenance). A page without
+article text still yields its URL, title and date, carried by :class:`MetadataOnly`, so ingest
+can count and log them instead of losing them.
 """
 
 from __future__ import annotations
 
-from newsloom.extract import ExtractOptions
+from newsloom.extract import ExtractionError, ExtractOptions, MetadataOnly
 from newsloom.extract.dates import estimate_from_text
 from newsloom.extract.html_body import page_extraction, strip_title_line
 from newsloom.extract.html_dates import page_published
 from newsloom.extract.html_meta import page_authors, page_outlet, page_title
 from newsloom.extract.language import detect_language
-from newsloom.model import Article, RawDocument
+from newsloom.model import Article, PageMetadata, PublicationDate, RawDocument
 
 
 def extract_html(doc: RawDocument, options: ExtractOptions) -> Article:
-    data = page_extraction(doc, options)
+    try:
+        data = page_extraction(doc, options)
+    except ExtractionError as exc:
+        raise _metadata_only(str(exc), doc, _page_metadata(doc)) from exc
     title = page_title(doc, data)
     text = strip_title_line(str(data.get("text") or ""), title)
     published = page_published(doc, data, text)
-    language = detect_language(f"{title or ''}\n{text}", declared=doc.language)
     url = doc.url or (data.get("url") if isinstance(data.get("url"), str) else None)
+    if len(text.strip()) < options.min_text_chars:  # the rule extract() applies to any input
+        raise _metadata_only(f"no article text: {len(text.strip())} characters left after "
+                             f"extraction", doc, (url, title, published))
+    language = detect_language(f"{title or ''}\n{text}", declared=doc.language)
     return Article(
         id=doc.id,
         source_id=doc.source_id,
@@ -38,3 +46,30 @@ def extract_html(doc: RawDocument, options: ExtractOptions) -> Article:
         removed_lines=[],
         extractor="html",
     )
+
+
+#: URL, title and date found on a page.
+_Found = tuple[str | None, str | None, PublicationDate | None]
+
+
+def _page_metadata(doc: RawDocument) -> _Found:
+    """URL, title and date of a page trafilatura found no main text in."""
+    import trafilatura
+
+    try:
+        found = trafilatura.extract_metadata(doc.content, default_url=doc.url,
+                                             date_config={"extensive_search": False,
+                                                          "original_date": True})
+    except Exception:  # a page too broken for metadata is an ordinary skip
+        return doc.url, doc.title, page_published(doc, {}, "")
+    data = {"title": found.title, "date": found.date, "url": found.url}
+    url = doc.url or (found.url if isinstance(found.url, str) else None)
+    return url, page_title(doc, data), page_published(doc, data, "")
+
+
+def _metadata_only(reason: str, doc: RawDocument, found: _Found) -> ExtractionError:
+    """A :class:`MetadataOnly` when the page has a title or a date, else a plain skip."""
+    url, title, published = found
+    if not title and published is None:
+        return ExtractionError(reason)
+    return MetadataOnly(reason, PageMetadata(url, title, published))

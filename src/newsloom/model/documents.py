@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 ContentType = Literal["text", "html"]
-DateSource = Literal["metadata", "byline", "dateline", "url", "text-estimate"]
+DateSource = Literal["metadata", "byline", "dateline", "url", "page-text", "text-estimate"]
 
 #: Names of the fields every exported article carries. Later stages add, never rename.
 ARTICLE_EXPORT_FIELDS: tuple[str, ...] = (
@@ -100,11 +100,30 @@ class RawDocument:
 
 
 @dataclass(frozen=True, slots=True)
+class PageMetadata:
+    """What a page without article text still tells: its address, title and date."""
+
+    url: str | None
+    title: str | None
+    published: PublicationDate | None
+
+    def describe(self) -> str:
+        """One line for the skip log, e.g. 'published 2021-03-16 (metadata), title "…"'."""
+        parts = [f"published {self.published.value} ({self.published.source})"
+                 if self.published else "no date"]
+        parts += [f'title "{self.title}"'] if self.title else []
+        parts += [f"url {self.url}"] if self.url else []
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
 class Skip:
     """An input that was not turned into a document, with a one-line reason."""
 
     source: str
     reason: str
+    #: A page with no article text whose metadata was kept (and is spelled out in ``reason``).
+    page: PageMetadata | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,10 +237,12 @@ class IngestStats:
     skipped: int = 0
     skips: list[Skip] = field(default_factory=list)
     kept_whole: int = 0  # stored with the KEPT_WHOLE flag (logged as warnings)
+    metadata_only: int = 0  # skipped pages whose date/title/URL were kept in the skip log
     interrupted: bool = False
 
     def skip(self, item: Skip) -> None:
         self.skipped += 1
+        self.metadata_only += item.page is not None
         self.skips.append(item)
 
     @property
