@@ -260,6 +260,18 @@ class SearchArticles(Protocol):
     def search_rows(self, article_ids: Iterable[str], *, with_text: bool
                     ) -> dict[str, SearchRow]: ...
 
+    def entities_for(self, keys: Sequence[str], surnames: Sequence[str] = (),
+                     ids: Sequence[str] = ()) -> tuple[list[Entity], list[Alias]]:
+        """The entities with one of ``keys`` and the aliases of the keys (see
+        :class:`EntityLookup`); search reads the entities a query names through it."""
+        ...
+
+    def entity_holders(self, article_ids: Sequence[str], entity_ids: Iterable[str]
+                       ) -> dict[str, set[str]]:
+        """Of ``article_ids``, those mentioning any of ``entity_ids``, each with the ones it
+        mentions."""
+        ...
+
 
 class KeywordIndex(Protocol):
     """The lemma full-text index (title and text as lemmas, see ``newsloom.text.stem``)."""
@@ -272,6 +284,12 @@ class KeywordIndex(Protocol):
         """Ids of articles passing ``where`` whose index holds a term of every group (of any
         group with ``any_group``), best first by bm25 with (title, text) column ``weights``,
         at most ``depth``."""
+        ...
+
+    def term_holders(self, groups: Sequence[tuple[str, ...]], article_ids: Sequence[str]
+                     ) -> dict[str, set[int]]:
+        """Of ``article_ids``, those whose index holds a term of some of ``groups``, each with
+        the positions of those groups."""
         ...
 
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:

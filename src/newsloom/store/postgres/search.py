@@ -126,6 +126,16 @@ class SearchTables:
             f"SELECT a.id, a.title, a.language, a.outlet, a.published, f.story_id, {text} "
             f"{_FROM} WHERE a.id = ANY(%s)", (list(article_ids),))}
 
+    def entity_holders(self, article_ids: Sequence[str], entity_ids: Iterable[str]
+                       ) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for article_id, entity_id in self._pg.rows(
+                "SELECT article_id, entity_id FROM article_entities "
+                "WHERE article_id = ANY(%s) AND entity_id = ANY(%s)",
+                (list(article_ids), sorted(set(entity_ids)))):
+            found.setdefault(str(article_id), set()).add(str(entity_id))
+        return found
+
     # -- the lemma index -----------------------------------------------------------------------
     def keyword_matches(self, groups: Sequence[tuple[str, ...]], where: ArticleFilter,
                         depth: int, *, any_group: bool = False,
@@ -137,6 +147,18 @@ class SearchTables:
         return [str(r[0]) for r in self._pg.rows(
             ranked_sql(query, _FROM, condition),
             ranked_params(terms, terms, params, weights, depth))]
+
+    def term_holders(self, groups: Sequence[tuple[str, ...]], article_ids: Sequence[str]
+                     ) -> dict[str, set[int]]:
+        found: dict[str, set[int]] = {}
+        for index, group in enumerate(groups):
+            if not group:
+                continue
+            query, terms = tsquery_sql([group], any_group=False)
+            for r in self._pg.rows(f"SELECT a.id FROM articles a WHERE a.id = ANY(%s) "
+                                   f"AND a.lemmas @@ {query}", (list(article_ids), *terms)):
+                found.setdefault(str(r[0]), set()).add(index)
+        return found
 
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
         """From the lemma statistics (every stored version, as FTS5's vocabulary counts)."""
