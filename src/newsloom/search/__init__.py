@@ -33,7 +33,7 @@ from newsloom.model import (
     StoryHit,
     StorySearchResults,
 )
-from newsloom.search.entities import entity_holds, named_phrases, with_entity_forms
+from newsloom.search.entities import held, named_phrases, with_entity_forms
 from newsloom.search.filters import SearchError, UnknownEntityError, article_filter
 from newsloom.search.fusion import KEYWORD, RRF_K, SEMANTIC, Candidate, entity_gate, fuse
 from newsloom.search.retrieve import (
@@ -98,7 +98,7 @@ def _rank(store: SearchBackend, query: SearchQuery, embedder: Embedder | None, d
           ) -> _Ranked:
     where = article_filter(store, query)
     named = named_phrases(store, query.text) if query.mode != "semantic" else []
-    groups, named_groups = with_entity_forms(
+    groups = with_entity_forms(
         query_terms(query.text, query_languages(store, query.languages)), named)
     keyword = keyword_ranking(store, groups, where, depth) if query.mode != "semantic" else []
     semantic: list[str] = []
@@ -112,8 +112,9 @@ def _rank(store: SearchBackend, query: SearchQuery, embedder: Embedder | None, d
     candidates = fuse({KEYWORD: _fold(keyword, canonical),
                        SEMANTIC: _fold(semantic, canonical)})
     if query.mode == "hybrid" and named:
-        holds = entity_holds(store, named, named_groups, [c.article_id for c in candidates])
-        candidates = entity_gate(candidates, holds)
+        holders = store.entity_holders([c.article_id for c in candidates],
+                                       [e.id for p in named for e in p.entities])
+        candidates = entity_gate(candidates, held(named, holders))
     forms = frozenset(term for group in groups for term in group)
     return _Ranked(candidates, forms, vector, embedder)
 

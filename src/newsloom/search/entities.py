@@ -9,29 +9,29 @@ belongs to at most one, so "New York Times" is the newspaper, not also the city.
 address ("neues-deutschland.de") names its site, so a run may not take part of one.
 
 The words of a named run are searched as every name the corpus has written the entity
-under, in every language (:func:`with_entity_forms`), and an article holds the entity when
-entity linking found it there or its lemma index holds one of those names
-(:func:`entity_holds`): linking misses some mentions, and a name in the text is evidence.
+under, in every language (:func:`with_entity_forms`). An article holds the entity when
+entity linking found it there (``article_entities``: the corpus's own resolution, read by
+the gate in :mod:`newsloom.search.fusion`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from newsloom.text.stem import WORD, query_lemma
 
 if TYPE_CHECKING:
-    from newsloom.model import Entity
+    from newsloom.model import Entity, EntityType
     from newsloom.store.ports import SearchBackend
 
 #: Longest run of query words read as one name ("Bank of England", "Donald J. Trump").
 MAX_NAME_WORDS = 4
 #: Key types tried for each run: a place (or country adjective), an organisation (legal
 #: suffix dropped), a name as written.
-_TYPES = ("LOC", "ORG", "PER")
+_TYPES: tuple[EntityType, ...] = ("LOC", "ORG", "PER")
 #: A whitespace-separated chunk with a dot between letters: a web address or "Mail.ru".
 _DOTTED = re.compile(r"[^\W_]\.[^\W_]")
 
@@ -116,13 +116,12 @@ def entity_forms(entity: Entity) -> list[str]:
 
 
 def with_entity_forms(groups: list[tuple[str, ...]], named: Sequence[NamedPhrase]
-                      ) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+                      ) -> list[tuple[str, ...]]:
     """``groups`` (one per query word, :func:`newsloom.search.retrieve.query_terms`) with the
     words of each named run replaced by one group: the run as typed and every form of its
     entities, so "Russland" also matches "Rusland", "Russia" and "russischen" wherever the
-    corpus wrote them. Also returns those groups alone, one per named run."""
+    corpus wrote them."""
     out: list[tuple[str, ...]] = []
-    named_groups: list[tuple[str, ...]] = []
     starts = {p.start: p for p in named}
     index = 0
     while index < len(groups):
@@ -137,18 +136,13 @@ def with_entity_forms(groups: list[tuple[str, ...]], named: Sequence[NamedPhrase
         for entity in phrase.entities:
             forms.update(dict.fromkeys(entity_forms(entity)))
         out.append(tuple(forms))
-        named_groups.append(tuple(forms))
         index = phrase.end
-    return out, named_groups
+    return out
 
 
-def entity_holds(store: SearchBackend, named: Sequence[NamedPhrase],
-                 named_groups: Sequence[tuple[str, ...]], article_ids: Sequence[str]
-                 ) -> dict[str, set[int]]:
-    """Article id → positions (in ``named``) of the named entities it holds: linked there
-    by entity linking, or one of their names in its lemma index."""
-    holds = store.term_holders(named_groups, article_ids)
+def held(named: Sequence[NamedPhrase], holders: Mapping[str, set[str]]) -> dict[str, set[int]]:
+    """Article id → positions (in ``named``) of the named runs whose entity it holds, from
+    ``holders`` (article id → entity ids, :meth:`SearchArticles.entity_holders`)."""
     position = {e.id: i for i, p in enumerate(named) for e in p.entities}
-    for article_id, linked in store.entity_holders(article_ids, list(position)).items():
-        holds.setdefault(article_id, set()).update(position[e] for e in linked)
-    return holds
+    return {article: {position[e] for e in ids if e in position}
+            for article, ids in holders.items()}

@@ -286,12 +286,6 @@ class KeywordIndex(Protocol):
         at most ``depth``."""
         ...
 
-    def term_holders(self, groups: Sequence[tuple[str, ...]], article_ids: Sequence[str]
-                     ) -> dict[str, set[int]]:
-        """Of ``article_ids``, those whose index holds a term of some of ``groups``, each with
-        the positions of those groups."""
-        ...
-
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
         """Per term, how many articles the index holds it in (folded as the index folds
         case and diacritics); terms in none are left out."""

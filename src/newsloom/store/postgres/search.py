@@ -148,18 +148,6 @@ class SearchTables:
             ranked_sql(query, _FROM, condition),
             ranked_params(terms, terms, params, weights, depth))]
 
-    def term_holders(self, groups: Sequence[tuple[str, ...]], article_ids: Sequence[str]
-                     ) -> dict[str, set[int]]:
-        found: dict[str, set[int]] = {}
-        for index, group in enumerate(groups):
-            if not group:
-                continue
-            query, terms = tsquery_sql([group], any_group=False)
-            for r in self._pg.rows(f"SELECT a.id FROM articles a WHERE a.id = ANY(%s) "
-                                   f"AND a.lemmas @@ {query}", (list(article_ids), *terms)):
-                found.setdefault(str(r[0]), set()).add(index)
-        return found
-
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
         """From the lemma statistics (every stored version, as FTS5's vocabulary counts)."""
         forms = {term: index_form(term) for term in terms}

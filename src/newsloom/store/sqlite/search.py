@@ -141,21 +141,6 @@ class SearchTables:
             (match_expression(groups, "OR" if any_group else "AND"), *params, depth))
         return [str(r[0]) for r in rows]
 
-    def term_holders(self, groups: Sequence[tuple[str, ...]], article_ids: Sequence[str]
-                     ) -> dict[str, set[int]]:
-        found: dict[str, set[int]] = {}
-        ids = list(dict.fromkeys(article_ids))
-        for index, group in enumerate(groups):
-            if not group:
-                continue
-            for chunk in _chunks(ids):
-                for r in self._db.execute(
-                        f"SELECT a.id FROM articles_lemma_fts l JOIN articles a "
-                        f"ON a.rowid = l.rowid WHERE articles_lemma_fts MATCH ? "
-                        f"AND a.id IN ({_marks(chunk)})", (match_expression([group]), *chunk)):
-                    found.setdefault(str(r[0]), set()).add(index)
-        return found
-
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
         forms = {term: index_form(term) for term in terms}
         if not forms:
