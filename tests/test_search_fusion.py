@@ -20,7 +20,7 @@ from newsloom.model import (
     SearchQuery,
 )
 from newsloom.search import search
-from newsloom.search.entities import named_phrases, with_entity_forms
+from newsloom.search.entities import entity_forms, named_phrases, with_entity_forms
 from newsloom.search.fusion import RRF_K, entity_gate, fuse
 from newsloom.search.retrieve import query_terms
 from newsloom.store import SQLiteStore
@@ -172,6 +172,14 @@ def test_named_words_are_searched_as_every_name_of_their_entity(store: SQLiteSto
     # keyword search alone now finds the Dutch and the German report of Russia
     found = search(store, SearchQuery("Russland", mode="keyword"), ENCODER).hits
     assert {h.article_id for h in found} == {"mts", "mail"}
+
+
+def test_two_letter_names_are_not_searched_for_an_entity() -> None:
+    usa = Entity("e-us", "loc:US", "United States", "LOC",
+                 {"en": ["US", "United States"], "de": ["USA", "US"]}, 9)
+    forms = entity_forms(usa)
+    assert "usa" in forms and "united states" in forms
+    assert "us" not in forms  # the index folds case: "US" would match the word "us"
 
 
 def test_hybrid_ranks_the_reports_naming_the_query_entities_first(store: SQLiteStore) -> None:

@@ -32,6 +32,9 @@ MAX_NAME_WORDS = 4
 #: Key types tried for each run: a place (or country adjective), an organisation (legal
 #: suffix dropped), a name as written.
 _TYPES: tuple[EntityType, ...] = ("LOC", "ORG", "PER")
+#: Shorter names of an entity are not searched for it: the index folds case, so "US" and
+#: "EU" would match the words "us" and "eu" (a name the query itself types is kept).
+MIN_FORM_CHARS = 3
 #: A whitespace-separated chunk with a dot between letters: a web address or "Mail.ru".
 _DOTTED = re.compile(r"[^\W_]\.[^\W_]")
 
@@ -103,14 +106,14 @@ def named_phrases(store: SearchBackend, text: str) -> list[NamedPhrase]:
 def entity_forms(entity: Entity) -> list[str]:
     """Index terms of every name the corpus has seen ``entity`` under: each alias as
     lemmas of its language (a phrase for several words, as the lemma index holds them) and
-    as written, lower-case."""
+    as written, lower-case; none shorter than MIN_FORM_CHARS."""
     forms: dict[str, None] = {}
     for lang, surfaces in sorted(entity.aliases.items()):
         for surface in [*surfaces, entity.name]:
             words = WORD.findall(surface)
             for form in (" ".join(query_lemma(w, lang) for w in words),
                          " ".join(w.lower() for w in words)):
-                if form:
+                if len(form) >= MIN_FORM_CHARS:
                     forms[form] = None
     return list(forms)
 
