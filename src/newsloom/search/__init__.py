@@ -15,7 +15,8 @@ Query words that name a stored entity are searched as all its names in every lan
 (:mod:`newsloom.search.entities`: "Russland" also finds "Rusland" and "russischen"). Hybrid
 ranking (:mod:`newsloom.search.fusion`) is reciprocal rank fusion of the keyword and semantic
 lists under an entity gate: an article holding more of the query's entities ranks first.
-The ``keyword`` and ``semantic`` modes are each retriever alone (no gate).
+The ``keyword`` and ``semantic`` modes are each retriever alone (no gate). A hit's ``score``
+is its fused score: it decreases down the page among hits holding as many query entities.
 Near-duplicates (``duplicate_of``) are folded into their canonical article, which takes the
 best rank of its group in each list and lists the folded ids in ``SearchHit.duplicates``.
 """
@@ -156,8 +157,10 @@ def search_stories(store: SearchBackend, query: SearchQuery, embedder: Embedder 
         story = rows[c.article_id].story_id if c.article_id in rows else None
         if story:
             members.setdefault(str(story), []).append(c)
+    # the entity gate first (a story's best article holds most of the query's entities)
     scored = sorted(members.items(), key=lambda kv: (
-        -(kv[1][0].score + STORY_BONUS * sum(c.score for c in kv[1][1:])), kv[0]))
+        -kv[1][0].entities, -(kv[1][0].score + STORY_BONUS * sum(c.score for c in kv[1][1:])),
+        kv[0]))
     page = scored[query.offset:query.offset + query.limit]
     shown = _hits(store, ranked, [c for _, found in page for c in found[:STORY_HITS]])
     by_id = {h.article_id: h for h in shown}
