@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import trafilatura
+from lxml.html import HtmlElement
 
 from newsloom.extract import ExtractionError, ExtractOptions
 from newsloom.model import RawDocument
@@ -12,10 +13,12 @@ from newsloom.model import RawDocument
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
 
 
-def page_extraction(doc: RawDocument, options: ExtractOptions) -> dict[str, Any]:
-    """trafilatura's result as a dict: ``text`` plus its metadata fields (title, date, ...)."""
+def page_extraction(doc: RawDocument, options: ExtractOptions,
+                    tree: HtmlElement | None = None) -> dict[str, Any]:
+    """trafilatura's result as a dict: ``text`` plus its metadata fields (title, date, ...).
+    ``tree`` is the page already parsed (trafilatura works on a copy of it)."""
     result = trafilatura.bare_extraction(
-        doc.content,
+        tree if tree is not None else doc.content,
         url=doc.url,
         with_metadata=True,
         include_comments=False,

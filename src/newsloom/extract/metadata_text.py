@@ -39,8 +39,13 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
+def word_set(text: str) -> frozenset[str]:
+    """The case-folded words of a text, for overlap between title candidates."""
+    return frozenset(_words(text))
+
+
 def _similarity(a: str, b: str) -> float:
-    wa, wb = set(_words(a)), set(_words(b))
+    wa, wb = word_set(a), word_set(b)
     return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
 
 
@@ -166,7 +171,7 @@ _DOMAIN = re.compile(r"^(?P<name>[\w-]{3,40})\.(?:de|com|nl|at|ch|fr|es|it|pl|ru
                      r"be|eu|co\.uk|info|io)$", re.IGNORECASE)
 
 
-def _copyright_holder(line: str) -> str | None:
+def copyright_holder(line: str) -> str | None:
     """"© 2024 WinFuture" → "WinFuture"; a year is required ("© Huawei" credits a picture)."""
     match = _COPYRIGHT.search(line)
     if not match or not _YEAR.search(line) or len(line) > 200:
@@ -183,7 +188,7 @@ def find_outlet(lines: Sequence[str], title_hint: str | None, url: str | None) -
     if title_hint:
         return title_hint
     for line in reversed(lines):
-        holder = _copyright_holder(line)
+        holder = copyright_holder(line)
         if holder:
             return holder
     for line in lines:

@@ -1,0 +1,171 @@
+"""What an HTML page declares about itself: title candidates, authors, site names.
+
+Read once from the parsed tree (the same tree trafilatura extracts from): OpenGraph and
+Twitter tags, ``<meta name="author">``, JSON-LD objects (``headline``, ``author`` as a
+string, an object or a list, ``publisher``), the ``<title>`` and the ``<h1>`` headings with
+their kicker ("roofline", ``<small>``) removed, and © lines.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml.html import HtmlElement
+
+LOGGER = logging.getLogger(__name__)
+
+# A label above the headline inside the <h1> ("Klimaschutz", "Einheit der Woche"), or text
+# only screen readers see; it is not part of the headline.
+_KICKER_CLASS = re.compile(r"kicker|overline|roofline|topline|dachzeile|eyebrow|supertitle|"
+                           r"label|topic|visually-hidden|sr-only|screen-reader", re.IGNORECASE)
+_ARTICLE_TYPES = re.compile(r"article|posting|report|story|webpage|review|recipe|howto",
+                            re.IGNORECASE)
+_ORGANISATION_TYPES = re.compile(r"organi[sz]ation|corporation|newsmedia", re.IGNORECASE)
+_MAX_HEADINGS = 8
+_MAX_JSON_CHARS = 200_000
+
+
+@dataclass(slots=True)
+class PageSources:
+    """Metadata candidates of one page, in the page's own words."""
+
+    og_title: str | None = None
+    twitter_title: str | None = None
+    html_title: str | None = None
+    ld_headlines: list[str] = field(default_factory=list)
+    headings: list[str] = field(default_factory=list)
+    #: og:site_name, JSON-LD WebSite name, application-name, JSON-LD publisher: the last is
+    #: often a company's legal name, so it comes last.
+    site_names: list[str] = field(default_factory=list)
+    publishers: list[str] = field(default_factory=list)
+    ld_authors: list[str] = field(default_factory=list)  # people, in JSON-LD order
+    ld_org_authors: list[str] = field(default_factory=list)  # organisations as "author"
+    meta_authors: list[str] = field(default_factory=list)
+    copyright_lines: list[str] = field(default_factory=list)
+
+
+def _text(element: HtmlElement) -> str:
+    text = " ".join(" ".join(element.itertext()).replace("\xad", "").split())
+    return text.strip(" :|-–—")
+
+
+def _meta_tags(tree: HtmlElement) -> dict[str, list[str]]:
+    """``<meta>`` contents by lower-cased ``property`` or ``name``, in one pass."""
+    tags: dict[str, list[str]] = {}
+    for meta in tree.iter("meta"):
+        key, content = meta.get("property") or meta.get("name"), meta.get("content")
+        if key and content and content.strip():
+            tags.setdefault(key.strip().casefold(), []).append(" ".join(content.split()))
+    return tags
+
+
+def _heading(element: HtmlElement) -> str:
+    """The heading's text without its kicker."""
+    for child in element.iter():
+        if child is element or not isinstance(child.tag, str):
+            continue
+        if child.tag == "small" or _KICKER_CLASS.search(child.get("class") or ""):
+            tail = child.tail
+            child.clear()
+            child.tail = tail  # the headline text may follow the kicker inside the <h1>
+    return _text(element)
+
+
+def _json_objects(value: Any) -> Iterator[dict[str, Any]]:
+    """Every object of a JSON-LD document: top level, lists and ``@graph``."""
+    if isinstance(value, list):
+        for item in value:
+            yield from _json_objects(item)
+    elif isinstance(value, dict):
+        yield value
+        yield from _json_objects(value.get("@graph"))
+
+
+def _types(obj: dict[str, Any]) -> str:
+    kind = obj.get("@type")
+    return " ".join(k for k in kind if isinstance(k, str)) if isinstance(kind, list) else str(
+        kind or "")
+
+
+def _person_name(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        name = value.get("name")
+        if isinstance(name, str):
+            return name
+        parts = [value.get(k) for k in ("givenName", "additionalName", "familyName")]
+        joined = " ".join(p for p in parts if isinstance(p, str))
+        return joined or None
+    return None
+
+
+def _read_json_ld(obj: dict[str, Any], sources: PageSources) -> None:
+    kind = _types(obj)
+    headline = obj.get("headline")
+    if isinstance(headline, str) and headline.strip():
+        sources.ld_headlines.append(" ".join(html.unescape(headline).split()))
+    authors = obj.get("author")
+    if authors is not None and (headline or _ARTICLE_TYPES.search(kind)):
+        for author in authors if isinstance(authors, list) else [authors]:
+            name = _person_name(author)
+            if not name:
+                continue
+            is_org = isinstance(author, dict) and _ORGANISATION_TYPES.search(_types(author))
+            (sources.ld_org_authors if is_org else sources.ld_authors).append(name)
+    publisher = obj.get("publisher")
+    if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+        sources.publishers.append(publisher["name"])
+    if re.search(r"\bwebsite\b", kind, re.IGNORECASE) and isinstance(obj.get("name"), str):
+        sources.site_names.append(obj["name"])
+
+
+def _json_ld(tree: HtmlElement, sources: PageSources) -> None:
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        raw = script.text or ""
+        if not raw.strip() or len(raw) > _MAX_JSON_CHARS:
+            continue
+        try:
+            document = json.loads(raw, strict=False)
+        except ValueError as exc:
+            LOGGER.debug("unreadable JSON-LD block skipped: %s", exc)
+            continue
+        for obj in _json_objects(document):
+            _read_json_ld(obj, sources)
+
+
+def read_sources(tree: HtmlElement | None) -> PageSources:
+    """The page's metadata candidates; an unparsable page has none."""
+    sources = PageSources()
+    if tree is None:
+        return sources
+    meta = _meta_tags(tree)
+    sources.og_title = next(iter(meta.get("og:title", ())), None)
+    sources.twitter_title = next(iter(meta.get("twitter:title", ())), None)
+    title = tree.find(".//title")
+    sources.html_title = _text(title) if title is not None else None
+    # Headings are read from a copy: removing a kicker must not change what trafilatura sees.
+    for h1 in tree.xpath("//h1")[:_MAX_HEADINGS]:
+        text = _heading(_copy(h1))
+        if text and len(text) <= 300:
+            sources.headings.append(text)
+    sources.site_names = list(meta.get("og:site_name", ()))
+    _json_ld(tree, sources)
+    sources.site_names += [*meta.get("application-name", ()), *sources.publishers]
+    sources.meta_authors = [*meta.get("author", ()), *meta.get("article:author", ())]
+    sources.copyright_lines = [" ".join(str(t).split()) for t in
+                               tree.xpath("//body//text()[contains(., '©') or "
+                                          "contains(., 'Copyright')]")[:20]]
+    return sources
+
+
+def _copy(element: HtmlElement) -> HtmlElement:
+    from copy import deepcopy
+
+    return deepcopy(element)
