@@ -10,7 +10,8 @@ from newsloom.extract.meta_names import SiteNames, clean_authors, source_host
 @pytest.mark.parametrize(("url", "host"), [
     ("https://www.example.com/a/b", "example.com"),
     ("https://web.archive.org/web/20190305112233/https://www.example.com/news/1", "example.com"),
-    ("http://web.archive.org/web/20160330101229id_/http://muffins.example.net/x", "muffins.example.net"),
+    ("http://web.archive.org/web/20160330101229id_/http://muffins.example.net/x",
+     "muffins.example.net"),
     ("https://web.archive.org/web/2014/example.org/page", "example.org"),
     ("https://web.archive.org/web/", None),  # the archive's own page belongs to no outlet
     ("hard::example-page-17", None),  # an identifier, not a URL
@@ -22,22 +23,22 @@ def test_source_host_unwraps_archive_copies(url: str | None, host: str | None) -
 
 def test_site_name_is_stripped_from_either_end_of_a_title() -> None:
     site = SiteNames.of(["eHow"], "https://www.ehow.com/how_123/terrarium.html")
-    assert site.strip("How to Build a Terrarium | eHow") == "How to Build a Terrarium"
+    assert site.strip_from("How to Build a Terrarium | eHow") == "How to Build a Terrarium"
     news = SiteNames.of([], "https://www.battery-news.de/2022/12/06/x")
-    assert news.strip("Ultium Cells erhöht Kapazität - Battery-News.de") == \
+    assert news.strip_from("Ultium Cells erhöht Kapazität - Battery-News.de") == \
         "Ultium Cells erhöht Kapazität"
     blog = SiteNames.of([], "https://web.archive.org/web/2010/http://www.time4talks.ch/x")
-    assert blog.strip("Time 4 talks » Digitale Kinos") == "Digitale Kinos"
-    assert SiteNames.of(["BDZV"], None).strip("BDZV: Zeitungen drucken Kunst") == \
+    assert blog.strip_from("Time 4 talks » Digitale Kinos") == "Digitale Kinos"
+    assert SiteNames.of(["BDZV"], None).strip_from("BDZV: Zeitungen drucken Kunst") == \
         "Zeitungen drucken Kunst"
 
 
 def test_strip_keeps_a_headline_that_merely_mentions_the_site() -> None:
     site = SiteNames.of(["ZEIT ONLINE"], "https://www.zeit.de/x")
-    assert site.strip("Zeit für Veränderung") == "Zeit für Veränderung"
-    assert site.strip("Zeit für Veränderung | ZEIT ONLINE") == "Zeit für Veränderung"
+    assert site.strip_from("Zeit für Veränderung") == "Zeit für Veränderung"
+    assert site.strip_from("Zeit für Veränderung | ZEIT ONLINE") == "Zeit für Veränderung"
     # the last remaining part is never stripped, even if it looks like the site
-    assert site.strip("ZEIT ONLINE") == "ZEIT ONLINE"
+    assert site.strip_from("ZEIT ONLINE") == "ZEIT ONLINE"
 
 
 def test_authors_from_a_byline_with_photo_credit() -> None:

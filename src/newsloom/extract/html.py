@@ -18,6 +18,20 @@ from newsloom.extract.html_sources import read_sources
 from newsloom.extract.language import detect_language
 from newsloom.model import Article, RawDocument
 
+_MAX_KICKER_WORDS = 4
+
+
+def _strip_headline(text: str, title: str | None, extracted_title: object) -> str:
+    """trafilatura's text opens with the heading it took for the title; ours may differ from
+    it by a kicker ("Harbour Harbour reopens ...") or be another candidate altogether."""
+    first = text.partition("\n")[0].strip()
+    if title and first.endswith(title.strip()) and (
+            len(first.split()) - len(title.split()) <= _MAX_KICKER_WORDS):
+        return strip_title_line(text, first)
+    if isinstance(extracted_title, str) and first == extracted_title.strip():
+        return strip_title_line(text, first)
+    return strip_title_line(text, title)
+
 
 def extract_html(doc: RawDocument, options: ExtractOptions) -> Article:
     tree = load_html(doc.content)
@@ -27,7 +41,7 @@ def extract_html(doc: RawDocument, options: ExtractOptions) -> Article:
     urls = [url, data.get("url") if isinstance(data.get("url"), str) else None]
     site = site_names(sources, urls)
     title = page_title(doc, data, sources, site)
-    text = strip_title_line(str(data.get("text") or ""), title)
+    text = _strip_headline(str(data.get("text") or ""), title, data.get("title"))
     published = page_published(doc, data, text)
     language = detect_language(f"{title or ''}\n{text}", declared=doc.language)
     return Article(

@@ -55,7 +55,7 @@ def _meta_titles(sources: PageSources, site: SiteNames) -> list[str]:
     """og:title, JSON-LD headline, twitter:title, <title>: in that order, site name stripped."""
     raw = [sources.og_title, *sources.ld_headlines[:1], sources.twitter_title,
            sources.html_title]
-    return [site.strip(t) for t in raw if t and t.strip()]
+    return [site.strip_from(t) for t in raw if t and t.strip()]
 
 
 def _is_title_tail(heading: str, sources: PageSources, site: SiteNames) -> bool:
@@ -65,8 +65,8 @@ def _is_title_tail(heading: str, sources: PageSources, site: SiteNames) -> bool:
     for title in (sources.html_title, sources.og_title):
         parts = TITLE_SEPARATOR.split(title or "")
         for k in range(1, len(parts)):
-            if squash("".join(parts[k:])) == flat:
-                return not site.matches(" ".join(parts[:k]))
+            if squash("".join(parts[k:])) == flat:  # unless the title starts with the site
+                return not any(site.matches(part) for part in parts[:k])
     return False
 
 
@@ -92,20 +92,23 @@ def _without_kicker(heading: str, metas: Sequence[str]) -> str:
 
 def choose_title(sources: PageSources, site: SiteNames) -> str | None:
     """The headline by agreement between the page's title candidates."""
-    metas = _meta_titles(sources, site)
-
-    def agreement(heading: str) -> float:
+    def agreement(heading: str, metas: Sequence[str]) -> float:
         return max((_overlap(heading, m) for m in metas), default=0.0)
 
     candidates = [h for h in dict.fromkeys(sources.headings) if not site.matches(h)]
+    raw_metas = _meta_titles(sources, site)
+    # A heading that is the site part of the <title> names the site: strip it there too.
+    tails = [h for h in candidates if agreement(h, raw_metas) < _SAME
+             and _is_title_tail(h, sources, site)]
+    if tails:
+        site = SiteNames((*site.names, *tails), site.host)
+    metas = _meta_titles(sources, site) if tails else raw_metas
     # Furniture ("Impressum") is still the headline when the page's own metadata says so.
-    candidates = [h for h, junk in zip(candidates, _furniture(candidates), strict=True)
-                  if not junk or agreement(h) >= _SAME]
-    headings = [h for h in candidates
-                if agreement(h) >= _SAME or not _is_title_tail(h, sources, site)]
+    headings = [h for h, junk in zip(candidates, _furniture(candidates), strict=True)
+                if h not in tails and (not junk or agreement(h, metas) >= _SAME)]
     if headings:
-        best = max(headings, key=agreement)  # max keeps the first of equals: page order
-        if len(headings) == 1 or agreement(best) >= _AGREES:
+        best = max(headings, key=lambda h: agreement(h, metas))  # the first of equals
+        if len(headings) == 1 or agreement(best, metas) >= _AGREES:
             return _without_kicker(best, metas)
     if metas:
         return max(metas, key=lambda m: sum(_overlap(m, o) >= _SAME for o in metas))

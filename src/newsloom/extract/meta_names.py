@@ -94,7 +94,7 @@ class SiteNames:
         return len(hyphened) >= 2 and all(
             any(w.startswith(squash(p)) for w in words) for p in hyphened)
 
-    def strip(self, title: str) -> str:
+    def strip_from(self, title: str) -> str:
         """The title without the site's name and its separator at either end."""
         parts = TITLE_SEPARATOR.split(title.strip())
         seps = TITLE_SEPARATOR.findall(title.strip())

@@ -72,13 +72,26 @@ def _segments(line: str) -> list[str]:
     return [part.strip() for part in _SEPARATOR.split(line) if part.strip()]
 
 
+def _at_boundary(first: str, text: str) -> bool:
+    """Whether ``text`` is the start or the end of ``first`` up to punctuation ("Headline: Kicker
+    | Site", "Site - Headline"), not a few words cut out of a longer headline ("Ultium Cells"
+    from "Ultium Cells erhöht Kapazität")."""
+    if first.startswith(text):
+        rest = first[len(text):].lstrip()
+        return not rest or not rest[0].isalnum()
+    if first.endswith(text):
+        head = first[: len(first) - len(text)].rstrip()
+        return not head or not head[-1].isalnum()
+    return False
+
+
 def _match(text: str, first: str, segments: list[str],
            targets: list[frozenset[str]]) -> float:
     """How well a body line repeats the ``<title>`` line ``first`` (1 = exactly); ``targets``
     are the word sets of ``first`` and of its segments."""
     if text == first or text in segments:
         return 1.0
-    if len(text) >= 4 and (first.startswith(text) or first.endswith(text)):
+    if len(text) >= 4 and _at_boundary(first, text):
         return 0.95  # "Headline · Part | Site": the separator was part of the headline
     if len(first) >= 10 and first in text:
         return 0.9  # the <title> was cut short
@@ -205,7 +218,7 @@ def _domain_credit(lines: Sequence[str]) -> str | None:
 
 _STRONG_SEPARATOR = r"(?:[|·»•›]|::)"
 _ANY_SEPARATOR = r"(?:[|·»•›–—-]|::)"
-_NUMBER = re.compile(r"(?<![\w.])\d[\d.,/:-]*\d(?![\w.])")  # "2022", "02.11.2021", "34"
+_NUMBER = re.compile(r"(?<![\w.])\d[\d.,/:-]*\d(?!\w)")  # "2022", "02.11.2021", "15."
 # A "Powered by" credit names the publishing software, not the outlet.
 _PLATFORMS = frozenset(("wordpress", "blogger", "blogspot", "tumblr", "wix", "jimdo",
                         "squarespace", "typo3", "joomla", "drupal", "ghost", "substack"))
@@ -230,8 +243,11 @@ def _confirmed_hint(hint: str | None, lines: Sequence[str], site: SiteNames) -> 
         return hint
     name = re.escape(hint)
     placed = re.compile(rf"\s{_ANY_SEPARATOR}\s*{name}\s*$|{_STRONG_SEPARATOR}\s*{name}"
-                        rf"|^\s*{name}\s*{_ANY_SEPARATOR}\s")
-    if any(placed.search(line) for line in lines[:3]):
+                        rf"|^\s*{name}\s*{_STRONG_SEPARATOR}")
+    # "Site - Section - Headline" (a breadcrumb) names the site first; "Topic - Headline"
+    # has a topic there.
+    breadcrumb = re.compile(rf"^\s*{name}\s+{_ANY_SEPARATOR}\s.+\s{_ANY_SEPARATOR}\s")
+    if any(placed.search(line) or breadcrumb.search(line) for line in lines[:3]):
         return hint
     key = hint.casefold()
     return hint if any(key in line.casefold() and len(line.split()) <= 12
