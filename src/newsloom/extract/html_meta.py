@@ -66,7 +66,9 @@ def _is_title_tail(heading: str, sources: PageSources, site: SiteNames) -> bool:
         parts = TITLE_SEPARATOR.split(title or "")
         for k in range(1, len(parts)):
             if squash("".join(parts[k:])) == flat:  # unless the title starts with the site
-                return not any(site.matches(part) for part in parts[:k])
+                head = parts[:k]  # or a date ("08.11.2021 | Headline")
+                return any(ch.isalpha() for ch in "".join(head)) and not any(
+                    site.matches(part) for part in head)
     return False
 
 
