@@ -75,7 +75,7 @@ def _is_title_tail(heading: str, sources: PageSources, site: SiteNames) -> bool:
 def _furniture(headings: Sequence[str]) -> list[bool]:
     """Headings the line classifier's rules or lexicon mark as page furniture ("Navigation
     und Service", "Letzte Kommentare", "RSS Feeds")."""
-    verdicts = classify_lines(headings, None)
+    verdicts = classify_lines(headings, None) if headings else []
     return [v.by_rule or v.lexicon_hits >= max(1.0, 0.3 * len(v.text.split()))
             for v in verdicts]
 
@@ -105,9 +105,14 @@ def choose_title(sources: PageSources, site: SiteNames) -> str | None:
     if tails:
         site = SiteNames((*site.names, *tails), site.host)
     metas = _meta_titles(sources, site) if tails else raw_metas
-    # Furniture ("Impressum") is still the headline when the page's own metadata says so.
-    headings = [h for h, junk in zip(candidates, _furniture(candidates), strict=True)
-                if h not in tails and (not junk or agreement(h, metas) >= _SAME)]
+    # Furniture ("Impressum") is still the headline when the page's own metadata says so,
+    # so only the headings the metadata does not confirm go to the line classifier.
+    confirmed = [h for h in candidates if agreement(h, metas) >= _SAME]
+    unconfirmed = [h for h in candidates if h not in confirmed and h not in tails]
+    furniture = {h for h, junk in zip(unconfirmed, _furniture(unconfirmed), strict=True)
+                 if junk}
+    headings = [h for h in candidates if h in confirmed or (
+        h not in tails and h not in furniture)]
     if headings:
         best = max(headings, key=lambda h: agreement(h, metas))  # the first of equals
         if len(headings) == 1 or agreement(best, metas) >= _AGREES:

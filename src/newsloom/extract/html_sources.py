@@ -65,16 +65,22 @@ def _meta_tags(tree: HtmlElement) -> dict[str, list[str]]:
     return tags
 
 
+def _heading_parts(element: HtmlElement) -> Iterator[str]:
+    """The heading's text pieces, skipping kicker elements but not the text after them."""
+    if element.text:
+        yield element.text
+    for child in element:
+        if isinstance(child.tag, str) and not (
+                child.tag == "small" or _KICKER_CLASS.search(child.get("class") or "")):
+            yield from _heading_parts(child)
+        if child.tail:
+            yield child.tail
+
+
 def _heading(element: HtmlElement) -> str:
     """The heading's text without its kicker."""
-    for child in element.iter():
-        if child is element or not isinstance(child.tag, str):
-            continue
-        if child.tag == "small" or _KICKER_CLASS.search(child.get("class") or ""):
-            tail = child.tail
-            child.clear()
-            child.tail = tail  # the headline text may follow the kicker inside the <h1>
-    return _text(element)
+    text = " ".join(" ".join(_heading_parts(element)).replace("\xad", "").split())
+    return text.strip(" :|-–—")
 
 
 def _json_objects(value: Any) -> Iterator[dict[str, Any]]:
@@ -150,9 +156,8 @@ def read_sources(tree: HtmlElement | None) -> PageSources:
     sources.twitter_title = next(iter(meta.get("twitter:title", ())), None)
     title = tree.find(".//title")
     sources.html_title = _text(title) if title is not None else None
-    # Headings are read from a copy: removing a kicker must not change what trafilatura sees.
     for h1 in tree.xpath("//h1")[:_MAX_HEADINGS]:
-        text = _heading(_copy(h1))
+        text = _heading(h1)
         if text and len(text) <= 300:
             sources.headings.append(text)
     sources.site_names = list(meta.get("og:site_name", ()))
@@ -163,9 +168,3 @@ def read_sources(tree: HtmlElement | None) -> PageSources:
                                tree.xpath("//body//text()[contains(., '©') or "
                                           "contains(., 'Copyright')]")[:20]]
     return sources
-
-
-def _copy(element: HtmlElement) -> HtmlElement:
-    from copy import deepcopy
-
-    return deepcopy(element)
