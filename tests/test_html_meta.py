@@ -50,6 +50,19 @@ def test_json_ld_author_as_string_object_list_and_graph() -> None:
     assert in_graph.site_names == ["Example Times"]
 
 
+def test_json_ld_references_are_resolved_and_a_person_publishes_no_outlet() -> None:
+    graph = {"@graph": [
+        {"@type": "NewsArticle", "headline": "H", "author": {"@id": "#jane"},
+         "publisher": {"@id": "#org"}},
+        {"@type": "Person", "@id": "#jane", "name": "Jane Doe"},
+        {"@type": "NewsMediaOrganization", "@id": "#org", "name": "The Example Times"}]}
+    page = _page(_ld(graph))
+    assert page.ld_authors == ["Jane Doe"] and page.publishers == ["The Example Times"]
+    blog = _page(_ld({"@type": "BlogPosting", "headline": "H", "author": "Ann Poe",
+                      "publisher": {"@type": "Person", "name": "Ann Poe"}}))
+    assert blog.publishers == []
+
+
 def test_unreadable_json_ld_is_skipped() -> None:
     page = _page('<script type="application/ld+json">{"headline": "H",</script>'
                  '<meta property="og:title" content="Still read">')
@@ -131,6 +144,23 @@ def test_authors_prefer_declared_people_and_drop_ui_words() -> None:
     assert page_authors(_doc(), {"author": "Lesedauer: 3 Min"}, empty, site) == []
     assert page_authors(_doc(), {"author": "By Ann Poe | Photo: Max Muster"}, empty, site) == \
         ["Ann Poe"]
+
+
+def test_publisher_is_not_an_organisation_author_but_a_blogger_may_publish() -> None:
+    site = site_names(PageSources(), [None])
+    same = PageSources(ld_org_authors=["RTL Online"], publishers=["RTL Online"])
+    assert page_authors(_doc(), {}, same, site) == []
+    blog = PageSources(meta_authors=["Andreas Beispiel"], publishers=["Andreas Beispiel"])
+    assert page_authors(_doc(), {}, blog, site_names(blog, [None])) == ["Andreas Beispiel"]
+
+
+def test_outlet_prefers_a_written_name_to_a_host_given_as_site_name() -> None:
+    sources = PageSources(site_names=["tdg.ch/", "Tribune de Genève"])
+    assert page_outlet(sources, [None], None, site_names(sources, [None])) == \
+        "Tribune de Genève"
+    meta = PageSources(copyright_meta=["(c) 2010-2016 Some Verlag GmbH", "Beispiel Feuerwehr"])
+    url = "https://www.beispiel-feuerwehr.de/x"
+    assert page_outlet(meta, [url], None, site_names(meta, [url])) == "Beispiel Feuerwehr"
 
 
 def test_outlet_from_declared_name_copyright_or_unwrapped_host() -> None:

@@ -31,7 +31,7 @@ from newsloom.extract.meta_names import (
     source_host,
     squash,
 )
-from newsloom.extract.metadata_text import copyright_holder, word_set
+from newsloom.extract.metadata_text import copyright_holder, holder_name, word_set
 from newsloom.model import RawDocument
 
 _AGREES = 0.5  # word overlap (Jaccard) at which two title candidates tell the same headline
@@ -133,21 +133,19 @@ def page_title(doc: RawDocument, data: dict[str, Any], sources: PageSources,
 def page_authors(doc: RawDocument, data: dict[str, Any], sources: PageSources,
                  site: SiteNames) -> list[str]:
     """Declared people (JSON-LD persons, then meta authors), else trafilatura's byline, else
-    organisations named as author. A JSON-LD person named like the site is still a person
-    (a foundation's founder); any other name that is the site's name is not an author."""
+    organisations named as author; the site's own name is never an author, but the
+    publisher may be (a blogger publishes what they write)."""
     if doc.authors:
         return list(doc.authors)
-    people = clean_authors(sources.ld_authors)
-    meta = clean_authors(sources.meta_authors, site)
-    declared = clean_authors([*people, *meta])
-    if declared:
-        return declared
     byline = data.get("author")
-    for group in ([byline] if isinstance(byline, str) else [], sources.ld_org_authors):
+    for group in ([*sources.ld_authors, *sources.meta_authors],
+                  [byline] if isinstance(byline, str) else []):
         names = clean_authors(group, site)
         if names:
             return names
-    return []
+    # An organisation is the author only if it is not the publisher ("RTL Online" is both).
+    publishers = SiteNames((*site.names, *sources.publishers), site.host)
+    return clean_authors(sources.ld_org_authors, publishers)
 
 
 def _plausible_outlet(name: str, title: str | None) -> bool:
@@ -164,11 +162,15 @@ def page_outlet(sources: PageSources, urls: Sequence[str | None], title: str | N
     """The outlet from evidence: a declared site name, the © holder in the page foot if it
     is the host's owner (a © line in the body often credits a picture or a theme), the host
     of the first of ``urls`` that has one."""
-    for name in sources.site_names:
-        if _plausible_outlet(name.strip(), title):
-            return name.strip().rstrip("/")
-    for line in reversed(sources.copyright_lines):
-        holder = copyright_holder(line)
+    names = [n.strip().rstrip("/") for n in (*sources.site_names, *sources.publishers)
+             if _plausible_outlet(n.strip(), title)]
+    # A name as written ("Tribune de Genève") over a bare host given as the site name.
+    named = [n for n in names if " " in n or "." not in n]
+    if named or names:
+        return (named or names)[0]
+    holders = [holder_name(value) for value in sources.copyright_meta]
+    holders += [copyright_holder(line) for line in reversed(sources.copyright_lines)]
+    for holder in holders:
         if holder and _plausible_outlet(holder, title) and (
                 site.host is None or site.matches(holder)):
             return holder

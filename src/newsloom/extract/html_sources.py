@@ -40,14 +40,16 @@ class PageSources:
     html_title: str | None = None
     ld_headlines: list[str] = field(default_factory=list)
     headings: list[str] = field(default_factory=list)
-    #: og:site_name, JSON-LD WebSite name, application-name, JSON-LD publisher: the last is
-    #: often a company's legal name, so it comes last.
+    #: og:site_name, JSON-LD WebSite name, application-name.
     site_names: list[str] = field(default_factory=list)
+    #: <meta name="publisher">, JSON-LD publisher (not a Person): often a company's legal
+    #: name, so they name the outlet only after the site names.
     publishers: list[str] = field(default_factory=list)
     ld_authors: list[str] = field(default_factory=list)  # people, in JSON-LD order
     ld_org_authors: list[str] = field(default_factory=list)  # organisations as "author"
     meta_authors: list[str] = field(default_factory=list)
     copyright_lines: list[str] = field(default_factory=list)
+    copyright_meta: list[str] = field(default_factory=list)  # <meta name="copyright">
 
 
 def _text(element: HtmlElement) -> str:
@@ -112,7 +114,16 @@ def _person_name(value: Any) -> str | None:
     return None
 
 
-def _read_json_ld(obj: dict[str, Any], sources: PageSources) -> None:
+def _resolved(value: Any, ids: dict[str, dict[str, Any]]) -> Any:
+    """A ``{"@id": ...}`` reference replaced by the object it points to (Yoast-style graphs
+    name the author and publisher once and refer to them)."""
+    if isinstance(value, dict) and "name" not in value and isinstance(value.get("@id"), str):
+        return ids.get(value["@id"], value)
+    return value
+
+
+def _read_json_ld(obj: dict[str, Any], ids: dict[str, dict[str, Any]],
+                  sources: PageSources) -> None:
     kind = _types(obj)
     headline = obj.get("headline")
     if isinstance(headline, str) and headline.strip():
@@ -120,30 +131,33 @@ def _read_json_ld(obj: dict[str, Any], sources: PageSources) -> None:
     authors = obj.get("author")
     if authors is not None and (headline or _ARTICLE_TYPES.search(kind)):
         for author in authors if isinstance(authors, list) else [authors]:
+            author = _resolved(author, ids)
             name = _person_name(author)
             if not name:
                 continue
             is_org = isinstance(author, dict) and _ORGANISATION_TYPES.search(_types(author))
             (sources.ld_org_authors if is_org else sources.ld_authors).append(name)
-    publisher = obj.get("publisher")
-    if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+    publisher = _resolved(obj.get("publisher"), ids)
+    if (isinstance(publisher, dict) and isinstance(publisher.get("name"), str)
+            and "person" not in _types(publisher).casefold()):  # a blogger is no outlet
         sources.publishers.append(publisher["name"])
     if re.search(r"\bwebsite\b", kind, re.IGNORECASE) and isinstance(obj.get("name"), str):
         sources.site_names.append(obj["name"])
 
 
 def _json_ld(tree: HtmlElement, sources: PageSources) -> None:
+    objects: list[dict[str, Any]] = []
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         raw = script.text or ""
         if not raw.strip() or len(raw) > _MAX_JSON_CHARS:
             continue
         try:
-            document = json.loads(raw, strict=False)
+            objects.extend(_json_objects(json.loads(raw, strict=False)))
         except ValueError as exc:
             LOGGER.debug("unreadable JSON-LD block skipped: %s", exc)
-            continue
-        for obj in _json_objects(document):
-            _read_json_ld(obj, sources)
+    ids = {obj["@id"]: obj for obj in objects if isinstance(obj.get("@id"), str)}
+    for obj in objects:
+        _read_json_ld(obj, ids, sources)
 
 
 def read_sources(tree: HtmlElement | None) -> PageSources:
@@ -162,7 +176,9 @@ def read_sources(tree: HtmlElement | None) -> PageSources:
             sources.headings.append(text)
     sources.site_names = list(meta.get("og:site_name", ()))
     _json_ld(tree, sources)
-    sources.site_names += [*meta.get("application-name", ()), *sources.publishers]
+    sources.site_names += meta.get("application-name", [])
+    sources.publishers[:0] = [*meta.get("publisher", ()), *meta.get("dc.publisher", ())]
+    sources.copyright_meta = list(meta.get("copyright", ()))
     sources.meta_authors = [*meta.get("author", ()), *meta.get("article:author", ())]
     sources.copyright_lines = [" ".join(str(t).split()) for t in
                                tree.xpath("//body//text()[contains(., '©') or "

@@ -197,7 +197,12 @@ def copyright_holder(line: str) -> str | None:
     match = _COPYRIGHT.search(line)
     if not match or not _YEAR.search(line) or len(line) > 200:
         return None
-    holder = _HOLDER_END.split(line[match.end():], maxsplit=1)[0]
+    return holder_name(line[match.end():])
+
+
+def holder_name(text: str) -> str | None:
+    """The name in what follows a © sign: years, "by" and "All rights reserved" cut off."""
+    holder = _HOLDER_END.split(text, maxsplit=1)[0]
     holder = _COPYRIGHT.sub("", _YEAR.sub("", holder)).strip(" .,-–|©")
     holder = re.sub(r"^(?:by|von|par|por)\s+", "", holder, flags=re.IGNORECASE)
     if (len(holder) < 3 or len(holder) > _MAX_OUTLET_CHARS or len(holder.split()) > 5
