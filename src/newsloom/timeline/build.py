@@ -4,17 +4,19 @@ coverage, with central, informative, non-redundant sentences per date.
 1. Candidates. Every sentence of every independent (non-duplicate) article that holds a resolved
    time expression without a modifier ("vor 2020" dates nothing) and not followed by a clock
    time (a page's posting stamp) is a candidate for that expression's value, at its
-   granularity. With keywords, only articles mentioning one count (``timeline.keywords``). The lead sentences of an article with a *stated*
-   publication date are candidates for that day. Year-level publication *estimates* never
-   date anything: such articles go to the undated list, carrying the estimate.
+   granularity. With keywords, only articles mentioning one count (``timeline.keywords``).
+   The ``lead_sentences`` of an article with a *stated* publication date that state no date
+   are candidates for that day. Year-level publication *estimates* never date anything:
+   such articles go to the undated list, carrying the estimate.
 2. Dates are ranked by coverage: articles mentioning the date count 1, articles only published
    on it ``publication_weight``, every further known outlet 0.25 (an unknown outlet is not
    another source), every later publication day referring back to it ``later_weight``
    (``timeline.dates``), times the date's specificity (a day 1, a month 0.5, a year 0.25);
-   ties go to bigger stories.
+   articles far from the selection's topic count less. Ties go to bigger stories.
 3. Per date (best first) and event, sentences by MMR over TF-IDF: relevance is the similarity to the
-   date's candidate centroid and, half of it, to all candidates (the selection's topic), times
-   informativeness; redundancy counts sentences already chosen for other dates too.
+   date's vector (the terms its mentions and its day's leads share) and, half of it, to all
+   candidates (the selection's topic), times informativeness and the event-report prior
+   (``timeline.prefer``); redundancy counts sentences already chosen for other dates too.
 4. Candidates of one date are grouped into events: the same story is one event (the clustering
    already judged cross-lingual sameness), different stories join only when their sentences
    are similar. Each event becomes one entry citing all its articles, with up to
@@ -81,7 +83,7 @@ class TimelineOptions:
     #: than to the date's own candidates; keeps off-topic asides out
     topic_weight: float = 0.5
     include_undated: bool = True
-    prior: SentencePrior = SentencePrior()
+    prior: SentencePrior = field(default_factory=SentencePrior)
 
 
 @dataclass(slots=True)
@@ -129,8 +131,8 @@ def _collect(store: ArticleReader, selection: Selection, request: TimelineReques
     found: dict[str, list[Candidate]] = defaultdict(list)
     undated: list[tuple[MemberRow, Article]] = []
     texts: list[str] = []
-    loaded = [((member, article), f"{article.title or ''}\n{article.text}") for member in selection.members
-              if member.duplicate_of is None
+    loaded = [((member, article), f"{article.title or ''}\n{article.text}")
+              for member in selection.members if member.duplicate_of is None
               and (article := store.get_article(member.article_id)) is not None]
     articles: dict[str, str] = {}
     for member, article in filter_by_keywords(loaded, options.keywords):
