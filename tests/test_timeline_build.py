@@ -134,15 +134,23 @@ def test_request_errors() -> None:
         build_timeline(fake_store(), TimelineRequest(story="s-bridge", max_dates=0))
 
 
-def test_keywords_restrict_candidate_sentences() -> None:
+def test_keywords_keep_the_articles_that_mention_one() -> None:
     from newsloom.timeline.build import timeline_parts
     from newsloom.timeline.select import select
 
     store = fake_store()
     request = TimelineRequest(story="s-bridge", max_dates=10)
-    dated, _ = timeline_parts(store, select(store, request), request,
-                              TimelineOptions(keywords=("pedestrians",)))
-    assert [e.citations for e in dated] == [["a7"]]
+    selection = select(store, request)
+    # "Kessel" starts a word in a1, a2 ("Kesselbrücke"), a3 and a7, not in a6: a6 drops out
+    dated, undated = timeline_parts(store, selection, request,
+                                    TimelineOptions(keywords=("kessel",)))
+    assert undated == []
+    assert {c for e in dated for c in e.citations} == {"a1", "a2", "a3", "a7"}
+    # a word only one article uses is a tag, not the topic's keyword: everything stays
+    tagged = timeline_parts(store, selection, request,
+                            TimelineOptions(keywords=("pedestrians",)))
+    plain = timeline_parts(store, selection, request, TimelineOptions())
+    assert tagged == plain
 
 
 def test_rank_dates_counts_articles_and_outlets() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from newsloom.eval.timelines import collapse, load_references, score
+from newsloom.eval.timelines import collapse, load_references, print_report, score
 from newsloom.model import TimelineEntry, TimelineSentence, TimexGranularity
 
 DATA = Path(__file__).parents[1].parent / "shared" / "data" / "timeline17-dev"
@@ -72,3 +72,36 @@ def test_eval_timelines_cli_on_one_collection(tmp_path: Path) -> None:
     for metric in ("date_f1", "ar1_f", "ar2_f"):
         assert 0.0 < report["mean"][metric] <= 1.0
     assert (tmp_path / "H1N1_guardian" / "complete").exists()
+
+
+def test_report_names_the_worst_collection_beside_the_mean() -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from newsloom.eval.timelines import TimelineScore, TimelinesReport, report_to_json
+
+    def timeline(collection: str, ar1: float) -> TimelineScore:
+        return TimelineScore(collection, 0, 5, 1, {"date_f1": 0.5, "ar1_f": ar1, "ar2_f": 0.0,
+                                                   "concat_r1_f": 0.0, "concat_r2_f": 0.0})
+    report = TimelinesReport([timeline("long", 0.02), timeline("long", 0.06),
+                              timeline("short", 0.05)], {"long": 9, "short": 3})
+    assert report.worst() == "long"  # mean 0.04 < 0.05, though it holds the best timeline
+    data = report_to_json(report)
+    assert data["worst"]["collection"] == "long"
+    assert data["worst"]["ar1_f"] == pytest.approx(0.04)
+    assert data["mean"]["ar1_f"] == pytest.approx(0.13 / 3)
+    out = StringIO()
+    print_report(report, Console(file=out, width=200))
+    assert "worst (AR1-F): long" in out.getvalue()
+    assert TimelinesReport().worst() is None and report_to_json(TimelinesReport())["worst"] is None
+
+
+def test_load_keywords_reads_the_list_and_tolerates_absence(tmp_path: Path) -> None:
+    from newsloom.eval.timelines import load_keywords
+
+    assert load_keywords(tmp_path) == ()
+    (tmp_path / "keywords.json").write_text('["haiti", 3, "quake"]', encoding="utf-8")
+    assert load_keywords(tmp_path) == ("haiti", "quake")
+    (tmp_path / "keywords.json").write_text('{"k": 1}', encoding="utf-8")
+    assert load_keywords(tmp_path) == ()

@@ -2,9 +2,10 @@
 
 Per collection: its articles go through the real pipeline (JSONL with ``published`` = the
 article's time, then the corpus stages) into a store cached under ``--workdir``. Per reference
-timeline: a timeline is built from the whole collection (Timeline17's ``keywords.json`` holds
-topic tags such as "bpoil" or "MJ" that the texts do not contain, so they select nothing beyond
-the collection), restricted to the reference's first..last date, with as many dates as the
+timeline: a timeline is built from the collection's articles that mention one of its
+``keywords.json`` words (the news-tls protocol; where no article mentions any, as with
+Timeline17's tags "bpoil" or "MJ", the whole collection: :mod:`newsloom.timeline.keywords`),
+restricted to the reference's first..last date, with as many dates as the
 reference and its mean sentences per date (rounded, news-tls' rule), day granularity only.
 
 Scores are those of Ghalandari & Ifrim (2020): Date-F1 (``tilse.evaluation.dates``), and the
@@ -22,7 +23,7 @@ import json
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,11 @@ class TimelinesReport:
                   if collection is None or t.collection == collection]
         return statistics.fmean(values) if values else 0.0
 
+    def worst(self, metric: str = "ar1_f") -> str | None:
+        """The collection with the lowest mean ``metric`` (ties: the first by name)."""
+        collections = sorted({t.collection for t in self.timelines})
+        return min(collections, key=lambda c: self.mean(metric, c)) if collections else None
+
 
 def is_timeline17(dataset: Path) -> bool:
     return any((d / "timelines.jsonl").is_file() for d in dataset.iterdir() if d.is_dir())
@@ -72,6 +78,15 @@ def load_references(path: Path) -> list[Reference]:
             references.append({date.fromisoformat(day[:10]): [" ".join(s.split()) for s in sents]
                                for day, sents in json.loads(line)})
     return references
+
+
+def load_keywords(source: Path) -> tuple[str, ...]:
+    """The collection's ``keywords.json`` (a list of strings); none when it is absent."""
+    path = source / "keywords.json"
+    if not path.is_file():
+        return ()
+    words = json.loads(path.read_text(encoding="utf-8"))
+    return tuple(w for w in words if isinstance(w, str)) if isinstance(words, list) else ()
 
 
 def _collection_store(source: Path, workdir: Path) -> Path:
@@ -167,13 +182,14 @@ def evaluate_timelines(dataset: Path, workdir: Path, options: TimelineOptions | 
         if on_collection:
             on_collection(source.name)
         db = _collection_store(source, workdir)
+        collection_options = replace(options, keywords=load_keywords(source))
         store = open_store(db)
         try:
             report.articles[source.name] = store.summary().articles
         finally:
             store.close()
         for index, reference in enumerate(load_references(source / "timelines.jsonl")):
-            predicted = predict(db, reference, options)
+            predicted = predict(db, reference, collection_options)
             per_date = max(1, round(statistics.fmean(len(s) for s in reference.values())))
             report.timelines.append(TimelineScore(source.name, index, len(reference), per_date,
                                                   score(predicted, reference,
@@ -191,8 +207,16 @@ def report_to_json(report: TimelinesReport) -> dict[str, Any]:
         "collections": {c: {"articles": report.articles.get(c, 0),
                             **{m: report.mean(m, c) for m in METRICS}} for c in collections},
         "mean": {m: report.mean(m) for m in METRICS},
+        "worst": _worst_json(report),
         "seconds": round(report.seconds, 1),
     }
+
+
+def _worst_json(report: TimelinesReport) -> dict[str, Any] | None:
+    worst = report.worst()
+    if worst is None:
+        return None
+    return {"collection": worst, **{m: report.mean(m, worst) for m in METRICS}}
 
 
 def print_report(report: TimelinesReport, out: Any) -> None:
@@ -209,6 +233,12 @@ def print_report(report: TimelinesReport, out: Any) -> None:
                       *(f"{report.mean(m, collection):.3f}" for m in METRICS))
     table.add_row("[bold]mean[/]", str(sum(report.articles.values())),
                   str(len(report.timelines)), *(f"[bold]{report.mean(m):.3f}[/]" for m in METRICS))
+    worst = report.worst()
+    if worst is not None:
+        # The mean hides collections where the method fails; the worst one is its floor.
+        table.add_row(f"[bold]worst (AR1-F)[/]: {worst}", str(report.articles.get(worst, 0)),
+                      str(sum(t.collection == worst for t in report.timelines)),
+                      *(f"{report.mean(m, worst):.3f}" for m in METRICS))
     out.print(table)
     out.print("Published (full Timeline17, AR1-F / AR2-F / Date-F1): DATEWISE 0.120 / 0.035 / "
               "0.544, CLUST 0.082 / 0.020 / 0.407, Martschat 2018 0.105 / 0.030 / 0.544. "

@@ -2,17 +2,21 @@
 coverage, with central, informative, non-redundant sentences per date.
 
 1. Candidates. Every sentence of every independent (non-duplicate) article that holds a resolved
-   time expression without a modifier ("vor 2020" dates nothing) is a candidate for that
-   expression's value, at its granularity. The lead sentences of an article with a *stated*
-   publication date are candidates for that day. Year-level publication *estimates* never
-   date anything: such articles go to the undated list, carrying the estimate.
+   time expression without a modifier ("vor 2020" dates nothing) and not followed by a clock
+   time (a page's posting stamp) is a candidate for that expression's value, at its
+   granularity. With keywords, only articles mentioning one count (``timeline.keywords``).
+   The ``lead_sentences`` of an article with a *stated* publication date that state no date
+   are candidates for that day. Year-level publication *estimates* never date anything:
+   such articles go to the undated list, carrying the estimate.
 2. Dates are ranked by coverage: articles mentioning the date count 1, articles only published
    on it ``publication_weight``, every further known outlet 0.25 (an unknown outlet is not
-   another source), times the date's specificity (a day 1, a month 0.5, a year 0.25); ties
-   go to bigger stories.
+   another source), every later publication day referring back to it ``later_weight``
+   (``timeline.dates``), times the date's specificity (a day 1, a month 0.5, a year 0.25);
+   articles far from the selection's topic count less. Ties go to bigger stories.
 3. Per date (best first) and event, sentences by MMR over TF-IDF: relevance is the similarity to the
-   date's candidate centroid and, half of it, to all candidates (the selection's topic), times
-   informativeness; redundancy counts sentences already chosen for other dates too.
+   date's vector (the terms its mentions and its day's leads share) and, half of it, to all
+   candidates (the selection's topic), times informativeness and the event-report prior
+   (``timeline.prefer``); redundancy counts sentences already chosen for other dates too.
 4. Candidates of one date are grouped into events: the same story is one event (the clustering
    already judged cross-lingual sameness), different stories join only when their sentences
    are similar. Each event becomes one entry citing all its articles, with up to
@@ -21,13 +25,11 @@ coverage, with central, informative, non-redundant sentences per date.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from newsloom.cluster.views import known_outlets
 from newsloom.model import (
     Article,
     DateBasis,
@@ -38,8 +40,11 @@ from newsloom.model import (
     TimexGranularity,
 )
 from newsloom.text.timex_resolve import bounds
+from newsloom.timeline.dates import rank_dates, topicality
+from newsloom.timeline.keywords import filter_by_keywords
+from newsloom.timeline.prefer import SentencePrior
 from newsloom.timeline.select import Selection, select, span
-from newsloom.timeline.sentences import dated_sentences
+from newsloom.timeline.sentences import dated_sentences, is_timestamp
 from newsloom.timeline.textsim import (
     TfIdf,
     Vector,
@@ -48,6 +53,7 @@ from newsloom.timeline.textsim import (
     fit_tfidf,
     informativeness,
     mmr,
+    normalise,
 )
 
 if TYPE_CHECKING:
@@ -63,8 +69,13 @@ class TimelineOptions:
 
     granularities: frozenset[TimexGranularity] = ALL_GRANULARITIES
     publication_weight: float = 0.5
-    lead_sentences: int = 2  # leads of an article stand for its publication day
-    keywords: tuple[str, ...] = ()  # when set, candidate sentences must contain one
+    #: per later publication day referring back to a date (see timeline.dates)
+    later_weight: float = 2.0
+    #: articles count in date ranking by their similarity to the selection's topic
+    topical_dates: bool = True
+    lead_sentences: int = 5  # leads of an article stand for its publication day
+    #: the keyword protocol: only articles mentioning one are used (see timeline.keywords)
+    keywords: tuple[str, ...] = ()
     merge_similarity: float = 0.3  # TF-IDF cosine for two stories' candidates to be one event
     mmr_lambda: float = 0.7
     lang_boost: float = 1.5  # relevance factor of sentences in the requested language
@@ -72,6 +83,7 @@ class TimelineOptions:
     #: than to the date's own candidates; keeps off-topic asides out
     topic_weight: float = 0.5
     include_undated: bool = True
+    prior: SentencePrior = field(default_factory=SentencePrior)
 
 
 @dataclass(slots=True)
@@ -82,6 +94,7 @@ class Candidate:
     sentence: TimelineSentence
     story_id: str
     vector: Vector = field(default_factory=dict)
+    dates_in_sentence: int = 1  # distinct dates the sentence states (see timeline.prefer)
 
 
 @dataclass(slots=True)
@@ -89,13 +102,7 @@ class _Collected:
     candidates: dict[str, list[Candidate]]
     undated: list[tuple[MemberRow, Article]]
     texts: list[str]
-
-
-def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
-    words = [re.escape(k.strip()) for k in keywords if k.strip()]
-    if not words:
-        return None
-    return re.compile(rf"(?<!\w)(?:{'|'.join(words)})(?!\w)", re.IGNORECASE)
+    articles: dict[str, str]  # article id → text, of the articles that count
 
 
 def _within(value: str, first: date | None, last: date | None) -> bool:
@@ -121,34 +128,34 @@ def _anchor(article: Article) -> date | None:
 def _collect(store: ArticleReader, selection: Selection, request: TimelineRequest,
              options: TimelineOptions) -> _Collected:
     first, last = span(request)
-    keywords = _keyword_pattern(options.keywords)
     found: dict[str, list[Candidate]] = defaultdict(list)
     undated: list[tuple[MemberRow, Article]] = []
     texts: list[str] = []
-    for member in selection.members:
-        if member.duplicate_of is not None:
-            continue
-        article = store.get_article(member.article_id)
-        if article is None:
-            continue
+    loaded = [((member, article), f"{article.title or ''}\n{article.text}")
+              for member in selection.members if member.duplicate_of is None
+              and (article := store.get_article(member.article_id)) is not None]
+    articles: dict[str, str] = {}
+    for member, article in filter_by_keywords(loaded, options.keywords):
+        articles[article.id] = article.text
         anchor = _anchor(article)
         if anchor is None:
             undated.append((member, article))
         leads = 0
         for sentence in dated_sentences(article.text, article.language, anchor):
             texts.append(sentence.text)
-            if keywords is not None and not keywords.search(sentence.text):
-                continue
+            stated = {t.value: t for t in sentence.times
+                      if t.value is not None and t.modifier is None
+                      and not is_timestamp(article.text, t)}
             dated = False
-            for time in sentence.times:
-                if (time.value is None or time.modifier is not None
-                        or time.granularity not in options.granularities
-                        or not _within(time.value, first, last)):
+            for value, time in stated.items():
+                if (time.granularity not in options.granularities
+                        or not _within(value, first, last)):
                     continue
                 dated = True
-                found[time.value].append(Candidate(
-                    time.value, time.granularity, "mentioned",
-                    cited_sentence(article, sentence.start, sentence.end), member.story_id))
+                found[value].append(Candidate(
+                    value, time.granularity, "mentioned",
+                    cited_sentence(article, sentence.start, sentence.end), member.story_id,
+                    dates_in_sentence=len(stated)))
             is_lead = leads < options.lead_sentences and len(sentence.text.split()) >= 6
             if is_lead:
                 leads += 1
@@ -157,33 +164,7 @@ def _collect(store: ArticleReader, selection: Selection, request: TimelineReques
                 found[anchor.isoformat()].append(Candidate(
                     anchor.isoformat(), "day", "published",
                     cited_sentence(article, sentence.start, sentence.end), member.story_id))
-    return _Collected(found, undated, texts)
-
-
-#: Coverage of a coarse date counts less: "this year" or "in June" is mentioned far more often
-#: than any one day and says less about when something happened.
-SPECIFICITY: dict[TimexGranularity, float] = {
-    "day": 1.0, "week": 0.7, "range": 0.5, "month": 0.5, "year": 0.25}
-
-
-def _date_score(candidates: list[Candidate], weight: float) -> float:
-    mentioned = {c.sentence.article_id for c in candidates if c.basis == "mentioned"}
-    published = {c.sentence.article_id for c in candidates} - mentioned
-    outlets = known_outlets(c.sentence.outlet for c in candidates)  # unknown ones add nothing
-    coverage = len(mentioned) + weight * len(published) + 0.25 * max(0, len(outlets) - 1)
-    return coverage * SPECIFICITY[candidates[0].granularity]
-
-
-def rank_dates(candidates: dict[str, list[Candidate]], story_sizes: Counter[str],
-               weight: float) -> list[tuple[str, float]]:
-    """Dates best first: coverage score, then the size of the stories behind them."""
-    scored = []
-    for value, items in candidates.items():
-        stories = {c.story_id for c in items}
-        scored.append((value, _date_score(items, weight),
-                       sum(story_sizes[s] for s in stories)))
-    scored.sort(key=lambda item: (-item[1], -item[2], item[0]))
-    return [(value, score) for value, score, _ in scored]
+    return _Collected(found, undated, texts, articles)
 
 
 def _events(items: list[Candidate], threshold: float) -> list[list[Candidate]]:
@@ -240,6 +221,17 @@ def _entry(value: str, score: float, group: list[Candidate], chosen: list[Candid
         score=round(score, 3))
 
 
+def _date_vector(group: list[Candidate]) -> Vector:
+    """What the date's mentions and its day's reporting both say (their shared terms), or
+    the centroid of all its candidates when one side is missing or they share nothing."""
+    said = centroid([c.vector for c in group if c.basis == "mentioned"])
+    led = centroid([c.vector for c in group if c.basis == "published"])
+    if not said or not led:
+        return centroid([c.vector for c in group])
+    return (normalise({t: said[t] + led[t] for t in said.keys() & led.keys()})
+            or centroid([c.vector for c in group]))
+
+
 def _sort_key(entry: TimelineEntry) -> tuple[date, date, float]:
     start, end = bounds(entry.date or "9999")
     return start, end, -entry.score
@@ -256,17 +248,22 @@ def dated_entries(collected: _Collected, request: TimelineRequest, story_sizes: 
     topic = centroid([c.vector for items in collected.candidates.values() for c in items]
                      ) if options.topic_weight else {}
     share = options.topic_weight
-    for value, score in rank_dates(collected.candidates, story_sizes, options.publication_weight):
+    weights = (topicality({a: tfidf.vector(text) for a, text in collected.articles.items()})
+               if options.topical_dates else None)
+    for value, score in rank_dates(collected.candidates, story_sizes, options.publication_weight,
+                                   options.later_weight, weights):
         if dates >= request.max_dates:
             break
         # Each event of the date gets its own entry and sentences, the best covered first,
         # so a second event on the same day is never crowded out by the first one's quotes.
         made = 0
         for group in _events(_unique(collected.candidates[value]), options.merge_similarity):
-            middle = centroid([c.vector for c in group])
+            middle = _date_vector(group)
             relevance = [
                 ((1 - share) * cosine(c.vector, middle) + share * cosine(c.vector, topic))
                 * informativeness(c.sentence.text)
+                * options.prior.factor(c.basis == "mentioned", c.dates_in_sentence,
+                                       c.sentence.text)
                 * (options.lang_boost if request.lang and c.sentence.lang == request.lang
                    else 1.0)
                 for c in group]
