@@ -1,0 +1,24 @@
+"""SQLite's part of the monitoring tables (store/monitor_tables.py): how a statement runs."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+from newsloom.store.monitor_tables import MonitorTables
+from newsloom.store.sqlite.lease import LeasedWrites
+
+
+class MonitorQueries(LeasedWrites, MonitorTables):
+    _db: sqlite3.Connection
+
+    def _mon_rows(self, query: str, params: Sequence[Any] = ()) -> list[Sequence[Any]]:
+        return list(self._db.execute(query, tuple(params)).fetchall())
+
+    def _mon_run(self, query: str, params: Sequence[Any] = ()) -> int:
+        return self._db.execute(query, tuple(params)).rowcount
+
+    def _mon_transaction(self) -> AbstractContextManager[object]:
+        return self._write()
