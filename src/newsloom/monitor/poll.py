@@ -1,0 +1,222 @@
+"""One polling round of ``newsloom fetch``: the due sources are fetched (conditionally), the
+pages they list that are new or whose entry changed are fetched, and the pages go through the
+ingest pipeline in committed batches, as ``analyze`` stores files.
+
+Hosts are polled in parallel, one thread each; within a host the client paces the requests
+(monitor/http.py). Only this thread writes to the store. Resumable and idempotent: a page is
+remembered with its entry's fingerprint once its batch is committed, so an interrupted round
+refetches at most the batch in flight, and a page whose entry did not change is never
+fetched again. A page that failed for a reason that may pass (5xx, timeout) is not
+remembered, so the next round tries it again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol, TypeVar
+
+from newsloom.ingest.decode import BadInput
+from newsloom.ingest.files import html_document
+from newsloom.model import IngestStats, RawDocument, Skip
+from newsloom.model.monitoring import PollOutcome, SeenEntry, Source
+from newsloom.monitor.feeds import ListedPage, NotAListing, parse_listing
+from newsloom.monitor.http import Fetched, PoliteClient, host_of
+from newsloom.pipeline.ingest import IngestRun, extract_or_skip
+from newsloom.settings import settings
+from newsloom.store.ports import IngestSink, SourceRegistry
+
+log = logging.getLogger("newsloom")
+
+#: The longest a failing source waits between polls (its back-off doubles up to here).
+MAX_BACKOFF = timedelta(hours=24)
+_MAX_THREADS = 8
+T = TypeVar("T")
+
+
+class PollSink(SourceRegistry, IngestSink, Protocol):
+    """What a polling round writes: source state, seen entries and the documents."""
+
+
+@dataclass(slots=True)
+class PollReport:
+    sources: int = 0  # due sources polled
+    not_modified: int = 0  # answered 304: nothing else fetched
+    failed: int = 0  # sources whose poll failed (see `newsloom sources list`)
+    listed: int = 0  # pages listed by the sources that answered
+    known: int = 0  # listed pages fetched before, their entry unchanged
+    fetched: int = 0  # pages fetched and handed to the pipeline
+    page_errors: int = 0  # pages not fetched (robots.txt, 4xx, 5xx, timeouts, too large)
+    requests: int = 0
+    ingest: IngestStats = field(default_factory=IngestStats)
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    listed: ListedPage
+    source_url: str
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def due_sources(sources: Iterable[Source], now: datetime) -> list[Source]:
+    return [s for s in sources if s.next_poll is None or s.next_poll <= _iso(now)]
+
+
+def poll_round(store: PollSink, client: PoliteClient, now: datetime, every: timedelta,
+               due_only: bool = True, on_batch: Callable[[int], None] | None = None
+               ) -> PollReport:
+    """Poll the (due) sources and ingest what they list anew; ``on_batch(articles)`` after
+    each committed ingest batch."""
+    report = PollReport()
+    sources = due_sources(store.sources(), now) if due_only else store.sources()
+    report.sources = len(sources)
+    pages: dict[str, _Page] = {}
+    for source, got in _by_host(sources, lambda s: s.url, lambda s: _fetch_source(client, s)):
+        pages.update(_record_poll(store, source, got, now, every, report))
+    known = store.entry_fingerprints(pages)
+    fresh = [p for url, p in pages.items() if known.get(url) != p.listed.fingerprint]
+    report.known = len(pages) - len(fresh)
+    _ingest_pages(store, client, fresh, report, _iso(now), on_batch)
+    report.requests = client.requests
+    return report
+
+
+def _fetch_source(client: PoliteClient, source: Source) -> Fetched:
+    return client.get(source.url, source.etag, source.last_modified)
+
+
+def _record_poll(store: PollSink, source: Source, got: Fetched, now: datetime,
+                 every: timedelta, report: PollReport) -> dict[str, _Page]:
+    """Save the source's state after its poll; the pages it lists."""
+    at = _iso(now)
+    if got.status == 304:
+        report.not_modified += 1
+        store.save_poll(PollOutcome(source.url, at, _iso(now + every), True,
+                                    etag=got.etag or source.etag,
+                                    last_modified=got.last_modified or source.last_modified))
+        return {}
+    error = got.error
+    listing = None
+    if got.ok:
+        try:
+            listing = parse_listing(got.body, got.url)
+        except NotAListing as exc:
+            error = str(exc)
+    if listing is None:
+        report.failed += 1
+        backoff = min(every * 2 ** (source.failures + 1), MAX_BACKOFF)
+        log.warning("polling %s failed: %s", source.url, error)
+        store.save_poll(PollOutcome(source.url, at, _iso(now + backoff), False, error=error))
+        return {}
+    store.save_poll(PollOutcome(source.url, at, _iso(now + every), True, kind=listing.kind,
+                                title=listing.title, etag=got.etag,
+                                last_modified=got.last_modified))
+    report.listed += len(listing.pages)
+    return {p.url: _Page(p, source.url) for p in listing.pages}
+
+
+def _by_host(items: Sequence[T], url_of: Callable[[T], str], work: Callable[[T], Fetched]
+             ) -> Iterator[tuple[T, Fetched]]:
+    """``work`` on every item, one thread per host (the client paces each host), results as
+    they come; an item's results keep the order of the items within its host."""
+    hosts: dict[str, list[T]] = {}
+    for item in items:
+        hosts.setdefault(host_of(url_of(item)), []).append(item)
+    if not hosts:
+        return
+
+    def run(group: list[T]) -> list[tuple[T, Fetched]]:
+        return [(item, work(item)) for item in group]
+
+    with ThreadPoolExecutor(max_workers=min(_MAX_THREADS, len(hosts))) as pool:
+        futures: list[Future[list[tuple[T, Fetched]]]] = [
+            pool.submit(run, group) for group in hosts.values()]
+        for future in as_completed(futures):
+            yield from future.result()
+
+
+def _document(page: _Page, got: Fetched) -> RawDocument | Skip:
+    charset = None
+    if got.content_type and "charset=" in got.content_type:
+        charset = got.content_type.split("charset=", 1)[1].split(";")[0].strip(" \"'")
+    try:
+        return html_document(got.body, source_id=page.listed.url, source=page.listed.url,
+                             url=got.url, charset=charset, title=page.listed.title,
+                             published=page.listed.published, language=page.listed.language)
+    except BadInput as exc:
+        return Skip(page.listed.url, str(exc))
+
+
+def _ingest_pages(store: PollSink, client: PoliteClient, pages: Sequence[_Page],
+                  report: PollReport, run_at: str, on_batch: Callable[[int], None] | None
+                  ) -> None:
+    """Fetch ``pages`` (hosts in parallel) and ingest them batch by batch as they come."""
+    if not pages:
+        return
+    run = IngestRun(store, f"fetch ({len(pages)} pages)")
+    batch: list[tuple[_Page, RawDocument]] = []
+    entries: list[SeenEntry] = []
+    status = "failed"
+    try:
+        for page, got in _by_host(pages, lambda p: p.listed.url,
+                                  lambda p: client.get(p.listed.url)):
+            entry = _entry_or_retry(page, got, report, run_at)
+            if entry is not None:
+                entries.append(entry)
+            if not got.ok:
+                continue
+            doc = _document(page, got)
+            if isinstance(doc, Skip):
+                run.skip(doc)
+                continue
+            report.fetched += 1
+            if (admitted := run.admit(doc)) is not None:
+                batch.append((page, admitted))
+            if len(batch) >= settings().ingest_batch_size:
+                _commit(store, run, batch, entries, on_batch)
+                batch, entries = [], []
+        _commit(store, run, batch, entries, on_batch)
+        run.store_reverts()
+        status = "done"
+    except KeyboardInterrupt:
+        run.stats.interrupted = True
+        status = "interrupted"
+        raise
+    finally:
+        report.ingest = run.finish(status)
+
+
+def _entry_or_retry(page: _Page, got: Fetched, report: PollReport, fetched_at: str
+                    ) -> SeenEntry | None:
+    """The entry to remember for a fetched page: stored, or refused for good (robots.txt,
+    4xx, too large); None for a failure that may pass (5xx, timeout): tried next round."""
+    if got.ok:
+        return SeenEntry(page.listed.url, page.source_url, page.listed.fingerprint,
+                         fetched_at, "stored")
+    report.page_errors += 1
+    log.warning("page %s not fetched: %s", page.listed.url, got.error)
+    lasting = got.status == 0 and (got.error or "").startswith(("robots", "redirected",
+                                                                "larger"))
+    if lasting or (400 <= got.status < 500 and got.status != 429):
+        return SeenEntry(page.listed.url, page.source_url, page.listed.fingerprint,
+                         fetched_at, got.error or f"http {got.status}")
+    return None
+
+
+def _commit(store: PollSink, run: IngestRun, batch: list[tuple[_Page, RawDocument]],
+            entries: list[SeenEntry], on_batch: Callable[[int], None] | None) -> None:
+    """One ingest batch, then the entries it settles (after it: a crash between the two
+    refetches the batch, never loses it)."""
+    docs = [doc for _, doc in batch]
+    articles = run.commit(docs, lambda ds: [extract_or_skip(d) for d in ds]) if docs else []
+    by_url = {page.listed.url: doc.id for page, doc in batch}
+    store.save_entries([SeenEntry(e.url, e.source_url, e.fingerprint, e.fetched_at, e.status,
+                                  by_url.get(e.url)) for e in entries])
+    if on_batch is not None and docs:
+        on_batch(len(articles))
