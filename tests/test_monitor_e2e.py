@@ -120,8 +120,10 @@ def test_a_new_event_about_a_watched_entity_alerts_once_everywhere(
         (raw,) = box.messages
         message = email.message_from_bytes(raw)
         assert message["To"] == "analyst@example.org" and "new story" in message["Subject"]
-        body = message.get_payload(decode=True).decode()
-        assert all(url in body for url in new_urls)
+        body = message.get_payload(decode=True)
+        assert isinstance(body, bytes)
+        text = body.decode()
+        assert all(url in text for url in new_urls)
 
         with TestClient(create_app(ApiSettings(db=db))) as client:
             response = client.get("/feeds/watch/airbus.atom")

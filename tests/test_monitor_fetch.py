@@ -3,6 +3,7 @@ and how politely (robots.txt, per-host rate, conditional GETs, retries, size lim
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -125,7 +126,7 @@ def test_no_host_gets_more_than_the_configured_rate(store: Backend) -> None:
         for site in (one, two):
             times = [h.at for h in site.hits]
             assert len(times) == 8  # robots.txt, the feed, six pages
-            gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+            gaps = [b - a for a, b in itertools.pairwise(times)]
             assert min(gaps) >= 0.8 / rate, gaps  # arrival jitter aside, never faster
             # both hosts were crawled at once, not one after the other
         assert one.hits[0].at < two.hits[-1].at and two.hits[0].at < one.hits[-1].at

@@ -24,6 +24,7 @@ class StoryChange:
     kind: ChangeKind
     story_id: str  # the live story
     event_id: int  # the newest event behind the change
+    first_event: int  # the oldest (a watchlist hears changes that began after it)
     article_ids: tuple[str, ...]  # the articles that brought it (in the window)
     languages: tuple[str, ...]  # their languages
     published: tuple[str, ...]  # their stated publication dates (ISO), where known
@@ -34,6 +35,7 @@ class StoryChange:
 class _Window:
     created: bool = False
     event_id: int = 0
+    first_event: int = 0
     articles: list[StoryEventRow] = field(default_factory=list)
     merged: list[StoryEventRow] = field(default_factory=list)
     split: list[StoryEventRow] = field(default_factory=list)
@@ -46,6 +48,7 @@ def story_changes(store: StoryReader, events: Sequence[StoryEventRow]) -> list[S
         story = store.resolve_story(event.story_id)
         window = windows.setdefault(story, _Window())
         window.event_id = max(window.event_id, event.id)
+        window.first_event = min(window.first_event or event.id, event.id)
         if event.kind == "create":
             window.created = True
         if event.kind in ("create", "join") and event.article_id:
@@ -75,7 +78,7 @@ def _changes_of(story: str, window: _Window, rows: Sequence[MemberRow],
     def change(kind: ChangeKind, detail: str | None = None,
                events: Sequence[StoryEventRow] | None = None) -> StoryChange:
         picked = arrived if events is None else events
-        return StoryChange(kind, story, window.event_id,
+        return StoryChange(kind, story, window.event_id, window.first_event,
                            tuple(e.article_id for e in picked if e.article_id),
                            tuple(sorted({e.language for e in picked if e.language})),
                            tuple(sorted({e.published for e in picked if e.published})),

@@ -19,7 +19,7 @@ import json
 import logging
 import os
 import smtplib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -121,7 +121,7 @@ class DeliveryRun:
 
 
 def deliver_due(store: AlertStore, now: Callable[[], datetime],
-                senders: dict[str, Sender] | None = None) -> DeliveryRun:
+                senders: Mapping[str, Sender] | None = None) -> DeliveryRun:
     """Send every due delivery once; record each outcome as it happens."""
     senders = senders or SENDERS
     run = DeliveryRun()

@@ -65,17 +65,16 @@ def raise_alerts(store: AlertSource, now: str, since: str | None = None) -> Aler
 
 
 def _is_recent(change: StoryChange, since: str) -> bool:
-    """Any article of the change published on or after ``since`` (undated ones count as new:
-    a page without a date is not known to be old)."""
-    return len(change.published) < len(change.article_ids) or any(
-        p >= since for p in change.published)
+    """Whether the change is news at ``since``: one of its dated articles was published on
+    or after it; a change with no dated article at all is not known to be old, so it is."""
+    return not change.published or any(p >= since for p in change.published)
 
 
 def _alerts_for(store: AlertSource, watch: Watchlist, changes: Sequence[StoryChange],
                 now: str) -> list[NewAlert]:
     found: list[NewAlert] = []
     for change in changes:
-        if change.event_id <= watch.from_event or not _watched(store, watch, change):
+        if change.first_event <= watch.from_event or not _watched(store, watch, change):
             continue
         kind = change.kind
         if kind not in _HEARS[watch.kind]:
