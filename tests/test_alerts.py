@@ -118,8 +118,9 @@ def test_watchlists_are_checked(store: Backend) -> None:
         make_watchlist(store, "../etc", entity="A")
 
 
-def _alert(store: Backend, **targets: str) -> Alert:
-    store.save_watchlist(make_watchlist(store, "ada", entity="Ada Lovelace", **targets))
+def _alert(store: Backend, webhook: str | None = None, email: str | None = None) -> Alert:
+    store.save_watchlist(make_watchlist(store, "ada", entity="Ada Lovelace", webhook=webhook,
+                                        email=email))
     clustered(store)
     raise_alerts(store, NOW)
     alert = store.alerts()[-1]
