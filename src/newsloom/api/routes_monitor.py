@@ -22,7 +22,7 @@ router = APIRouter(prefix="/api", tags=["monitoring"])
 feeds = APIRouter(tags=["monitoring"])
 CatalogDep = Annotated[Catalog, Depends(catalog)]
 ERRORS: dict[int | str, dict[str, Any]] = {code: {"description": "error"}
-                                           for code in (401, 403, 404, 409, 422)}
+                                           for code in (400, 401, 403, 404, 409, 422)}
 NAME = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 
 
