@@ -50,6 +50,11 @@ def raise_alerts(store: AlertSource, now: str, since: str | None = None) -> Aler
     move the cursor. Changes whose articles were all published before ``since`` (old news a
     first fetch brings in) alert nobody."""
     run = AlertRun()
+    watches = store.watchlists()
+    # events before every watchlist (all of them when there is none) are skipped unread
+    skip_to = min((w.from_event for w in watches), default=store.last_event_id())
+    if skip_to > store.alert_cursor():
+        store.save_alerts([], skip_to, now)
     while True:
         cursor = store.alert_cursor()
         events = store.events_after(cursor, WINDOW)
@@ -60,7 +65,7 @@ def raise_alerts(store: AlertSource, now: str, since: str | None = None) -> Aler
         run.changes += len(changes)
         fresh = [c for c in changes if since is None or _is_recent(c, since)]
         run.too_old += len(changes) - len(fresh)
-        alerts = [a for w in store.watchlists() for a in _alerts_for(store, w, fresh, now)]
+        alerts = [a for w in watches for a in _alerts_for(store, w, fresh, now)]
         run.alerts += len(store.save_alerts(alerts, events[-1].id, now))
 
 
