@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
-from pydantic import BaseModel, Field
 
 from newsloom.alerts.atom import watch_feed
 from newsloom.alerts.deliver import alert_json
@@ -16,6 +15,14 @@ from newsloom.alerts.watchlists import WatchlistError, make_watchlist
 from newsloom.model.monitoring import Watchlist
 from newsloom.queries.catalog import Catalog
 from newsloom.views.access import require_read, require_write
+from newsloom.views.monitor_schemas import (
+    AlertOut,
+    SourceIn,
+    SourceOut,
+    WatchlistIn,
+    WatchlistOut,
+    watchlist_out,
+)
 from newsloom.views.reads import catalog
 
 router = APIRouter(prefix="/api", tags=["monitoring"])
@@ -24,71 +31,6 @@ CatalogDep = Annotated[Catalog, Depends(catalog)]
 ERRORS: dict[int | str, dict[str, Any]] = {code: {"description": "error"}
                                            for code in (400, 401, 403, 404, 409, 422)}
 NAME = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
-
-
-class SourceIn(BaseModel):
-    url: str = Field(pattern=r"^https?://\S+$", max_length=2000,
-                     description="a feed or news sitemap URL")
-
-
-class SourceOut(BaseModel):
-    url: str
-    added_at: str
-    kind: str
-    title: str | None
-    etag: str | None
-    last_modified: str | None
-    last_poll: str | None
-    last_success: str | None
-    last_error: str | None
-    failures: int
-    next_poll: str | None
-
-
-class WatchlistIn(BaseModel):
-    """Exactly one of entity, query, storyline, story."""
-
-    entity: str | None = Field(None, max_length=500)
-    query: str | None = Field(None, max_length=500)
-    storyline: str | None = Field(None, max_length=100)
-    story: str | None = Field(None, max_length=100)
-    languages: list[str] = Field(default_factory=list, max_length=20)
-    min_sources: int = Field(1, ge=1, le=1000)
-    webhook: str | None = Field(None, max_length=2000)
-    email: str | None = Field(None, max_length=320)
-
-
-class WatchlistOut(BaseModel):
-    name: str
-    kind: str
-    target: str
-    created_at: str
-    languages: list[str]
-    min_sources: int
-    webhook: str | None
-    email: str | None
-    feed: str  # the path of its Atom feed
-
-
-class AlertOut(BaseModel):
-    id: int
-    watchlist: str
-    kind: str
-    story_id: str
-    created_at: str
-    title: str | None = None
-    change: str | None = None
-    detail: str | None = None
-    summary: list[dict[str, Any]] = Field(default_factory=list)
-    articles: list[dict[str, Any]] = Field(default_factory=list)
-    languages: list[str] = Field(default_factory=list)
-
-
-def watchlist_out(watch: Watchlist) -> WatchlistOut:
-    values = asdict(watch)
-    values.pop("from_event")
-    return WatchlistOut(**{**values, "languages": list(watch.languages),
-                           "feed": f"/feeds/watch/{watch.name}.atom"})
 
 
 def _watchlist(cat: Catalog, name: str) -> Watchlist:

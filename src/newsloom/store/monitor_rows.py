@@ -25,10 +25,6 @@ WATCH_COLUMNS = ("name", "kind", "target", "created_at", "languages", "min_sourc
 ALERT_COLUMNS = ("id", "watchlist", "kind", "story_id", "event_id", "created_at", "payload")
 DELIVERY_COLUMNS = ("alert_id", "channel", "target", "state", "attempts", "next_attempt",
                     "last_error", "sent_at")
-#: The event log joined with the article each event names (its language, outlet, date).
-EVENT_SELECT = ("SELECT e.id, e.kind, e.story_id, e.article_id, e.other_story_id, a.language, "
-                "a.outlet, a.published FROM story_events e LEFT JOIN articles a "
-                "ON a.id = e.article_id")
 
 
 def _row(row: Sequence[Any] | Mapping[str, Any], columns: Sequence[str]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from newsloom.alerts.deliver import alert_json
-from newsloom.api.routes_monitor import AlertOut, watchlist_out
+from newsloom.views.monitor_schemas import AlertOut, watchlist_out
 from newsloom.web.pages import CatalogDep, Reader, templates
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
