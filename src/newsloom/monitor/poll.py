@@ -2,12 +2,12 @@
 pages they list that are new or whose entry changed are fetched, and the pages go through the
 ingest pipeline in committed batches, as ``analyze`` stores files.
 
-Hosts are polled in parallel, one thread each; within a host the client paces the requests
-(monitor/http.py). Only this thread writes to the store. Resumable and idempotent: a page is
-remembered with its entry's fingerprint once its batch is committed, so an interrupted round
-refetches at most the batch in flight, and a page whose entry did not change is never
-fetched again. A page that failed for a reason that may pass (5xx, timeout) is not
-remembered, so the next round tries it again.
+Hosts are polled in parallel (pages: as many threads per host as it may have requests in
+flight); the client paces each host's requests (monitor/http.py). Only this thread writes to
+the store. Resumable and idempotent: a page is remembered with its entry's fingerprint once
+its batch is committed, so an interrupted round refetches at most the batch in flight, and a
+page whose entry did not change is never fetched again. A page that failed for a reason that
+may pass (5xx, timeout) is not remembered, so the next round tries it again.
 """
 
 from __future__ import annotations
@@ -121,22 +121,24 @@ def _record_poll(store: PollSink, source: Source, got: Fetched, now: datetime,
     return {p.url: _Page(p, source.url) for p in listing.pages}
 
 
-def _by_host(items: Sequence[T], url_of: Callable[[T], str], work: Callable[[T], Fetched]
-             ) -> Iterator[tuple[T, Fetched]]:
-    """``work`` on every item, one thread per host (the client paces each host), results as
-    they come; an item's results keep the order of the items within its host."""
+def _by_host(items: Sequence[T], url_of: Callable[[T], str], work: Callable[[T], Fetched],
+             per_host: int = 1) -> Iterator[tuple[T, Fetched]]:
+    """``work`` on every item, ``per_host`` threads per host (the client paces each host and
+    caps its requests in flight), results as they come."""
     hosts: dict[str, list[T]] = {}
     for item in items:
         hosts.setdefault(host_of(url_of(item)), []).append(item)
-    if not hosts:
+    groups = [group[i::per_host] for group in hosts.values() for i in range(per_host)
+              if group[i::per_host]]
+    if not groups:
         return
 
     def run(group: list[T]) -> list[tuple[T, Fetched]]:
         return [(item, work(item)) for item in group]
 
-    with ThreadPoolExecutor(max_workers=min(_MAX_THREADS, len(hosts))) as pool:
+    with ThreadPoolExecutor(max_workers=min(_MAX_THREADS, len(groups))) as pool:
         futures: list[Future[list[tuple[T, Fetched]]]] = [
-            pool.submit(run, group) for group in hosts.values()]
+            pool.submit(run, group) for group in groups]
         for future in as_completed(futures):
             yield from future.result()
 
@@ -165,7 +167,8 @@ def _ingest_pages(store: PollSink, client: PoliteClient, pages: Sequence[_Page],
     status = "failed"
     try:
         for page, got in _by_host(pages, lambda p: p.listed.url,
-                                  lambda p: client.get(p.listed.url)):
+                                  lambda p: client.get(p.listed.url),
+                                  client.policy.concurrency):
             entry = _entry_or_retry(page, got, report, run_at)
             if entry is not None:
                 entries.append(entry)
