@@ -177,3 +177,21 @@ def test_news_sitemaps_list_their_pages_with_dates_and_titles() -> None:
     assert (b.url, b.published) == ("https://other.example/b.html", "2026-03-01")
     changed = parse_listing(body.replace(b"2026-03-01", b"2026-03-03"), "http://x/")
     assert changed.pages[1].fingerprint != b.fingerprint
+
+
+def test_fetch_every_takes_durations_and_opml_lists_feeds() -> None:
+    from newsloom.monitor.cycle import parse_every
+    from newsloom.monitor.opml import opml_feeds
+
+    assert parse_every("15m") == timedelta(minutes=15) == parse_every("15")
+    assert parse_every("90s") == timedelta(seconds=90) and parse_every("1h") == timedelta(hours=1)
+    for bad in ("", "0m", "soon", "-5m"):
+        with pytest.raises(ValueError):
+            parse_every(bad)
+    opml = b"""<?xml version="1.0"?><opml version="2.0"><body><outline text="News">
+      <outline type="rss" text="A" xmlUrl="https://a.example/rss"/>
+      <outline type="rss" text="B" xmlUrl="https://b.example/atom.xml"/>
+      <outline type="rss" text="A again" xmlUrl="https://a.example/rss"/></outline></body></opml>"""
+    assert opml_feeds(opml) == ["https://a.example/rss", "https://b.example/atom.xml"]
+    with pytest.raises(ValueError):
+        opml_feeds(b"<rss/>")
