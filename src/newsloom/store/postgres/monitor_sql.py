@@ -40,8 +40,9 @@ STATEMENTS = MonitorSql(
     events_after="SELECT e.id, e.kind, e.story_id, e.article_id, e.other_story_id, a.language, "
                  "a.outlet, a.published FROM story_events e LEFT JOIN articles a "
                  "ON a.id = e.article_id WHERE e.id > %s ORDER BY e.id LIMIT %s",
-    cursor="SELECT event_id FROM monitor_cursor",
-    move_cursor="UPDATE monitor_cursor SET event_id = %s WHERE id = 1",
+    cursor="SELECT COALESCE(MAX(event_id), 0) FROM monitor_cursor",
+    move_cursor="INSERT INTO monitor_cursor VALUES (1, %s) ON CONFLICT (id) DO UPDATE "
+                "SET event_id = excluded.event_id",
     add_alert="INSERT INTO alerts (watchlist, dedup_key, kind, story_id, event_id, created_at, "
               "payload) VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (dedup_key) DO NOTHING "
               "RETURNING id",

@@ -396,10 +396,9 @@ MIGRATIONS: tuple[LiteralString, ...] = (
         PRIMARY KEY (alert_id, channel, target)
     );
     CREATE INDEX alert_deliveries_due ON alert_deliveries(state, next_attempt);
-    CREATE TABLE monitor_cursor (                    -- the last story event matched
+    CREATE TABLE monitor_cursor (                    -- the last story event matched (no row: 0)
         id       integer PRIMARY KEY CHECK (id = 1),
         event_id bigint NOT NULL
     );
-    INSERT INTO monitor_cursor VALUES (1, 0);
     """,
 )

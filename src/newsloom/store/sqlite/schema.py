@@ -429,10 +429,9 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (alert_id, channel, target)
     );
     CREATE INDEX alert_deliveries_due ON alert_deliveries(state, next_attempt);
-    CREATE TABLE monitor_cursor (                    -- the last story event matched
+    CREATE TABLE monitor_cursor (                    -- the last story event matched (no row: 0)
         id       INTEGER PRIMARY KEY CHECK (id = 1),
         event_id INTEGER NOT NULL
     );
-    INSERT INTO monitor_cursor VALUES (1, 0);
     """,
 )
