@@ -195,3 +195,24 @@ def test_fetch_every_takes_durations_and_opml_lists_feeds() -> None:
     assert opml_feeds(opml) == ["https://a.example/rss", "https://b.example/atom.xml"]
     with pytest.raises(ValueError):
         opml_feeds(b"<rss/>")
+
+
+def test_a_sitemap_index_is_followed_one_level(site: Site, store: Backend) -> None:
+    ns = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+    site.put("/sitemap-index.xml", f'<?xml version="1.0"?><sitemapindex {ns}>'
+             "<sitemap><loc>/sitemap-news.xml</loc></sitemap>"
+             "<sitemap><loc>/missing.xml</loc></sitemap></sitemapindex>",
+             content_type="application/xml")
+    site.put("/sitemap-news.xml", f'<?xml version="1.0"?><urlset {ns}>'
+             "<url><loc>/news/1.html</loc><lastmod>2026-03-02</lastmod></url>"
+             "<url><loc>/news/2.html</loc><lastmod>2026-03-02</lastmod></url></urlset>",
+             content_type="application/xml")
+    for n in (1, 2):
+        site.put(f"/news/{n}.html", _page(n))
+    store.add_source(f"{site.url}/sitemap-index.xml", "T0")
+    with PoliteClient(policy()) as client:
+        report = poll_round(store, client, NOW, EVERY)
+    assert (report.listed, report.fetched, report.ingest.added) == (2, 2, 2)
+    (source,) = store.sources()
+    assert (source.kind, source.last_error) == ("sitemap index", None)
+    assert "/missing.xml" in site.paths()

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 import feedparser
@@ -29,9 +29,10 @@ class ListedPage:
 
 @dataclass(frozen=True, slots=True)
 class Listing:
-    kind: str  # "feed" or "sitemap"
+    kind: str  # "feed", "sitemap" or "sitemap index"
     title: str | None
     pages: list[ListedPage]
+    sitemaps: list[str] = field(default_factory=list)  # a sitemap index's sitemaps
 
 
 class NotAListing(ValueError):
@@ -75,7 +76,9 @@ def _sitemap(body: bytes, base_url: str) -> Listing:
     except etree.XMLSyntaxError as exc:
         raise NotAListing(f"unparseable sitemap: {exc}") from exc
     if root.tag == f"{_SITEMAP}sitemapindex":
-        raise NotAListing("a sitemap index: add its sitemaps as sources")
+        locs = (node.findtext(f"{_SITEMAP}loc") for node in root.iter(f"{_SITEMAP}sitemap"))
+        return Listing("sitemap index", None, [], [urljoin(base_url, loc.strip())
+                                                   for loc in locs if loc and loc.strip()])
     pages = []
     for node in root.iter(f"{_SITEMAP}url"):
         loc = node.findtext(f"{_SITEMAP}loc")

@@ -34,6 +34,8 @@ log = logging.getLogger("newsloom")
 #: The longest a failing source waits between polls (its back-off doubles up to here).
 MAX_BACKOFF = timedelta(hours=24)
 _MAX_THREADS = 8
+#: Sitemaps read from one sitemap index per round (news sites list their recent ones first).
+MAX_SITEMAPS = 50
 T = TypeVar("T")
 
 
@@ -78,7 +80,7 @@ def poll_round(store: PollSink, client: PoliteClient, now: datetime, every: time
     report.sources = len(sources)
     pages: dict[str, _Page] = {}
     for source, got in _by_host(sources, lambda s: s.url, lambda s: _fetch_source(client, s)):
-        pages.update(_record_poll(store, source, got, now, every, report))
+        pages.update(_record_poll(store, client, source, got, now, every, report))
     known = store.entry_fingerprints(pages)
     fresh = [p for url, p in pages.items() if known.get(url) != p.listed.fingerprint]
     report.known = len(pages) - len(fresh)
@@ -91,8 +93,8 @@ def _fetch_source(client: PoliteClient, source: Source) -> Fetched:
     return client.get(source.url, source.etag, source.last_modified)
 
 
-def _record_poll(store: PollSink, source: Source, got: Fetched, now: datetime,
-                 every: timedelta, report: PollReport) -> dict[str, _Page]:
+def _record_poll(store: PollSink, client: PoliteClient, source: Source, got: Fetched,
+                 now: datetime, every: timedelta, report: PollReport) -> dict[str, _Page]:
     """Save the source's state after its poll; the pages it lists."""
     at = _iso(now)
     if got.status == 304:
@@ -117,8 +119,24 @@ def _record_poll(store: PollSink, source: Source, got: Fetched, now: datetime,
     store.save_poll(PollOutcome(source.url, at, _iso(now + every), True, kind=listing.kind,
                                 title=listing.title, etag=got.etag,
                                 last_modified=got.last_modified))
-    report.listed += len(listing.pages)
-    return {p.url: _Page(p, source.url) for p in listing.pages}
+    pages = listing.pages + _index_pages(client, listing.sitemaps)
+    report.listed += len(pages)
+    return {p.url: _Page(p, source.url) for p in pages}
+
+
+def _index_pages(client: PoliteClient, sitemaps: Sequence[str]) -> list[ListedPage]:
+    """The pages of a sitemap index's sitemaps (one level, the first MAX_SITEMAPS); one that
+    fails is logged and tried again next round with the index."""
+    pages: list[ListedPage] = []
+    for url in sitemaps[:MAX_SITEMAPS]:
+        got = client.get(url)
+        try:
+            if not got.ok:
+                raise NotAListing(got.error or f"http {got.status}")
+            pages.extend(parse_listing(got.body, got.url).pages)
+        except NotAListing as exc:
+            log.warning("sitemap %s skipped: %s", url, exc)
+    return pages
 
 
 def _by_host(items: Sequence[T], url_of: Callable[[T], str], work: Callable[[T], Fetched],
