@@ -8,7 +8,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -33,6 +33,8 @@ sources_app = typer.Typer(help="Feeds and news sitemaps that `newsloom fetch` po
                           no_args_is_help=True)
 watch_app = typer.Typer(help="Watchlists: what to be alerted about.", no_args_is_help=True)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+#: How long `fetch --every` trusts the robots.txt it read.
+ROBOTS_LIFETIME = timedelta(hours=24)
 
 
 def _now() -> str:
@@ -119,6 +121,7 @@ def fetch(
 ) -> None:
     """Poll the sources, analyze what is new like `analyze`, raise and deliver alerts."""
     from newsloom.monitor.cycle import next_wake, parse_every, run_cycle, utc_now
+    from newsloom.monitor.http import FetchPolicy, PoliteClient
 
     try:
         interval = parse_every(every or "15m")
@@ -129,12 +132,24 @@ def fetch(
     with stop_on_ctrl_c(), _open(db) as store:
         if not store.sources():
             raise _fail("no sources: add some with `newsloom sources add URL`")
-        while True:
-            _print_cycle(run_cycle(store, interval, all_sources=every is None, since=since))
-            if every is None:
-                return
-            wake = next_wake(store, interval, utc_now())
-            time.sleep(max(1.0, (wake - utc_now()).total_seconds()))
+        client: PoliteClient | None = None
+        since_client = utc_now()
+        try:
+            while True:
+                if client is None or utc_now() - since_client > ROBOTS_LIFETIME:
+                    # a new client a day: robots.txt is read again, as crawlers do
+                    if client is not None:
+                        client.close()
+                    client, since_client = PoliteClient(FetchPolicy.from_settings()), utc_now()
+                _print_cycle(run_cycle(store, interval, all_sources=every is None,
+                                       since=since, client=client))
+                if every is None:
+                    return
+                wake = next_wake(store, interval, utc_now())
+                time.sleep(max(1.0, (wake - utc_now()).total_seconds()))
+        finally:
+            if client is not None:
+                client.close()
 
 
 def _print_cycle(report: CycleReport) -> None:

@@ -53,12 +53,17 @@ def utc_now() -> datetime:
 
 
 def run_cycle(store: MonitorBackend, every: timedelta, *, all_sources: bool = False,
-              since: str | None = None, policy: FetchPolicy | None = None,
+              since: str | None = None, client: PoliteClient | None = None,
               now: Callable[[], datetime] = utc_now) -> CycleReport:
+    """One cycle; ``client`` kept across cycles keeps its robots.txt copies (else a new one
+    with the settings' policy)."""
     from newsloom.pipeline.corpus import build_stories, update_storylines
 
     started = time.monotonic()
-    with PoliteClient(policy or FetchPolicy.from_settings()) as client:
+    if client is None:
+        with PoliteClient(FetchPolicy.from_settings()) as own:
+            polled = poll_round(store, own, now(), every, due_only=not all_sources)
+    else:
         polled = poll_round(store, client, now(), every, due_only=not all_sources)
     clustered = 0
     if store.count_pending_articles():
