@@ -21,9 +21,11 @@ from xml.etree import ElementTree as ET
 import pytest
 from fastapi.testclient import TestClient
 
+import pg_server
 from monitor_news import NEW, OLD, page_html, rfc822
 from monitor_server import Site, rss, serve_site
 from newsloom.api import ApiSettings, create_app
+from newsloom.cli.options import StoreLocation
 
 aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller")
 SECRET = "loopback-secret"
@@ -63,10 +65,19 @@ def _feed(site: Site, pages: dict[str, tuple[str, str, str, list[str]]]) -> None
              content_type="application/rss+xml")
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path | str]:
+    """A new store: a SQLite file, or a PostgreSQL schema on the session's test server."""
+    if request.param == "sqlite":
+        yield tmp_path / "news.db"
+        return
+    with pg_server.temporary_store("monitor") as url:
+        yield url
+
+
 def test_a_new_event_about_a_watched_entity_alerts_once_everywhere(
-        tmp_path: Path, mailbox: tuple[_Mailbox, int]) -> None:
+        tmp_path: Path, db: Path | str, mailbox: tuple[_Mailbox, int]) -> None:
     box, smtp_port = mailbox
-    db = tmp_path / "news.db"
     env = {**os.environ, "NEWSLOOM_DB": str(db), "NEWSLOOM_WORKERS": "1",
            "NEWSLOOM_WEBHOOK_SECRET": SECRET, "NEWSLOOM_SMTP_HOST": "127.0.0.1",
            "NEWSLOOM_SMTP_PORT": str(smtp_port), "NEWSLOOM_FETCH_RATE": "20",
@@ -125,7 +136,7 @@ def test_a_new_event_about_a_watched_entity_alerts_once_everywhere(
         text = body.decode()
         assert all(url in text for url in new_urls)
 
-        with TestClient(create_app(ApiSettings(db=db))) as client:
+        with TestClient(create_app(ApiSettings(db=StoreLocation(str(db))))) as client:
             response = client.get("/feeds/watch/airbus.atom")
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("application/atom+xml")
