@@ -41,6 +41,8 @@ class Site:
         self.hits: list[Hit] = []
         self.lock = threading.Lock()
         self.url = ""
+        self.in_flight = 0
+        self.most_in_flight = 0  # the most requests answered at once
 
     def put(self, path: str, body: str | bytes = b"", **options: object) -> None:
         data = body.encode() if isinstance(body, str) else body
@@ -51,6 +53,16 @@ class Site:
             return [h.path for h in self.hits]
 
     def answer(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
+        with self.lock:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            self._answer(handler, body)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
+    def _answer(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
         route = self.routes.get(handler.path.split("?")[0])
         status = 404 if route is None else route.status
         if route is not None and route.delay:

@@ -24,8 +24,8 @@ UA = "newsloom-test/1.0"
 
 
 def policy(rate: float = 50.0, retries: int = 1, timeout: float = 2.0,
-           max_bytes: int = 1_000_000) -> FetchPolicy:
-    return FetchPolicy(UA, rate, 2, timeout, retries, max_bytes, backoff=0.05)
+           max_bytes: int = 1_000_000, concurrency: int = 2) -> FetchPolicy:
+    return FetchPolicy(UA, rate, concurrency, timeout, retries, max_bytes, backoff=0.05)
 
 
 def _page(n: int) -> str:
@@ -130,6 +130,18 @@ def test_no_host_gets_more_than_the_configured_rate(store: Backend) -> None:
             assert min(gaps) >= 0.8 / rate, gaps  # arrival jitter aside, never faster
             # both hosts were crawled at once, not one after the other
         assert one.hits[0].at < two.hits[-1].at and two.hits[0].at < one.hits[-1].at
+
+
+@pytest.mark.parametrize("concurrency", [1, 3])
+def test_no_host_gets_more_requests_at_once_than_allowed(
+        site: Site, store: Backend, concurrency: int) -> None:
+    for n in range(8):
+        site.put(f"/news/{n}.html", _page(n), delay=0.25)  # slow pages overlap if allowed
+    _feed(site, [f"/news/{n}.html" for n in range(8)])
+    store.add_source(f"{site.url}/feed.xml", "T0")
+    with PoliteClient(policy(rate=1000.0, concurrency=concurrency)) as client:
+        assert poll_round(store, client, NOW, EVERY).fetched == 8
+    assert site.most_in_flight == concurrency
 
 
 def test_failures_are_retried_with_backoff_and_shown_on_the_source(
