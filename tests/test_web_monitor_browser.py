@@ -1,7 +1,7 @@
 """In a real browser (Debian's Chromium through Playwright, loopback only): create a watchlist
-on the watchlists page with the token, let a batch about the watched entity be committed and
-its alerts raised, and see the alert on the alerts page and the "new since your last visit"
-line on the home page."""
+on the watchlists page with the token, upload two articles (English, French) on a new event
+about the watched entity, and see the alert on the alerts page and the "new since your last
+visit" line on the home page; then edit and delete the watchlist."""
 
 from __future__ import annotations
 
@@ -16,9 +16,8 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from newsloom.alerts.match import raise_alerts
+from monitor_news import NEW, page_html
 from newsloom.store import open_store
-from store_contract.records import clustered
 from test_web_browser import CHROMIUM, CHROMIUM_ARGS, _free_port
 
 TOKEN = "watch-browser-token"
@@ -26,7 +25,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+def served(tmp_path: Path) -> Iterator[str]:
     db = tmp_path / "news.db"
     open_store(db).close()
     port = _free_port()
@@ -47,7 +46,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
             assert process.poll() is None, (tmp_path / "serve.log").read_text()
             assert time.monotonic() < deadline, "server did not start"
             time.sleep(0.3)
-        yield base, db
+        yield base
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -64,41 +63,49 @@ def page() -> Iterator[Page]:
 
 
 def test_a_watchlist_made_in_the_browser_shows_its_alert(
-        served: tuple[str, Path], page: Page) -> None:
-    base, db = served
+        served: str, page: Page, tmp_path: Path) -> None:
+    base = served
     page.goto(f"{base}/")  # the first visit: remembered by the browser
     expect(page.locator("#since-last-visit")).to_be_hidden()
     page.goto(f"{base}/watchlists")
     expect(page.locator("#no-watchlists")).to_be_visible()
-    page.fill("#watch-name", "ada")
+    page.fill("#watch-name", "airbus")
     page.select_option("#watch-kind", "entity")
-    page.fill("#watch-target", "Ada Lovelace")
+    page.fill("#watch-target", "Airbus")
     page.fill("#token", "wrong")
     page.click("#watch-form button")
     expect(page.locator("#watch-status")).to_contain_text("Refused (403)")
     page.fill("#token", TOKEN)
     page.click("#watch-form button")
-    expect(page.locator("#watchlists tr[data-name=ada]")).to_contain_text("Ada Lovelace")
+    expect(page.locator("#watchlists tr[data-name=airbus]")).to_contain_text("Airbus")
 
-    with open_store(db) as store:  # a batch about Ada is committed; the fetch cycle's alerts
-        clustered(store)
-        raise_alerts(store, "2026-03-02T12:00:00+00:00")
+    # the news arrives: two pages (English, French) on a new event, uploaded in the browser
+    files = []
+    for path, (lang, date, title, paragraphs) in NEW.items():
+        file = tmp_path / Path(path).name
+        file.write_text(page_html(lang, date, title, paragraphs), encoding="utf-8")
+        files.append(str(file))
+    page.goto(f"{base}/upload")
+    page.fill("#token", TOKEN)
+    page.set_input_files("#files", files)
+    page.click("#upload-form button")
+    expect(page.locator("#upload-status")).to_contain_text("Done", timeout=240_000)
 
     page.goto(f"{base}/alerts")
-    alerts = page.locator("li.alert")
-    expect(alerts).to_have_count(2)  # stories s1 and s2 name Ada
-    expect(alerts.first).to_contain_text("new story")
-    expect(alerts.first.locator("h2 a")).to_have_attribute("href", "/stories/s2")
+    (alert,) = page.locator("li.alert").all()
+    expect(alert).to_contain_text("new story")
+    expect(alert.locator("h2")).to_contain_text("Airbus")
+    expect(alert.locator("cite")).to_have_count(len(alert.locator("ul li").all()))
     page.goto(f"{base}/")
-    expect(page.locator("#since-last-visit")).to_have_text("2 new alerts since your last visit")
+    expect(page.locator("#since-last-visit")).to_have_text("1 new alert since your last visit")
     page.goto(f"{base}/")  # seen now
     expect(page.locator("#since-last-visit")).to_be_hidden()
 
     page.goto(f"{base}/watchlists")  # edit, then delete, in the browser
-    page.click("#watchlists tr[data-name=ada] .edit")
+    page.click("#watchlists tr[data-name=airbus] .edit")
     page.fill("#watch-languages", "fr")
     page.click("#watch-form button")
-    expect(page.locator("#watchlists tr[data-name=ada]")).to_contain_text("fr")
-    page.click("#watchlists tr[data-name=ada] .delete")
-    expect(page.locator("#watchlists tr[data-name=ada]")).to_have_count(0)
+    expect(page.locator("#watchlists tr[data-name=airbus]")).to_contain_text("fr")
+    page.click("#watchlists tr[data-name=airbus] .delete")
+    expect(page.locator("#watchlists tr[data-name=airbus]")).to_have_count(0)
     assert httpx.get(f"{base}/api/watchlists").json() == []
