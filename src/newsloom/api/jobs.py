@@ -21,10 +21,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from newsloom.extract import ExtractOptions
-from newsloom.ingest import ReadOptions
 from newsloom.alerts.deliver import deliver_due
 from newsloom.alerts.match import raise_alerts
+from newsloom.extract import ExtractOptions
+from newsloom.ingest import ReadOptions
 from newsloom.pipeline.corpus import build_stories, update_storylines
 from newsloom.pipeline.ingest import PipelineOptions, ingest
 from newsloom.store import open_store
