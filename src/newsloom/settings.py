@@ -76,9 +76,10 @@ class Settings:
     log_level: str = _knob("warning", "Log level: debug, info, warning or error "
                            "(-v and -q override it).", choices=LOG_LEVELS)
     # monitoring (newsloom fetch, alert deliveries; issue 16)
-    fetch_user_agent: str = _knob("newsloom/0.1 (+https://github.com/newsloom/newsloom)",
-                                  "User-Agent of newsloom fetch (robots.txt rules for it "
-                                  "apply).")
+    fetch_user_agent: str = _knob("newsloom/0.1 (news monitoring crawler)",
+                                  "User-Agent of newsloom fetch; add a contact (URL or "
+                                  "e-mail) for the sites you poll. robots.txt rules for its "
+                                  "first word apply.")
     fetch_rate: float = _knob(1.0, "newsloom fetch: requests per second to one host at most "
                               "(a robots.txt Crawl-delay may slow it further).", 0.01)
     fetch_host_concurrency: int = _knob(2, "newsloom fetch: requests in flight to one host "
