@@ -228,3 +228,17 @@ def test_a_sitemap_index_is_followed_one_level(site: Site, store: Backend) -> No
     (source,) = store.sources()
     assert (source.kind, source.last_error) == ("sitemap index", None)
     assert "/missing.xml" in site.paths()
+
+
+def test_a_listed_url_that_is_not_a_page_is_remembered_with_why(
+        site: Site, store: Backend) -> None:
+    site.put("/news/photo.jpg", b"\x00\xff\xd8binary", content_type="image/jpeg")
+    _feed(site, ["/news/photo.jpg"])
+    store.add_source(f"{site.url}/feed.xml", "T0")
+    with PoliteClient(policy()) as client:
+        report = poll_round(store, client, NOW, EVERY)
+    assert report.ingest.skipped == 1 and report.ingest.unaccounted == 0
+    assert store.count_articles() == 0 and [s.source for s in store.skipped()] == [
+        f"{site.url}/news/photo.jpg"]
+    assert set(store.entry_fingerprints([f"{site.url}/news/photo.jpg"])) == {
+        f"{site.url}/news/photo.jpg"}  # not fetched again while its entry stays the same

@@ -58,7 +58,7 @@ class SeenEntry:
     source_url: str
     fingerprint: str
     fetched_at: str
-    status: str  # "stored", or why not ("http 404", "robots.txt disallows", …)
+    status: str  # "fetched" (handed to the pipeline), or why not ("http 404", …)
     document_id: str | None = None
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
@@ -188,13 +188,13 @@ def _ingest_pages(store: PollSink, client: PoliteClient, pages: Sequence[_Page],
                                   lambda p: client.get(p.listed.url),
                                   client.policy.concurrency):
             entry = _entry_or_retry(page, got, report, run_at)
+            doc = _document(page, got) if got.ok else None
+            if isinstance(doc, Skip):  # not a page (binary, empty): remembered with why
+                run.skip(doc)
+                entry = replace(entry, status=doc.reason) if entry is not None else None
             if entry is not None:
                 entries.append(entry)
-            if not got.ok:
-                continue
-            doc = _document(page, got)
-            if isinstance(doc, Skip):
-                run.skip(doc)
+            if not isinstance(doc, RawDocument):
                 continue
             report.fetched += 1
             if (admitted := run.admit(doc)) is not None:
@@ -219,7 +219,7 @@ def _entry_or_retry(page: _Page, got: Fetched, report: PollReport, fetched_at: s
     4xx, too large); None for a failure that may pass (5xx, timeout): tried next round."""
     if got.ok:
         return SeenEntry(page.listed.url, page.source_url, page.listed.fingerprint,
-                         fetched_at, "stored")
+                         fetched_at, "fetched")
     report.page_errors += 1
     log.warning("page %s not fetched: %s", page.listed.url, got.error)
     lasting = got.status == 0 and (got.error or "").startswith(("robots", "redirected",
