@@ -242,3 +242,20 @@ def test_a_listed_url_that_is_not_a_page_is_remembered_with_why(
         f"{site.url}/news/photo.jpg"]
     assert set(store.entry_fingerprints([f"{site.url}/news/photo.jpg"])) == {
         f"{site.url}/news/photo.jpg"}  # not fetched again while its entry stays the same
+
+
+def test_a_page_that_failed_for_now_is_fetched_next_round(site: Site, store: Backend) -> None:
+    site.put("/news/1.html", _page(1))
+    site.put("/news/2.html", status=503)
+    _feed(site, ["/news/1.html", "/news/2.html"])
+    store.add_source(f"{site.url}/feed.xml", "T0")
+    with PoliteClient(policy(retries=0)) as client:
+        assert poll_round(store, client, NOW, EVERY).ingest.added == 1
+    assert store.sources()[0].etag is None  # the feed's ETag waits for page 2
+    site.put("/news/2.html", _page(2))
+    with PoliteClient(policy(retries=0)) as client:
+        report = poll_round(store, client, NOW + EVERY, EVERY)
+    assert (report.not_modified, report.known, report.ingest.added) == (0, 1, 1)
+    assert store.sources()[0].etag is not None  # all settled: the next poll may be a 304
+    with PoliteClient(policy(retries=0)) as client:
+        assert poll_round(store, client, NOW + 2 * EVERY, EVERY).not_modified == 1

@@ -79,12 +79,18 @@ def poll_round(store: PollSink, client: PoliteClient, now: datetime, every: time
     sources = due_sources(store.sources(), now) if due_only else store.sources()
     report.sources = len(sources)
     pages: dict[str, _Page] = {}
+    answered: dict[str, PollOutcome] = {}
     for source, got in _by_host(sources, lambda s: s.url, lambda s: _fetch_source(client, s)):
-        pages.update(_record_poll(store, client, source, got, now, every, report))
+        pages.update(_record_poll(store, client, source, got, now, every, report, answered))
     known = store.entry_fingerprints(pages)
     fresh = [p for url, p in pages.items() if known.get(url) != p.listed.fingerprint]
     report.known = len(pages) - len(fresh)
-    _ingest_pages(store, client, fresh, report, _iso(now), on_batch)
+    retry = _ingest_pages(store, client, fresh, report, _iso(now), on_batch)
+    # A source's validators are kept only once all it listed is settled: else a 304 next
+    # round would hide a page that is still to be fetched (after a crash, or a 5xx).
+    for url, outcome in answered.items():
+        if url not in retry:
+            store.save_poll(outcome)
     report.requests = client.requests
     return report
 
@@ -94,8 +100,10 @@ def _fetch_source(client: PoliteClient, source: Source) -> Fetched:
 
 
 def _record_poll(store: PollSink, client: PoliteClient, source: Source, got: Fetched,
-                 now: datetime, every: timedelta, report: PollReport) -> dict[str, _Page]:
-    """Save the source's state after its poll; the pages it lists."""
+                 now: datetime, every: timedelta, report: PollReport,
+                 answered: dict[str, PollOutcome]) -> dict[str, _Page]:
+    """Save the source's state after its poll, without the new validators (they go in
+    ``answered``, saved when the round has stored what the source lists); its pages."""
     at = _iso(now)
     if got.status == 304:
         report.not_modified += 1
@@ -116,9 +124,10 @@ def _record_poll(store: PollSink, client: PoliteClient, source: Source, got: Fet
         log.warning("polling %s failed: %s", source.url, error)
         store.save_poll(PollOutcome(source.url, at, _iso(now + backoff), False, error=error))
         return {}
-    store.save_poll(PollOutcome(source.url, at, _iso(now + every), True, kind=listing.kind,
-                                title=listing.title, etag=got.etag,
-                                last_modified=got.last_modified))
+    done = PollOutcome(source.url, at, _iso(now + every), True, kind=listing.kind,
+                       title=listing.title, etag=got.etag, last_modified=got.last_modified)
+    store.save_poll(replace(done, etag=None, last_modified=None))
+    answered[source.url] = done
     pages = listing.pages + _index_pages(client, listing.sitemaps)
     report.listed += len(pages)
     return {p.url: _Page(p, source.url) for p in pages}
@@ -175,10 +184,12 @@ def _document(page: _Page, got: Fetched) -> RawDocument | Skip:
 
 def _ingest_pages(store: PollSink, client: PoliteClient, pages: Sequence[_Page],
                   report: PollReport, run_at: str, on_batch: Callable[[int], None] | None
-                  ) -> None:
-    """Fetch ``pages`` (hosts in parallel) and ingest them batch by batch as they come."""
+                  ) -> set[str]:
+    """Fetch ``pages`` (hosts in parallel) and ingest them batch by batch as they come; the
+    sources of the pages to try again next round."""
+    retry: set[str] = set()
     if not pages:
-        return
+        return retry
     run = IngestRun(store, f"fetch ({len(pages)} pages)")
     batch: list[tuple[_Page, RawDocument]] = []
     entries: list[SeenEntry] = []
@@ -188,6 +199,8 @@ def _ingest_pages(store: PollSink, client: PoliteClient, pages: Sequence[_Page],
                                   lambda p: client.get(p.listed.url),
                                   client.policy.concurrency):
             entry = _entry_or_retry(page, got, report, run_at)
+            if entry is None:
+                retry.add(page.source_url)
             doc = _document(page, got) if got.ok else None
             if isinstance(doc, Skip):  # not a page (binary, empty): remembered with why
                 run.skip(doc)
@@ -211,6 +224,7 @@ def _ingest_pages(store: PollSink, client: PoliteClient, pages: Sequence[_Page],
         raise
     finally:
         report.ingest = run.finish(status)
+    return retry
 
 
 def _entry_or_retry(page: _Page, got: Fetched, report: PollReport, fetched_at: str
