@@ -194,3 +194,13 @@ def test_the_atom_feed_is_valid_atom_with_one_entry_per_alert(store: Backend) ->
     entries = root.findall(f"{atom}entry")
     assert len(entries) == len(store.alerts("ada"))
     assert entries[-1].findtext(f"{atom}id") == f"tag:newsloom,2026:alert/{alert.id}"
+
+
+def test_query_watchlists_match_the_stories_their_words_are_in(store: Backend) -> None:
+    store.save_watchlist(make_watchlist(store, "engine", query="engine hall"))
+    store.save_watchlist(make_watchlist(store, "profits", query="profits"))
+    store.save_watchlist(make_watchlist(store, "noise", query="!!!"))
+    clustered(store)
+    raise_alerts(store, NOW)
+    assert sorted((a.watchlist, a.story_id) for a in store.alerts()) == [
+        ("engine", "s1"), ("profits", "s3")]

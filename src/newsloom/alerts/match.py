@@ -107,10 +107,14 @@ def _watched(store: AlertSource, watch: Watchlist, change: StoryChange) -> bool:
             return False
         ids = [m.article_id for m in store.story_members([change.story_id])]
         return any(e.entity.id == entity.id for e in store.member_entities(ids))
-    from newsloom.search import search
+    from newsloom.search import SearchError, search
 
-    hits = search(store, SearchQuery(watch.target, story_id=change.story_id, limit=1,
-                                     mode="keyword"))
+    try:
+        hits = search(store, SearchQuery(watch.target, story_id=change.story_id, limit=1,
+                                         mode="keyword"))
+    except SearchError as exc:  # a query that cannot run (punctuation only): matches nothing
+        log.warning("watchlist %s: query %r cannot run: %s", watch.name, watch.target, exc)
+        return False
     return hits.total > 0
 
 
