@@ -204,3 +204,15 @@ def test_query_watchlists_match_the_stories_their_words_are_in(store: Backend) -
     raise_alerts(store, NOW)
     assert sorted((a.watchlist, a.story_id) for a in store.alerts()) == [
         ("engine", "s1"), ("profits", "s3")]
+
+
+def test_a_storyline_watchlist_hears_each_new_story_in_it(store: Backend) -> None:
+    from newsloom.model import Storyline
+
+    store.save_watchlist(make_watchlist(store, "line", storyline="l1"))
+    clustered(store)
+    store.save_storylines([Storyline("l1", ["s1", "s2"], []), Storyline("l2", ["s3"], [])],
+                          {"l1": "Ada", "l2": "Acme"})
+    raise_alerts(store, NOW)
+    assert sorted((a.kind, a.story_id, a.payload["detail"]) for a in store.alerts()) == [
+        ("new_in_storyline", "s1", "l1"), ("new_in_storyline", "s2", "l1")]
