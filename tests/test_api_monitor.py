@@ -89,3 +89,14 @@ def test_the_monitoring_endpoints_are_in_the_schema(client: TestClient) -> None:
     assert {"/api/sources", "/api/watchlists", "/api/watchlists/{name}", "/api/alerts",
             "/feeds/watch/{name}.atom"} <= set(paths)
     assert set(paths["/api/watchlists/{name}"]) == {"post", "put", "delete"}
+
+
+def test_the_watchlists_page_shows_the_sources_state(db: Path, client: TestClient) -> None:
+    from newsloom.model.monitoring import PollOutcome
+
+    with open_store(db) as store:
+        store.add_source("http://news.example/feed.xml", "T0")
+        store.save_poll(PollOutcome("http://news.example/feed.xml", "T1", "T9", False,
+                                    error="http 503"))
+    page = client.get("/watchlists").text
+    assert "http://news.example/feed.xml" in page and "http 503" in page and "never" in page

@@ -18,6 +18,7 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 def watchlists_page(request: Request, cat: CatalogDep) -> Response:
     return templates.TemplateResponse(request, "watchlists.html", {
         "watchlists": [watchlist_out(w) for w in cat.store.watchlists()],
+        "sources": cat.store.sources(),
         "writes_enabled": request.app.state.settings.api_token is not None})
 
 
