@@ -79,14 +79,14 @@ def _alerts_for(store: AlertSource, watch: Watchlist, changes: Sequence[StoryCha
                 now: str) -> list[NewAlert]:
     found: list[NewAlert] = []
     for change in changes:
-        if change.first_event <= watch.from_event or not _watched(store, watch, change):
-            continue
         kind = change.kind
-        if kind not in _HEARS[watch.kind]:
+        # the cheap tests first: matching an entity or a query reads the store
+        if change.first_event <= watch.from_event or kind not in _HEARS[watch.kind]:
             continue
         if watch.languages and not set(change.languages) & set(watch.languages):
             continue
-        if _independent_outlets(store, change.story_id) < watch.min_sources:
+        if not _watched(store, watch, change) or \
+                _independent_outlets(store, change.story_id) < watch.min_sources:
             continue
         detail = "" if kind == "new_story" else (change.detail or "")
         key = f"{watch.name}|{change.story_id}|{kind}|{detail}"
