@@ -61,8 +61,27 @@ def test_url_and_declared_dates() -> None:
 
 
 def test_estimate_is_the_latest_year_and_marked_as_estimate() -> None:
-    estimate = estimate_from_text("Die bis 2020 erfolgreiche Sparte, gegründet 1998.", TODAY)
+    estimate = estimate_from_text("Die 2020 erfolgreiche Sparte, gegründet 1998.", TODAY)
     assert estimate is not None
     assert (estimate.value, estimate.granularity) == ("2020", "year")
     assert "latest year" in estimate.basis
     assert estimate_from_text("Keine Jahreszahl, nur 5G und 499,99 Euro.", TODAY) is None
+
+
+@pytest.mark.parametrize("text", [
+    "Het bedrijf wil nog voor 2020 winst maken, meldde het in 2019.",
+    "Die Firma will bis 2020 schuldenfrei sein, sagte der Chef im Jahr 2019.",
+    "The company plans to profit before 2020, it said in 2019.",
+    "The plant runs until the end of 2020, the 2019 report says.",
+    "L'usine fermera avant 2020, a-t-on appris en 2019.",
+    "La empresa quiere beneficios antes de 2020, dijo en 2019.",
+    "Firma chce zysku przed 2020, podała w 2019.",
+])
+def test_a_year_named_as_a_bound_is_never_the_estimate(text: str) -> None:
+    estimate = estimate_from_text(text, TODAY)
+    assert estimate is not None and estimate.value == "2019"
+
+
+def test_only_bounded_years_give_no_estimate() -> None:
+    assert estimate_from_text("Bis 2020 soll alles fertig sein.", TODAY) is None
+    assert estimate_from_text("In 2020 the plant opened.", TODAY) is not None

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from heldout_text_model import aeb_only_model
 from newsloom.eval.cli import app
 from newsloom.eval.extraction import evaluate_aeb, evaluate_tev, fold_models, load_tev
+from newsloom.eval.extraction_baselines import BASELINE_NAMES
 from newsloom.eval.scoring import DateTally, TitleTally, aeb_aggregate, aeb_match, aeb_shingles
 from newsloom.eval.throughput import build_corpus, measure
 from newsloom.model import content_id
@@ -210,6 +211,23 @@ def test_trafilatura_dev_html_on_a_handful_of_pages() -> None:
     dated = sum(1 for page in load_tev(TEV, limit=12) if page.date)
     assert ours.dates is not None and ours.dates.pages == dated > 0
     assert ours.dates.correct + ours.dates.wrong + ours.dates.abstained == dated
+
+
+@needs_data
+@pytest.mark.shared_data
+def test_trafilatura_dev_html_runs_the_open_tools_as_baseline_rows() -> None:
+    report = evaluate_tev(TEV, paths=("html",), limit=8)
+    systems = {s.name: s for s in report.systems}
+    dated = sum(1 for page in load_tev(TEV, limit=8) if page.date)
+    for name in BASELINE_NAMES.values():
+        row = systems[name]
+        assert row.dates is not None and row.failures.count == 0
+        assert row.dates.correct + row.dates.wrong + row.dates.abstained == dated
+    trafilatura = systems["baseline: trafilatura defaults"]
+    assert trafilatura.snippets is not None and trafilatura.titles is not None
+    # htmldate gives dates only: no body or title to score, rather than an empty one
+    quick = systems["baseline: htmldate quick"]
+    assert quick.snippets is None and quick.titles is None
 
 
 def _text_extractor_ready() -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,43 @@ def test_jsonl_publication_date_under_other_tools_names(tmp_path: Path) -> None:
     both = record_to_document({"id": "x", "text": body, "published": "2021-01-01",
                                "time": "1999-01-01"}, "s", "f", ReadOptions())
     assert not isinstance(both, Skip) and both.published == "2021-01-01"
+
+
+def test_jsonl_reads_common_date_names_and_epoch_numbers() -> None:
+    from newsloom.ingest.jsonl import DATE_FIELDS, record_to_document
+
+    assert {"datePublished", "publishedAt", "published_at", "pubDate", "date", "time"} <= set(
+        DATE_FIELDS)
+    body = "A sentence of article text that is long enough to keep."
+    for value in (1583053200, 1583053200000):  # 2020-03-01T09:00:00Z in seconds and ms
+        doc = record_to_document({"id": "x", "text": body, "datePublished": value}, "s", "f",
+                                 ReadOptions())
+        assert not isinstance(doc, Skip) and doc.published is not None
+        assert doc.published.startswith("2020-03-01T09:00"), value
+
+
+def test_jsonl_warns_once_per_file_about_unknown_date_fields(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from newsloom.ingest.jsonl import read_jsonl_file
+
+    body = "A sentence of article text that is long enough to keep."
+    path = tmp_path / "dated.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in [
+        {"id": "a", "text": body, "dateModified": "2020-01-02", "format": "news"},
+        {"id": "b", "text": body, "dateModified": "2020-01-03"},
+        {"id": "c", "text": body, "dateModified": "2020-01-04", "crawled_at": "2020-01-05"},
+    ]), encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="newsloom"):
+        docs = list(read_jsonl_file(path, ReadOptions()))
+    assert len(docs) == 3 and all(not isinstance(d, Skip) for d in docs)
+    assert all(d.metadata["dateModified"] for d in docs if not isinstance(d, Skip))
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 2  # one for dateModified, one for crawled_at when first met
+    assert "'dateModified'" in warnings[0] and "'format'" not in warnings[0]
+    assert "'crawled_at'" in warnings[1] and "'dateModified'" not in warnings[1]
+    with caplog.at_level(logging.WARNING, logger="newsloom"):
+        caplog.clear()
+        list(read_jsonl_file(path, ReadOptions()))  # another read of the file warns again
+    assert len(caplog.records) == 2

@@ -184,4 +184,7 @@ def test_html_without_body_is_skipped_with_reason(tmp_path: Path) -> None:
     with SQLiteStore(tmp_path / "s.db") as store:
         stats = ingest([page], store, _opts())
         assert stats.added == 0 and stats.skipped == 1
-        assert stats.skips[0].reason == "HTML without extractable main text"
+        # the reason first, then what the page still tells (h1: metadata-only pages)
+        assert stats.skips[0].reason == ("HTML without extractable main text; metadata kept: "
+                                         'no date, title "Only a title"')
+        assert stats.metadata_only == 1

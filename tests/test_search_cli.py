@@ -49,6 +49,24 @@ def test_german_query_finds_the_dutch_mts_article(seeds: tuple[Path, Path | str]
     assert [h["article_id"] for h in only] == [hit["article_id"]]
 
 
+def test_reports_of_russia_rank_above_those_that_never_mention_it(
+        seeds: tuple[Path, Path | str]) -> None:
+    # Two seeds report on Huawei in Russia: the Dutch MTS deal ("Rusland") and the German
+    # Mail.ru one ("russischen", "Russen"); the other three never mention Russia.
+    hits = _json(seeds, "Huawei Russland 5G")["hits"]
+    assert isinstance(hits, list) and len(hits) == 5
+    texts = {path.read_text(encoding="utf-8") for path in SEEDS.glob("*.txt")}
+    russia = {h["title"] for h in hits if any(
+        h["title"] in text and ("Rusland" in text or "russisch" in text) for text in texts)}
+    assert len(russia) == 2
+    assert any("Mail.ru" in t and "MTS" not in t for t in texts if any(r in t for r in russia))
+    assert {h["title"] for h in hits[:2]} == russia
+    # the Mail.ru report matched through the entity's other names, highlighted as such
+    mail = next(h for h in hits[:2] if h["language"] == "de")
+    assert {s["text"].lower() for s in mail["snippet"] if s["highlighted"]} & {
+        "russischen", "russen", "russische"}
+
+
 def test_text_output_and_filters(seeds: tuple[Path, Path | str]) -> None:
     work, db = seeds
     result = newsloom("search", "Huawei Smartphone", "--limit", "2", db=db, cwd=work)

@@ -26,7 +26,7 @@ def test_an_article_comes_back_with_every_field(store: Backend) -> None:
         published_estimate=DateEstimate("2024", "year", "latest year in the text"),
         removed_lines=[RemovedLine(2, "Subscribe now", "boilerplate"),
                        RemovedLine(9, "© Daily", "footer")],
-        extractor="text+kept-whole")
+        extractor="text+kept-whole", wire_source="dpa/AFP")
     store.add([(doc, article)])
     assert store.get_article(article.id) == article
     assert list(store.articles()) == [article]

@@ -148,3 +148,17 @@ def test_stored_vectors_under_filters(store: Backend) -> None:
     assert store.articles_for_keys([keys[ids["a"]], keys[ids["b"]]], weekly) == {
         keys[ids["b"]]: ids["b"]}
     assert store.articles_for_keys([10_000]) == {}
+
+
+def test_entity_holders_among_given_articles(store: Backend) -> None:
+    corpus = clustered(store)
+    ids, ada, acme = corpus.ids, corpus.ada.id, corpus.acme.id
+    everything = list(ids.values())
+    assert store.entity_holders(everything, [ada, acme]) == {
+        ids["a"]: {ada}, ids["b"]: {ada}, ids["c"]: {ada, acme}, ids["d"]: {acme}}
+    # only the articles asked about, only the entities asked about
+    assert store.entity_holders([ids["c"], ids["d"]], [acme, "e-nobody"]) == {
+        ids["c"]: {acme}, ids["d"]: {acme}}
+    assert store.entity_holders(everything, []) == {}
+    assert store.entity_holders([], [ada]) == {}
+

@@ -31,9 +31,9 @@ RemovedOption = Annotated[
     bool, typer.Option("--removed", help="Also list the removed lines with reasons.")]
 
 #: Metadata the card lists, in this order (empty values left out).
-CARD_FIELDS = ("id", "source_id", "outlet", "authors", "published", "published_source",
-               "published_confidence", "published_estimate", "language", "language_confidence",
-               "url", "extraction_flags")
+CARD_FIELDS = ("id", "source_id", "outlet", "wire_source", "authors", "published",
+               "published_source", "published_confidence", "published_estimate", "language",
+               "language_confidence", "url", "extraction_flags")
 
 
 def readable(value: Any) -> str:

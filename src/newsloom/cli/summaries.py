@@ -25,4 +25,7 @@ def ingest_summary(stats: IngestStats) -> str:
         line += f", [red]{stats.unaccounted:,} unaccounted[/]"
     if stats.kept_whole:
         line += f", [yellow]{stats.kept_whole:,} kept whole[/] (flagged {KEPT_WHOLE!r})"
+    if stats.metadata_only:
+        line += (f", {stats.metadata_only:,} of the skipped with metadata only "
+                 f"(no article text; date, title and URL in the skip log)")
     return line

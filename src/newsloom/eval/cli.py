@@ -61,6 +61,24 @@ app.command("text-folds", rich_help_panel=EXTRACTION)(cli_extraction.text_folds)
 app.command(rich_help_panel=SPEED)(cli_extraction.throughput)
 
 
+@app.command(rich_help_panel=EXTRACTION)
+def dates(
+    dataset: Annotated[Path, typer.Option(
+        "--dataset", exists=True, file_okay=False, resolve_path=True,
+        help="A folder with articles.jsonl, or of such folders (timeline17-dev).")],
+    output_format: Annotated[OutputFormat, typer.Option(
+        "--format", help="A rich table, or one JSON object on stdout.")] = OutputFormat.table,
+) -> None:
+    """Plain-text publication dates against the records' declared dates (removed first).
+
+    Correct / wrong / none per collection and overall, beside a naive first-date reader.
+    """
+    from newsloom.eval.text_dates import evaluate_text_dates, print_report, report_to_json
+
+    report = evaluate_text_dates(dataset)
+    show(output_format, report_to_json(report), lambda: print_report(report, out_console))
+
+
 @app.command(rich_help_panel=STORIES)
 def pairs(
     dataset: Annotated[Path, typer.Option(

@@ -27,8 +27,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from rich.progress import Progress
 
+from newsloom.eval.extraction_baselines import BASELINE_NAMES, BaselineKind, run_baseline
 from newsloom.eval.scoring import AebScore, DateTally, TitleTally, aeb_aggregate, aeb_match
-from newsloom.extract import ExtractionError, ExtractOptions, extract
+from newsloom.extract import ExtractionError, ExtractOptions, MetadataOnly, extract
 from newsloom.ingest import read_path
 from newsloom.model import Article, RawDocument
 from newsloom.training.scoring import Confusion, normalise_title, score_snippets
@@ -36,7 +37,9 @@ from newsloom.training.scoring import Confusion, normalise_title, score_snippets
 if TYPE_CHECKING:
     from newsloom.extract.boilerplate import BoilerplateModel
 
-JobKind = Literal["extract", "visible", "raw"]
+#: ``extract`` runs newsloom, ``visible``/``raw`` are naive baselines, the rest open tools.
+JobKind = Literal["extract", "visible", "raw", "trafilatura", "htmldate-quick",
+                  "htmldate-extensive"]
 TextPath = Literal["html", "text"]
 #: Which input a system read; the naive visible-text baseline is the same for both paths.
 SystemPath = Literal["html", "text", "both"]
@@ -45,7 +48,7 @@ FOCUS_MODES: tuple[str, ...] = ("balanced", "precision", "recall")
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One page to turn into text: ``extract`` runs newsloom; the others are naive baselines."""
+    """One page to turn into text (and title and date) with newsloom or a baseline."""
 
     path: Path
     kind: JobKind = "extract"
@@ -86,6 +89,10 @@ def run_job(job: Job) -> Outcome:
         return Outcome(text=doc.content, title=_first_line(doc.content))
     start = time.perf_counter()
     try:
+        if job.kind in BASELINE_NAMES:
+            kind: BaselineKind = job.kind
+            text, title, published, seconds = run_baseline(kind, doc)
+            return Outcome(text=text, title=title, published=published, seconds=seconds)
         if job.kind == "visible":
             import trafilatura
 
@@ -95,6 +102,12 @@ def run_job(job: Job) -> Outcome:
             article = _extract_text_with(doc, options, job.text_model)
         else:
             article = extract(doc, options)
+    except MetadataOnly as exc:  # no text, but ingest logs its title and date: score them
+        page = exc.page
+        return Outcome(text=None, title=page.title,
+                       published=page.published.value if page.published else None,
+                       error=f"MetadataOnly: {str(exc)[:120]}",
+                       seconds=time.perf_counter() - start)
     except Exception as exc:  # benchmark must survive any single-page bug, like ingest does
         return Outcome(text=None, error=f"{type(exc).__name__}: {str(exc)[:120]}",
                        seconds=time.perf_counter() - start)
@@ -229,6 +242,10 @@ def evaluate_aeb(dataset: Path, *, focuses: Sequence[str] = ("balanced",), limit
     # AEB's articleBody may open with the headline; html.py moves it to the title field.
     systems.append(_aeb_system(f"newsloom html (focus={focuses[0]}) + title line", pages, first,
                                with_title=True))
+    # AEB has no gold titles or dates: of the open tools, only trafilatura's body is scored
+    tool = run_jobs([Job(page.path, "trafilatura", page.url) for page in pages],
+                    "AEB trafilatura baseline", workers=workers, progress=progress)
+    systems.append(_aeb_system(BASELINE_NAMES["trafilatura"], pages, tool))
     visible = run_jobs([Job(page.path, "visible") for page in pages], "AEB naive baseline",
                        workers=workers, progress=progress)
     systems.append(_aeb_system("naive: all visible text", pages, visible))
@@ -262,7 +279,7 @@ class TevSystem:
     name: str
     pages: int
     failures: Failures
-    snippets: Confusion
+    snippets: Confusion | None  # None: a date-only baseline (htmldate)
     titles: TitleTally | None
     dates: DateTally | None
     seconds: float
@@ -298,13 +315,16 @@ def load_tev(dataset: Path, limit: int | None = None) -> list[TevPage]:
 
 
 def _tev_system(path: SystemPath, name: str, pages: Sequence[TevPage], outcomes: Sequence[Outcome],
-                *, titles: bool = True, dates: bool = True) -> TevSystem:
-    failures, snippets = Failures(), Confusion()
+                *, titles: bool = True, dates: bool = True, text: bool = True) -> TevSystem:
+    failures, snippets = Failures(), Confusion() if text else None
     title_tally = TitleTally() if titles else None
     date_tally = DateTally() if dates else None
     for page, outcome in zip(pages, outcomes, strict=True):
-        failures.add(outcome)
-        snippets.add(score_snippets(outcome.text, page.with_, page.without))
+        if snippets is None:  # a date-only tool fails only when it raises
+            failures.count += outcome.error is not None
+        else:
+            failures.add(outcome)
+            snippets.add(score_snippets(outcome.text, page.with_, page.without))
         if title_tally is not None and page.title.strip():
             title_tally.add(outcome.title, page.title)
         if date_tally is not None and page.date:
@@ -338,6 +358,10 @@ def evaluate_tev(dataset: Path, *, paths: Sequence[TextPath] = ("html", "text"),
         raw = run([Job(p.html_path, "raw") for p in pages], "dev html raw source")
         systems.append(_tev_system("html", "naive: raw HTML source", pages, raw,
                                    titles=False, dates=False))
+        for kind, name in BASELINE_NAMES.items():  # the open tools, on the same pages
+            outcomes = run([Job(p.html_path, kind, p.url) for p in pages], f"dev {name}")
+            systems.append(_tev_system("html", name, pages, outcomes,
+                                       titles=kind == "trafilatura", text=kind == "trafilatura"))
     if "text" in paths:
         jobs = [Job(p.text_path, "extract") for p in pages]  # no URL: a text dump has none
         systems.append(_tev_system("text", "newsloom text (shipped model)", pages,

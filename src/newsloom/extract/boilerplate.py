@@ -7,14 +7,16 @@ How it works
     same signals of up to three neighbours on each side, window averages, and how much of what
     follows is lexicon-heavy), so a verdict can follow its context: a short heading between
     two paragraphs stays, "Reacties" followed by login prompts goes. A gradient-boosted tree
-    ensemble scores each line; a line goes at ``threshold`` (0.5). Unambiguous shapes are
-    decided by rule on top (:mod:`newsloom.extract.lineshape`: CMS shortcodes, strings glued
-    to themselves, short © lines and picture credits, bare web addresses and bare datelines,
+    ensemble scores each line; a line goes at ``threshold`` (0.5 here; scraped text uses
+    ``ExtractOptions.boilerplate_threshold``). Unambiguous shapes are decided by rule on top
+    (:mod:`newsloom.extract.lineshape`: CMS shortcodes, strings glued to themselves, short ©
+    lines and picture credits, bare web addresses and bare datelines,
     and the short non-sentence lines glued to those, i.e. captions; lines the caller knows
-    repeat across documents). Two context corrections follow: after the last confidently
-    kept paragraph the bar is lower (the article does not resume), and a line between two
-    confidently kept paragraphs stays (a subheading). Each removed line gets a short human
-    reason: the strongest lexicon category, else its shape.
+    repeat across documents; consent and privacy notices of any length, by
+    :mod:`newsloom.extract.boilerplate_consent`). Two context corrections follow: after the
+    last confidently kept paragraph the bar is lower (the article does not resume), and a
+    line between two confidently kept paragraphs stays (a subheading). Each removed line gets
+    a short human reason: the strongest lexicon category, else its shape.
 
 The weights
     ``boilerplate_model.npz`` next to this module holds the ensemble as flat node arrays, so
@@ -34,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from newsloom.extract.boilerplate_consent import consent_lines
 from newsloom.extract.boilerplate_features import FEATURE_NAMES, document_features
 from newsloom.extract.boilerplate_lexicon import CATEGORIES
 from newsloom.extract.lineshape import has_doubled_text
@@ -163,6 +166,9 @@ class LineVerdict:
 
 _HIT_COLUMNS = [FEATURE_NAMES.index(f"cat_{i}") for i in range(len(CATEGORIES))]
 _MAX_RULE_WORDS = 15  # rules only fire on short lines; long lines are the model's call
+#: A consent or privacy notice (:mod:`newsloom.extract.boilerplate_consent`) goes by rule,
+#: whatever its length: its sentences read like prose to the model.
+CONSENT_REASON = "cookie/consent"
 
 
 _SHAPE_COLUMNS = [FEATURE_NAMES.index(name) for name in
@@ -297,6 +303,9 @@ def classify_lines(lines: Sequence[str], language: str | None, *, threshold: flo
              for i, line in enumerate(lines)]
     for i in _figure_captions(lines, rules):
         rules[i] = "caption"
+    for i, notice in enumerate(consent_lines(lines)):
+        if notice and rules[i] is None:
+            rules[i] = CONSENT_REASON
     forced = np.array([r is not None for r in rules])
     removed = _decide(scores, features, hits, forced, threshold)
     credit = features[:, FEATURE_NAMES.index("credit")] > 0
@@ -322,7 +331,8 @@ def classify_lines(lines: Sequence[str], language: str | None, *, threshold: flo
 #: shortcodes, short © lines, bare web addresses or handles. Below the score, on clean prose,
 #: are sentences such as "Twitter said it would appeal." (0.59).
 CHROME_MIN_SCORE = 0.8
-_CHROME_RULES = frozenset({"CMS shortcode", "copyright/imprint", "link/credit line"})
+_CHROME_RULES = frozenset({"CMS shortcode", "copyright/imprint", "link/credit line",
+                           CONSENT_REASON})
 
 
 def is_chrome(verdict: LineVerdict) -> bool:

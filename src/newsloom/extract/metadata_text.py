@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import urlparse
 
 from newsloom.extract.boilerplate import LineVerdict
+from newsloom.extract.meta_names import SiteNames, clean_authors
 
 _SEPARATOR = re.compile(r"\s+(?:[|–—»·/]|-|::|//)\s+|\s*\|\s*")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -39,8 +39,13 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
+def word_set(text: str) -> frozenset[str]:
+    """The case-folded words of a text, for overlap between title candidates."""
+    return frozenset(_words(text))
+
+
 def _similarity(a: str, b: str) -> float:
-    wa, wb = set(_words(a)), set(_words(b))
+    wa, wb = word_set(a), word_set(b)
     return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
 
 
@@ -67,13 +72,26 @@ def _segments(line: str) -> list[str]:
     return [part.strip() for part in _SEPARATOR.split(line) if part.strip()]
 
 
+def _at_boundary(first: str, text: str) -> bool:
+    """Whether ``text`` is the start or the end of ``first`` up to punctuation ("Headline: Kicker
+    | Site", "Site - Headline"), not a few words cut out of a longer headline ("Ultium Cells"
+    from "Ultium Cells erhöht Kapazität")."""
+    if first.startswith(text):
+        rest = first[len(text):].lstrip()
+        return not rest or not rest[0].isalnum()
+    if first.endswith(text):
+        head = first[: len(first) - len(text)].rstrip()
+        return not head or not head[-1].isalnum()
+    return False
+
+
 def _match(text: str, first: str, segments: list[str],
            targets: list[frozenset[str]]) -> float:
     """How well a body line repeats the ``<title>`` line ``first`` (1 = exactly); ``targets``
     are the word sets of ``first`` and of its segments."""
     if text == first or text in segments:
         return 1.0
-    if len(text) >= 4 and (first.startswith(text) or first.endswith(text)):
+    if len(text) >= 4 and _at_boundary(first, text):
         return 0.95  # "Headline · Part | Site": the separator was part of the headline
     if len(first) >= 10 and first in text:
         return 0.9  # the <title> was cut short
@@ -84,10 +102,13 @@ def _match(text: str, first: str, segments: list[str],
 
 
 def _outlet_from_segments(segments: list[str], headline: str) -> str | None:
+    """The site's part of a title line: sites put their name last ("Headline | Section |
+    Site"), or first when the headline is last ("Site - Section - Headline")."""
     rest = [s for s in segments if _similarity(s, headline) < 0.5 and s not in headline]
     if not rest or len(segments) < 2:
         return None
-    outlet = rest[-1] if _similarity(segments[0], headline) >= 0.5 else rest[0]
+    headline_last = _similarity(segments[-1], headline) >= 0.5 or segments[-1] in headline
+    outlet = rest[0] if headline_last else rest[-1]
     return outlet if len(outlet) <= _MAX_OUTLET_CHARS else None
 
 
@@ -166,34 +187,91 @@ _DOMAIN = re.compile(r"^(?P<name>[\w-]{3,40})\.(?:de|com|nl|at|ch|fr|es|it|pl|ru
                      r"be|eu|co\.uk|info|io)$", re.IGNORECASE)
 
 
-def _copyright_holder(line: str) -> str | None:
-    """"© 2024 WinFuture" → "WinFuture"; a year is required ("© Huawei" credits a picture)."""
+_NOT_A_HOLDER = re.compile(r"\b(?:theme|powered|wordpress|template|design(?:ed)? by|"
+                          r"webdesign|hosted)\b", re.IGNORECASE)
+
+
+def copyright_holder(line: str) -> str | None:
+    """"© 2024 WinFuture" → "WinFuture"; a year is required ("© Huawei" credits a picture),
+    and a web designer's or theme's credit is no holder."""
     match = _COPYRIGHT.search(line)
     if not match or not _YEAR.search(line) or len(line) > 200:
         return None
-    holder = _HOLDER_END.split(line[match.end():], maxsplit=1)[0]
-    holder = _YEAR.sub("", holder).strip(" .,-–|")
-    if not holder or len(holder) > _MAX_OUTLET_CHARS or len(holder.split()) > 5:
+    return holder_name(line[match.end():])
+
+
+def holder_name(text: str) -> str | None:
+    """The name in what follows a © sign: years, "by" and "All rights reserved" cut off."""
+    holder = _HOLDER_END.split(text, maxsplit=1)[0]
+    holder = _COPYRIGHT.sub("", _YEAR.sub("", holder)).strip(" .,-–|©")
+    holder = re.sub(r"^(?:by|von|par|por)\s+", "", holder, flags=re.IGNORECASE)
+    if (len(holder) < 3 or len(holder) > _MAX_OUTLET_CHARS or len(holder.split()) > 5
+            or _NOT_A_HOLDER.search(holder)):
         return None
     return holder
 
 
-def find_outlet(lines: Sequence[str], title_hint: str | None, url: str | None) -> str | None:
-    """The publishing outlet: ``<title>`` suffix, © holder, a bare domain credit, URL host."""
-    if title_hint:
-        return title_hint
-    for line in reversed(lines):
-        holder = _copyright_holder(line)
-        if holder:
-            return holder
+def _domain_credit(lines: Sequence[str]) -> str | None:
     for line in lines:
         match = _DOMAIN.match(line.strip())
         # "WinFuture.de" styled as a brand names the outlet; "golem.de" stays as written.
-        if match:
+        if match and match["name"].casefold() not in _PLATFORMS:
             name = match["name"]
             return name if any(ch.isupper() for ch in name[1:]) else line.strip()
-    host = urlparse(url).hostname if url else None
-    return host.removeprefix("www.") if host else None
+    return None
+
+
+_STRONG_SEPARATOR = r"(?:[|·»•›]|::)"
+_ANY_SEPARATOR = r"(?:[|·»•›–—-]|::)"
+_NUMBER = re.compile(r"(?<![\w.])\d[\d.,/:-]*\d(?!\w)")  # "2022", "02.11.2021", "15."
+# A "Powered by" credit names the publishing software, not the outlet.
+_PLATFORMS = frozenset(("wordpress", "blogger", "blogspot", "tumblr", "wix", "jimdo",
+                        "squarespace", "typo3", "joomla", "drupal", "ghost", "substack"))
+
+
+def _confirmed_hint(hint: str | None, lines: Sequence[str], site: SiteNames) -> str | None:
+    """The part of a "Headline | Part" title line that is the site's name. It must be
+    name-shaped (a clause cut from a headline at its dash, "… - be canceled .", is not), and
+    sit where sites put their name: last in the title line, or next to a separator sites use
+    for it (" | ", " · ", " » "), or it is the host's name, or a short line further down
+    repeats it (a page header or foot)."""
+    if not hint:
+        return None
+    hint = hint.strip(" -–—·|:")
+    words = hint.split()
+    if (not words or len(words) > 5 or len(hint) > _MAX_OUTLET_CHARS or ": " in hint
+            or hint.endswith((" .", "!", "?", "…", '"', "”", "“"))
+            or (hint.endswith(".") and len(words[-1]) > 4 and words[-1].islower())
+            or _NUMBER.search(hint)):
+        return None  # a sentence, a date or a page number, not a name ("e.V." is fine)
+    if site.host and site.matches(hint):
+        return hint
+    name = re.escape(hint)
+    placed = re.compile(rf"\s{_ANY_SEPARATOR}\s*{name}\s*$|{_STRONG_SEPARATOR}\s*{name}"
+                        rf"|^\s*{name}\s*{_STRONG_SEPARATOR}")
+    # "Site - Section - Headline" (a breadcrumb) names the site first; "Topic - Headline"
+    # has a topic there.
+    breadcrumb = re.compile(rf"^\s*{name}\s+{_ANY_SEPARATOR}\s.+\s{_ANY_SEPARATOR}\s")
+    if any(placed.search(line) or breadcrumb.search(line) for line in lines[:3]):
+        return hint
+    key = hint.casefold()
+    return hint if any(key in line.casefold() and len(line.split()) <= 12
+                       for line in lines[1:]) else None
+
+
+def find_outlet(lines: Sequence[str], title_hint: str | None, url: str | None) -> str | None:
+    """The publishing outlet from evidence: the ``<title>`` suffix when the page confirms it
+    (:func:`_confirmed_hint`), the © holder, a bare domain credit, the URL's host (archive
+    copies unwrapped). A piece of a title alone is no evidence."""
+    site = SiteNames.of((), url)
+    confirmed = _confirmed_hint(title_hint, lines, site)
+    if confirmed:
+        return confirmed
+    for line in reversed(lines):
+        holder = copyright_holder(line)
+        if holder:
+            return holder
+    return _domain_credit(lines) or site.host
 
 
 _BYLINE = re.compile(
@@ -245,8 +323,9 @@ def find_byline(lines: Sequence[str], start: int = 0,
         else:
             match = _BYLINE.match(line)
             found, used = (_names(match["names"]) if match else []), [i]
+        found = clean_authors(found)  # UI words out, one spelling per person
         if found:
-            return list(dict.fromkeys(found)), used
+            return found, used
     return [], []
 
 

@@ -13,7 +13,9 @@ Declared-clean text (``RawDocument.clean_text``: a JSONL record's ``text``) is t
 obvious chrome goes (:func:`newsloom.extract.boilerplate.is_chrome`); the headline, bylines and
 short one-sentence lines stay in the text. Should even that leave less than
 ``ExtractOptions.min_text_chars``, the whole text is kept and the article is flagged
-:data:`~newsloom.model.KEPT_WHOLE`. Scraped text (``.txt`` files, feeds) is not affected.
+:data:`~newsloom.model.KEPT_WHOLE`, unless the text is a consent or privacy notice: that is
+no article, and extraction fails with that reason. Scraped text (``.txt`` files, feeds) is
+not affected.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from newsloom.extract import ExtractOptions
+from newsloom.extract import ExtractionError, ExtractOptions
 from newsloom.extract.boilerplate import (
     BoilerplateModel,
     LineVerdict,
@@ -29,6 +31,7 @@ from newsloom.extract.boilerplate import (
     document_language,
     is_chrome,
 )
+from newsloom.extract.boilerplate_consent import is_consent_notice
 from newsloom.extract.language import detect_language
 from newsloom.extract.lineshape import repair_mojibake
 from newsloom.extract.metadata_text import TitleChoice, find_byline, find_outlet, find_title
@@ -57,14 +60,14 @@ def _header_start(title: TitleChoice, verdicts: Sequence[LineVerdict]) -> int:
     return max(0, kept[0] - 4) if kept else 0
 
 
-def _published(doc: RawDocument, lines: Sequence[str], start: int) -> PublicationDate | None:
-    from newsloom.extract.dates import date_from_url, declared_date, find_byline_date
+def _published(doc: RawDocument, header: Sequence[str]) -> PublicationDate | None:
+    """Container metadata, the URL, a date the header states (dateline, stamp), a short
+    byline line, a "last updated" stamp: in that order. A date in a sentence is an event's,
+    never taken."""
+    from newsloom.extract.datelines import publication_date
+    from newsloom.extract.dates import date_from_url, declared_date
 
-    stated = declared_date(doc.published) or date_from_url(doc.url)
-    if stated:
-        return stated
-    found = find_byline_date(lines[start: start + _BYLINE_WINDOW])
-    return found[0] if found else None
+    return declared_date(doc.published) or date_from_url(doc.url) or publication_date(header)
 
 
 def _split(lines: Sequence[_Line], verdicts: Sequence[LineVerdict], title: TitleChoice,
@@ -128,9 +131,16 @@ def extract_text(doc: RawDocument, options: ExtractOptions, *,
     text = "\n\n".join(kept)
     extractor = "text"
     if doc.clean_text and removed and len(text.strip()) < options.min_text_chars:
+        if is_consent_notice(texts):  # the feed stored the site's notice, not an article
+            raise ExtractionError("consent/privacy notice instead of an article")
         text, removed = "\n\n".join(line.text for line in lines), []
         extractor = f"text+{KEPT_WHOLE}"
-    published = _published(doc, texts, start)
+    from newsloom.extract.datelines import untokenise, wire_source
+
+    # Declared-clean text has no page chrome above its headline: its header is its top.
+    top = 0 if doc.clean_text else start
+    header = [untokenise(line) for line in texts[top: start + _BYLINE_WINDOW]]
+    published = _published(doc, header)
     language = detect_language(f"{title.title or ''}\n{text}", declared=doc.language)
     return Article(
         id=doc.id,
@@ -147,4 +157,5 @@ def extract_text(doc: RawDocument, options: ExtractOptions, *,
         text=text,
         removed_lines=removed,
         extractor=extractor,
+        wire_source=wire_source(header),
     )

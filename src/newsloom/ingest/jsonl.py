@@ -1,7 +1,11 @@
 """Reader for JSON Lines: one article per line (``id``, ``url``, ``title``, ``text``|``html``,
 ``published``, ``lang``); unknown fields are kept as metadata. The publication date is also
 read under the names other tools and data sets give it (:data:`DATE_FIELDS`: news-please's
-``date_publish``, SemEval's ``publish_date``, Timeline17's ``time``, RSS's ``pubDate``...).
+``date_publish``, SemEval's ``publish_date``, Timeline17's ``time``, RSS's ``pubDate``,
+schema.org's ``datePublished``, NewsAPI's ``publishedAt``...), as ISO text or as Unix epoch
+seconds (or milliseconds). Any other field whose name looks like a date (``dateModified``,
+``crawled``) is kept as metadata and named in one warning per file, so a date is never lost
+unnoticed.
 
 A record's ``text`` is declared clean (``RawDocument.clean_text``): extraction trusts it. A
 record with a ``title`` but an empty body is a headline-only article whose text is its title.
@@ -10,7 +14,10 @@ record with a ``title`` but an empty body is a headline-only article whose text 
 from __future__ import annotations
 
 import json
+import logging
+import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +31,16 @@ from newsloom.ingest.decode import (
 )
 from newsloom.model import RawDocument, Skip
 
+log = logging.getLogger("newsloom")
+
 #: Field names of the publication date, in order of preference.
-DATE_FIELDS = ("published", "publish_date", "date_publish", "published_at", "pubDate", "date",
-               "time")
+DATE_FIELDS = ("published", "datePublished", "date_published", "publish_date", "date_publish",
+               "published_at", "publishedAt", "publication_date", "pubDate", "date", "time")
 _KNOWN = {"id", "url", "title", "text", "html", "lang", "language", "authors", "author",
           *DATE_FIELDS}
+# A field name that suggests a date or time: "dateModified", "crawled_at", "timestamp".
+_DATE_LIKE = re.compile(r"(?i:date|time|publi|updated|modified|created|crawl)|_at$|[a-z]At$")
+_EPOCH_MS = 10**11  # epoch values above this are milliseconds (year 5138 in seconds)
 
 
 def _published(record: dict[str, Any]) -> str | None:
@@ -36,7 +48,33 @@ def _published(record: dict[str, Any]) -> str | None:
         value = record.get(name)
         if isinstance(value, str) and value.strip():
             return value
+        if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+            seconds = value / 1000 if value > _EPOCH_MS else value
+            try:
+                return datetime.fromtimestamp(seconds, UTC).isoformat()
+            except (OverflowError, OSError, ValueError):
+                continue
     return None
+
+
+class DateFieldNotice:
+    """Warns once per file about each field that looks like a date but is not read as one."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.warned: set[str] = set()
+
+    def check(self, item: RawDocument | Skip | None) -> None:
+        if not isinstance(item, RawDocument):
+            return
+        fields = sorted(k for k in item.metadata
+                        if k not in self.warned and _DATE_LIKE.search(k))
+        if fields:
+            self.warned.update(fields)
+            log.warning("%s: %s %s like a date but %s not read as the publication date (read: "
+                        "%s); kept as metadata", self.name, ", ".join(map(repr, fields)),
+                        "looks" if len(fields) == 1 else "look",
+                        "is" if len(fields) == 1 else "are", ", ".join(DATE_FIELDS))
 
 
 def _authors(record: dict[str, Any]) -> tuple[str, ...]:
@@ -115,6 +153,7 @@ def read_jsonl_file(path: Path, options: ReadOptions) -> Iterator[RawDocument | 
         if looks_binary(head):
             raise BadInput("binary content (NUL bytes)")  # one skip, not one per "line"
         expanded = records = 0
+        notice = DateFieldNotice(name)
         lines = _lines(stream, options.max_bytes, expanded_limit if compressed else 1 << 62)
         for line_no, (line, consumed) in enumerate(lines, start=1):
             expanded += consumed
@@ -122,6 +161,7 @@ def read_jsonl_file(path: Path, options: ReadOptions) -> Iterator[RawDocument | 
                 raise BadInput(f"oversized: decompresses to more than {expanded_limit} bytes "
                                f"(stopped at line {line_no})")
             item = _line_item(line, path, name, line_no, options)
+            notice.check(item)
             if item is not None:
                 records += 1
                 yield item
@@ -142,6 +182,7 @@ def read_jsonl_range(path: Path, options: ReadOptions, start: int, end: int | No
     Whole-file checks (binary content, no records at all) are the planner's: it never cuts
     such a file."""
     name = source_name(path)
+    notice = DateFieldNotice(name)
     with path.open("rb") as stream:
         offset = start
         if start > 0:
@@ -153,6 +194,7 @@ def read_jsonl_range(path: Path, options: ReadOptions, start: int, end: int | No
                 return
             offset += consumed
             item = _line_item(line, path, name, line_no, options)
+            notice.check(item)
             if item is not None:
                 yield item
 

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 ContentType = Literal["text", "html"]
-DateSource = Literal["metadata", "byline", "url", "text-estimate"]
+DateSource = Literal["metadata", "byline", "dateline", "url", "page-text", "text-estimate"]
 
 #: Names of the fields every exported article carries. Later stages add, never rename.
 ARTICLE_EXPORT_FIELDS: tuple[str, ...] = (
@@ -39,6 +39,8 @@ ARTICLE_EXPORT_FIELDS: tuple[str, ...] = (
     "storyline_id",
     # how extraction ended, when it is worth a note (``Article.extraction_flags``):
     "extraction_flags",
+    # the wire agency a dateline names ("dpa", "Reuters", "dpa/AFP"), if any:
+    "wire_source",
 )
 
 #: ``Article.extraction_flags`` value: declared-clean text (a JSONL record's ``text``) that the
@@ -98,11 +100,30 @@ class RawDocument:
 
 
 @dataclass(frozen=True, slots=True)
+class PageMetadata:
+    """What a page without article text still tells: its address, title and date."""
+
+    url: str | None
+    title: str | None
+    published: PublicationDate | None
+
+    def describe(self) -> str:
+        """One line for the skip log, e.g. 'published 2021-03-16 (metadata), title "…"'."""
+        parts = [f"published {self.published.value} ({self.published.source})"
+                 if self.published else "no date"]
+        parts += [f'title "{self.title}"'] if self.title else []
+        parts += [f"url {self.url}"] if self.url else []
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
 class Skip:
     """An input that was not turned into a document, with a one-line reason."""
 
     source: str
     reason: str
+    #: A page with no article text whose metadata was kept (and is spelled out in ``reason``).
+    page: PageMetadata | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +173,8 @@ class Article:
     #: Which path produced it, "html" or "text", then any extraction flags after "+"
     #: ("text+kept-whole"), so the store keeps them without a column of their own.
     extractor: str = ""
+    #: The wire agency a dateline names ("BERLIN (dpa) –" → "dpa"); None when none does.
+    wire_source: str | None = None
 
     @property
     def extraction_flags(self) -> list[str]:
@@ -183,6 +206,7 @@ class Article:
             "text": self.text,
             "removed_lines": [asdict(line) for line in self.removed_lines],
             "extraction_flags": self.extraction_flags,
+            "wire_source": self.wire_source,
         }
 
 
@@ -213,10 +237,12 @@ class IngestStats:
     skipped: int = 0
     skips: list[Skip] = field(default_factory=list)
     kept_whole: int = 0  # stored with the KEPT_WHOLE flag (logged as warnings)
+    metadata_only: int = 0  # skipped pages whose date/title/URL were kept in the skip log
     interrupted: bool = False
 
     def skip(self, item: Skip) -> None:
         self.skipped += 1
+        self.metadata_only += item.page is not None
         self.skips.append(item)
 
     @property

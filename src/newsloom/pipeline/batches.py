@@ -98,7 +98,7 @@ def add_pairs(pairs: list[tuple[RawDocument, Article | None]], store: IngestSink
 
 
 def storable_skip(skip: Skip) -> Skip:
-    return Skip(storable(skip.source), storable(skip.reason))
+    return Skip(storable(skip.source), storable(skip.reason), skip.page)
 
 
 def storable(text: str) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 
-from newsloom.extract import ExtractionError, ExtractOptions, extract
+from newsloom.extract import ExtractionError, ExtractOptions, MetadataOnly, extract
 from newsloom.ingest import ReadOptions, discover, read_path
 from newsloom.model import KEPT_WHOLE, Article, IngestStats, RawDocument, Skip
 from newsloom.pipeline.batches import (
@@ -65,6 +65,8 @@ def extract_or_skip(doc: RawDocument, options: ExtractOptions | None = None) -> 
     """Extraction that never raises for bad content: failures become a Skip with the reason."""
     try:
         return extract(doc, options or _worker_options)
+    except MetadataOnly as exc:  # no article, but its URL, title and date are logged
+        return Skip(doc.source, str(exc), exc.page)
     except ExtractionError as exc:
         return Skip(doc.source, str(exc))
     except Exception as exc:  # a parser bug on one page must not stop the run
@@ -355,6 +357,6 @@ def _stats_record(stats: IngestStats) -> dict[str, object]:
         "files": stats.files, "documents": stats.documents, "added": stats.added,
         "unchanged": stats.unchanged, "new_versions": stats.new_versions,
         "duplicates": stats.duplicates, "skipped": stats.skipped,
-        "kept_whole": stats.kept_whole,
+        "kept_whole": stats.kept_whole, "metadata_only": stats.metadata_only,
         "interrupted": stats.interrupted,
     }

@@ -29,7 +29,7 @@ ARTICLE_SCHEMA = (
     "authors array<string>, published string, published_confidence double, "
     "published_source string, published_estimate string, language string, "
     "language_confidence double, text string, removed_lines string, "
-    "extraction_flags array<string>")
+    "extraction_flags array<string>, wire_source string")
 FEATURE_SCHEMA = (
     "article_id string, embedder string, vector array<float>, minhash array<long>, "
     "entities array<struct<key:string, name:string, type:string, mentions:int, "

@@ -11,11 +11,12 @@ Public interface (used by ``newsloom search``, the HTTP API and ``timeline --que
 Both raise :class:`SearchError` (a ValueError) for a query that cannot run: no words, a bad
 mode, limit or date; :class:`UnknownEntityError` when the entity filter names no entity.
 
-Fusion is reciprocal rank fusion (Cormack, Clarke & Büttcher, SIGIR 2009): an article's
-score is the sum over the retrievers that returned it of 1 / (RRF_K + rank). Ranks, not raw
-scores, are fused because bm25 and cosine live on unrelated scales; RRF_K = 60, the paper's
-value, flattens the head of each list so that being found by both retrievers outweighs being
-first in one (rank 1 in one list: 1/61 = 0.0164; rank 10 in both: 2/70 = 0.0286).
+Query words that name a stored entity are searched as all its names in every language
+(:mod:`newsloom.search.entities`: "Russland" also finds "Rusland" and "russischen"). Hybrid
+ranking (:mod:`newsloom.search.fusion`) is reciprocal rank fusion of the keyword and semantic
+lists under an entity gate: an article holding more of the query's entities ranks first.
+The ``keyword`` and ``semantic`` modes are each retriever alone (no gate). A hit's ``score``
+is its fused score: it decreases down the page among hits holding as many query entities.
 Near-duplicates (``duplicate_of``) are folded into their canonical article, which takes the
 best rank of its group in each list and lists the folded ids in ``SearchHit.duplicates``.
 """
@@ -33,7 +34,9 @@ from newsloom.model import (
     StoryHit,
     StorySearchResults,
 )
+from newsloom.search.entities import held, named_phrases, with_entity_forms
 from newsloom.search.filters import SearchError, UnknownEntityError, article_filter
+from newsloom.search.fusion import KEYWORD, RRF_K, SEMANTIC, Candidate, entity_gate, fuse
 from newsloom.search.retrieve import (
     embed_query,
     keyword_ranking,
@@ -47,10 +50,9 @@ if TYPE_CHECKING:
     from newsloom.represent.embed import Embedder, Vectors
     from newsloom.store.ports import SearchBackend, SearchRow
 
-__all__ = ["SearchError", "UnknownEntityError", "search", "search_stories", "to_dict",
-           "warm_up"]
+__all__ = ["RRF_K", "SearchError", "UnknownEntityError", "fuse", "search", "search_stories",
+           "to_dict", "warm_up"]
 
-RRF_K = 60
 #: BLAS threads of the query encoder (see _query_embedder).
 QUERY_THREADS = 1
 #: How deep each retriever goes (at least offset + limit): the fused list, and so
@@ -63,16 +65,8 @@ STORY_HITS = 3
 
 
 @dataclass(slots=True)
-class _Candidate:
-    article_id: str
-    score: float = 0.0
-    keyword_rank: int | None = None
-    semantic_rank: int | None = None
-
-
-@dataclass(slots=True)
 class _Ranked:
-    candidates: list[_Candidate]
+    candidates: list[Candidate]
     forms: frozenset[str]
     vector: Vectors | None
     embedder: Embedder | None
@@ -80,21 +74,6 @@ class _Ranked:
 
 def _fold(ranking: list[str], canonical: dict[str, str]) -> list[str]:
     return list(dict.fromkeys(canonical.get(a, a) for a in ranking))
-
-
-def fuse(rankings: dict[str, list[str]]) -> list[_Candidate]:
-    """Reciprocal rank fusion of the ``keyword`` and ``semantic`` rankings."""
-    found: dict[str, _Candidate] = {}
-    for name, ranking in rankings.items():
-        for rank, article_id in enumerate(ranking, start=1):
-            item = found.setdefault(article_id, _Candidate(article_id))
-            item.score += 1.0 / (RRF_K + rank)
-            if name == "keyword":
-                item.keyword_rank = rank
-            else:
-                item.semantic_rank = rank
-    return sorted(found.values(), key=lambda c: (
-        -c.score, min(c.keyword_rank or 10**9, c.semantic_rank or 10**9), c.article_id))
 
 
 def _query_embedder(store: SearchBackend, embedder: Embedder | None) -> Embedder | None:
@@ -119,7 +98,9 @@ def _query_embedder(store: SearchBackend, embedder: Embedder | None) -> Embedder
 def _rank(store: SearchBackend, query: SearchQuery, embedder: Embedder | None, depth: int
           ) -> _Ranked:
     where = article_filter(store, query)
-    groups = query_terms(query.text, query_languages(store, query.languages))
+    named = named_phrases(store, query.text) if query.mode != "semantic" else []
+    groups = with_entity_forms(
+        query_terms(query.text, query_languages(store, query.languages)), named)
     keyword = keyword_ranking(store, groups, where, depth) if query.mode != "semantic" else []
     semantic: list[str] = []
     vector = None
@@ -129,13 +110,17 @@ def _rank(store: SearchBackend, query: SearchQuery, embedder: Embedder | None, d
             vector = embed_query(embedder, query.text)
             semantic = [a for a, _ in semantic_ranking(store, vector, where, depth)]
     canonical = store.canonical_ids(set(keyword) | set(semantic))
-    candidates = fuse({"keyword": _fold(keyword, canonical),
-                       "semantic": _fold(semantic, canonical)})
+    candidates = fuse({KEYWORD: _fold(keyword, canonical),
+                       SEMANTIC: _fold(semantic, canonical)})
+    if query.mode == "hybrid" and named:
+        holders = store.entity_holders([c.article_id for c in candidates],
+                                       [e.id for p in named for e in p.entities])
+        candidates = entity_gate(candidates, held(named, holders))
     forms = frozenset(term for group in groups for term in group)
     return _Ranked(candidates, forms, vector, embedder)
 
 
-def _hits(store: SearchBackend, ranked: _Ranked, page: list[_Candidate]) -> list[SearchHit]:
+def _hits(store: SearchBackend, ranked: _Ranked, page: list[Candidate]) -> list[SearchHit]:
     ids = [c.article_id for c in page]
     rows = store.search_rows(ids, with_text=True)
     folded = store.duplicates_of(ids)
@@ -145,7 +130,7 @@ def _hits(store: SearchBackend, ranked: _Ranked, page: list[_Candidate]) -> list
                  folded.get(c.article_id, [])) for c in page if c.article_id in rows]
 
 
-def _hit(row: SearchRow, c: _Candidate, snippet: tuple[SnippetSpan, ...], folded: list[str]
+def _hit(row: SearchRow, c: Candidate, snippet: tuple[SnippetSpan, ...], folded: list[str]
          ) -> SearchHit:
     return SearchHit(article_id=c.article_id, title=row.title, language=row.language,
                      outlet=row.outlet, published=row.published, story_id=row.story_id,
@@ -167,13 +152,15 @@ def search_stories(store: SearchBackend, query: SearchQuery, embedder: Embedder 
     stories. Articles the corpus stages have not placed in a story yet are left out."""
     ranked = _rank(store, query, embedder, max(DEPTH, 3 * (query.offset + query.limit)))
     rows = store.search_rows([c.article_id for c in ranked.candidates], with_text=False)
-    members: dict[str, list[_Candidate]] = {}
+    members: dict[str, list[Candidate]] = {}
     for c in ranked.candidates:
         story = rows[c.article_id].story_id if c.article_id in rows else None
         if story:
             members.setdefault(str(story), []).append(c)
+    # the entity gate first (a story's best article holds most of the query's entities)
     scored = sorted(members.items(), key=lambda kv: (
-        -(kv[1][0].score + STORY_BONUS * sum(c.score for c in kv[1][1:])), kv[0]))
+        -kv[1][0].entities, -(kv[1][0].score + STORY_BONUS * sum(c.score for c in kv[1][1:])),
+        kv[0]))
     page = scored[query.offset:query.offset + query.limit]
     shown = _hits(store, ranked, [c for _, found in page for c in found[:STORY_HITS]])
     by_id = {h.article_id: h for h in shown}
@@ -192,10 +179,12 @@ def warm_up(store: SearchBackend, embedder: Embedder | None = None) -> None:
     """Load what the first query would: the encoder, the ANN index and the lexicon indexes
     of the corpus's languages (built on disk where missing). A server calls this at start so
     no user waits for it."""
+    from newsloom.enrich.places import gazetteer
     from newsloom.represent.embed import get_embedder
     from newsloom.text.stem import index_lexicons
 
     index_lexicons(store.corpus_languages())
+    gazetteer()  # place names of every language, for the entities a query names
     name = store.vector_model()
     if embedder is None and name is not None:
         embedder = get_embedder(name, QUERY_THREADS)  # in memory: no query waits for it

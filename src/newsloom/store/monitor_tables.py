@@ -1,4 +1,4 @@
-"""The monitoring tables (schema: SQLite migration 12, PostgreSQL migration 3) behind the
+"""The monitoring tables (schema: SQLite migration 13, PostgreSQL migration 4) behind the
 :class:`newsloom.store.ports.MonitorStore` port, for both backends.
 
 The steps are written once here; each backend supplies its statements (a

@@ -261,6 +261,18 @@ class SearchArticles(Protocol):
     def search_rows(self, article_ids: Iterable[str], *, with_text: bool
                     ) -> dict[str, SearchRow]: ...
 
+    def entities_for(self, keys: Sequence[str], surnames: Sequence[str] = (),
+                     ids: Sequence[str] = ()) -> tuple[list[Entity], list[Alias]]:
+        """The entities with one of ``keys`` and the aliases of the keys (see
+        :class:`EntityLookup`); search reads the entities a query names through it."""
+        ...
+
+    def entity_holders(self, article_ids: Sequence[str], entity_ids: Iterable[str]
+                       ) -> dict[str, set[str]]:
+        """Of ``article_ids``, those mentioning any of ``entity_ids``, each with the ones it
+        mentions."""
+        ...
+
 
 class KeywordIndex(Protocol):
     """The lemma full-text index (title and text as lemmas, see ``newsloom.text.stem``)."""

@@ -30,7 +30,7 @@ from newsloom.store.records import ArticleListFilter, ClusterState
 ARTICLE_COLUMNS = (
     "id", "source_id", "source", "url", "title", "outlet", "authors", "published",
     "published_confidence", "published_source", "published_estimate", "language",
-    "language_confidence", "text", "removed_lines", "extractor",
+    "language_confidence", "text", "removed_lines", "extractor", "wire_source",
 )
 #: The stored columns of an entity, in the order :func:`entity_from_row` reads them.
 ENTITY_COLUMNS = ("id", "key", "name", "type", "aliases", "articles")
@@ -65,7 +65,7 @@ def article_from_row(row: Mapping[str, Any]) -> Article:
         language=row["language"], language_confidence=row["language_confidence"],
         text=row["text"],
         removed_lines=[RemovedLine(**line) for line in json.loads(row["removed_lines"])],
-        extractor=row["extractor"],
+        extractor=row["extractor"], wire_source=row["wire_source"],
     )
 
 

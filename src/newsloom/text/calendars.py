@@ -85,3 +85,17 @@ def month_names() -> dict[str, int]:
     for key in clashes:
         del names[key]
     return names
+
+
+@cache
+def weekday_names() -> frozenset[str]:
+    """Lower-case weekday names and abbreviations (without trailing dot) in every locale of
+    :data:`MONTH_LOCALES`: a weekday next to a date marks a timestamp ("Tue May 12, 2009")."""
+    names: set[str] = set()
+    for locale in MONTH_LOCALES:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                names.update(name.lower().rstrip(".")
+                             for name in get_day_names(width, context=context,
+                                                       locale=locale).values())
+    return frozenset(names)

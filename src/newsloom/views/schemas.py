@@ -80,6 +80,9 @@ class ArticleOut(_Out):
     extraction_flags: list[str] = Field(
         default_factory=list, description="'kept-whole': declared-clean text the line "
         "classifier would have emptied, stored unfiltered")
+    wire_source: str | None = Field(
+        default=None, description="the wire agency a dateline names ('dpa', 'Reuters', "
+        "'dpa/AFP'), if any")
 
 
 class StoryOut(_Out):

@@ -1,4 +1,4 @@
-"""PostgreSQL's statements of the monitoring tables (migration 3), run by
+"""PostgreSQL's statements of the monitoring tables (migration 4), run by
 :class:`newsloom.store.monitor_tables.MonitorTables`."""
 
 from __future__ import annotations

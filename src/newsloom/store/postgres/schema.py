@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import LiteralString
 
 MIGRATIONS: tuple[LiteralString, ...] = (
-    # 1: the whole schema of SQLite level 11.
+    # 1: the whole schema of SQLite level 11 (level 12, the wire source, is migration 3).
     """
     CREATE EXTENSION IF NOT EXISTS vector;
 
@@ -338,7 +338,11 @@ MIGRATIONS: tuple[LiteralString, ...] = (
     CREATE CONSTRAINT TRIGGER lemma_pending_flush AFTER INSERT ON lemma_pending
         DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION newsloom_lemmas_flush();
     """,
-    # 3: monitoring (issue 16): polled sources and the feed entries seen, watchlists,
+    # 3: the wire agency a dateline names ("BERLIN (dpa) –"), Article.wire_source.
+    """
+    ALTER TABLE articles ADD COLUMN IF NOT EXISTS wire_source text;
+    """,
+    # 4: monitoring (issue 16): polled sources and the feed entries seen, watchlists,
     # the alerts they raise from the story event log, and the delivery outbox.
     """
     CREATE TABLE sources (

@@ -126,6 +126,16 @@ class SearchTables:
             f"SELECT a.id, a.title, a.language, a.outlet, a.published, f.story_id, {text} "
             f"{_FROM} WHERE a.id = ANY(%s)", (list(article_ids),))}
 
+    def entity_holders(self, article_ids: Sequence[str], entity_ids: Iterable[str]
+                       ) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for article_id, entity_id in self._pg.rows(
+                "SELECT article_id, entity_id FROM article_entities "
+                "WHERE article_id = ANY(%s) AND entity_id = ANY(%s)",
+                (list(article_ids), sorted(set(entity_ids)))):
+            found.setdefault(str(article_id), set()).add(str(entity_id))
+        return found
+
     # -- the lemma index -----------------------------------------------------------------------
     def keyword_matches(self, groups: Sequence[tuple[str, ...]], where: ArticleFilter,
                         depth: int, *, any_group: bool = False,

@@ -1,4 +1,4 @@
-"""SQLite's statements of the monitoring tables (migration 12), run by
+"""SQLite's statements of the monitoring tables (migration 13), run by
 :class:`newsloom.store.monitor_tables.MonitorTables`."""
 
 from __future__ import annotations

@@ -371,7 +371,11 @@ MIGRATIONS: tuple[str, ...] = (
             ON CONFLICT(facet, value) DO UPDATE SET articles = articles + excluded.articles;
     END;
     """,
-    # 12: monitoring (issue 16): polled sources and the feed entries seen, watchlists,
+    # 12: the wire agency a dateline names ("BERLIN (dpa) –"), Article.wire_source.
+    """
+    ALTER TABLE articles ADD COLUMN wire_source TEXT;
+    """,
+    # 13: monitoring (issue 16): polled sources and the feed entries seen, watchlists,
     # the alerts they raise from the story event log, and the delivery outbox.
     """
     CREATE TABLE sources (

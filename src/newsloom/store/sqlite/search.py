@@ -112,6 +112,20 @@ class SearchTables:
                 found[str(r[0])] = SearchRow(str(r[0]), r[1], r[2], r[3], r[4], r[5], r[6])
         return found
 
+    def entity_holders(self, article_ids: Sequence[str], entity_ids: Iterable[str]
+                       ) -> dict[str, set[str]]:
+        entities = sorted(set(entity_ids))
+        found: dict[str, set[str]] = {}
+        if not entities:
+            return found
+        for chunk in _chunks(list(dict.fromkeys(article_ids))):
+            for article_id, entity_id in self._db.execute(
+                    f"SELECT article_id, entity_id FROM article_entities "
+                    f"WHERE article_id IN ({_marks(chunk)}) "
+                    f"AND entity_id IN ({_marks(entities)})", (*chunk, *entities)):
+                found.setdefault(str(article_id), set()).add(str(entity_id))
+        return found
+
     # -- the lemma index -----------------------------------------------------------------------
     def keyword_matches(self, groups: Sequence[tuple[str, ...]], where: ArticleFilter,
                         depth: int, *, any_group: bool = False,
