@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 import pg_server
 from newsloom.cli.app import app
 from newsloom.model import Skip, Storyline
+from newsloom.model.monitoring import NewAlert, SeenEntry, Watchlist
 from newsloom.store import open_store
 from newsloom.store.copy import TABLES
 from newsloom.store.ports import ArticleFilter, Backend
@@ -39,6 +40,20 @@ def _filled(path: Path) -> None:
         store.add_skips([Skip("broken.html", "no text")])
         run = store.start_run("analyze examples/")
         store.finish_run(run, "done", {"added": 4})
+        _monitored(store)
+
+
+def _monitored(store: Backend) -> None:
+    """Monitoring rows (issue 16): a polled source and an entry, a watchlist, its alert,
+    the alert's pending delivery and the cursor."""
+    store.add_source("http://news.example/feed.xml", "2026-03-01T00:00:00+00:00")
+    store.save_entries([SeenEntry("http://news.example/1", "http://news.example/feed.xml",
+                                  "f1", "2026-03-01T00:00:00+00:00", "stored")])
+    store.save_watchlist(Watchlist("ada", "entity", "Ada", "2026-03-01T00:00:00+00:00",
+                                   ("en",), 1, "http://hook.example/", None, 0))
+    store.save_alerts([NewAlert("ada", "ada|s1|new_story|", "new_story", "s1", 1,
+                                "2026-03-01T00:00:00+00:00", {"title": "Ada"})], 4,
+                      "2026-03-01T00:00:00+00:00")
 
 
 def _article_id(store: Backend, source_id: str) -> str:
@@ -74,7 +89,9 @@ def test_a_store_makes_the_round_trip_through_postgres_unchanged(
         original = _tables(a)
         assert all(original[name] for name in ("documents", "document_versions", "articles",
                                                "skipped", "runs", "article_entities",
-                                               "story_events", "storyline_redirects"))
+                                               "story_events", "storyline_redirects",
+                                               "sources", "source_entries", "watchlists",
+                                               "alerts", "alert_deliveries", "monitor_cursor"))
         assert _tables(pg) == original
         assert _tables(b) == original
         assert pg.read_model_mark()[0] == b.read_model_mark()[0] == a.read_model_mark()[0] > 0
@@ -88,6 +105,10 @@ def test_a_store_makes_the_round_trip_through_postgres_unchanged(
         # new articles continue after the carried keys
         pg.add([page("w")])
         assert pg.pending_articles(10)[-1][0] > max(_ints(original["articles"], "seq"))
+        # and new alerts after the carried ones
+        (added,) = pg.save_alerts([NewAlert("ada", "ada|s2|new_story|", "new_story", "s2", 5,
+                                            "2026-03-02T00:00:00+00:00")], 5, "T")
+        assert added > max(_ints(original["alerts"], "id")) and pg.alert_cursor() == 5
 
 
 def test_a_copy_into_postgres_builds_the_vector_index_semantic_search_reads(

@@ -75,6 +75,22 @@ class Settings:
                             "report.html; empty: beside the store, in <db>.report/.")
     log_level: str = _knob("warning", "Log level: debug, info, warning or error "
                            "(-v and -q override it).", choices=LOG_LEVELS)
+    # monitoring (newsloom fetch, alert deliveries; issue 16)
+    fetch_user_agent: str = _knob("newsloom/0.1 (news monitoring crawler)",
+                                  "User-Agent of newsloom fetch; add a contact (URL or "
+                                  "e-mail) for the sites you poll. robots.txt rules for its "
+                                  "first word apply.")
+    fetch_rate: float = _knob(1.0, "newsloom fetch: requests per second to one host at most "
+                              "(a robots.txt Crawl-delay may slow it further).", 0.01)
+    fetch_host_concurrency: int = _knob(2, "newsloom fetch: requests in flight to one host "
+                                        "at most.", 1)
+    fetch_timeout: float = _knob(20.0, "newsloom fetch: seconds before a request is given up "
+                                 "(then retried).", 0.1)
+    fetch_retries: int = _knob(2, "newsloom fetch and deliveries: retries after a timeout, "
+                               "a refused connection or a 5xx/429, with doubling back-off.", 0)
+    smtp_host: str = _knob("", "Alert e-mails: the SMTP server (empty: no e-mail).")
+    smtp_port: int = _knob(25, "Alert e-mails: the SMTP server's port.", 1)
+    smtp_from: str = _knob("newsloom@localhost", "Alert e-mails: the sender address.")
 
     @property
     def worker_processes(self) -> int:

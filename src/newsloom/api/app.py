@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from newsloom import __version__
-from newsloom.api import routes_read, routes_write
+from newsloom.api import routes_monitor, routes_read, routes_write
 from newsloom.api.jobs import JobRunner
 from newsloom.api.middleware import SECURITY_HEADERS, AuthBeforeBody, SecurityHeaders
 from newsloom.api.security import BodyLimit
@@ -141,6 +141,8 @@ def create_app(settings: ApiSettings, on_ready: Callable[[], None] | None = None
 
     app.include_router(routes_read.router)
     app.include_router(routes_write.router)
+    app.include_router(routes_monitor.router)
+    app.include_router(routes_monitor.feeds)
     from newsloom.web.pages import mount_web
 
     mount_web(app)

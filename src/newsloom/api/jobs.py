@@ -21,6 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+from newsloom.alerts.deliver import deliver_due
+from newsloom.alerts.match import raise_alerts
 from newsloom.extract import ExtractOptions
 from newsloom.ingest import ReadOptions
 from newsloom.pipeline.corpus import build_stories, update_storylines
@@ -146,13 +148,17 @@ class JobRunner:
                 stats = ingest([job.folder], store, options)
                 clustered = build_stories(store, workers=self.workers)
                 lines = update_storylines(store)
+                # watchlists hear uploads as they hear fetched news (issue 16)
+                alerts = raise_alerts(store, _now()).alerts
+                deliver_due(store, lambda: datetime.now(UTC))
             finally:
                 store.close()
             job.stats = {"files": stats.files, "documents": stats.documents,
                          "added": stats.added, "unchanged": stats.unchanged,
                          "new_versions": stats.new_versions,
                          "duplicates": stats.duplicates, "skipped": stats.skipped,
-                         "clustered": clustered, "storylines": len(lines)}
+                         "clustered": clustered, "storylines": len(lines),
+                         "alerts": alerts}
             # Skip sources are paths inside the job folder; report them as uploaded names.
             job.skips = [{"source": job.source_name(s.source).removeprefix(UPLOAD_SOURCE),
                           "reason": s.reason} for s in stats.skips]

@@ -20,6 +20,7 @@ from newsloom import __version__
 from newsloom.cli import article as cli_article
 from newsloom.cli import config as cli_config
 from newsloom.cli import corpus as cli_corpus
+from newsloom.cli import monitor as cli_monitor
 from newsloom.cli import search as cli_search
 from newsloom.cli import serve as cli_serve
 from newsloom.cli import timeline as tl
@@ -62,6 +63,10 @@ app.add_typer(db_app, name="db")
 app.add_typer(spark_app, name="spark")
 app.command("search")(cli_search.search)
 app.command("config")(cli_config.config)
+app.add_typer(cli_monitor.sources_app, name="sources")
+app.add_typer(cli_monitor.watch_app, name="watch")
+app.command("fetch")(cli_monitor.fetch)
+app.command("alerts")(cli_monitor.alerts)
 
 err = stderr_console()
 out = Console()

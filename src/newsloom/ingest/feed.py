@@ -19,6 +19,11 @@ def _iso(parsed: Any) -> str | None:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", parsed)
 
 
+def entry_published(entry: Any) -> str | None:
+    """An entry's publication (else update) time as ISO UTC (monitor/feeds.py reads it too)."""
+    return _iso(entry.get("published_parsed") or entry.get("updated_parsed"))
+
+
 def _body(entry: Any) -> str:
     contents = entry.get("content") or []
     best = max((c.get("value", "") for c in contents), key=len, default="")
@@ -49,7 +54,7 @@ def read_feed_file(path: Path, options: ReadOptions) -> Iterator[RawDocument | S
             content_type="html" if "<" in body and ">" in body else "text",
             url=entry.get("link"),
             title=entry.get("title"),
-            published=_iso(entry.get("published_parsed") or entry.get("updated_parsed")),
+            published=entry_published(entry),
             authors=authors,
             metadata={"feed_title": outlet} if outlet else {},
         )

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
 
 from newsloom.ingest.decode import (
     BadInput,
@@ -58,12 +60,22 @@ def read_text_file(path: Path, options: ReadOptions) -> Iterator[RawDocument | S
 
 def read_html_file(path: Path, options: ReadOptions) -> Iterator[RawDocument | Skip]:
     """A raw HTML page; the charset comes from its <meta> tag when present."""
-    raw = _read_bytes(path, options)
+    yield html_document(_read_bytes(path, options), source_id=_stem(path),
+                        source=source_name(path))
+
+
+def html_document(raw: bytes, *, source_id: str, source: str, url: str | None = None,
+                  charset: str | None = None, **fields: Any) -> RawDocument:
+    """A raw HTML page as a document: the charset from the page's <meta> tag (else
+    ``charset``, e.g. an HTTP header's), the URL from its canonical link (else ``url``);
+    ``fields`` are more RawDocument fields (a fetched page's feed title, date, …)."""
     declared = _META_CHARSET.search(raw[:4096])
-    html, encoding = decode(raw, declared.group(1).decode("ascii") if declared else None)
+    html, encoding = decode(raw, declared.group(1).decode("ascii") if declared else charset)
     match = _CANONICAL.search(html[:50_000])
-    url = (match.group(1) or match.group(2)) if match else None
-    yield RawDocument.create(
-        content=html, source_id=_stem(path), source=source_name(path), content_type="html", url=url,
-        metadata={"encoding": encoding},
+    canonical = (match.group(1) or match.group(2)) if match else None
+    if canonical and url:  # a fetched page's relative canonical link
+        canonical = urljoin(url, canonical)
+    return RawDocument.create(
+        content=html, source_id=source_id, source=source, content_type="html",
+        url=canonical or url, metadata={"encoding": encoding}, **fields,
     )

@@ -76,6 +76,20 @@ TABLES: tuple[CopiedTable, ...] = (
                                            "mentions"), order="entity_id"),
     CopiedTable("storyline_listing", ("line_id", "stories", "record", "version"),
                 order="line_id"),
+    # monitoring (issue 16)
+    CopiedTable("sources", ("url", "added_at", "kind", "title", "etag", "last_modified",
+                            "last_poll", "last_success", "last_error", "failures", "next_poll"),
+                order="url"),
+    CopiedTable("source_entries", ("url", "source_url", "fingerprint", "fetched_at", "status",
+                                   "document_id"), order="url"),
+    CopiedTable("watchlists", ("name", "kind", "target", "created_at", "languages",
+                               "min_sources", "webhook", "email", "from_event"), order="name"),
+    CopiedTable("alerts", ("id", "watchlist", "dedup_key", "kind", "story_id", "event_id",
+                           "created_at", "payload"), order="id", key="id"),
+    CopiedTable("alert_deliveries", ("alert_id", "channel", "target", "state", "attempts",
+                                     "next_attempt", "last_error", "sent_at"),
+                order="alert_id"),
+    CopiedTable("monitor_cursor", ("id", "event_id"), order="id"),
 )
 
 

@@ -34,6 +34,7 @@ from newsloom.model import (
     StoryProfile,
 )
 from newsloom.store.copy import StoreCopy
+from newsloom.store.monitor_ports import AlertStore, MonitorStore, SourceRegistry
 from newsloom.store.records import (
     AddResult,
     ArticleFilter,
@@ -372,7 +373,7 @@ class SearchDiagnostics(SearchingReader, StoreDiagnostics, Protocol):
 
 
 class Backend(IngestSink, CorpusState, StorylineState, ReportSource, PairEvidence,
-              StoreDiagnostics, ReadModel, SearchBackend, StoreCopy, Protocol):
+              StoreDiagnostics, ReadModel, SearchBackend, StoreCopy, MonitorStore, Protocol):
     """Every port at once, plus the lifecycle: what :func:`newsloom.store.open_store`
     returns. Pass it on typed as the narrow port the callee needs."""
 
@@ -388,6 +389,7 @@ class Backend(IngestSink, CorpusState, StorylineState, ReportSource, PairEvidenc
 
 __all__ = [
     "AddResult",
+    "AlertStore",
     "ArticleFilter",
     "ArticleListFilter",
     "ArticleReader",
@@ -402,12 +404,14 @@ __all__ = [
     "IngestSink",
     "ListedStory",
     "ListingChanges",
+    "MonitorStore",
     "PairEvidence",
     "ReportSource",
     "RunRecord",
     "SearchDiagnostics",
     "SearchRow",
     "SearchingReader",
+    "SourceRegistry",
     "StoreCopy",
     "StoreCounts",
     "StoreDiagnostics",

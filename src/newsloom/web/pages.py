@@ -48,7 +48,10 @@ def mount_web(app: FastAPI) -> None:
     from newsloom.web.docs import router as docs_router
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    from newsloom.web.monitor_pages import router as monitor_router
+
     app.include_router(router)
+    app.include_router(monitor_router)
     app.include_router(docs_router)
 
 

@@ -26,6 +26,7 @@ from newsloom.store.postgres.admin import AdminQueries
 from newsloom.store.postgres.copy import StoreCopyTables
 from newsloom.store.postgres.corpus import CorpusTables
 from newsloom.store.postgres.database import Database
+from newsloom.store.postgres.monitoring import MonitorQueries
 from newsloom.store.postgres.neighbours import NeighbourQueries
 from newsloom.store.postgres.schema import MIGRATIONS
 from newsloom.store.postgres.search import SearchTables, lemma_vector_sql, lemma_vector_values
@@ -63,7 +64,7 @@ def _lock_key(key: str) -> int:
 
 
 class PostgresStore(CorpusTables, AdminQueries, SearchTables, NeighbourQueries,
-                    StoreCopyTables, VersionedAdds):
+                    StoreCopyTables, MonitorQueries, VersionedAdds):
     """PostgreSQL implementation of every port of :mod:`newsloom.store.ports`."""
 
     def __init__(self, url: str) -> None:

@@ -375,4 +375,67 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE articles ADD COLUMN wire_source TEXT;
     """,
+    # 13: monitoring (issue 16): polled sources and the feed entries seen, watchlists,
+    # the alerts they raise from the story event log, and the delivery outbox.
+    """
+    CREATE TABLE sources (
+        url           TEXT PRIMARY KEY,
+        added_at      TEXT NOT NULL,
+        kind          TEXT NOT NULL DEFAULT 'feed',  -- feed | sitemap
+        title         TEXT,
+        etag          TEXT,                          -- conditional GET validators
+        last_modified TEXT,
+        last_poll     TEXT,
+        last_success  TEXT,
+        last_error    TEXT,
+        failures      INTEGER NOT NULL DEFAULT 0,       -- consecutive failed polls
+        next_poll     TEXT
+    );
+    CREATE TABLE source_entries (                    -- article URLs met in a source's feed
+        url         TEXT PRIMARY KEY,
+        source_url  TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,                  -- entry id + updated: changed → refetch
+        fetched_at  TEXT NOT NULL,
+        status      TEXT NOT NULL,                  -- stored, or why not
+        document_id TEXT
+    );
+    CREATE TABLE watchlists (
+        name        TEXT PRIMARY KEY,
+        kind        TEXT NOT NULL,                  -- entity | query | storyline | story
+        target      TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        languages   TEXT NOT NULL,                  -- JSON list (empty: any)
+        min_sources INTEGER NOT NULL,
+        webhook     TEXT,
+        email       TEXT,
+        from_event  INTEGER NOT NULL                 -- story_events up to here are older
+    );
+    CREATE TABLE alerts (
+        id         INTEGER PRIMARY KEY,
+        watchlist  TEXT NOT NULL,
+        dedup_key  TEXT NOT NULL UNIQUE,
+        kind       TEXT NOT NULL,
+        story_id   TEXT NOT NULL,
+        event_id   INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        payload    TEXT NOT NULL                    -- JSON: title, summary, citations
+    );
+    CREATE INDEX alerts_watchlist ON alerts(watchlist, id);
+    CREATE TABLE alert_deliveries (                  -- the outbox: one row per alert and target
+        alert_id     INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
+        channel      TEXT NOT NULL,                 -- webhook | email
+        target       TEXT NOT NULL,
+        state        TEXT NOT NULL,                 -- pending | sent | failed
+        attempts     INTEGER NOT NULL DEFAULT 0,
+        next_attempt TEXT NOT NULL,
+        last_error   TEXT,
+        sent_at      TEXT,
+        PRIMARY KEY (alert_id, channel, target)
+    );
+    CREATE INDEX alert_deliveries_due ON alert_deliveries(state, next_attempt);
+    CREATE TABLE monitor_cursor (                    -- the last story event matched (no row: 0)
+        id       INTEGER PRIMARY KEY CHECK (id = 1),
+        event_id INTEGER NOT NULL
+    );
+    """,
 )

@@ -30,6 +30,7 @@ from newsloom.store.sqlite.contexts import name_terms_json
 from newsloom.store.sqlite.copy import StoreCopyTables
 from newsloom.store.sqlite.corpus import CorpusTables
 from newsloom.store.sqlite.lease import lease
+from newsloom.store.sqlite.monitoring import MonitorQueries
 from newsloom.store.sqlite.neighbours import NeighbourQueries
 from newsloom.store.sqlite.schema import MIGRATIONS
 from newsloom.store.sqlite.search import SearchTables
@@ -42,7 +43,7 @@ def _now() -> str:
 
 
 class SQLiteStore(CorpusTables, AdminQueries, SearchTables, NeighbourQueries,
-                  StoreCopyTables, VersionedAdds):
+                  StoreCopyTables, MonitorQueries, VersionedAdds):
     """SQLite implementation of every port of :mod:`newsloom.store.ports`."""
 
     def __init__(self, path: str | Path) -> None:

@@ -1,0 +1,62 @@
+"""PostgreSQL's statements of the monitoring tables (migration 4), run by
+:class:`newsloom.store.monitor_tables.MonitorTables`."""
+
+from __future__ import annotations
+
+from newsloom.store.monitor_tables import MonitorSql
+
+_SOURCE = ("url, added_at, kind, title, etag, last_modified, last_poll, last_success, "
+           "last_error, failures, next_poll")
+_WATCH = "name, kind, target, created_at, languages, min_sources, webhook, email, from_event"
+_ALERT = "id, watchlist, kind, story_id, event_id, created_at, payload"
+_DELIVERY = "alert_id, channel, target, state, attempts, next_attempt, last_error, sent_at"
+
+STATEMENTS = MonitorSql(
+    add_source="INSERT INTO sources (url, added_at) VALUES (%s, %s) ON CONFLICT (url) DO NOTHING",
+    remove_source="DELETE FROM sources WHERE url = %s",
+    sources=f"SELECT {_SOURCE} FROM sources ORDER BY added_at, url",
+    poll_ok="UPDATE sources SET kind = COALESCE(%s, kind), title = COALESCE(%s, title), "
+            "etag = %s, last_modified = %s, last_poll = %s, last_success = %s, last_error = NULL, "
+            "failures = 0, next_poll = %s WHERE url = %s",
+    poll_failed="UPDATE sources SET last_poll = %s, last_error = %s, failures = failures + 1, "
+                "next_poll = %s WHERE url = %s",
+    fingerprints="SELECT url, fingerprint FROM source_entries "
+                 "WHERE url = ANY(%s)",
+    save_entry="INSERT INTO source_entries (url, source_url, fingerprint, fetched_at, status, "
+               "document_id) VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (url) DO UPDATE SET "
+               "source_url = excluded.source_url, fingerprint = excluded.fingerprint, "
+               "fetched_at = excluded.fetched_at, status = excluded.status, "
+               "document_id = excluded.document_id",
+    add_watchlist=f"INSERT INTO watchlists ({_WATCH}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                  "ON CONFLICT (name) DO NOTHING",
+    edit_watchlist="UPDATE watchlists SET kind = %s, target = %s, languages = %s, "
+                   "min_sources = %s, webhook = %s, email = %s WHERE name = %s",
+    remove_deliveries="DELETE FROM alert_deliveries WHERE alert_id IN "
+                      "(SELECT id FROM alerts WHERE watchlist = %s)",
+    remove_alerts="DELETE FROM alerts WHERE watchlist = %s",
+    remove_watchlist="DELETE FROM watchlists WHERE name = %s",
+    watchlists=f"SELECT {_WATCH} FROM watchlists ORDER BY name",
+    last_event="SELECT COALESCE(MAX(id), 0) FROM story_events",
+    events_after="SELECT e.id, e.kind, e.story_id, e.article_id, e.other_story_id, a.language, "
+                 "a.outlet, a.published FROM story_events e LEFT JOIN articles a "
+                 "ON a.id = e.article_id WHERE e.id > %s ORDER BY e.id LIMIT %s",
+    cursor="SELECT COALESCE(MAX(event_id), 0) FROM monitor_cursor",
+    move_cursor="INSERT INTO monitor_cursor VALUES (1, %s) ON CONFLICT (id) DO UPDATE "
+                "SET event_id = excluded.event_id",
+    add_alert="INSERT INTO alerts (watchlist, dedup_key, kind, story_id, event_id, created_at, "
+              "payload) VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (dedup_key) DO NOTHING "
+              "RETURNING id",
+    add_delivery="INSERT INTO alert_deliveries (alert_id, channel, target, state, attempts, "
+                 "next_attempt) VALUES (%s, %s, %s, 'pending', 0, %s)",
+    alerts=f"SELECT {_ALERT} FROM alerts WHERE (CAST(%s AS TEXT) IS NULL OR watchlist = %s) "
+           "AND (CAST(%s AS TEXT) IS NULL OR created_at >= %s) ORDER BY id DESC LIMIT %s",
+    alert=f"SELECT {_ALERT} FROM alerts WHERE id = %s",
+    due=f"SELECT {_DELIVERY} FROM alert_deliveries WHERE state = 'pending' "
+        "AND next_attempt <= %s ORDER BY alert_id, channel, target LIMIT %s",
+    deliveries=f"SELECT {_DELIVERY} FROM alert_deliveries WHERE "
+               "(CAST(%s AS BIGINT) IS NULL OR alert_id = %s) "
+               "ORDER BY alert_id, channel, target",
+    save_delivery="UPDATE alert_deliveries SET state = %s, attempts = %s, next_attempt = %s, "
+                  "last_error = %s, sent_at = %s "
+                  "WHERE alert_id = %s AND channel = %s AND target = %s",
+)
