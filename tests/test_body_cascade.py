@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import trafilatura
 
 from newsloom.extract import ExtractionError, ExtractOptions, extract, html_body
 from newsloom.extract.html_cascade import SHORT_SHARE, body_lines, cascade
@@ -111,7 +112,7 @@ def _doc() -> RawDocument:
 def fake(monkeypatch: pytest.MonkeyPatch) -> _FakeTrafilatura:
     stub = _FakeTrafilatura(_text("long_article_precision.txt"),
                             "Markthalle wird saniert\n" + _text("long_article_recall.txt"))
-    monkeypatch.setattr(html_body.trafilatura, "bare_extraction", stub)
+    monkeypatch.setattr(trafilatura, "bare_extraction", stub)
     return stub
 
 

@@ -206,6 +206,7 @@ def test_trafilatura_dev_html_on_a_handful_of_pages() -> None:
     ours = next(s for s in report.systems if s.name.startswith("newsloom html"))
     naive = next(s for s in report.systems if s.name == "naive: all visible text")
     assert ours.pages == 12 and ours.failures.count == 0
+    assert ours.snippets is not None and naive.snippets is not None
     assert ours.snippets.with_kept > 0.7
     assert ours.snippets.without_removed > naive.snippets.without_removed
     dated = sum(1 for page in load_tev(TEV, limit=12) if page.date)
@@ -257,6 +258,7 @@ def test_trafilatura_dev_text_path_on_a_handful_of_pages(tmp_path: Path) -> None
     assert shipped.pages == ours.pages == 6
     assert shipped.failures.count == ours.failures.count == 0  # every page gives text
     # Measured when written: with 18/19 kept, without 6/17 removed (naive: 0/17).
+    assert ours.snippets is not None and naive.snippets is not None
     assert ours.snippets.with_kept > 0.85
     assert ours.snippets.without_removed >= 0.3 > naive.snippets.without_removed
 

@@ -7,7 +7,8 @@ from collections import Counter
 
 from newsloom.cluster.views import build_story, known_outlets
 from newsloom.model import MemberRow, TimelineSentence
-from newsloom.timeline.build import Candidate, rank_dates
+from newsloom.timeline.build import Candidate
+from newsloom.timeline.dates import rank_dates
 
 
 def _member(seq: int, outlet: str | None, duplicate_of: str | None = None) -> MemberRow:

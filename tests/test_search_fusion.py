@@ -5,10 +5,12 @@ query in any language or script, and keyword search through an entity's names.""
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
+from numpy.typing import NDArray
 
 from newsloom.model import (
     Article,
@@ -103,7 +105,7 @@ class WordEmbedder:
     threads = 1
     _WORDS = ("5g", "smartphones", "chef", "zeitung")
 
-    def embed(self, texts: list[str]) -> np.ndarray:
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
             lower = text.lower()

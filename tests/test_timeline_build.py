@@ -8,7 +8,8 @@ import pytest
 
 from newsloom.model import TimelineRequest
 from newsloom.timeline import TimelineOptions, UnknownTarget, bounds, build_timeline
-from newsloom.timeline.build import headline, rank_dates
+from newsloom.timeline.build import headline
+from newsloom.timeline.dates import rank_dates
 from newsloom.timeline.textsim import fit_tfidf, mmr
 from timeline_fakes import fake_store, load_fixture
 
