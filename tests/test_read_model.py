@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from newsloom.queries.catalog import BoundedCache, Catalog
 from newsloom.queries.stories import list_stories, list_storylines
 from newsloom.store import SQLiteStore, open_store
 from newsloom.store.ports import ArticleListFilter
+from newsloom.store.sqlite.schema import MIGRATIONS
 from test_api_support import FIXTURES, SEEDS, copy_store
 
 
@@ -95,8 +97,12 @@ def _downgrade(db: Path) -> None:
             "'article_counts', 'article_counts_added', 'article_counts_current')").fetchall()
         for kind, name in sorted(found, reverse=True):  # triggers before tables
             conn.execute(f"DROP {kind.upper()} IF EXISTS {name}")
-        # and without what later migrations added (12: the wire source column)
-        conn.execute("ALTER TABLE articles DROP COLUMN wire_source")
+        # and without what later migrations added: their tables and columns
+        for script in MIGRATIONS[10 + 1:]:
+            for table in re.findall(r"CREATE TABLE (\w+)", script):
+                conn.execute(f"DROP TABLE {table}")
+            for table, column in re.findall(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", script):
+                conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         conn.execute("PRAGMA user_version=10")
 
 
