@@ -29,8 +29,15 @@ from newsloom.search.entities import (
     phrase_group,
     with_entity_forms,
 )
-from newsloom.search.fusion import RRF_K, entity_gate, fuse, keyword_abstains
-from newsloom.search.retrieve import query_language, query_terms
+from newsloom.search.fusion import (
+    LANGUAGE_HITS,
+    RRF_K,
+    entity_gate,
+    fuse,
+    keyword_abstains,
+    words_language,
+)
+from newsloom.search.retrieve import query_terms
 from newsloom.store import SQLiteStore
 from newsloom.store.records import FeatureRow
 from newsloom.text.stem import WORD
@@ -130,10 +137,17 @@ def test_a_report_in_another_language_is_not_buried_for_lacking_keyword_ranks() 
                     assert position[a] < position[b], (a, b, rankings)
 
 
-def test_the_query_language_is_known_only_when_the_detector_is_sure() -> None:
-    assert query_language("Die Regierung in Spanien verlängert den Notstand um zwei Wochen") == "de"
-    assert query_language("Spain extends the state of emergency for another two weeks") == "en"
-    assert query_language("Huawei") is None  # a name alone: no language to judge by
+def test_the_query_language_is_where_the_keyword_retriever_matched_its_words() -> None:
+    languages = {"n1": "en", "n2": "en", "d1": "de", "d2": "de", "d3": "de", "x": None}
+    # the English hits write the query's names; the German ones matched its words
+    assert words_language(["n1", "n2", "d1", "x", "d2"], languages, {"n1", "n2"}) == "de"
+    assert words_language(["n1", "n2", "d1", "x", "d2"], languages, set()) == "en"  # tie
+    assert words_language(["n1", "n2"], languages, {"n1", "n2"}) is None  # names only
+    assert words_language([], languages, set()) is None
+    # only the first hits count: many German matches further down do not decide it
+    many = {f"e{i}": "en" for i in range(LANGUAGE_HITS)} | {f"g{i}": "de" for i in range(20)}
+    assert words_language([*[f"e{i}" for i in range(LANGUAGE_HITS)],
+                           *[f"g{i}" for i in range(20)]], many, set()) == "en"
 
 
 # -- the query's entities on a small store -------------------------------------------------
@@ -325,5 +339,5 @@ def test_a_report_in_another_language_ranks_by_meaning_not_by_missing_words(
     assert {h.article_id for h in hits[:3]} == {"en", "ferien", "zeit"}  # those naming Spain
     # with the query's language unknown, every keyword rank counts: the German article
     # that shares most words outranks the report
-    monkeypatch.setattr(search_module, "query_language", lambda text: None)
+    monkeypatch.setattr(search_module, "words_language", lambda *args: None)
     assert search(opened, query, encoder).hits[0].article_id == "ferien"

@@ -52,11 +52,11 @@ from newsloom.search.fusion import (
     entity_gate,
     fuse,
     keyword_abstains,
+    words_language,
 )
 from newsloom.search.retrieve import (
     embed_query,
     keyword_ranking,
-    query_language,
     query_languages,
     query_terms,
     semantic_ranking,
@@ -131,24 +131,22 @@ def _rank(store: SearchBackend, query: SearchQuery, embedder: Embedder | None, d
     if query.mode != "hybrid":
         candidates = fuse(rankings)
     else:
-        candidates = _hybrid(store, query.text, rankings, named, words)
+        candidates = _hybrid(store, rankings, named, words)
     forms = frozenset(term for group in groups for term in group)
     return _Ranked(candidates, forms, vector, embedder)
 
 
-def _hybrid(store: SearchBackend, text: str, rankings: dict[str, list[str]],
+def _hybrid(store: SearchBackend, rankings: dict[str, list[str]],
             named: list[NamedPhrase], words: list[tuple[str, ...]]) -> list[Candidate]:
     """Fusion with the keyword retriever abstaining where it cannot judge, under the entity
     gate (:mod:`newsloom.search.fusion`)."""
     ids = list(dict.fromkeys(rankings[KEYWORD] + rankings[SEMANTIC]))
     writers = store.term_holders(ids, [phrase_group(words, p) for p in named]) if named else {}
-    language = query_language(text)
-    abstaining: set[str] = set()
-    if language is not None and ids:
-        rows = store.search_rows(ids, with_text=False)
-        abstaining = keyword_abstains(ids, set(rankings[KEYWORD]),
-                                      {a: r.language for a, r in rows.items()}, language,
-                                      set(writers))
+    rows = store.search_rows(ids, with_text=False)
+    languages = {a: r.language for a, r in rows.items()}
+    language = words_language(rankings[KEYWORD], languages, set(writers))
+    abstaining = keyword_abstains(ids, set(rankings[KEYWORD]), languages, language,
+                                  set(writers))
     candidates = fuse(rankings, abstaining)
     if not named:
         return candidates

@@ -10,17 +10,19 @@
    matches the query's words, so its rank (or its not finding an article) is evidence. In
    another language it can match only the query's names and the odd token languages share (a
    number, a code): a report of the same event there lacks the query's other words whatever
-   it says, so its missing or low keyword rank is no evidence against it. For such an article
-   (its language known and not the query's; the query's language read by the language
-   detector) the keyword retriever abstains when it did not find the article, or found it
-   where the article writes one of the query's entity names: its keyword share is then the
-   article's semantic share, or its own keyword share where that is larger (so a name match
-   can only help). An article in another language that the keyword retriever found without
-   any of the query's names matched a shared token, a judgement the retriever did make: its
-   rank counts as it is. With the query's language unknown every rank counts as it is.
-   Nothing here is fitted: an abstaining retriever is taken to agree with the one that can
-   judge, so a report in another language is neither buried for lacking keyword ranks nor
-   lifted above one in the query's language that both retrievers rank as well.
+   it says, so its missing or low keyword rank is no evidence against it. The query's
+   language is the one the keyword retriever matches its ordinary words in: the most common
+   language of its first LANGUAGE_HITS hits that write none of the query's entity names
+   (:func:`words_language`; with no such hit, as for a query of names only, it is unknown
+   and every rank counts as it is). For an article in another language the keyword
+   retriever abstains when it did not find the article, or found it writing one of the
+   query's entity names: its keyword share is then the article's semantic share, or its own
+   keyword share where that is larger (so a name match can only help). An article in another
+   language found without any of the query's names matched a shared token, a judgement the
+   retriever did make: its rank counts as it is. Nothing here is fitted: an abstaining
+   retriever is taken to agree with the one that can judge, so a report in another language
+   is neither buried for lacking keyword ranks nor lifted above one in the query's language
+   that both retrievers rank as well.
 
 3. **Entity gate.** The entities a query names (:mod:`newsloom.search.entities`, resolved
    across languages and scripts) are what a report of the same event shares in any
@@ -36,11 +38,15 @@ only its own language and every report in another fuses its semantic rank alone.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 
 RRF_K = 60
 KEYWORD = "keyword"
+#: The query's language is read from this many of the keyword retriever's first hits (a
+#: page of results): enough that one hit on a shared token does not decide it.
+LANGUAGE_HITS = 10
 SEMANTIC = "semantic"
 
 
@@ -85,6 +91,16 @@ def fuse(rankings: Mapping[str, list[str]], abstaining: Set[str] = frozenset()
             keyword = max(keyword, semantic)
         item.score = keyword + semantic
     return order(list(found.values()))
+
+
+def words_language(keyword: Sequence[str], languages: Mapping[str, str | None],
+                   name_writers: Set[str]) -> str | None:
+    """The language the keyword retriever matched the query's ordinary words in: the most
+    common among its first LANGUAGE_HITS hits (``keyword``, best first) not writing one of
+    the query's names, the better-ranked on a tie; None when there are none."""
+    found = [languages.get(a) for a in keyword if a not in name_writers][:LANGUAGE_HITS]
+    counts = Counter(lang for lang in found if lang)
+    return counts.most_common(1)[0][0] if counts else None
 
 
 def keyword_abstains(candidates: Sequence[str], keyword: Set[str],

@@ -50,22 +50,10 @@ QUERY_LANGUAGES = 6
 EXACT_MAX = 2000
 #: Filtered ANN search checks at most this many neighbours against the filters.
 MAX_NEIGHBOURS = 3200
-#: A query's language counts as known from this detector confidence (see query_language).
-QUERY_LANGUAGE_CONFIDENCE = 0.5
 #: Cosine below which a stored article is no semantic match at all. A floor, not a relevance
 #: model: on the 50k benchmark store two random articles score 0.27 at the median and 10 %
 #: of pairs fall below 0.15 (USE-m3), and semantic queries there keep 18.5 of 20 hits.
 MIN_SIMILARITY = 0.15
-
-
-def query_language(text: str) -> str | None:
-    """The query's language as the language detector reads it (the one ingest uses), or None
-    when the detector is unsure: below QUERY_LANGUAGE_CONFIDENCE, the confidence under which
-    ingest prefers a page's declared language (short texts are scaled down)."""
-    from newsloom.extract.language import detect_language
-
-    found = detect_language(text)
-    return found.code if found.code and found.confidence >= QUERY_LANGUAGE_CONFIDENCE else None
 
 
 def query_languages(store: SearchArticles, wanted: tuple[str, ...]) -> list[str]:
