@@ -162,3 +162,17 @@ def test_entity_holders_among_given_articles(store: Backend) -> None:
     assert store.entity_holders(everything, []) == {}
     assert store.entity_holders([], [ada]) == {}
 
+
+
+def test_term_holders_among_given_articles(store: Backend) -> None:
+    ids = clustered(store).ids
+    everything = list(ids.values())
+    # group 0: "acme" (c, d); group 1: "zeppelin" or "profit" (d only, by its lemma)
+    found = store.term_holders(everything, [("acme",), ("zeppelin", "profit")])
+    assert found == {ids["c"]: {0}, ids["d"]: {0, 1}}
+    # only the articles asked about; a word no article holds is in no group
+    assert store.term_holders([ids["c"]], [("acme",), ("zeppelin",)]) == {ids["c"]: {0}}
+    assert store.term_holders(everything, [("nowhere",)]) == {}
+    assert store.term_holders([], [("acme",)]) == {}
+    # a term is a word, never query syntax
+    assert store.term_holders(everything, [('acme" OR "ada',)]) == {}

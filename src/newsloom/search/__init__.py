@@ -14,7 +14,9 @@ mode, limit or date; :class:`UnknownEntityError` when the entity filter names no
 Query words that name a stored entity are searched as all its names in every language
 (:mod:`newsloom.search.entities`: "Russland" also finds "Rusland" and "russischen"). Hybrid
 ranking (:mod:`newsloom.search.fusion`) is reciprocal rank fusion of the keyword and semantic
-lists under an entity gate: an article holding more of the query's entities ranks first.
+lists, in which the keyword retriever abstains on reports in another language than the
+query's that it could not judge (so they are not buried for lacking the query's words),
+under an entity gate: an article holding more of the query's entities ranks first.
 The ``keyword`` and ``semantic`` modes are each retriever alone (no gate). A hit's ``score``
 is its fused score: it decreases down the page among hits holding as many query entities.
 Near-duplicates (``duplicate_of``) are folded into their canonical article, which takes the
@@ -34,9 +36,24 @@ from newsloom.model import (
     StoryHit,
     StorySearchResults,
 )
-from newsloom.search.entities import held, named_phrases, with_entity_forms
+from newsloom.search.entities import (
+    NamedPhrase,
+    held,
+    named_phrases,
+    phrase_group,
+    with_entity_forms,
+)
 from newsloom.search.filters import SearchError, UnknownEntityError, article_filter
-from newsloom.search.fusion import KEYWORD, RRF_K, SEMANTIC, Candidate, entity_gate, fuse
+from newsloom.search.fusion import (
+    KEYWORD,
+    RRF_K,
+    SEMANTIC,
+    Candidate,
+    entity_gate,
+    fuse,
+    keyword_abstains,
+    words_language,
+)
 from newsloom.search.retrieve import (
     embed_query,
     keyword_ranking,
@@ -99,8 +116,8 @@ def _rank(store: SearchBackend, query: SearchQuery, embedder: Embedder | None, d
           ) -> _Ranked:
     where = article_filter(store, query)
     named = named_phrases(store, query.text) if query.mode != "semantic" else []
-    groups = with_entity_forms(
-        query_terms(query.text, query_languages(store, query.languages)), named)
+    words = query_terms(query.text, query_languages(store, query.languages))
+    groups = with_entity_forms(words, named)
     keyword = keyword_ranking(store, groups, where, depth) if query.mode != "semantic" else []
     semantic: list[str] = []
     vector = None
@@ -110,14 +127,31 @@ def _rank(store: SearchBackend, query: SearchQuery, embedder: Embedder | None, d
             vector = embed_query(embedder, query.text)
             semantic = [a for a, _ in semantic_ranking(store, vector, where, depth)]
     canonical = store.canonical_ids(set(keyword) | set(semantic))
-    candidates = fuse({KEYWORD: _fold(keyword, canonical),
-                       SEMANTIC: _fold(semantic, canonical)})
-    if query.mode == "hybrid" and named:
-        holders = store.entity_holders([c.article_id for c in candidates],
-                                       [e.id for p in named for e in p.entities])
-        candidates = entity_gate(candidates, held(named, holders))
+    rankings = {KEYWORD: _fold(keyword, canonical), SEMANTIC: _fold(semantic, canonical)}
+    if query.mode != "hybrid":
+        candidates = fuse(rankings)
+    else:
+        candidates = _hybrid(store, rankings, named, words)
     forms = frozenset(term for group in groups for term in group)
     return _Ranked(candidates, forms, vector, embedder)
+
+
+def _hybrid(store: SearchBackend, rankings: dict[str, list[str]],
+            named: list[NamedPhrase], words: list[tuple[str, ...]]) -> list[Candidate]:
+    """Fusion with the keyword retriever abstaining where it cannot judge, under the entity
+    gate (:mod:`newsloom.search.fusion`)."""
+    ids = list(dict.fromkeys(rankings[KEYWORD] + rankings[SEMANTIC]))
+    writers = store.term_holders(ids, [phrase_group(words, p) for p in named]) if named else {}
+    rows = store.search_rows(ids, with_text=False)
+    languages = {a: r.language for a, r in rows.items()}
+    language = words_language(rankings[KEYWORD], languages, set(writers))
+    abstaining = keyword_abstains(ids, set(rankings[KEYWORD]), languages, language,
+                                  set(writers))
+    candidates = fuse(rankings, abstaining)
+    if not named:
+        return candidates
+    holders = store.entity_holders(ids, [e.id for p in named for e in p.entities])
+    return entity_gate(candidates, held(named, holders, writers))
 
 
 def _hits(store: SearchBackend, ranked: _Ranked, page: list[Candidate]) -> list[SearchHit]:

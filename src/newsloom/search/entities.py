@@ -10,8 +10,10 @@ address ("neues-deutschland.de") names its site, so a run may not take part of o
 
 The words of a named run are searched as every name the corpus has written the entity
 under, in every language (:func:`with_entity_forms`). An article holds the entity when
-entity linking found it there (``article_entities``: the corpus's own resolution, read by
-the gate in :mod:`newsloom.search.fusion`).
+entity linking found it there (``article_entities``: the corpus's own resolution) or when it
+writes one of those names (the lemma index: entity linking misses some mentions, e.g.
+"Deutschland" in a report about travel to Mallorca); the gate in
+:mod:`newsloom.search.fusion` counts what it holds.
 """
 
 from __future__ import annotations
@@ -118,12 +120,22 @@ def entity_forms(entity: Entity) -> list[str]:
     return list(forms)
 
 
+def phrase_group(groups: list[tuple[str, ...]], phrase: NamedPhrase) -> tuple[str, ...]:
+    """The keyword group of a named run: the run as typed (its words' forms for one word)
+    and every form of its entities."""
+    typed = groups[phrase.start] if phrase.end - phrase.start == 1 else (
+        " ".join(g[0] for g in groups[phrase.start:phrase.end]),)
+    forms = dict.fromkeys(typed)
+    for entity in phrase.entities:
+        forms.update(dict.fromkeys(entity_forms(entity)))
+    return tuple(forms)
+
+
 def with_entity_forms(groups: list[tuple[str, ...]], named: Sequence[NamedPhrase]
                       ) -> list[tuple[str, ...]]:
     """``groups`` (one per query word, :func:`newsloom.search.retrieve.query_terms`) with the
-    words of each named run replaced by one group: the run as typed and every form of its
-    entities, so "Russland" also matches "Rusland", "Russia" and "russischen" wherever the
-    corpus wrote them."""
+    words of each named run replaced by one group (:func:`phrase_group`), so "Russland"
+    also matches "Rusland", "Russia" and "russischen" wherever the corpus wrote them."""
     out: list[tuple[str, ...]] = []
     starts = {p.start: p for p in named}
     index = 0
@@ -133,19 +145,20 @@ def with_entity_forms(groups: list[tuple[str, ...]], named: Sequence[NamedPhrase
             out.append(groups[index])
             index += 1
             continue
-        typed = groups[index] if phrase.end - phrase.start == 1 else (
-            " ".join(g[0] for g in groups[phrase.start:phrase.end]),)
-        forms = dict.fromkeys(typed)
-        for entity in phrase.entities:
-            forms.update(dict.fromkeys(entity_forms(entity)))
-        out.append(tuple(forms))
+        out.append(phrase_group(groups, phrase))
         index = phrase.end
     return out
 
 
-def held(named: Sequence[NamedPhrase], holders: Mapping[str, set[str]]) -> dict[str, set[int]]:
-    """Article id → positions (in ``named``) of the named runs whose entity it holds, from
-    ``holders`` (article id → entity ids, :meth:`SearchArticles.entity_holders`)."""
+def held(named: Sequence[NamedPhrase], holders: Mapping[str, set[str]],
+         writers: Mapping[str, set[int]] | None = None) -> dict[str, set[int]]:
+    """Article id → positions (in ``named``) of the named runs whose entity it holds: linked
+    there (``holders``: article id → entity ids, :meth:`SearchArticles.entity_holders`) or
+    written there under one of its names (``writers``: article id → positions,
+    :meth:`KeywordIndex.term_holders` of the runs' :func:`phrase_group`)."""
     position = {e.id: i for i, p in enumerate(named) for e in p.entities}
-    return {article: {position[e] for e in ids if e in position}
-            for article, ids in holders.items()}
+    found = {article: {position[e] for e in ids if e in position}
+             for article, ids in holders.items()}
+    for article, positions in (writers or {}).items():
+        found.setdefault(article, set()).update(positions)
+    return found

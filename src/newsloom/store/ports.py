@@ -292,6 +292,12 @@ class KeywordIndex(Protocol):
         case and diacritics); terms in none are left out."""
         ...
 
+    def term_holders(self, article_ids: Sequence[str], groups: Sequence[tuple[str, ...]]
+                     ) -> dict[str, set[int]]:
+        """Of ``article_ids``, those whose index holds a term of any of ``groups``, each with
+        the positions (in ``groups``) of the groups it holds a term of."""
+        ...
+
 
 class VectorCandidates(VectorIndexHome, Protocol):
     """The stored article vectors, keyed by the corpus sequence number of their article

@@ -148,6 +148,20 @@ class SearchTables:
             ranked_sql(query, _FROM, condition),
             ranked_params(terms, terms, params, weights, depth))]
 
+    def term_holders(self, article_ids: Sequence[str], groups: Sequence[tuple[str, ...]]
+                     ) -> dict[str, set[int]]:
+        found: dict[str, set[int]] = {}
+        ids = list(dict.fromkeys(article_ids))
+        for position, group in enumerate(groups):
+            if not ids or not group:
+                continue
+            query, terms = tsquery_sql([group], any_group=True)
+            for (article_id,) in self._pg.rows(
+                    "SELECT a.id FROM articles a WHERE a.id = ANY(%s) AND a.lemmas @@ " + query,
+                    (ids, *terms)):
+                found.setdefault(str(article_id), set()).add(position)
+        return found
+
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
         """From the lemma statistics (every stored version, as FTS5's vocabulary counts)."""
         forms = {term: index_form(term) for term in terms}

@@ -141,6 +141,27 @@ class SearchTables:
             (match_expression(groups, "OR" if any_group else "AND"), *params, depth))
         return [str(r[0]) for r in rows]
 
+    def term_holders(self, article_ids: Sequence[str], groups: Sequence[tuple[str, ...]]
+                     ) -> dict[str, set[int]]:
+        ids = list(dict.fromkeys(article_ids))
+        by_rowid: dict[int, str] = {}
+        for chunk in _chunks(ids):
+            by_rowid.update((int(r[1]), str(r[0])) for r in self._db.execute(
+                f"SELECT id, rowid FROM articles WHERE id IN ({_marks(chunk)})", chunk))
+        found: dict[str, set[int]] = {}
+        for position, group in enumerate(groups):
+            if not by_rowid or not group:
+                continue
+            # The whole match set, intersected here: FTS5 re-reads a term's doclist for each
+            # rowid it is asked about, and the planner would drive a join that way (measured
+            # at 50,000 articles: 2 ms for a name in 6,000 articles, 30-130 ms as a join).
+            for (rowid,) in self._db.execute(
+                    "SELECT rowid FROM articles_lemma_fts WHERE articles_lemma_fts MATCH ?",
+                    (match_expression([group]),)):
+                if rowid in by_rowid:
+                    found.setdefault(by_rowid[rowid], set()).add(position)
+        return found
+
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
         forms = {term: index_form(term) for term in terms}
         if not forms:
