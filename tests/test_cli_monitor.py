@@ -52,3 +52,20 @@ def test_watchlists_are_checked_added_and_removed(tmp_path: Path) -> None:
     assert _run(db, "alerts", "--json")[1].strip() == "[]"
     assert _run(db, "watch", "remove", "w")[0] == 0
     assert _run(db, "watch", "remove", "w")[0] == 2
+
+
+def test_analyze_raises_the_alerts_of_its_stories_once(tmp_path: Path) -> None:
+    """Watchlists hear `analyze` as they hear `fetch`; the same input again alerts nobody."""
+    db = tmp_path / "news.db"
+    assert _run(db, "watch", "add", "huawei", "--entity", "Huawei")[0] == 0
+    seeds = Path(__file__).parents[1] / "examples" / "seeds"
+    code, said = _run(db, "analyze", str(seeds), "--no-print",
+                      "--report-dir", str(tmp_path / "report"))
+    assert code == 0, said
+    alerts = json.loads(_run(db, "alerts", "--json")[1])
+    assert alerts and {a["watchlist"] for a in alerts} == {"huawei"}
+    assert all(a["kind"] == "new_story" for a in alerts)
+    assert f"{len(alerts)} alert" in said
+    assert _run(db, "analyze", str(seeds), "--no-print",
+                "--report-dir", str(tmp_path / "report"))[0] == 0
+    assert len(json.loads(_run(db, "alerts", "--json")[1])) == len(alerts)

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from newsloom.alerts.changes import StoryChange, story_changes
 from newsloom.model import SearchQuery
 from newsloom.model.monitoring import ChangeKind, NewAlert, Watchlist
-from newsloom.store.ports import AlertStore, SearchingReader
+from newsloom.store.ports import AlertStore, CorpusRun, SearchingReader
 
 log = logging.getLogger("newsloom")
 
@@ -35,6 +35,10 @@ WINDOW = 2000
 
 class AlertSource(AlertStore, SearchingReader, Protocol):
     """What raising alerts reads: the event log, the stories, search (query watchlists)."""
+
+
+class AlertingCorpus(CorpusRun, AlertSource, Protocol):
+    """A store whose corpus runs are followed by alerts (``newsloom analyze``)."""
 
 
 @dataclass(slots=True)

@@ -21,8 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from newsloom.alerts.deliver import deliver_due
-from newsloom.alerts.match import raise_alerts
+from newsloom.alerts.after_corpus import alert_after_corpus
 from newsloom.extract import ExtractOptions
 from newsloom.ingest import ReadOptions
 from newsloom.pipeline.corpus import build_stories, update_storylines
@@ -149,8 +148,7 @@ class JobRunner:
                 clustered = build_stories(store, workers=self.workers)
                 lines = update_storylines(store)
                 # watchlists hear uploads as they hear fetched news (issue 16)
-                alerts = raise_alerts(store, _now()).alerts
-                deliver_due(store, lambda: datetime.now(UTC))
+                alerts = alert_after_corpus(store)[0].alerts
             finally:
                 store.close()
             job.stats = {"files": stats.files, "documents": stats.documents,

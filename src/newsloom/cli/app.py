@@ -46,9 +46,10 @@ from newsloom.text.counts import counted
 if TYPE_CHECKING:
     from rich.progress import Progress
 
+    from newsloom.alerts.match import AlertingCorpus
     from newsloom.model import IngestStats
     from newsloom.pipeline.ingest import PipelineOptions
-    from newsloom.store.ports import Backend, CorpusRun, IngestSink
+    from newsloom.store.ports import Backend, IngestSink
 
 app = typer.Typer(
     help="newsloom: turn piles of messy multilingual news into clean articles, stories and "
@@ -161,7 +162,7 @@ def _run_ingest(paths: list[Path], store: IngestSink, options: PipelineOptions
     return stats
 
 
-def _run_corpus(store: CorpusRun) -> None:
+def _run_corpus(store: AlertingCorpus) -> None:
     """Entities, duplicates, stories and storylines for every article that has none yet."""
     from newsloom.pipeline.corpus import build_stories, update_storylines
 
@@ -172,6 +173,12 @@ def _run_corpus(store: CorpusRun) -> None:
             task, completed=d, total=t))
     lines = update_storylines(store)
     err.print(f"{counted(done, 'article')} clustered; {counted(len(lines), 'storyline')}")
+    if store.watchlists():  # watchlists hear `analyze` as they hear `fetch` (issue 16)
+        from newsloom.alerts.after_corpus import alert_after_corpus
+
+        raised, sent = alert_after_corpus(store)
+        err.print(f"{counted(raised.alerts, 'alert')} raised; "
+                  f"{counted(sent.sent, 'delivery')} sent")
 
 
 MaxMbOption = Annotated[float | None, typer.Option(

@@ -120,7 +120,8 @@ def fetch(
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Poll the sources, analyze what is new like `analyze`, raise and deliver alerts."""
-    from newsloom.monitor.cycle import next_wake, parse_every, run_cycle, utc_now
+    from newsloom.alerts.after_corpus import utc_now
+    from newsloom.monitor.cycle import next_wake, parse_every, run_cycle
     from newsloom.monitor.http import FetchPolicy, PoliteClient
 
     try:

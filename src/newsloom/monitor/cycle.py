@@ -12,11 +12,12 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
-from newsloom.alerts.deliver import DeliveryRun, deliver_due
-from newsloom.alerts.match import AlertRun, AlertSource, raise_alerts
+from newsloom.alerts.after_corpus import alert_after_corpus, utc_now
+from newsloom.alerts.deliver import DeliveryRun
+from newsloom.alerts.match import AlertRun, AlertSource
 from newsloom.monitor.http import FetchPolicy, PoliteClient
 from newsloom.monitor.poll import PollReport, PollSink, poll_round
 from newsloom.store.ports import CorpusRun
@@ -48,10 +49,6 @@ class CycleReport:
     seconds: float
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 def run_cycle(store: MonitorBackend, every: timedelta, *, all_sources: bool = False,
               since: str | None = None, client: PoliteClient | None = None,
               now: Callable[[], datetime] = utc_now) -> CycleReport:
@@ -69,8 +66,7 @@ def run_cycle(store: MonitorBackend, every: timedelta, *, all_sources: bool = Fa
     if store.count_pending_articles():
         clustered = build_stories(store)
         update_storylines(store)
-    alerts = raise_alerts(store, now().isoformat(timespec="seconds"), since)
-    delivered = deliver_due(store, now)
+    alerts, delivered = alert_after_corpus(store, now, since)
     return CycleReport(polled, clustered, alerts, delivered, time.monotonic() - started)
 
 

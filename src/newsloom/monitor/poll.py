@@ -191,10 +191,10 @@ def _ingest_pages(store: PollSink, client: PoliteClient, pages: Sequence[_Page],
     if not pages:
         return retry
     run = IngestRun(store, f"fetch ({len(pages)} pages)")
+    report.ingest = run.stats
     batch: list[tuple[_Page, RawDocument]] = []
     entries: list[SeenEntry] = []
-    status = "failed"
-    try:
+    with run.running():
         for page, got in _by_host(pages, lambda p: p.listed.url,
                                   lambda p: client.get(p.listed.url),
                                   client.policy.concurrency):
@@ -217,13 +217,6 @@ def _ingest_pages(store: PollSink, client: PoliteClient, pages: Sequence[_Page],
                 batch, entries = [], []
         _commit(store, run, batch, entries, on_batch)
         run.store_reverts()
-        status = "done"
-    except KeyboardInterrupt:
-        run.stats.interrupted = True
-        status = "interrupted"
-        raise
-    finally:
-        report.ingest = run.finish(status)
     return retry
 
 

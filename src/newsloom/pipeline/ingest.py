@@ -12,6 +12,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
@@ -272,6 +273,22 @@ class IngestRun:
         """At the end of the run: make the reverts that stand (:class:`_LastInputWins`)."""
         _store_reverts(self)
 
+    @contextmanager
+    def running(self) -> Iterator[IngestRun]:
+        """Close the run record however the body ends: "done", "interrupted" (Ctrl-C: the
+        committed batches stay, the exception propagates so the caller can exit, and a rerun
+        continues) or "failed"."""
+        status = "failed"
+        try:
+            yield self
+            status = "done"
+        except KeyboardInterrupt:
+            self.stats.interrupted = True
+            status = "interrupted"
+            raise
+        finally:
+            self.finish(status)
+
     def finish(self, status: str) -> IngestStats:
         """Save the skips and close the run record with ``status``."""
         self.skips.save()
@@ -297,26 +314,20 @@ def ingest(paths: Sequence[Path], store: IngestSink, options: PipelineOptions | 
         return _extract_each(docs, extractor)
 
     batch: list[RawDocument] = []
-    status = "failed"
     try:
-        for item in _documents(paths, run, options.read, on_progress):
-            if isinstance(item, Skip):
-                run.skip(item)
-            elif (doc := run.admit(item)) is not None:
-                batch.append(doc)
-                if len(batch) >= options.batch_size:
-                    _flush(batch, run, extract)
-                    batch = []
-        _flush(batch, run, extract)
-        run.store_reverts()
-        status = "done"
-    except KeyboardInterrupt:
-        run.stats.interrupted = True
-        status = "interrupted"
-        raise
+        with run.running():
+            for item in _documents(paths, run, options.read, on_progress):
+                if isinstance(item, Skip):
+                    run.skip(item)
+                elif (doc := run.admit(item)) is not None:
+                    batch.append(doc)
+                    if len(batch) >= options.batch_size:
+                        _flush(batch, run, extract)
+                        batch = []
+            _flush(batch, run, extract)
+            run.store_reverts()
     finally:
         extractor.close()
-        run.finish(status)
     return run.stats
 
 

@@ -164,8 +164,7 @@ def analyze(paths: Sequence[Path], store: SparkStore, db: str | Path,
         run = IngestRun(store, "spark analyze " + " ".join(str(p) for p in paths))
         run.stats.files = len(files)
         spark_run = SparkRun(run.stats, splits=len(splits), partitions=partitions)
-        status = "failed"
-        try:
+        with run.running():
             results = _partition_results(session, splits, partitions, options)
             for item in found:
                 if isinstance(item, Skip):
@@ -181,13 +180,6 @@ def analyze(paths: Sequence[Path], store: SparkStore, db: str | Path,
                 run.store_reverts()
                 spark_run.clustered += feed.add({})
                 feed.close()
-            status = "done"
-        except KeyboardInterrupt:
-            run.stats.interrupted = True
-            status = "interrupted"
-            raise
-        finally:
-            run.finish(status)
         if options.parquet is not None:
             from newsloom.pipeline.spark_parquet import write_tables
 
