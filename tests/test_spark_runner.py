@@ -237,17 +237,14 @@ def _types(value: object) -> set[type]:
     return found
 
 
-def _write_twice(db: str) -> tuple[int, int]:
+def _write_twice(task: tuple[str, Any, list[str], Any]) -> tuple[int, int]:
     """For a pool worker: write the same partition, as a speculative copy of a task would."""
     from newsloom.pipeline.spark_tasks import close_task_stores, write_partition
 
-    result, admitted, options = _PARTITION
+    db, result, admitted, options = task
     [written] = write_partition(db, admitted, options, [result])
     close_task_stores()
     return sum(r.added for r in written.outcome.results), written.pid
-
-
-_PARTITION: Any = None
 
 
 def test_a_retried_partition_write_adds_nothing(tmp_path: Path) -> None:
@@ -270,7 +267,6 @@ def test_a_retried_partition_write_adds_nothing(tmp_path: Path) -> None:
         write_partition,
     )
 
-    global _PARTITION
     options = task_options(ReadOptions(), ExtractOptions(), "use-m3")
     splits = [Split(str(ROOT / "tests" / "fixtures" / "articles.jsonl")),
               Split(str(ROOT / "tests" / "fixtures_plaintext" / "en_article.txt"))]
@@ -299,10 +295,12 @@ def test_a_retried_partition_write_adds_nothing(tmp_path: Path) -> None:
     assert sum(r.added + r.new_versions for r in retried.results) == 0
     assert retried.known == len(stored) and again.features == {}
     # two processes writing the same partition into a fresh SQLite store at once
-    _PARTITION = (result, list(admitted), options)
     fresh = tmp_path / "t.db"  # created by the two writers at once (under the lease)
-    with multiprocessing.get_context("fork").Pool(2) as pool:
-        outcomes = pool.map(_write_twice, [str(fresh), str(fresh)])
+    task = (str(fresh), result, list(admitted), options)
+    # spawned, not forked: earlier tests leave Spark's py4j threads in this process, and a
+    # fork taken while one of them holds a lock can hang the pool (seen once in the suite)
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        outcomes = pool.map(_write_twice, [task, task])
     assert sorted(added for added, _ in outcomes) == [0, len(stored)]
     assert len({pid for _, pid in outcomes}) == 2
     with open_store(fresh) as store:
