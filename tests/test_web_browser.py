@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -45,14 +46,10 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    work = tmp_path_factory.mktemp("browser")
-    env = {**os.environ, "NEWSLOOM_DB": str(work / "seeds.db"), "NEWSLOOM_API_TOKEN": TOKEN}
-    analyzed = subprocess.run(
-        [sys.executable, "-m", "newsloom", "analyze", str(ROOT / "examples"), "--no-print"],
-        cwd=work, env=env, capture_output=True, text=True, timeout=600, check=False)
-    assert analyzed.returncode == 0, analyzed.stderr
+@contextmanager
+def serving(work: Path, env: dict[str, str]) -> Iterator[str]:
+    """``newsloom serve`` on a free loopback port, run from ``work``; its base URL once
+    /api/health answers. The server's output goes to ``work/serve.log``."""
     port = _free_port()
     log = (work / "serve.log").open("w")
     process = subprocess.Popen(
@@ -75,6 +72,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         process.terminate()
         process.wait(timeout=30)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    work = tmp_path_factory.mktemp("browser")
+    env = {**os.environ, "NEWSLOOM_DB": str(work / "seeds.db"), "NEWSLOOM_API_TOKEN": TOKEN}
+    analyzed = subprocess.run(
+        [sys.executable, "-m", "newsloom", "analyze", str(ROOT / "examples"), "--no-print"],
+        cwd=work, env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert analyzed.returncode == 0, analyzed.stderr
+    with serving(work, env) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,6 @@ visit" line on the home page; then edit and delete the watchlist."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +15,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from monitor_news import NEW, page_html
 from newsloom.store import open_store
-from test_web_browser import CHROMIUM, CHROMIUM_ARGS, _free_port
+from test_web_browser import CHROMIUM, CHROMIUM_ARGS, serving
 
 TOKEN = "watch-browser-token"
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -28,29 +25,10 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 def served(tmp_path: Path) -> Iterator[str]:
     db = tmp_path / "news.db"
     open_store(db).close()
-    port = _free_port()
     env = {**os.environ, "NEWSLOOM_DB": str(db), "NEWSLOOM_API_TOKEN": TOKEN,
            "PYTHONPATH": os.pathsep.join(filter(None, (str(SRC), os.environ.get("PYTHONPATH"))))}
-    log = (tmp_path / "serve.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "newsloom", "serve", "--port", str(port)],
-                               cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{base}/api/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, (tmp_path / "serve.log").read_text()
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.3)
+    with serving(tmp_path, env) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
 
 @pytest.fixture
