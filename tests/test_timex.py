@@ -235,6 +235,18 @@ def test_false_positive_guards(lang: str, text: str) -> None:
     assert find_time_expressions(text, lang, ANCHOR) == []
 
 
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", "He was born on 25 March 1829 in Vienna."),
+    ("en", "The treaty of March 3, 1878 ended the war."),
+    ("de", "Goethe starb am 22. März 1832 in Weimar."),
+    ("es", "Nació el 2 de mayo de 1808 en Madrid."),
+])
+def test_a_day_of_a_year_outside_the_window_is_not_moved_into_the_anchor_year(
+        lang: str, text: str) -> None:
+    found = find_time_expressions(text, lang, ANCHOR)
+    assert all(not e.value.startswith(str(ANCHOR.year)) for e in found), found
+
+
 def test_year_range_option() -> None:
     assert only("Im Jahr 1999 begann es.", "de").value == "1999"
     assert find_time_expressions("Im Jahr 1999 begann es.", "de", ANCHOR,

@@ -33,6 +33,8 @@ from newsloom.text.timex_base import Candidate, Grammar, TimexOptions
 from newsloom.text.timex_lexicon import Lexicon, Modifier, Part, lexicon
 from newsloom.text.timex_patterns import grammar
 from newsloom.text.timex_resolve import (
+    DaySpec,
+    MonthSpec,
     Period,
     YearSpec,
     apply_part,
@@ -146,7 +148,8 @@ def find_time_expressions(text: str, lang: str | None, anchor: date | None,
         for match in pattern.finditer(text):
             candidate = handler(match, text, rules)
             if candidate is not None and (not candidate.needs_context
-                                          or _licensed(text, candidate, rules)):
+                                          or _licensed(text, candidate, rules)) and not (
+                    _other_year_follows(text, candidate)):
                 candidates.append((order, candidate))
     found: list[TimeExpression] = []
     floor = 0
@@ -154,6 +157,20 @@ def find_time_expressions(text: str, lang: str | None, anchor: date | None,
         found.append(_expression(text, candidate, floor, rules, anchor))
         floor = candidate.end
     return found
+
+
+#: What follows a day or month when the year the patterns refuse is written after it:
+#: "25 March 1829", "March 3, 1878", "2 de mayo de 1808".
+_TRAILING_YEAR = re.compile(r"\.?,?\s*(?:(?:de|del|of)\s+)?(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?"
+                            r"\d{4}(?![\d.,]\d)")
+
+
+def _other_year_follows(text: str, candidate: Candidate) -> bool:
+    """A day or month without a year, followed by a year outside the accepted window: it is
+    that year's, not the anchor's, so it is not read at all rather than moved."""
+    spec = candidate.spec
+    return (isinstance(spec, DaySpec | MonthSpec) and spec.year is None
+            and _TRAILING_YEAR.match(text, candidate.end) is not None)
 
 
 def _licensed(text: str, candidate: Candidate, rules: Grammar) -> bool:
