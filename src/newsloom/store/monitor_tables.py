@@ -36,6 +36,14 @@ from newsloom.store.monitor_rows import (
     watchlist_values,
 )
 
+#: The columns each backend's statements read, in the order the row readers here expect.
+SOURCE_COLUMNS = ("url, added_at, kind, title, etag, last_modified, last_poll, last_success, "
+                  "last_error, failures, next_poll")
+WATCH_COLUMNS = ("name, kind, target, created_at, languages, min_sources, webhook, email, "
+                 "from_event")
+ALERT_COLUMNS = "id, watchlist, kind, story_id, event_id, created_at, payload"
+DELIVERY_COLUMNS = ("alert_id, channel, target, state, attempts, next_attempt, last_error, "
+                    "sent_at")
 _CHUNK = 500
 
 

@@ -3,13 +3,21 @@
 
 from __future__ import annotations
 
-from newsloom.store.monitor_tables import MonitorSql
-
-_SOURCE = ("url, added_at, kind, title, etag, last_modified, last_poll, last_success, "
-           "last_error, failures, next_poll")
-_WATCH = "name, kind, target, created_at, languages, min_sources, webhook, email, from_event"
-_ALERT = "id, watchlist, kind, story_id, event_id, created_at, payload"
-_DELIVERY = "alert_id, channel, target, state, attempts, next_attempt, last_error, sent_at"
+from newsloom.store.monitor_tables import (
+    ALERT_COLUMNS as _ALERT,
+)
+from newsloom.store.monitor_tables import (
+    DELIVERY_COLUMNS as _DELIVERY,
+)
+from newsloom.store.monitor_tables import (
+    SOURCE_COLUMNS as _SOURCE,
+)
+from newsloom.store.monitor_tables import (
+    WATCH_COLUMNS as _WATCH,
+)
+from newsloom.store.monitor_tables import (
+    MonitorSql,
+)
 
 STATEMENTS = MonitorSql(
     add_source="INSERT INTO sources (url, added_at) VALUES (%s, %s) ON CONFLICT (url) DO NOTHING",
