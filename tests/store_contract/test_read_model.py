@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsloom.model import ClusterEvent, EntityRef, Storyline
+from newsloom.model import ClusterEvent, Entity, EntityRef, Storyline
 from newsloom.store.ports import ArticleListFilter, Backend, Cooccurrence
 
 from .records import clustered, page
@@ -113,3 +113,22 @@ def test_entity_pages_counts_and_cooccurrence(store: Backend) -> None:
     assert store.entity_by_id(corpus.acme.id) == corpus.acme
     assert store.entity_by_id("Acme") is None  # by id only; find_entity takes names
     assert store.cooccurring(corpus.ada.id, 20, 1000) == [Cooccurrence(corpus.acme, 1)]
+
+
+def test_entities_are_listed_when_confirmed_and_kept_otherwise(store: Backend) -> None:
+    """One article names Zeta and nothing vouches for it: kept, not listed. Nokia, also named
+    once, was vouched for by its article (a gazetteer, a list, an introducing noun)."""
+    corpus = clustered(store)
+    zeta = Entity("e-zeta", "name:zeta", "Zeta", "ORG", {"en": ["Zeta"]}, 1)
+    nokia = Entity("e-nokia", "name:nokia", "Nokia", "ORG", {"de": ["Nokia"]}, 1, vouched=True)
+    store.save_corpus_batch([], [zeta, nokia], [], [])
+    assert not zeta.confirmed and nokia.confirmed and corpus.acme.confirmed
+    listed = store.entity_page(None, None, 10, 0)
+    assert [e.name for e in listed] == ["Ada Lovelace", "Acme", "Nokia"]
+    assert store.count_entities(None, "ORG") == 2
+    everything = store.entity_page(None, None, 10, 0, unconfirmed=True)
+    assert [e.name for e in everything] == ["Ada Lovelace", "Acme", "Nokia", "Zeta"]
+    assert store.count_entities(None, None, unconfirmed=True) == 4
+    assert store.entity_by_id("e-nokia") == nokia  # the flag round-trips
+    assert store.entity_page("zeta", None, 10, 0) == []
+    assert store.entity_page("zeta", None, 10, 0, unconfirmed=True) == [zeta]

@@ -141,9 +141,13 @@ def list_entities(cat: CatalogDep,
                                                  description="part of a name or alias")] = None,
                   entity_type: Annotated[Literal["PER", "ORG", "LOC", "MISC"] | None,
                                          Query(alias="type")] = None,
-                  limit: Limit = 20, offset: Offset = 0) -> s.EntityPage:
-    """Canonical entities, most widely reported first."""
-    items, total = cat.entities(q, entity_type, limit, offset)
+                  limit: Limit = 20, offset: Offset = 0,
+                  unconfirmed: Annotated[bool, Query(
+                      description="also entities only one article names and nothing vouches "
+                                  "for")] = False) -> s.EntityPage:
+    """Canonical entities, most widely reported first: the confirmed ones (named in two or
+    more articles, persons, or vouched for by an article), or all with ``unconfirmed``."""
+    items, total = cat.entities(q, entity_type, limit, offset, unconfirmed)
     return s.EntityPage(items=[s.EntityOut.model_validate(e) for e in items], total=total,
                         limit=limit, offset=offset)
 

@@ -301,11 +301,20 @@ def entities(
     name: Annotated[str | None, typer.Argument(help="Show one: id, name or any alias.")] = None,
     db: DbOption = DEFAULT_DB, fmt: FormatOption = OutputFormat.table,
     limit: LimitOption = 50, offset: OffsetOption = 0, as_json: LegacyJsonOption = False,
+    unconfirmed: Annotated[bool, typer.Option(
+        "--unconfirmed", help="Also list entities only one article names and nothing vouches "
+                              "for (kept, but not listed by default).")] = False,
 ) -> None:
-    """List canonical entities with their aliases by language, or show one."""
+    """List canonical entities with their aliases by language, or show one.
+
+    Listed are the confirmed ones: named in two or more articles, persons, and names an
+    article vouches for (a gazetteer knows them, a known name stands in one list with them,
+    or a noun of their kind introduces them: "the Russian operator MTS").
+    """
     with existing_store(db) as store:
         cli_corpus.entities_command(store, db, name,
-                                    legacy_json(fmt, as_json, OutputFormat.jsonl), limit, offset)
+                                    legacy_json(fmt, as_json, OutputFormat.jsonl), limit, offset,
+                                    unconfirmed)
 
 
 @app.command()

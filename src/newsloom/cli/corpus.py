@@ -41,8 +41,9 @@ if TYPE_CHECKING:
         """A page of entities, how many there are, and one by name."""
 
         def entity_page(self, query: str | None, entity_type: str | None, limit: int,
-                        offset: int) -> list[Entity]: ...
-        def count_entities(self, query: str | None, entity_type: str | None) -> int: ...
+                        offset: int, unconfirmed: bool = False) -> list[Entity]: ...
+        def count_entities(self, query: str | None, entity_type: str | None,
+                           unconfirmed: bool = False) -> int: ...
         def find_entity(self, ref: str) -> Entity | None: ...
 
 
@@ -139,13 +140,13 @@ def storylines_command(store: ListingReader, db: Path, lang: str | None, fmt: Ou
 
 
 def entities_command(store: EntityReader, db: Path, name: str | None, fmt: OutputFormat,
-                     limit: int, offset: int) -> None:
+                     limit: int, offset: int, unconfirmed: bool = False) -> None:
     if name is not None:
         _one_entity(store, db, name, fmt)
         return
-    total = store.count_entities(None, None)
+    total = store.count_entities(None, None, unconfirmed)
     page = Page(total, offset, limit)
-    entities = (store.entity_page(None, None, limit or max(total, 1), offset)
+    entities = (store.entity_page(None, None, limit or max(total, 1), offset, unconfirmed)
                 if offset < total else [])
     emit_page(entities, fmt, page, noun="entity", columns=ENTITY_COLUMNS,
               header=entity_header(), key="entities",

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from newsloom.enrich.lexicon import is_common_word
 from newsloom.enrich.mention_filter import lower_case_word
@@ -29,6 +29,7 @@ from newsloom.enrich.mentions import (
 from newsloom.enrich.organisations import corporate_marker, is_organisation
 from newsloom.enrich.places import adjective_key, exact_names, fold, place_key
 from newsloom.enrich.spans import TakenSpans
+from newsloom.enrich.vouching import introduced_as_organisation
 from newsloom.model import ArticleEntity, EntityType, Mention
 
 _TOKEN = re.compile(r"[^\W\d_][\w.&'’]*[\w&]|[^\W\d_]", re.UNICODE)
@@ -47,6 +48,7 @@ class _Group:
     surfaces: Counter[str] = field(default_factory=Counter)
     mentions: int = 0
     salience: float = 0.0
+    introduced: bool = False  # an organisation noun stands right before one mention
 
 
 def mention_key(surface: str, entity_type: EntityType) -> tuple[str, EntityType]:
@@ -168,8 +170,9 @@ def link_article(title: str | None, text: str, mentions: Sequence[Mention],
         group.mentions += 1
         group.salience += 1.0 + (_TITLE_WEIGHT if mention.start < title_end else
                                  _LEAD_WEIGHT if mention.start < title_end + _LEAD_CHARS else 0.0)
+        group.introduced |= introduced_as_organisation(full, mention.start, lang)
     _merge_variants(groups)
-    found = (_entity(key, group) for key, group in groups.items())
+    found = (_vouched(_entity(key, group), group, vouched) for key, group in groups.items())
     # MISC is the taggers' grab bag (nationalities, events, products, headers) and by far
     # their least precise type on news: it is not reported.
     return sorted((e for e in found if e.type != "MISC" and (
@@ -327,6 +330,7 @@ def _merge_variants(groups: dict[str, _Group]) -> None:
             merged.surfaces.update(source.surfaces)
             merged.mentions += source.mentions
             merged.salience += source.salience
+            merged.introduced |= source.introduced
 
 
 def _inflection_base(key: str, keys: list[str], groups: dict[str, _Group]) -> str | None:
@@ -351,6 +355,18 @@ def _full_name(key: str, keys: list[str], groups: dict[str, _Group]) -> str | No
 
 #: CLDR lists these as territories, but they are organisations of states.
 ORGANISATION_TERRITORIES = frozenset({"loc:UN", "loc:EU"})
+
+
+def _vouched(entity: ArticleEntity, group: _Group, coordinated: set[str]) -> ArticleEntity:
+    """``entity`` with ``vouched`` set when the article backs the tagger: a gazetteer place,
+    a known or corporate-looking organisation name, a list with a name a gazetteer knows, or
+    (for an organisation) a noun of its kind right before it (:mod:`newsloom.enrich.vouching`).
+    The corpus lists an entity only when it is vouched for, a person, or in two articles."""
+    vouched = (entity.key.startswith("loc:") or entity.key in ORGANISATION_TERRITORIES
+               or any(is_organisation(s) or corporate_marker(s) or s in coordinated
+                      for s in entity.surfaces)
+               or (entity.type == "ORG" and group.introduced))
+    return replace(entity, vouched=True) if vouched else entity
 
 
 def _entity(key: str, group: _Group) -> ArticleEntity:

@@ -114,7 +114,8 @@ class EntityResolver:
                 entity_id = alias.entity_id
         if entity_id is None:
             entity = Entity(id=entity_id_for(item.key), key=item.key,
-                            name=display_name(item.key, item.name), type=item.type, aliases={})
+                            name=display_name(item.key, item.name), type=item.type, aliases={},
+                            vouched=item.vouched)
             self._index(entity)
             entity_id = entity.id
         self._add_surfaces(entity_id, item, lang)
@@ -146,8 +147,8 @@ class EntityResolver:
         aliases = {k: list(v) for k, v in entity.aliases.items()}
         known = aliases.setdefault(lang or "und", [])
         known.extend(s for s in item.surfaces if s not in known)
-        self.entities[entity_id] = Entity(entity.id, entity.key, entity.name, entity.type,
-                                          aliases, entity.articles)
+        self.entities[entity_id] = replace(entity, aliases=aliases,
+                                           vouched=entity.vouched or item.vouched)
         self.touched.add(entity_id)
 
     def resolve_article(self, items: list[ArticleEntity], lang: str | None,
@@ -169,8 +170,7 @@ class EntityResolver:
             merged[resolved.entity_id] = resolved
         for entity_id in merged:
             entity = self.entities[entity_id]
-            self.entities[entity_id] = Entity(entity.id, entity.key, entity.name, entity.type,
-                                              entity.aliases, entity.articles + 1)
+            self.entities[entity_id] = replace(entity, articles=entity.articles + 1)
             if vector is not None and entity.key.startswith("name:"):
                 # Only names are ever matched by context; places resolve by the gazetteer.
                 self.contexts.add(entity_id, vector)

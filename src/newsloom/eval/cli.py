@@ -247,6 +247,9 @@ def ner(
     draw: Annotated[int, typer.Option(
         "--draw", min=0, help="Append N unlabelled reported entities per language (seeded "
                               "random, label '?') to --news-sample, for labelling.")] = 0,
+    unconfirmed: Annotated[bool, typer.Option(
+        "--unconfirmed", help="With --news-sample: score every entity linking found, also "
+        "those newsloom does not list (one article, nothing vouching for them).")] = False,
 ) -> None:
     """Named-entity recognition F1, or with --news-sample entity precision on news.
 
@@ -255,7 +258,8 @@ def ner(
     from newsloom.eval.ner import evaluate_all, evaluate_file
 
     if news_sample is not None:
-        _news_precision(news_sample, news_data, seeds, draw, output_format)
+        _news_precision(news_sample, news_data, seeds, draw, output_format,
+                        unconfirmed)
         return
 
     if dataset is not None:
@@ -387,10 +391,10 @@ def entity_contexts(
 
 
 def _news_precision(sample: Path, data: Path, seeds: Path | None, draw: int,
-                    output_format: OutputFormat) -> None:
+                    output_format: OutputFormat, unconfirmed: bool = False) -> None:
     from newsloom.eval import ner_news
 
-    results = ner_news.run(sample, data, seeds, draw)
+    results = ner_news.run(sample, data, seeds, draw, unconfirmed)
     if output_format is OutputFormat.json:
         emit_json(ner_news.summary(results))
     else:

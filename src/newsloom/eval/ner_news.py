@@ -65,6 +65,7 @@ class Reported:
     type: str
     surfaces: tuple[str, ...]
     mentions: int = 0  # in this article
+    key: str = ""  # the entity's language-independent key (``loc:RU``, ``name:...``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,10 +149,13 @@ def _conll_articles(path: Path) -> list[NewsArticle]:
 # ------------------------------------------------------------------------------ system
 
 
-def report_entities(articles: Sequence[NewsArticle]) -> list[Reported]:
+def report_entities(articles: Sequence[NewsArticle], unconfirmed: bool = False
+                    ) -> list[Reported]:
     """Run NER, mention clean-up, linking and corpus resolution (type vote included) over
     ``articles`` in order, as the corpus stage does (without document vectors, so the
-    similar-name rule, which only joins spellings, is off); entities as finally typed."""
+    similar-name rule, which only joins spellings, is off); entities as finally typed, and
+    only those newsloom lists once all articles are in (``Entity.confirmed``: named in two
+    or more of them, persons, vouched for) unless ``unconfirmed``."""
     from newsloom.enrich.entities import link_article
     from newsloom.enrich.ner import recognize_many
     from newsloom.enrich.resolve import EntityResolver
@@ -177,8 +181,10 @@ def report_entities(articles: Sequence[NewsArticle]) -> list[Reported]:
     for article, resolved in zip(articles, per_article, strict=True):
         for item in resolved:
             entity = resolver.entities[item.entity_id]
+            if not (unconfirmed or entity.confirmed):
+                continue
             out.append(Reported(article.lang, article.source, article.id, entity.name,
-                                entity.type, item.surfaces, item.mentions))
+                                entity.type, item.surfaces, item.mentions, entity.key))
     return out
 
 
@@ -253,12 +259,12 @@ def summary(results: dict[str, LangPrecision]) -> dict[str, object]:
     }
 
 
-def run(sample: Path, data: Path, seeds: Path | None, draw: int = 0
-        ) -> dict[str, LangPrecision]:
+def run(sample: Path, data: Path, seeds: Path | None, draw: int = 0,
+        unconfirmed: bool = False) -> dict[str, LangPrecision]:
     """``eval ner --news-sample``: report entities on the news articles, optionally add
     ``draw`` unlabelled ones per language to ``sample``, and score against its labels."""
     labels = read_labels(sample) if sample.is_file() else []
-    reported = report_entities(load_articles(data, seeds))
+    reported = report_entities(load_articles(data, seeds), unconfirmed)
     if draw:
         write_labels(sample, draw_sample(reported, labels, draw))
         labels = read_labels(sample)

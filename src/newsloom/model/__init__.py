@@ -24,6 +24,7 @@ from newsloom.model.documents import (
     normalise_content,
 )
 from newsloom.model.entities import (
+    CORROBORATING_ARTICLES,
     Alias,
     ArticleEntity,
     Entity,
@@ -67,6 +68,7 @@ from newsloom.model.timelines import (
 
 __all__ = [
     "ARTICLE_EXPORT_FIELDS",
+    "CORROBORATING_ARTICLES",
     "KEPT_WHOLE",
     "Alias",
     "Article",

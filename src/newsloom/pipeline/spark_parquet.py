@@ -33,7 +33,7 @@ ARTICLE_SCHEMA = (
 FEATURE_SCHEMA = (
     "article_id string, embedder string, vector array<float>, minhash array<long>, "
     "entities array<struct<key:string, name:string, type:string, mentions:int, "
-    "salience:double>>, terms map<string, int>, event_date string")
+    "salience:double, vouched:boolean>>, terms map<string, int>, event_date string")
 
 
 def article_row(article: Article) -> tuple[Any, ...]:
@@ -48,7 +48,8 @@ def feature_row(features: ArticleFeatures, embedder: str) -> tuple[Any, ...]:
             [float(x) for x in np.asarray(features.vector, dtype=np.float32)],
             # uint64 hash values as the signed 64-bit integers Parquet stores (same bits).
             features.signature.astype(np.uint64).view(np.int64).tolist(),
-            [(e.key, e.name, e.type, e.mentions, float(e.salience)) for e in features.entities],
+            [(e.key, e.name, e.type, e.mentions, float(e.salience), e.vouched)
+             for e in features.entities],
             dict(features.terms),
             features.event_date.encode() if features.event_date else None)
 

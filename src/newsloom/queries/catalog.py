@@ -251,11 +251,13 @@ class Catalog:
         return self.reads.count_articles()
 
     # -- entities ------------------------------------------------------------------------------
-    def entities(self, query: str | None, entity_type: str | None, limit: int, offset: int
-                 ) -> tuple[list[Entity], int]:
-        total = self._remembered(("entities", query, entity_type),
-                                 lambda: self.reads.count_entities(query, entity_type))
-        return self.reads.entity_page(query, entity_type, limit, offset), total
+    def entities(self, query: str | None, entity_type: str | None, limit: int, offset: int,
+                 unconfirmed: bool = False) -> tuple[list[Entity], int]:
+        """Confirmed entities (model/entities.py ``confirmed_entity``), or all of them."""
+        total = self._remembered(("entities", query, entity_type, unconfirmed),
+                                 lambda: self.reads.count_entities(query, entity_type,
+                                                                   unconfirmed))
+        return self.reads.entity_page(query, entity_type, limit, offset, unconfirmed), total
 
     def entity(self, ref: str) -> Entity | None:
         """By id, else by canonical name or alias (as ``newsloom entities NAME``)."""

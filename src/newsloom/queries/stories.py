@@ -47,7 +47,7 @@ def article_export_record(store: StoryReader, article: Article) -> dict[str, obj
     duplicate_of, story_id, storyline_id = store.article_links(article.id)
     record["entities"] = [
         {"id": e.entity.id, "name": e.entity.name, "type": e.entity.type,
-         "mentions": e.entity.mentions}
+         "mentions": e.entity.mentions, "confirmed": e.entity.confirmed}
         for e in sorted(store.member_entities([article.id]), key=lambda e: -e.salience)]
     record.update(duplicate_of=duplicate_of, story_id=story_id, storyline_id=storyline_id)
     return record

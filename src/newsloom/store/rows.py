@@ -11,7 +11,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
 from newsloom.model import (
     Article,
@@ -33,7 +33,12 @@ ARTICLE_COLUMNS = (
     "language_confidence", "text", "removed_lines", "extractor", "wire_source",
 )
 #: The stored columns of an entity, in the order :func:`entity_from_row` reads them.
-ENTITY_COLUMNS = ("id", "key", "name", "type", "aliases", "articles")
+ENTITY_COLUMNS = ("id", "key", "name", "type", "aliases", "articles", "vouched")
+#: :func:`newsloom.model.entities.confirmed_entity` in SQL (both stores), over ``entities``
+#: (``e.`` prefixed in :data:`CONFIRMED_E_SQL`): the entities newsloom lists.
+#: (Literal SQL, as psycopg's typing wants; a test ties the 2 to CORROBORATING_ARTICLES.)
+CONFIRMED_SQL: Final = "(articles >= 2 OR type = 'PER' OR vouched)"
+CONFIRMED_E_SQL: Final = "(e.articles >= 2 OR e.type = 'PER' OR e.vouched)"
 
 
 def article_values(article: Article) -> list[Any]:
@@ -90,7 +95,7 @@ def document_from_row(row: Mapping[str, Any], content: str) -> RawDocument:
 def entity_from_row(row: Sequence[Any]) -> Entity:
     """An entity from a row with the :data:`ENTITY_COLUMNS` in order (aliases as JSON)."""
     return Entity(str(row[0]), str(row[1]), str(row[2]), row[3], json.loads(str(row[4])),
-                  int(row[5]))
+                  int(row[5]), bool(row[6]))
 
 
 def surname_key(key: str, entity_type: str) -> str | None:

@@ -138,6 +138,10 @@ class EntityOut(_Out):
     #: language (ISO 639-1) → surface forms seen in that language
     aliases: dict[str, list[str]]
     articles: int
+    #: an article gave evidence beyond the tagger (a gazetteer, a list, an introducing noun)
+    vouched: bool = False
+    #: listed by default: named in two or more articles, a person, or vouched for
+    confirmed: bool = True
 
 
 class CooccurrenceOut(BaseModel):

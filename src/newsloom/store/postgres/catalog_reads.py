@@ -10,7 +10,13 @@ from typing import Any, LiteralString
 from newsloom.model import Entity, EntityRef
 from newsloom.store.ports import ArticleListFilter, ArticleRow, Cooccurrence
 from newsloom.store.postgres.database import Database
-from newsloom.store.rows import ENTITY_COLUMNS, entity_from_row, kept_count
+from newsloom.store.rows import (
+    CONFIRMED_E_SQL,
+    CONFIRMED_SQL,
+    ENTITY_COLUMNS,
+    entity_from_row,
+    kept_count,
+)
 
 _ARTICLE_ROWS = (
     "SELECT a.id, a.source_id, a.title, a.outlet, a.language, a.published, "
@@ -49,9 +55,9 @@ def _article_filter(filters: ArticleListFilter) -> tuple[LiteralString, list[Any
     return "WHERE " + " AND ".join(clauses), params
 
 
-def _entity_filter(query: str | None, entity_type: str | None
+def _entity_filter(query: str | None, entity_type: str | None, unconfirmed: bool = False
                    ) -> tuple[LiteralString, list[Any]]:
-    clauses: list[LiteralString] = ["TRUE"]
+    clauses: list[LiteralString] = ["TRUE" if unconfirmed else CONFIRMED_SQL]
     params: list[Any] = []
     if query:
         clauses.append("(strpos(lower(name), %s) > 0 OR strpos(lower(aliases), %s) > 0)")
@@ -154,14 +160,15 @@ class CatalogReads:
 
     # -- entities ------------------------------------------------------------------------------
     def entity_page(self, query: str | None, entity_type: str | None, limit: int,
-                    offset: int) -> list[Entity]:
-        where, params = _entity_filter(query, entity_type)
+                    offset: int, unconfirmed: bool = False) -> list[Entity]:
+        where, params = _entity_filter(query, entity_type, unconfirmed)
         return [entity_from_row(r) for r in self._pg.rows(
             f"{_ENTITY_SELECT} {where} ORDER BY articles DESC, name LIMIT %s OFFSET %s",
             [*params, limit, offset])]
 
-    def count_entities(self, query: str | None, entity_type: str | None) -> int:
-        where, params = _entity_filter(query, entity_type)
+    def count_entities(self, query: str | None, entity_type: str | None,
+                       unconfirmed: bool = False) -> int:
+        where, params = _entity_filter(query, entity_type, unconfirmed)
         return int(self._pg.value(f"SELECT COUNT(*) FROM entities {where}", params))
 
     def entity_by_id(self, entity_id: str) -> Entity | None:
@@ -171,11 +178,11 @@ class CatalogReads:
     def cooccurring(self, entity_id: str, limit: int, sample: int) -> list[Cooccurrence]:
         """Entities named in the same articles, by how many of the entity's ``sample`` most
         recent articles they share."""
-        return [Cooccurrence(entity_from_row(r), int(r[6])) for r in self._pg.rows(
+        return [Cooccurrence(entity_from_row(r), int(r[7])) for r in self._pg.rows(
             "WITH recent AS (SELECT article_id FROM article_entities WHERE entity_id = %s "
             "ORDER BY seq DESC LIMIT %s) "
-            "SELECT e.id, e.key, e.name, e.type, e.aliases, e.articles, COUNT(*) AS n "
-            "FROM recent x JOIN article_entities y ON y.article_id = x.article_id "
-            "JOIN entities e ON e.id = y.entity_id WHERE y.entity_id <> %s "
-            "GROUP BY e.id ORDER BY n DESC, e.name LIMIT %s",
+            "SELECT e.id, e.key, e.name, e.type, e.aliases, e.articles, e.vouched, "
+            "COUNT(*) AS n FROM recent x JOIN article_entities y ON y.article_id = x.article_id "
+            "JOIN entities e ON e.id = y.entity_id WHERE y.entity_id <> %s AND "
+            + CONFIRMED_E_SQL + " GROUP BY e.id ORDER BY n DESC, e.name LIMIT %s",
             (entity_id, sample, entity_id, limit))]

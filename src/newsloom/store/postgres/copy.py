@@ -1,7 +1,7 @@
 """``newsloom db copy`` on the PostgreSQL side: the tables of :mod:`newsloom.store.copy` read
 and written in their neutral form (mixed into PostgresStore). Vectors turn between pgvector
 values and float32 bytes, times between ``timestamptz`` and ISO text, the profile flag between
-boolean and 0/1; carried sequence numbers are inserted as they are (``OVERRIDING SYSTEM
+booleans and 0/1; carried sequence numbers are inserted as they are (``OVERRIDING SYSTEM
 VALUE``) and the identity sequences moved past them; an article's ``lemmas`` are computed as
 ``add`` computes them, and the HNSW index of the vectors is built once they are in."""
 
@@ -26,7 +26,8 @@ from newsloom.store.postgres.search import (
 from newsloom.store.rows import article_from_row
 
 _VECTOR = ("article_features", "vector")
-_FLAG = ("story_profiles", "dirty")
+#: Boolean columns (0/1 in SQLite).
+_FLAGS = frozenset({("story_profiles", "dirty"), ("entities", "vouched")})
 
 
 def _selected(table: CopiedTable, column: str) -> sql.Composable:
@@ -40,7 +41,7 @@ def _neutral(table: CopiedTable, column: str, value: Any) -> Any:
         return None
     if (table.name, column) == _VECTOR:
         return np.asarray(value, dtype=np.float32).tobytes()
-    if (table.name, column) == _FLAG:
+    if (table.name, column) in _FLAGS:
         return int(bool(value))
     # times as the SQLite store writes them: ISO 8601 in UTC
     return value.astimezone(UTC).isoformat() if isinstance(value, datetime) else value
@@ -51,7 +52,7 @@ def _stored(table: CopiedTable, column: str, value: Any) -> Any:
         return None
     if (table.name, column) == _VECTOR:
         return vector_values(np.frombuffer(value, dtype=np.float32))
-    return bool(value) if (table.name, column) == _FLAG else value
+    return bool(value) if (table.name, column) in _FLAGS else value
 
 
 class StoreCopyTables:

@@ -126,12 +126,12 @@ class CorpusTables(ReadModelTables, MemberReads, StoryProfileTables, CorpusLease
 
     def _save_entities(self, entities: Sequence[Entity], aliases: Sequence[Alias]) -> None:
         self._pg.many(
-            "INSERT INTO entities AS e (id, key, name, type, aliases, articles, surname) "
-            "VALUES (%s,%s,%s,%s,%s,%s,%s) ON CONFLICT (id) DO UPDATE SET "
+            "INSERT INTO entities AS e (id, key, name, type, aliases, articles, surname, "
+            "vouched) VALUES (%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT (id) DO UPDATE SET "
             "aliases = EXCLUDED.aliases, articles = EXCLUDED.articles, "
-            "type = EXCLUDED.type, surname = EXCLUDED.surname",
+            "type = EXCLUDED.type, surname = EXCLUDED.surname, vouched = EXCLUDED.vouched",
             [(e.id, e.key, e.name, e.type, json.dumps(e.aliases, ensure_ascii=False),
-              e.articles, surname_key(e.key, e.type)) for e in entities])
+              e.articles, surname_key(e.key, e.type), e.vouched) for e in entities])
         self._pg.many("INSERT INTO entity_aliases VALUES (%s,%s,%s) ON CONFLICT DO NOTHING",
                       [(a.alias_key, a.entity_id, a.reason) for a in aliases])
 

@@ -13,13 +13,14 @@ import numpy as np
 from newsloom.model import Entity, EntityRef, EventDate, Evidence, MemberEntity, MemberRow
 from newsloom.store.postgres.database import Database
 from newsloom.store.postgres.search import vector_from
-from newsloom.store.rows import ENTITY_COLUMNS, entity_from_row, published_date
+from newsloom.store.rows import CONFIRMED_E_SQL, ENTITY_COLUMNS, entity_from_row, published_date
 
 _MEMBER_SELECT = ("SELECT f.story_id, f.article_id, f.seq, a.title, a.language, a.outlet, "
                   "a.published, f.duplicate_of FROM article_features f "
                   "JOIN articles a ON a.id = f.article_id")
-_MEMBER_ENTITY_SELECT = ("SELECT ae.article_id, e.id, e.name, e.type, ae.mentions, ae.salience "
-                         "FROM article_entities ae JOIN entities e ON e.id = ae.entity_id")
+_MEMBER_ENTITY_SELECT = ("SELECT ae.article_id, e.id, e.name, e.type, ae.mentions, ae.salience, "
+                         + CONFIRMED_E_SQL +
+                         " FROM article_entities ae JOIN entities e ON e.id = ae.entity_id")
 _ENTITY_SELECT = f"SELECT {', '.join(ENTITY_COLUMNS)} FROM entities"
 
 
@@ -28,7 +29,8 @@ def _member(row: Sequence[Any]) -> MemberRow:
 
 
 def _member_entity(row: Sequence[Any]) -> MemberEntity:
-    return MemberEntity(row[0], EntityRef(row[1], row[2], row[3], int(row[4])), float(row[5]))
+    return MemberEntity(row[0], EntityRef(row[1], row[2], row[3], int(row[4]), bool(row[6])),
+                        float(row[5]))
 
 
 class MemberReads:

@@ -405,4 +405,9 @@ MIGRATIONS: tuple[LiteralString, ...] = (
         event_id bigint NOT NULL
     );
     """,
+    # 5: whether an article vouched for the entity (SQLite level 14, the same backfill).
+    """
+    ALTER TABLE entities ADD COLUMN IF NOT EXISTS vouched boolean NOT NULL DEFAULT false;
+    UPDATE entities SET vouched = true WHERE key LIKE 'loc:%';
+    """,
 )

@@ -5,13 +5,18 @@ are in readmodel.py. Counts over every current article read the trigger-kept
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Sequence
 
 from newsloom.model import Entity, EntityRef
 from newsloom.store.ports import ArticleListFilter, ArticleRow, Cooccurrence
-from newsloom.store.rows import kept_count
+from newsloom.store.rows import (
+    CONFIRMED_E_SQL,
+    CONFIRMED_SQL,
+    ENTITY_COLUMNS,
+    entity_from_row,
+    kept_count,
+)
 
 _ARTICLE_ROW_SQL = (
     "SELECT a.id, a.source_id, a.title, a.outlet, a.language, a.published, "
@@ -19,7 +24,7 @@ _ARTICLE_ROW_SQL = (
     "FROM articles a JOIN documents d ON d.id = a.id "
     "LEFT JOIN article_features f ON f.article_id = a.id "
 )
-_ENTITY_SQL = "SELECT id, key, name, type, aliases, articles FROM entities "
+_ENTITY_SQL = f"SELECT {', '.join(ENTITY_COLUMNS)} FROM entities "
 #: A story's original articles: a copy whose original lies in another story counts as one.
 _ORIGINAL = ("f.story_id = ? AND (f.duplicate_of IS NULL OR NOT EXISTS (SELECT 1 FROM "
              "article_features g WHERE g.article_id = f.duplicate_of AND "
@@ -29,11 +34,6 @@ _CHUNK = 500
 
 def _marks(values: Sequence[object]) -> str:
     return ",".join("?" * len(values))
-
-
-def _entity(row: Sequence[object]) -> Entity:
-    return Entity(str(row[0]), str(row[1]), str(row[2]), row[3],  # type: ignore[arg-type]
-                  json.loads(str(row[4])), int(row[5]))  # type: ignore[call-overload]
 
 
 def _article_row(row: Sequence[object]) -> ArticleRow:
@@ -64,8 +64,9 @@ def _article_where(filters: ArticleListFilter) -> tuple[str, list[object]]:
     return "WHERE " + " AND ".join(clauses), params
 
 
-def _entity_where(query: str | None, entity_type: str | None) -> tuple[str, list[object]]:
-    clauses, params = ["1 = 1"], list[object]()
+def _entity_where(query: str | None, entity_type: str | None, unconfirmed: bool = False
+                  ) -> tuple[str, list[object]]:
+    clauses, params = ["1 = 1" if unconfirmed else CONFIRMED_SQL], list[object]()
     if query:
         needle = query.lower()
         clauses.append("(instr(lower(name), ?) > 0 OR instr(lower(aliases), ?) > 0)")
@@ -181,21 +182,24 @@ class CatalogReads:
 
     # -- entities ----------------------------------------------------------------------------------
     def entity_page(self, query: str | None, entity_type: str | None, limit: int,
-                    offset: int) -> list[Entity]:
-        """Entities whose name or an alias contains ``query``, most frequent first."""
-        where, params = _entity_where(query, entity_type)
-        return [_entity(r) for r in self._db.execute(
+                    offset: int, unconfirmed: bool = False) -> list[Entity]:
+        """Entities whose name or an alias contains ``query``, most frequent first; only
+        confirmed ones (:func:`newsloom.model.entities.confirmed_entity`) unless
+        ``unconfirmed``."""
+        where, params = _entity_where(query, entity_type, unconfirmed)
+        return [entity_from_row(r) for r in self._db.execute(
             f"{_ENTITY_SQL} {where} ORDER BY articles DESC, name LIMIT ? OFFSET ?",
             [*params, limit, offset])]
 
-    def count_entities(self, query: str | None, entity_type: str | None) -> int:
-        where, params = _entity_where(query, entity_type)
+    def count_entities(self, query: str | None, entity_type: str | None,
+                       unconfirmed: bool = False) -> int:
+        where, params = _entity_where(query, entity_type, unconfirmed)
         return int(self._db.execute(f"SELECT COUNT(*) FROM entities {where}",
                                     params).fetchone()[0])
 
     def entity_by_id(self, entity_id: str) -> Entity | None:
         row = self._db.execute(f"{_ENTITY_SQL} WHERE id = ?", (entity_id,)).fetchone()
-        return _entity(row) if row else None
+        return entity_from_row(row) if row else None
 
     def cooccurring(self, entity_id: str, limit: int, sample: int) -> list[Cooccurrence]:
         """Entities named in the same articles, by how many of the entity's ``sample`` most
@@ -203,9 +207,9 @@ class CatalogReads:
         rows = self._db.execute(
             "WITH recent AS (SELECT article_id FROM article_entities WHERE entity_id = ? "
             "ORDER BY rowid DESC LIMIT ?) "
-            "SELECT e.id, e.key, e.name, e.type, e.aliases, e.articles, COUNT(*) AS n "
-            "FROM recent x JOIN article_entities y ON y.article_id = x.article_id "
-            "JOIN entities e ON e.id = y.entity_id WHERE y.entity_id != ? "
+            "SELECT e.id, e.key, e.name, e.type, e.aliases, e.articles, e.vouched, "
+            "COUNT(*) AS n FROM recent x JOIN article_entities y ON y.article_id = x.article_id "
+            f"JOIN entities e ON e.id = y.entity_id WHERE y.entity_id != ? AND {CONFIRMED_E_SQL} "
             "GROUP BY e.id ORDER BY n DESC, e.name LIMIT ?",
             (entity_id, sample, entity_id, limit))
-        return [Cooccurrence(_entity(r), int(r[6])) for r in rows]
+        return [Cooccurrence(entity_from_row(r), int(r[7])) for r in rows]

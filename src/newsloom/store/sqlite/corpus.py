@@ -24,7 +24,13 @@ from newsloom.model import (
 )
 from newsloom.store.corpus_batch import CorpusBatchWrites
 from newsloom.store.ports import ClusterState, FeatureRow
-from newsloom.store.rows import cluster_state, entity_from_row, published_date, surname_key
+from newsloom.store.rows import (
+    CONFIRMED_E_SQL,
+    cluster_state,
+    entity_from_row,
+    published_date,
+    surname_key,
+)
 from newsloom.store.sqlite.contexts import ContextTables
 from newsloom.store.sqlite.profiles import StoryProfileTables
 from newsloom.store.sqlite.readmodel import ReadModelTables
@@ -61,7 +67,7 @@ class CorpusTables(ReadModelTables, ContextTables, StoryProfileTables, CorpusBat
 
     def load_entities(self) -> tuple[list[Entity], list[Alias]]:
         entities = [entity_from_row(r) for r in self._db.execute(
-            "SELECT id, key, name, type, aliases, articles FROM entities")]
+            "SELECT id, key, name, type, aliases, articles, vouched FROM entities")]
         aliases = [Alias(r[0], r[1], r[2]) for r in self._db.execute(
             "SELECT alias_key, entity_id, reason FROM entity_aliases")]
         return entities, aliases
@@ -73,7 +79,7 @@ class CorpusTables(ReadModelTables, ContextTables, StoryProfileTables, CorpusBat
         surname is one of ``surnames``, and the entities ``ids``."""
         aliases: list[Alias] = []
         found: dict[str, Entity] = {}
-        select = "SELECT id, key, name, type, aliases, articles FROM entities WHERE "
+        select = "SELECT id, key, name, type, aliases, articles, vouched FROM entities WHERE "
         for start in range(0, len(keys), 500):
             chunk = list(keys[start:start + 500])
             aliases += [Alias(r[0], r[1], r[2]) for r in self._db.execute(
@@ -223,13 +229,14 @@ class CorpusTables(ReadModelTables, ContextTables, StoryProfileTables, CorpusBat
             (entity_id,))]
 
     def member_entities(self, article_ids: Sequence[str] | None = None) -> list[MemberEntity]:
-        sql = ("SELECT ae.article_id, e.id, e.name, e.type, ae.mentions, ae.salience "
-               "FROM article_entities ae JOIN entities e ON e.id = ae.entity_id")
+        sql = ("SELECT ae.article_id, e.id, e.name, e.type, ae.mentions, ae.salience, "
+               f"{CONFIRMED_E_SQL} FROM article_entities ae JOIN entities e ON e.id = ae.entity_id")
         params: list[str] = []
         if article_ids is not None:
             sql += f" WHERE ae.article_id IN ({','.join('?' * len(article_ids))})"
             params = list(article_ids)
-        return [MemberEntity(r[0], EntityRef(r[1], r[2], r[3], int(r[4])), float(r[5]))
+        return [MemberEntity(r[0], EntityRef(r[1], r[2], r[3], int(r[4]), bool(r[6])),
+                             float(r[5]))
                 for r in self._db.execute(sql, params)]
 
     def article_vectors(self) -> dict[str, np.ndarray]:
@@ -258,25 +265,25 @@ class CorpusTables(ReadModelTables, ContextTables, StoryProfileTables, CorpusBat
             self._relist_storylines(None, [line.id for line in lines])
 
     def list_entities(self, limit: int | None = None) -> list[Entity]:
-        sql = ("SELECT id, key, name, type, aliases, articles FROM entities "
+        sql = ("SELECT id, key, name, type, aliases, articles, vouched FROM entities "
                "ORDER BY articles DESC, name")
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        return [Entity(r[0], r[1], r[2], r[3], json.loads(r[4]), int(r[5]))
+        return [entity_from_row(r)
                 for r in self._db.execute(sql)]
 
     def find_entity(self, ref: str) -> Entity | None:
         """By id, canonical name (any case) or any alias surface form."""
         row = self._db.execute(
-            "SELECT id, key, name, type, aliases, articles FROM entities WHERE id=? "
+            "SELECT id, key, name, type, aliases, articles, vouched FROM entities WHERE id=? "
             "OR lower(name)=lower(?) ORDER BY articles DESC LIMIT 1", (ref, ref)).fetchone()
         if row is None:
             needle = json.dumps(ref, ensure_ascii=False).lower()
             row = self._db.execute(
-                "SELECT id, key, name, type, aliases, articles FROM entities "
+                "SELECT id, key, name, type, aliases, articles, vouched FROM entities "
                 "WHERE instr(lower(aliases), ?) > 0 ORDER BY articles DESC LIMIT 1",
                 (needle,)).fetchone()
-        return Entity(row[0], row[1], row[2], row[3], json.loads(row[4]), int(row[5])) \
+        return entity_from_row(row) \
             if row else None
 
     def article_links(self, article_id: str) -> tuple[str | None, str | None, str | None]:
@@ -293,12 +300,12 @@ class CorpusTables(ReadModelTables, ContextTables, StoryProfileTables, CorpusBat
 
     def _save_entities(self, entities: Sequence[Entity], aliases: Sequence[Alias]) -> None:
         self._db.executemany(
-            "INSERT INTO entities (id, key, name, type, aliases, articles, surname) "
-            "VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+            "INSERT INTO entities (id, key, name, type, aliases, articles, surname, vouched) "
+            "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
             "aliases=excluded.aliases, articles=excluded.articles, type=excluded.type, "
-            "surname=excluded.surname",
+            "surname=excluded.surname, vouched=excluded.vouched",
             [(e.id, e.key, e.name, e.type, json.dumps(e.aliases, ensure_ascii=False),
-              e.articles, surname_key(e.key, e.type)) for e in entities])
+              e.articles, surname_key(e.key, e.type), int(e.vouched)) for e in entities])
         self._db.executemany(
             "INSERT OR IGNORE INTO entity_aliases VALUES (?,?,?)",
             [(a.alias_key, a.entity_id, a.reason) for a in aliases])

@@ -438,4 +438,11 @@ MIGRATIONS: tuple[str, ...] = (
         event_id INTEGER NOT NULL
     );
     """,
+    # 14: whether an article vouched for the entity (model/entities.py confirmed_entity):
+    # entities are listed when confirmed. Before this level only gazetteer places are known
+    # to be vouched for; re-analysing the articles (`newsloom reprocess`) finds the rest.
+    """
+    ALTER TABLE entities ADD COLUMN vouched INTEGER NOT NULL DEFAULT 0;
+    UPDATE entities SET vouched = 1 WHERE key LIKE 'loc:%';
+    """,
 )
