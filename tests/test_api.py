@@ -232,6 +232,17 @@ def test_timeline_of_a_story(bridge: tuple[TestClient, dict[str, dict[str, Any]]
         assert sentence["article_id"] in entry["citations"]
 
 
+def test_entities_listed_are_confirmed_and_the_rest_on_request(client: TestClient) -> None:
+    listed = client.get("/api/entities", params={"limit": 200}).json()
+    everything = client.get("/api/entities", params={"limit": 200, "unconfirmed": True}).json()
+    assert listed["items"] and all(e["confirmed"] for e in listed["items"])
+    assert all(e["articles"] >= 2 or e["type"] == "PER" or e["vouched"]
+               for e in listed["items"])
+    hidden = [e for e in everything["items"] if not e["confirmed"]]
+    assert hidden and everything["total"] == listed["total"] + len(hidden)
+    assert {e["name"] for e in listed["items"]} >= {"MTS", "Alcatel", "Lucent"}  # vouched
+
+
 def test_timeline_of_an_entity_by_name(client: TestClient) -> None:
     body = client.get("/api/timeline", params={"entity": "Huawei"}).json()
     assert body["request"]["entity"]  # resolved to the entity id
