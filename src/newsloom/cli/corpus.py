@@ -113,7 +113,12 @@ def storyline_header() -> list[str]:
 def entity_header() -> list[str]:
     from newsloom.model import Entity
 
-    return field_names(Entity)
+    return [*field_names(Entity), "confirmed"]
+
+
+def entity_record(entity: Entity) -> dict[str, object]:
+    """The entity's fields plus ``confirmed`` (whether ``newsloom entities`` lists it)."""
+    return {**record_of(entity), "confirmed": entity.confirmed}
 
 
 def stories_command(store: ListingReader, db: Path, lang: str | None, fmt: OutputFormat,
@@ -146,8 +151,9 @@ def entities_command(store: EntityReader, db: Path, name: str | None, fmt: Outpu
         return
     total = store.count_entities(None, None, unconfirmed)
     page = Page(total, offset, limit)
-    entities = (store.entity_page(None, None, limit or max(total, 1), offset, unconfirmed)
-                if offset < total else [])
+    entities = [entity_record(e) for e in (
+        store.entity_page(None, None, limit or max(total, 1), offset, unconfirmed)
+        if offset < total else [])]
     emit_page(entities, fmt, page, noun="entity", columns=ENTITY_COLUMNS,
               header=entity_header(), key="entities",
               empty_hint=lambda: empty_hint(store, "entities", db))
@@ -169,7 +175,7 @@ def _one_entity(store: EntityReader, db: Path, name: str, fmt: OutputFormat) -> 
         for lang, surfaces in sorted(entity.aliases.items()):
             out.print(f"  {lang}: {escape(', '.join(surfaces))}")
 
-    emit_one(record_of(entity), fmt, header=entity_header(), human=card)
+    emit_one(entity_record(entity), fmt, header=entity_header(), human=card)
 
 
 def _read_pairs(pairs_file: Path) -> list[tuple[str, str]]:

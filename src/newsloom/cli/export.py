@@ -119,4 +119,4 @@ def export_entities(db: DbOption = DEFAULT_DB, fmt: FormatOption = ExportFormat.
     """Every canonical entity with its aliases by language."""
     _export(db, "entity", "entities", fmt, output, cli_corpus.entity_header(),
             cli_corpus.ENTITY_COLUMNS,
-            lambda store: (record_of(e) for e in store.list_entities()))
+            lambda store: (cli_corpus.entity_record(e) for e in store.list_entities()))

@@ -29,8 +29,8 @@ _ORGANISATION_NOUNS: dict[str, frozenset[str]] = {
     }),
     "nl": frozenset({
         "bedrijf", "concern", "onderneming", "firma", "fabrikant", "producent", "provider",
-        "operator", "aanbieder", "persbureau", "bank", "verzekeraar", "maatschappij", "groep", "partij",
-        "krant", "omroep", "vakbond", "vereniging", "agentschap", "leverancier"
+        "operator", "aanbieder", "persbureau", "bank", "verzekeraar", "maatschappij", "groep",
+        "partij", "krant", "omroep", "vakbond", "vereniging", "agentschap", "leverancier"
     }),
     "fr": frozenset({
         "société", "entreprise", "groupe", "opérateur", "fabricant", "constructeur",
