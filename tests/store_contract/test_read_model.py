@@ -5,7 +5,7 @@ from __future__ import annotations
 from newsloom.model import ClusterEvent, Entity, EntityRef, Storyline
 from newsloom.store.ports import ArticleListFilter, Backend, Cooccurrence
 
-from .records import clustered, page
+from .records import clustered, entity, feature, mention, page
 
 
 def test_listing_after_a_batch_holds_each_story_derived_from_its_members(
@@ -117,18 +117,29 @@ def test_entity_pages_counts_and_cooccurrence(store: Backend) -> None:
 
 def test_entities_are_listed_when_confirmed_and_kept_otherwise(store: Backend) -> None:
     """One article names Zeta and nothing vouches for it: kept, not listed. Nokia, also named
-    once, was vouched for by its article (a gazetteer, a list, an introducing noun)."""
-    corpus = clustered(store)
+    once, was vouched for by its article (a gazetteer, a list, an introducing noun); Ada is a
+    person. Listings, story entities and co-occurrences show the confirmed ones."""
+    pages = [page("z", "Zeta, Nokia and Ada Lovelace.", outlet="Daily")]
+    store.add(pages)
+    article = pages[0][0].id
+    seq = {a: s for s, a in store.pending_articles(10)}
+    ada = entity("e-ada", "Ada Lovelace")  # a person named once: listed
     zeta = Entity("e-zeta", "name:zeta", "Zeta", "ORG", {"en": ["Zeta"]}, 1)
-    nokia = Entity("e-nokia", "name:nokia", "Nokia", "ORG", {"de": ["Nokia"]}, 1, vouched=True)
-    store.save_corpus_batch([], [zeta, nokia], [], [])
-    assert not zeta.confirmed and nokia.confirmed and corpus.acme.confirmed
-    listed = store.entity_page(None, None, 10, 0)
-    assert [e.name for e in listed] == ["Ada Lovelace", "Acme", "Nokia"]
-    assert store.count_entities(None, "ORG") == 2
-    everything = store.entity_page(None, None, 10, 0, unconfirmed=True)
-    assert [e.name for e in everything] == ["Ada Lovelace", "Acme", "Nokia", "Zeta"]
-    assert store.count_entities(None, None, unconfirmed=True) == 4
+    nokia = Entity("e-nokia", "name:nokia", "Nokia", "ORG", {"en": ["Nokia"]}, 1, vouched=True)
+    row = feature(article, seq[article], "s9", (1, 0, 0, 0),
+                  mentions=[mention(zeta.id, zeta.name, 3.0, "ORG"),
+                            mention(nokia.id, nokia.name, 2.0, "ORG"),
+                            mention(ada.id, ada.name, 1.0)])
+    store.save_corpus_batch([row], [ada, zeta, nokia], [], [ClusterEvent("create", "s9", article)])
+    assert not zeta.confirmed and nokia.confirmed and ada.confirmed
+    assert [e.name for e in store.entity_page(None, None, 10, 0)] == ["Ada Lovelace", "Nokia"]
+    assert store.count_entities(None, "ORG") == 1
+    assert store.entity_page(None, None, 10, 0, unconfirmed=True) == [ada, nokia, zeta]
+    assert store.count_entities(None, None, unconfirmed=True) == 3
     assert store.entity_by_id("e-nokia") == nokia  # the flag round-trips
-    assert store.entity_page("zeta", None, 10, 0) == []
     assert store.entity_page("zeta", None, 10, 0, unconfirmed=True) == [zeta]
+    refs, _ = store.story_entity_counts("s9", 1000, 50)
+    assert [r.name for r in refs] == ["Ada Lovelace", "Nokia"]
+    assert [c.entity.name for c in store.cooccurring(ada.id, 20, 1000)] == ["Nokia"]
+    flags = {m.entity.name: m.entity.confirmed for m in store.member_entities([article])}
+    assert flags == {"Ada Lovelace": True, "Nokia": True, "Zeta": False}

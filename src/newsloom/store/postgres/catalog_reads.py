@@ -153,8 +153,8 @@ class CatalogReads:
         rows = self._pg.rows(
             recent + "SELECT e.id, e.name, e.type, SUM(ae.mentions) AS n FROM recent r "
             "JOIN article_entities ae ON ae.article_id = r.article_id "
-            "JOIN entities e ON e.id = ae.entity_id GROUP BY e.id "
-            "ORDER BY n DESC, e.name LIMIT %s", (story_id, sample, limit))
+            "JOIN entities e ON e.id = ae.entity_id WHERE " + CONFIRMED_E_SQL +
+            " GROUP BY e.id ORDER BY n DESC, e.name LIMIT %s", (story_id, sample, limit))
         counted = self._pg.value(recent + "SELECT COUNT(*) FROM recent", (story_id, sample))
         return [EntityRef(r[0], r[1], r[2], int(r[3])) for r in rows], int(counted)
 

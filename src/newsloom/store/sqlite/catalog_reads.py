@@ -166,15 +166,15 @@ class CatalogReads:
 
     def story_entity_counts(self, story_id: str, sample: int, limit: int
                             ) -> tuple[list[EntityRef], int]:
-        """Entities of the story's independent articles, most mentioned first, counted over
-        its ``sample`` most recent ones; and how many those were."""
+        """Confirmed entities of the story's independent articles, most mentioned first,
+        counted over its ``sample`` most recent ones; and how many those were."""
         rows = self._db.execute(
             "WITH recent AS (SELECT article_id FROM article_features WHERE story_id = ? "
             "AND duplicate_of IS NULL ORDER BY seq DESC LIMIT ?) "
             "SELECT e.id, e.name, e.type, SUM(ae.mentions) AS n "
             "FROM recent r JOIN article_entities ae ON ae.article_id = r.article_id "
-            "JOIN entities e ON e.id = ae.entity_id GROUP BY e.id ORDER BY n DESC, e.name "
-            "LIMIT ?", (story_id, sample, limit)).fetchall()
+            f"JOIN entities e ON e.id = ae.entity_id WHERE {CONFIRMED_E_SQL} "
+            "GROUP BY e.id ORDER BY n DESC, e.name LIMIT ?", (story_id, sample, limit)).fetchall()
         counted = self._db.execute(
             "SELECT COUNT(*) FROM (SELECT 1 FROM article_features WHERE story_id = ? "
             "AND duplicate_of IS NULL LIMIT ?)", (story_id, sample)).fetchone()[0]
