@@ -65,8 +65,8 @@ def confirmed_entity(entity_type: str, articles: int, vouched: bool) -> bool:
     can trust"): named in two or more articles, or a person, or vouched for by an article's
     evidence. An organisation or place one article names with nothing to back the tagger is
     kept (it may be confirmed later) but not listed: on hand-labelled news such entities are
-    right about half the time, the rest about 19 times in 20. The SQL of both stores
-    repeats this rule (store/rows.py ``CONFIRMED_SQL``)."""
+    right about half the time, entities two articles name 19 times in 20. The SQL of both
+    stores repeats this rule (store/rows.py ``CONFIRMED_SQL``)."""
     return articles >= CORROBORATING_ARTICLES or entity_type == "PER" or vouched
 
 
