@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 from newsloom.eval import cli_extraction
 from newsloom.eval.cli_common import (
     OutputFormat,
+    TableOrJsonOption,
     emit_json,
     err_console,
     out_console,
@@ -66,8 +67,7 @@ def dates(
     dataset: Annotated[Path, typer.Option(
         "--dataset", exists=True, file_okay=False, resolve_path=True,
         help="A folder with articles.jsonl, or of such folders (timeline17-dev).")],
-    output_format: Annotated[OutputFormat, typer.Option(
-        "--format", help="A rich table, or one JSON object on stdout.")] = OutputFormat.table,
+    output_format: TableOrJsonOption = OutputFormat.table,
 ) -> None:
     """Plain-text publication dates against the records' declared dates (removed first).
 
@@ -84,8 +84,7 @@ def pairs(
     dataset: Annotated[Path, typer.Option(
         "--dataset", exists=True, file_okay=False, resolve_path=True,
         help="semeval-pairs-dev directory: articles.jsonl + pairs.csv.")],
-    output_format: Annotated[OutputFormat, typer.Option(
-        "--format", help="A rich table, or one JSON object on stdout.")] = OutputFormat.table,
+    output_format: TableOrJsonOption = OutputFormat.table,
     event_chars: Annotated[int | None, typer.Option(
         "--event-chars", min=100,
         help="Characters of each article the encoder embeds (default: the pipeline's).")
@@ -107,8 +106,7 @@ def events(
     dataset: Annotated[Path, typer.Option(
         "--dataset", exists=True, file_okay=False, resolve_path=True,
         help="events-dev directory: articles.jsonl + labels.json (event and kind per article).")],
-    output_format: Annotated[OutputFormat, typer.Option(
-        "--format", help="A rich table, or one JSON object on stdout.")] = OutputFormat.table,
+    output_format: TableOrJsonOption = OutputFormat.table,
 ) -> None:
     """Stories against labelled events: BCubed and pairwise F1.
 
@@ -128,8 +126,7 @@ def events(
 def storylines(
     paths: Annotated[list[Path], typer.Argument(
         exists=True, resolve_path=True, help="Files or folders of articles (any input format).")],
-    output_format: Annotated[OutputFormat, typer.Option(
-        "--format", help="A rich table, or one JSON object on stdout.")] = OutputFormat.table,
+    output_format: TableOrJsonOption = OutputFormat.table,
 ) -> None:
     """Stories and storylines on a real, unlabelled collection.
 
@@ -299,8 +296,7 @@ def timelines(
                                            "skip ingest).")] = Path("newsloom-eval-timelines"),
     collection: Annotated[list[str] | None, typer.Option(
         "--collection", help="Only these collections (repeatable).")] = None,
-    output_format: Annotated[OutputFormat, typer.Option(
-        "--format", help="A rich table, or one JSON object on stdout.")] = OutputFormat.table,
+    output_format: TableOrJsonOption = OutputFormat.table,
     rouge: Annotated[str, typer.Option(
         "--rouge", help="reimpl: tilse's Python ROUGE; perl: the original ROUGE-1.5.5 "
                         "(needs apt-get install libxml-dom-perl).")] = "reimpl",

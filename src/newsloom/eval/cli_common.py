@@ -10,8 +10,9 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+import typer
 from rich.console import Console
 
 err_console = Console(stderr=True)
@@ -28,6 +29,11 @@ class PathChoice(StrEnum):
 class OutputFormat(StrEnum):
     table = "table"
     json = "json"
+
+
+#: ``--format`` of the eval commands that print rich tables or one JSON object.
+TableOrJsonOption = Annotated[OutputFormat, typer.Option(
+    "--format", help="A rich table, or one JSON object on stdout.")]
 
 
 class Focus(StrEnum):

@@ -14,6 +14,7 @@ from newsloom.eval.cli_common import (
     Focus,
     OutputFormat,
     PathChoice,
+    TableOrJsonOption,
     default_seeds,
     emit_json,
     err_console,
@@ -37,8 +38,7 @@ def extraction(
     ] = PathChoice.both,
     limit: Annotated[int | None, typer.Option(
         "--limit", min=1, help="Score only the first N pages (in sorted order).")] = None,
-    output_format: Annotated[OutputFormat, typer.Option(
-        "--format", help="A rich table, or one JSON object on stdout.")] = OutputFormat.table,
+    output_format: TableOrJsonOption = OutputFormat.table,
     focus: Annotated[list[Focus] | None, typer.Option(
         "--focus", help="trafilatura trade-off(s) for HTML pages; repeat to compare "
                         "(default: the production default, precision). "
@@ -228,8 +228,7 @@ def throughput(
     work_dir: Annotated[Path | None, typer.Option(
         "--work-dir", file_okay=False, help="Where to put the temporary corpus and stores "
                                             "(default: the system temp dir).")] = None,
-    output_format: Annotated[OutputFormat, typer.Option(
-        "--format", help="A rich table, or one JSON object on stdout.")] = OutputFormat.table,
+    output_format: TableOrJsonOption = OutputFormat.table,
 ) -> None:
     """Time the real ingest pipeline on a generated corpus: docs/s, peak memory, re-ingest."""
     from newsloom.eval.throughput import report_to_json as throughput_json

@@ -65,7 +65,6 @@ class Reported:
     type: str
     surfaces: tuple[str, ...]
     mentions: int = 0  # in this article
-    key: str = ""  # the entity's language-independent key (``loc:RU``, ``name:...``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +183,7 @@ def report_entities(articles: Sequence[NewsArticle], unconfirmed: bool = False
             if not (unconfirmed or entity.confirmed):
                 continue
             out.append(Reported(article.lang, article.source, article.id, entity.name,
-                                entity.type, item.surfaces, item.mentions, entity.key))
+                                entity.type, item.surfaces, item.mentions))
     return out
 
 
