@@ -9,7 +9,9 @@ from newsloom.eval.ner_news import (
     Label,
     Reported,
     draw_sample,
+    label_round,
     load_articles,
+    of_rounds,
     read_labels,
     score,
     summary,
@@ -36,6 +38,18 @@ def test_precision_uses_the_gold_type_and_counts_unlabelled() -> None:
     assert (result.reported, result.labelled, result.correct, result.unlabelled) == (4, 3, 1, 1)
     assert [w.name for w in result.wrong] == ["Interviews", "Nokia"]
     assert summary(score(reported, labels))["precision"] == round(1 / 3, 3)
+
+
+def test_labels_of_chosen_rounds_measure_rules_fresh() -> None:
+    old = _label("1", "Nokia", "ORG", "correct", "ORG")
+    fresh = Label("de", "semeval", "2", "Guselkumab", "PER", "wrong", "MISC",
+                  "round 9 (after the rule): a drug")
+    other = Label("de", "semeval", "3", "Juni 2018", "PER", "wrong", "-", "round 8: a date")
+    assert [label_round(lb) for lb in (old, fresh, other)] == [None, 9, 8]
+    assert of_rounds([old, fresh, other], frozenset({9})) == [fresh]
+    assert of_rounds([old, fresh, other], frozenset()) == [old, fresh, other]
+    reported = [_rep("1", "Nokia", "ORG"), _rep("2", "Guselkumab", "PER")]
+    assert summary(score(reported, of_rounds([old, fresh], frozenset({9}))))["precision"] == 0
 
 
 def test_draw_adds_seeded_unlabelled_entities_and_keeps_labels(tmp_path: Path) -> None:
@@ -83,6 +97,9 @@ def test_cli_scores_and_draws_on_real_output(tmp_path: Path) -> None:
     data = json.loads(result.stdout)["languages"]["de"]
     assert (data["labelled"], data["correct"]) == (1, 1)
     assert data["unlabelled"] == data["reported"] - 1 >= 1  # Mail.ru, Moscow: not labelled
+    result = CliRunner().invoke(app, [*args, "--round", "9"])  # the Huawei label has none
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["languages"]["de"]["labelled"] == 0
     result = CliRunner().invoke(app, [*args, "--draw", "5"])
     assert result.exit_code == 0, result.output
     drawn = read_labels(sample)

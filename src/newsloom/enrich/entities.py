@@ -159,7 +159,9 @@ def link_article(title: str | None, text: str, mentions: Sequence[Mention],
                                   vouched)
     spans = [(m.start, m.end) for m in mentions]
     keyed = [(m, *mention_key(m.text, m.type)) for m in mentions]
-    keyed += [(m, key, m.type) for m, key in gazetteer_mentions(full, spans, lang)]
+    surnames = _person_surnames(mentions)  # "(Davis)" after "Roman Griffin Davis": no place
+    keyed += [(m, key, m.type) for m, key in gazetteer_mentions(full, spans, lang)
+              if m.text not in surnames]
     groups: dict[str, _Group] = defaultdict(_Group)
     for mention, key, entity_type in keyed:
         if key in ("name:", "loc:"):
@@ -245,6 +247,12 @@ def _no_name_word(word: str, lang: str | None) -> bool:
     return (is_common_word(word, lang) or lower_case_word(word, lang or "")
             or _function_word(word, lang)
             or place_key(word) is not None or adjective_key(word) is not None)
+
+
+def _person_surnames(mentions: Sequence[Mention]) -> set[str]:
+    """Last words of the article's full person names, without a possessive ending."""
+    return {_POSSESSIVE.sub("", m.text.split()[-1]) for m in mentions
+            if m.type == "PER" and len(m.text.split()) > 1}
 
 
 def _surnames_typed(mentions: list[Mention]) -> list[Mention]:

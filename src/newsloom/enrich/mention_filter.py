@@ -5,10 +5,22 @@ Rules (each a property of names, not a list of bad words):
 - **A name does not run across a sentence or a headline colon.** "Harvard Business Review.
   So", "Francja: Leki": the span is cut at ". " + capital or ": " and its first part kept.
 - **A name does not begin with a cardinal number or a lower-case word.** "38 Prozent",
-  "prezydenta Lecha Kaczyńskiego", "bazylice oo. Franciszkanów": leading numbers and
-  lower-case words (short name particles such as "de", "van", "von der" excepted, and words
-  with a capital inside such as "iPhone", "al-Assad") are cut, and the rest is judged as a
-  span of its own.
+  "prezydenta Lecha Kaczyńskiego", "bazylice oo. Franciszkanów", "of Hitler": leading
+  numbers and lower-case words (particles that open names such as "de", "van", "von der"
+  excepted, and words with a capital inside such as "iPhone", "al-Assad") are cut, and the
+  rest is judged as a span of its own.
+- **A person's name does not begin with a capitalised function word at a sentence start.**
+  "Also Lugner", "Drei Hemeraner": a sentence's first word is capitalised whatever it is;
+  stop words of four letters or more are cut there from person spans (shorter ones may
+  start names: "Van", "De"), unless a known multi-word place or organisation begins with
+  that word ("Buenos", "Nueva", "Estados": spaCy lists them as stop words).
+- **A date is not a name.** "Juni 2018", "August 1925", "Friday 12": a span of month or
+  weekday names and numbers only.
+- **A day is not an organisation or a place.** "Day of Solidarity of World Azerbaijanis",
+  "International Women's Day", "Día de la Hispanidad", "Nowy Rok": a non-person span headed
+  by a word for a day, week, month or year names a holiday or a period (its head: the first
+  or last word, or the word before the first "of"-like particle).
+- **Brackets around a whole span are not part of the name**: "(KMK)" is KMK.
 - **A name does not end in a function word.** "Dirección de Agricultura y", "Code de conduite
   en": trailing particles and stop words are trimmed.
 - **A single word that the language's lexicon knows as a common word is not a name**
@@ -40,10 +52,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from newsloom.enrich.lexicon import is_common_word
-from newsloom.enrich.organisations import is_organisation
+from newsloom.enrich.organisations import is_organisation, organisation_names
+from newsloom.enrich.places import fold, gazetteer
 from newsloom.model import Mention
+from newsloom.text.calendars import month_names, weekday_names
 from newsloom.text.stem import lexicon_knows
 
 _WORD = re.compile(r"\S+")
@@ -86,16 +101,50 @@ def cut_at_sentence(mention: Mention) -> Mention | None:
 _CARDINAL = re.compile(r"\d[\d.,]*")
 
 
-def cut_leading_words(mention: Mention, function_word: Callable[[str], bool]) -> Mention | None:
-    """Cut leading cardinal numbers and lower-case words that are not short name particles
-    (see the module docstring); ``None`` when nothing is left."""
+#: Lower-case particles that may open a name ("van Gogh", "von der Leyen", "de Gaulle",
+#: "al-Assad", "bin Salman"); other short function words ("of", "and", "für") never do.
+LEADING_PARTICLES = frozenset({
+    "von", "van", "der", "den", "de", "del", "della", "di", "da", "du", "des", "la", "le",
+    "el", "al", "bin", "ibn", "zu", "ten", "ter", "het", "dos", "das",
+})
+#: Shortest capitalised stop word cut at a sentence start (shorter ones start names).
+MIN_SENTENCE_START_CUT = 4
+_SENTENCE_END = ".!?:\n"
+_OPENING = "\"'«„“‘([ \t"
+
+
+def at_sentence_start(article: str, start: int) -> bool:
+    """Nothing but opening quotes or brackets lies between ``start`` and the previous
+    sentence end (or the start of ``article``)."""
+    i = start
+    while i > 0 and article[i - 1] in _OPENING:
+        i -= 1
+    return i == 0 or article[i - 1] in _SENTENCE_END
+
+
+@lru_cache(maxsize=1)
+def name_openers() -> frozenset[str]:
+    """Folded first words of the multi-word places and organisations the gazetteers know."""
+    names = [*gazetteer().by_name, *(fold(name) for name in organisation_names())]
+    return frozenset(name.split(" ", 1)[0] for name in names if " " in name)
+
+
+def cut_leading_words(mention: Mention, function_word: Callable[[str], bool],
+                      sentence_start: bool = False) -> Mention | None:
+    """Cut leading cardinal numbers and lower-case words that are not short name particles,
+    and from a person span at a sentence start a capitalised stop word of four letters or
+    more that opens no known name (see the module docstring); ``None`` when nothing is
+    left."""
     tokens = [(m.start(), m.group()) for m in _WORD.finditer(mention.text)]
     cut = 0
     while cut < len(tokens):
         word = tokens[cut][1].strip(_EDGE)
-        particle = len(word) <= 3 and function_word(word)
-        if _CARDINAL.fullmatch(word) or (word[:1].islower() and not particle
-                                         and not any(c.isupper() for c in word)):
+        particle = word in LEADING_PARTICLES
+        opener = (cut == 0 and sentence_start and mention.type == "PER" and word[:1].isupper()
+                  and len(word) >= MIN_SENTENCE_START_CUT and function_word(word)
+                  and fold(word) not in name_openers())
+        if _CARDINAL.fullmatch(word) or opener or (
+                word[:1].islower() and not particle and not any(c.isupper() for c in word)):
             cut += 1
             continue
         break
@@ -105,6 +154,52 @@ def cut_leading_words(mention: Mention, function_word: Callable[[str], bool]) ->
         return None
     start = tokens[cut][0]
     return Mention(mention.start + start, mention.end, mention.text[start:], mention.type)
+
+
+def date_phrase(text: str) -> bool:
+    """Month or weekday names and numbers only, with at least one of each: "Juni 2018"."""
+    months, weekdays = month_names(), weekday_names()
+    words = [w.strip(_EDGE).rstrip(".").lower() for w in text.split()]
+    words = [w for w in words if w]
+    named = [w for w in words if w in months or w in weekdays]
+    return bool(named) and any(w.isdigit() for w in words) and all(
+        w.isdigit() or w in months or w in weekdays for w in words)
+
+
+#: Words for a period of time that head the names of holidays and observances, per language.
+CALENDAR_HEADS: dict[str, frozenset[str]] = {
+    "en": frozenset({"day", "days", "week", "month", "year", "eve", "night", "anniversary"}),
+    "de": frozenset({"tag", "tage", "woche", "monat", "jahr", "nacht", "abend", "jahrestag"}),
+    "nl": frozenset({"dag", "dagen", "week", "maand", "jaar", "nacht", "avond"}),
+    "fr": frozenset({"jour", "journée", "semaine", "mois", "année", "an", "nuit",
+                     "anniversaire"}),
+    "es": frozenset({"día", "semana", "mes", "año", "noche", "aniversario"}),
+    "pl": frozenset({"dzień", "tydzień", "miesiąc", "rok", "noc", "rocznica"}),
+}
+_HEAD_PARTICLES = frozenset({"of", "der", "des", "van", "de", "du", "del", "della", "di"})
+
+
+def calendar_headed(text: str, lang: str) -> bool:
+    """A multi-word span headed by a word for a period of time (see the module docstring)."""
+    heads = CALENDAR_HEADS.get(lang)
+    words = [re.sub(r"['’]s$", "", w.strip(_EDGE)).lower() for w in text.split()]
+    words = [w for w in words if w]
+    if not heads or len(words) < 2:
+        return False
+    candidates = {words[0], words[-1]}
+    particle = next((i for i, w in enumerate(words) if w in _HEAD_PARTICLES), 0)
+    if particle:
+        candidates.add(words[particle - 1])
+    return bool(candidates & heads)
+
+
+def unbracketed(mention: Mention) -> Mention:
+    """"(KMK)" → "KMK": brackets around the whole span (and none inside) are not the name."""
+    text = mention.text
+    if len(text) > 2 and text[0] == "(" and text[-1] == ")" and "(" not in text[1:-1] \
+            and ")" not in text[1:-1]:
+        return Mention(mention.start + 1, mention.end - 1, text[1:-1], mention.type)
+    return mention
 
 
 def _abbreviation(before: str) -> bool:
@@ -321,12 +416,14 @@ def filter_mentions(mentions: Sequence[Mention], lang: str | None,
         return list(mentions)
     kept = []
     for mention in _joined(mentions, article, lang):
-        fixed = cut_at_sentence(mention)
+        fixed = cut_at_sentence(unbracketed(mention))
         if fixed is not None and " " in fixed.text:
-            fixed = cut_leading_words(fixed, function_word)
+            fixed = cut_leading_words(fixed, function_word,
+                                      bool(article) and at_sentence_start(article, fixed.start))
         if fixed is not None and not protected(fixed.text):
             fixed = trim_function_words(fixed, function_word)
-        if fixed is None:
+        if fixed is None or date_phrase(fixed.text) or (
+                fixed.type != "PER" and calendar_headed(fixed.text, lang)):
             continue
         text = fixed.text
         if " " not in text and shouted_word(text.strip(_EDGE)) and not is_organisation(text):

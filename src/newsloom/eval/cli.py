@@ -247,6 +247,9 @@ def ner(
     unconfirmed: Annotated[bool, typer.Option(
         "--unconfirmed", help="With --news-sample: score every entity linking found, also "
         "those newsloom does not list (one article, nothing vouching for them).")] = False,
+    rounds: Annotated[list[int] | None, typer.Option(
+        "--round", help="With --news-sample: score only the labels of this labelling round "
+        "(the note's 'round N'); repeat for several.")] = None,
 ) -> None:
     """Named-entity recognition F1, or with --news-sample entity precision on news.
 
@@ -256,7 +259,7 @@ def ner(
 
     if news_sample is not None:
         _news_precision(news_sample, news_data, seeds, draw, output_format,
-                        unconfirmed)
+                        unconfirmed, frozenset(rounds or ()))
         return
 
     if dataset is not None:
@@ -387,10 +390,11 @@ def entity_contexts(
 
 
 def _news_precision(sample: Path, data: Path, seeds: Path | None, draw: int,
-                    output_format: OutputFormat, unconfirmed: bool = False) -> None:
+                    output_format: OutputFormat, unconfirmed: bool = False,
+                    rounds: frozenset[int] = frozenset()) -> None:
     from newsloom.eval import ner_news
 
-    results = ner_news.run(sample, data, seeds, draw, unconfirmed)
+    results = ner_news.run(sample, data, seeds, draw, unconfirmed, rounds)
     if output_format is OutputFormat.json:
         emit_json(ner_news.summary(results))
     else:

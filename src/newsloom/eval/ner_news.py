@@ -28,6 +28,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -258,16 +259,33 @@ def summary(results: dict[str, LangPrecision]) -> dict[str, object]:
     }
 
 
+_ROUND = re.compile(r"round (\d+)\b")
+
+
+def label_round(label: Label) -> int | None:
+    """The labelling round a label's note names ("round 9 (…): …"); None before rounds."""
+    found = _ROUND.match(label.note)
+    return int(found.group(1)) if found else None
+
+
+def of_rounds(labels: Sequence[Label], rounds: frozenset[int]) -> list[Label]:
+    """The labels of ``rounds`` (all of them when ``rounds`` is empty)."""
+    return [lb for lb in labels if not rounds or label_round(lb) in rounds]
+
+
 def run(sample: Path, data: Path, seeds: Path | None, draw: int = 0,
-        unconfirmed: bool = False) -> dict[str, LangPrecision]:
+        unconfirmed: bool = False, rounds: frozenset[int] = frozenset()
+        ) -> dict[str, LangPrecision]:
     """``eval ner --news-sample``: report entities on the news articles, optionally add
-    ``draw`` unlabelled ones per language to ``sample``, and score against its labels."""
+    ``draw`` unlabelled ones per language to ``sample``, and score against its labels (only
+    those of ``rounds`` when given: labels drawn after a rule was written measure it
+    fresh)."""
     labels = read_labels(sample) if sample.is_file() else []
     reported = report_entities(load_articles(data, seeds), unconfirmed)
     if draw:
         write_labels(sample, draw_sample(reported, labels, draw))
         labels = read_labels(sample)
-    return score(reported, labels)
+    return score(reported, of_rounds(labels, rounds))
 
 
 def print_table(results: dict[str, LangPrecision], console: Console) -> None:

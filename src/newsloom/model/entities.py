@@ -57,17 +57,29 @@ class Entity:
     @property
     def confirmed(self) -> bool:
         """Listed as an entity: see :func:`confirmed_entity`."""
-        return confirmed_entity(self.type, self.articles, self.vouched)
+        return confirmed_entity(self.type, self.articles, self.vouched, self.key)
 
 
-def confirmed_entity(entity_type: str, articles: int, vouched: bool) -> bool:
+def person_surname(key: str, entity_type: str) -> str | None:
+    """Last name of a multi-word person key ("name:donald trump" → "trump"), else None.
+
+    The stores index it (the resolver's "bare surname of a known full name" loads the
+    candidates for one surname), and :func:`confirmed_entity` lists a person named in full."""
+    tokens = key.removeprefix("name:").split()
+    return tokens[-1] if entity_type == "PER" and len(tokens) > 1 else None
+
+
+def confirmed_entity(entity_type: str, articles: int, vouched: bool, key: str = "") -> bool:
     """Whether newsloom lists an entity (precision first; docs/benchmarks.md "Entities you
-    can trust"): named in two or more articles, or a person, or vouched for by an article's
-    evidence. An organisation or place one article names with nothing to back the tagger is
-    kept (it may be confirmed later) but not listed: on hand-labelled news such entities are
-    right about half the time, entities two articles name 19 times in 20. The SQL of both
-    stores repeats this rule (store/rows.py ``CONFIRMED_SQL``)."""
-    return articles >= CORROBORATING_ARTICLES or entity_type == "PER" or vouched
+    can trust"): named in two or more articles, or a person named in full (``key`` has a
+    surname), or vouched for by an article's evidence. What one article names with nothing
+    to back the tagger is kept (it may be confirmed later) but not listed: on hand-labelled
+    news, organisations and places named so are right about half the time, and one-word
+    "persons" of one article as often ("Guselkumab", a drug; "Knesset"); entities two
+    articles name, 19 times in 20. The SQL of both stores repeats this rule (store/rows.py
+    ``CONFIRMED_SQL``, over the stored surname)."""
+    return (articles >= CORROBORATING_ARTICLES or vouched
+            or person_surname(key, entity_type) is not None)
 
 
 @dataclass(frozen=True, slots=True)

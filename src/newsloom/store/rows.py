@@ -37,8 +37,9 @@ ENTITY_COLUMNS = ("id", "key", "name", "type", "aliases", "articles", "vouched")
 #: :func:`newsloom.model.entities.confirmed_entity` in SQL (both stores), over ``entities``
 #: (``e.`` prefixed in :data:`CONFIRMED_E_SQL`): the entities newsloom lists.
 #: (Literal SQL, as psycopg's typing wants; a test ties the 2 to CORROBORATING_ARTICLES.)
-CONFIRMED_SQL: Final = "(articles >= 2 OR type = 'PER' OR vouched)"
-CONFIRMED_E_SQL: Final = "(e.articles >= 2 OR e.type = 'PER' OR e.vouched)"
+CONFIRMED_SQL: Final = "(articles >= 2 OR vouched OR (type = 'PER' AND surname IS NOT NULL))"
+CONFIRMED_E_SQL: Final = (
+    "(e.articles >= 2 OR e.vouched OR (e.type = 'PER' AND e.surname IS NOT NULL))")
 
 
 def article_values(article: Article) -> list[Any]:
@@ -96,17 +97,6 @@ def entity_from_row(row: Sequence[Any]) -> Entity:
     """An entity from a row with the :data:`ENTITY_COLUMNS` in order (aliases as JSON)."""
     return Entity(str(row[0]), str(row[1]), str(row[2]), row[3], json.loads(str(row[4])),
                   int(row[5]), bool(row[6]))
-
-
-def surname_key(key: str, entity_type: str) -> str | None:
-    """Last name of a multi-word person key ("name:donald trump" → "trump"), else None.
-
-    The same rule as :meth:`newsloom.enrich.resolve.EntityResolver._index`, which decides
-    which people a bare surname may resolve to; the store indexes it so a run can load the
-    candidates for one surname instead of every entity.
-    """
-    tokens = key.removeprefix("name:").split()
-    return tokens[-1] if entity_type == "PER" and len(tokens) > 1 else None
 
 
 def cluster_state(features: Iterable[Sequence[Any]], stories: Iterable[Sequence[Any]],

@@ -12,6 +12,7 @@ import numpy as np
 
 from newsloom.enrich.name_context import EntityContexts, candidate_tokens
 from newsloom.model import Alias, ClusterEvent, Entity, Storyline
+from newsloom.model.entities import person_surname
 from newsloom.store.corpus_batch import CorpusBatchWrites
 from newsloom.store.ports import ClusterState, FeatureRow
 from newsloom.store.postgres.database import Database
@@ -20,7 +21,7 @@ from newsloom.store.postgres.members import MemberReads
 from newsloom.store.postgres.profiles import StoryProfileTables
 from newsloom.store.postgres.readmodel import ReadModelTables
 from newsloom.store.postgres.search import hnsw_index_name, hnsw_index_sql, vector_values
-from newsloom.store.rows import ENTITY_COLUMNS, cluster_state, entity_from_row, surname_key
+from newsloom.store.rows import ENTITY_COLUMNS, cluster_state, entity_from_row
 
 #: A name term shared by more entities than this says nothing about which one a new name
 #: means (the SQLite store's rule, store/sqlite/contexts.py).
@@ -131,7 +132,7 @@ class CorpusTables(ReadModelTables, MemberReads, StoryProfileTables, CorpusLease
             "aliases = EXCLUDED.aliases, articles = EXCLUDED.articles, "
             "type = EXCLUDED.type, surname = EXCLUDED.surname, vouched = EXCLUDED.vouched",
             [(e.id, e.key, e.name, e.type, json.dumps(e.aliases, ensure_ascii=False),
-              e.articles, surname_key(e.key, e.type), e.vouched) for e in entities])
+              e.articles, person_surname(e.key, e.type), e.vouched) for e in entities])
         self._pg.many("INSERT INTO entity_aliases VALUES (%s,%s,%s) ON CONFLICT DO NOTHING",
                       [(a.alias_key, a.entity_id, a.reason) for a in aliases])
 

@@ -22,6 +22,7 @@ from newsloom.model import (
     MemberRow,
     Storyline,
 )
+from newsloom.model.entities import person_surname
 from newsloom.store.corpus_batch import CorpusBatchWrites
 from newsloom.store.ports import ClusterState, FeatureRow
 from newsloom.store.rows import (
@@ -29,7 +30,6 @@ from newsloom.store.rows import (
     cluster_state,
     entity_from_row,
     published_date,
-    surname_key,
 )
 from newsloom.store.sqlite.contexts import ContextTables
 from newsloom.store.sqlite.profiles import StoryProfileTables
@@ -305,7 +305,7 @@ class CorpusTables(ReadModelTables, ContextTables, StoryProfileTables, CorpusBat
             "aliases=excluded.aliases, articles=excluded.articles, type=excluded.type, "
             "surname=excluded.surname, vouched=excluded.vouched",
             [(e.id, e.key, e.name, e.type, json.dumps(e.aliases, ensure_ascii=False),
-              e.articles, surname_key(e.key, e.type), int(e.vouched)) for e in entities])
+              e.articles, person_surname(e.key, e.type), int(e.vouched)) for e in entities])
         self._db.executemany(
             "INSERT OR IGNORE INTO entity_aliases VALUES (?,?,?)",
             [(a.alias_key, a.entity_id, a.reason) for a in aliases])

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from newsloom.model import Article, RawDocument, Skip
+from newsloom.model.entities import person_surname
 from newsloom.settings import settings
 from newsloom.store.ports import AddResult, RunRecord, StoreSummary
 from newsloom.store.rows import (
@@ -23,7 +24,6 @@ from newsloom.store.rows import (
     article_values,
     document_from_row,
     document_meta,
-    surname_key,
 )
 from newsloom.store.sqlite.admin import AdminQueries
 from newsloom.store.sqlite.contexts import name_terms_json
@@ -57,7 +57,7 @@ class SQLiteStore(CorpusTables, AdminQueries, SearchTables, NeighbourQueries,
                                    timeout=settings().busy_timeout)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.create_function("newsloom_surname", 2, surname_key, deterministic=True)
+        self._db.create_function("newsloom_surname", 2, person_surname, deterministic=True)
         self._db.create_function("newsloom_name_terms", 1, name_terms_json, deterministic=True)
         # The lemma index's triggers (migration 4) call this on every article write.
         self._db.create_function("newsloom_lemmas", 2, lemma_text, deterministic=True)

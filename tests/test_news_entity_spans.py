@@ -1,0 +1,96 @@
+"""Issue 10, entities you can trust: span rules added after labelling round 8 (dates,
+sentence-initial function words, brackets, leading particles, holidays) and the surname rule
+of the gazetteer pass; one small made-up text per rule, with what must stay a name beside
+what must go."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsloom.enrich.entities import link_article
+from newsloom.enrich.mention_filter import calendar_headed, date_phrase
+from newsloom.enrich.mentions import refine_mentions
+from newsloom.model import EntityType, Mention
+
+
+def _at(text: str, surface: str, kind: EntityType) -> Mention:
+    start = text.index(surface)
+    return Mention(start, start + len(surface), surface, kind)
+
+
+def _kept(text: str, spans: list[tuple[str, EntityType]], lang: str) -> list[tuple[str, str]]:
+    found = refine_mentions(text, [_at(text, s, k) for s, k in spans], lang)
+    return [(m.text, m.type) for m in found]
+
+
+@pytest.mark.parametrize(("text", "is_date"), [
+    ("Juni 2018", True), ("August 1925", True), ("14. März", True), ("May 2019", True),
+    ("August Diehl", False), ("Formel 1", False), ("Juni", False),
+])
+def test_month_names_with_numbers_are_dates(text: str, is_date: bool) -> None:
+    assert date_phrase(text) is is_date
+
+
+def test_a_date_tagged_as_a_person_is_no_entity() -> None:
+    text = "Seit Juni 2018 leitet Kerstin Köditz das Amt."
+    kept = _kept(text, [("Juni 2018", "PER"), ("Kerstin Köditz", "PER")], "de")
+    assert kept == [("Kerstin Köditz", "PER")]
+
+
+def test_a_capitalised_stop_word_opening_a_sentence_is_cut_from_a_person() -> None:
+    text = "Also Lugner hat Recht. Estados Unidos es grande."
+    kept = _kept(text, [("Also Lugner", "PER")], "de")
+    assert kept == [("Lugner", "PER")]
+    # mid-sentence the capital means something: nothing is cut there
+    text = "Das sagte Also Lugner."
+    assert _kept(text, [("Also Lugner", "PER")], "de") == [("Also Lugner", "PER")]
+
+
+def test_stop_words_that_open_known_names_stay() -> None:
+    text = "Buenos Aires votó. Estados Unidos respondió."
+    kept = _kept(text, [("Buenos Aires", "PER"), ("Estados Unidos", "PER")], "es")
+    assert kept == [("Buenos Aires", "PER"), ("Estados Unidos", "PER")]
+
+
+def test_brackets_around_a_span_are_not_the_name() -> None:
+    text = "Die Kultusministerkonferenz (KMK) tagt."
+    assert _kept(text, [("(KMK)", "ORG")], "de") == [("KMK", "ORG")]
+
+
+def test_of_does_not_open_a_name_but_von_does() -> None:
+    text = "The rise of Hitler and of Lombardy; Ursula von der Leyen spoke."
+    kept = _kept(text, [("of Hitler", "PER"), ("von der Leyen", "PER")], "en")
+    assert kept == [("Hitler", "PER"), ("von der Leyen", "PER")]
+
+
+@pytest.mark.parametrize(("lang", "text", "holiday"), [
+    ("en", "Day of Solidarity of World Azerbaijanis", True),
+    ("en", "International Women's Day", True),
+    ("es", "Día de la Hispanidad", True),
+    ("pl", "Nowy Rok", True),
+    ("de", "Tag der Deutschen Einheit", True),
+    ("en", "Bank of England", False),
+    ("de", "Deutscher Bundestag", False),
+    ("fr", "Banque de France", False),
+])
+def test_spans_headed_by_a_period_of_time_are_holidays(lang: str, text: str,
+                                                       holiday: bool) -> None:
+    assert calendar_headed(text, lang) is holiday
+
+
+def test_a_holiday_tagged_as_an_organisation_is_dropped_a_person_is_not() -> None:
+    text = "On the Day of Solidarity of World Azerbaijanis, Doris Day sang."
+    kept = _kept(text, [("Day of Solidarity of World Azerbaijanis", "ORG"),
+                        ("Doris Day", "PER")], "en")
+    assert kept == [("Doris Day", "PER")]
+
+
+def test_a_persons_surname_is_not_a_gazetteer_place() -> None:
+    # "Jordan" is a country and "Davis" a city of the gazetteer; after a full name in the
+    # same article they are the person's surname.
+    text = "Michael Jordan scored. Later Jordan rested, and Jordan the country watched."
+    found = link_article(None, text, [_at(text, "Michael Jordan", "PER")], "en")
+    assert "loc:JO" not in {e.key for e in found}
+    text = "Jordan and Syria met in Amman."
+    found = link_article(None, text, [], "en")
+    assert "loc:JO" in {e.key for e in found}
