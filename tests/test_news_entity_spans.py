@@ -94,3 +94,52 @@ def test_a_persons_surname_is_not_a_gazetteer_place() -> None:
     text = "Jordan and Syria met in Amman."
     found = link_article(None, text, [], "en")
     assert "loc:JO" in {e.key for e in found}
+
+
+def test_a_persons_name_holds_no_bracket_and_no_name_an_unclosed_one() -> None:
+    text = ("Jojo (Roman Griffin Davis) meets Olaf Scholz (SPD) at First Majestic Silver "
+            "Corp. (First")
+    kept = _kept(text, [("Jojo (Roman Griffin Davis)", "PER"), ("Olaf Scholz (SPD)", "PER"),
+                        ("First Majestic Silver Corp. (First", "ORG")], "en")
+    assert kept == [("Jojo", "PER"), ("Olaf Scholz", "PER"),
+                    ("First Majestic Silver Corp.", "ORG")]
+    text = "Pożar w Kalisza (woj. wielkopolskie) ugaszono."
+    kept = _kept(text, [("Kalisza (woj. wielkopolskie)", "LOC")], "pl")
+    assert kept == [("Kalisza (woj. wielkopolskie)", "LOC")]  # a closed bracket of a place
+
+
+def test_six_names_in_a_row_are_a_caption_not_a_person() -> None:
+    text = "Pictured: Ryan Kenny Mike Cripps Mattie Sharman. Prof. Dr. Holger Volk said so."
+    kept = _kept(text, [("Ryan Kenny Mike Cripps Mattie Sharman", "PER"),
+                        ("Prof. Dr. Holger Volk", "PER")], "en")
+    assert [k for k in kept if "Ryan" in k[0]] == []
+    assert [t for n, t in kept if n.endswith("Holger Volk")] == ["PER"]
+
+
+def test_a_person_named_exactly_as_a_multi_word_place_is_the_place() -> None:
+    text = "The ship docked near Phnom Penh, and Paris Hilton waved."
+    found = {e.name: (e.key, e.type) for e in link_article(
+        None, text, [_at(text, "Phnom Penh", "PER"), _at(text, "Paris Hilton", "PER")], "en")}
+    assert found["Phnom Penh"][1] == "LOC" and found["Phnom Penh"][0].startswith("loc:")
+    assert found["Paris Hilton"] == ("name:paris hilton", "PER")
+
+
+@pytest.mark.parametrize(("lang", "text", "word"), [
+    ("en", "The bridge serves the city.", "serves"),
+    ("es", "Subió la manzana israel un diez por ciento.", "israel"),
+    ("fr", "Il faut libérer les otages.", "libérer"),
+])
+def test_lower_case_words_that_only_look_like_places_are_none(lang: str, text: str,
+                                                              word: str) -> None:
+    spans = [_at(text, word, "LOC")]
+    assert not [e for e in link_article(None, text, spans, lang) if e.key.startswith("loc:")]
+
+
+@pytest.mark.parametrize(("lang", "text", "key"), [
+    ("de", "Die russischen Behörden schweigen.", "loc:RU"),
+    ("es", "La autoridad estadounidense calla.", "loc:US"),
+    ("fr", "Les autorités libériennes se taisent.", "loc:LR"),
+])
+def test_lower_case_country_adjectives_still_name_their_country(lang: str, text: str,
+                                                                key: str) -> None:
+    assert key in {e.key for e in link_article(None, text, [], lang)}

@@ -27,7 +27,13 @@ from newsloom.enrich.mentions import (
     refine_mentions,
 )
 from newsloom.enrich.organisations import corporate_marker, is_organisation
-from newsloom.enrich.places import adjective_key, exact_names, fold, place_key
+from newsloom.enrich.places import (
+    adjective_in_text,
+    adjective_key,
+    exact_names,
+    fold,
+    place_key,
+)
 from newsloom.enrich.spans import TakenSpans
 from newsloom.enrich.vouching import introduced_as_organisation
 from newsloom.model import ArticleEntity, EntityType, Mention
@@ -61,8 +67,9 @@ def mention_key(surface: str, entity_type: EntityType) -> tuple[str, EntityType]
     if place_hit is None and " " not in cleaned and (
             entity_type in ("LOC", "MISC") or (entity_type == "ORG" and cleaned[:1].islower())):
         place_hit = adjective_key(cleaned)
-    if place_hit and entity_type in ("LOC", "MISC", "ORG"):
-        return place_hit, "LOC"
+    if place_hit and (entity_type in ("LOC", "MISC", "ORG") or (
+            " " in cleaned and _exact_place(cleaned) == place_hit)):
+        return place_hit, "LOC"  # a person is not named exactly as a place ("Phnom Penh")
     demonym = adjective_key(cleaned) if entity_type == "PER" and " " not in cleaned \
         and _exact_place(cleaned) is None else None
     if demonym:  # "Venezuelan officials": a capitalised demonym tagged PER names no person
@@ -108,9 +115,8 @@ def gazetteer_mentions(text: str, spans: Sequence[tuple[int, int]], lang: str | 
             key = None
             if part[0].isupper():
                 key = _exact_place(part)
-            if key is None and len(part) >= 6 and not (
-                    lang == "de" and part[0].isupper() and part.endswith("sch")):
-                key = adjective_key(part)
+            if key is None and len(part) >= 6:
+                key = adjective_in_text(part, lang)
             if key:
                 found.append((Mention(part_start, end, part, "LOC"), key))
     return found

@@ -20,7 +20,12 @@ Rules (each a property of names, not a list of bad words):
   "International Women's Day", "Día de la Hispanidad", "Nowy Rok": a non-person span headed
   by a word for a day, week, month or year names a holiday or a period (its head: the first
   or last word, or the word before the first "of"-like particle).
-- **Brackets around a whole span are not part of the name**: "(KMK)" is KMK.
+- **Brackets around a whole span are not part of the name**: "(KMK)" is KMK. **A person's
+  name holds no bracket, and no name an unclosed one**: "Yorki (Archie Yates)", "Jörg
+  Steinbach ( SPD)", "First Majestic Silver Corp. (First Majestic" keep what comes before
+  it ("Frankfurt (Oder)", "Kalisza (woj. wielkopolskie)" stay whole).
+- **A person is not named with more than five words** (particles aside): "Ryan Kenny Mike
+  Cripps Mattie Sharman" is a caption's list of names, not one.
 - **A name does not end in a function word.** "Dirección de Agricultura y", "Code de conduite
   en": trailing particles and stop words are trimmed.
 - **A single word that the language's lexicon knows as a common word is not a name**
@@ -193,13 +198,24 @@ def calendar_headed(text: str, lang: str) -> bool:
     return bool(candidates & heads)
 
 
-def unbracketed(mention: Mention) -> Mention:
-    """"(KMK)" → "KMK": brackets around the whole span (and none inside) are not the name."""
+#: Most words of one person's name, particles aside ("Prof. Dr. Holger Volk" has four).
+MAX_PERSON_WORDS = 5
+
+
+def unbracketed(mention: Mention) -> Mention | None:
+    """"(KMK)" → "KMK": brackets around the whole span (and none inside) are not the name;
+    "Yorki (Archie Yates)" → "Yorki": nor, in a person's name or unclosed, a bracket inside
+    it and what follows."""
     text = mention.text
     if len(text) > 2 and text[0] == "(" and text[-1] == ")" and "(" not in text[1:-1] \
             and ")" not in text[1:-1]:
         return Mention(mention.start + 1, mention.end - 1, text[1:-1], mention.type)
-    return mention
+    bracket = text.find("(")
+    if bracket < 0 or (mention.type != "PER" and ")" in text[bracket:]):
+        return mention
+    head = text[:bracket].rstrip()
+    return Mention(mention.start, mention.start + len(head), head, mention.type) \
+        if head else None
 
 
 def _abbreviation(before: str) -> bool:
@@ -416,14 +432,17 @@ def filter_mentions(mentions: Sequence[Mention], lang: str | None,
         return list(mentions)
     kept = []
     for mention in _joined(mentions, article, lang):
-        fixed = cut_at_sentence(unbracketed(mention))
+        fixed = unbracketed(mention)
+        fixed = cut_at_sentence(fixed) if fixed is not None else None
         if fixed is not None and " " in fixed.text:
             fixed = cut_leading_words(fixed, function_word,
                                       bool(article) and at_sentence_start(article, fixed.start))
         if fixed is not None and not protected(fixed.text):
             fixed = trim_function_words(fixed, function_word)
         if fixed is None or date_phrase(fixed.text) or (
-                fixed.type != "PER" and calendar_headed(fixed.text, lang)):
+                fixed.type != "PER" and calendar_headed(fixed.text, lang)) or (
+                fixed.type == "PER" and len([w for w in fixed.text.split()
+                                             if not function_word(w)]) > MAX_PERSON_WORDS):
             continue
         text = fixed.text
         if " " not in text and shouted_word(text.strip(_EDGE)) and not is_organisation(text):

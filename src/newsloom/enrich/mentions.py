@@ -40,7 +40,7 @@ from functools import lru_cache
 
 from newsloom.enrich.mention_filter import filter_mentions
 from newsloom.enrich.organisations import corporate_marker, find_organisations, is_organisation
-from newsloom.enrich.places import adjective_key, place_key
+from newsloom.enrich.places import adjective_in_text, adjective_key, place_key
 from newsloom.enrich.spans import TakenSpans as TakenSpans  # re-exported (tests, callers)
 from newsloom.enrich.spans import _occurrences as _occurrences
 from newsloom.model import EntityType, Mention
@@ -322,7 +322,7 @@ def refine_mentions(text: str, mentions: Sequence[Mention], lang: str | None,
     kept: list[Mention] = []
     for mention in mentions:
         if not any(c.isupper() for c in mention.text):
-            if adjective_key(mention.text.strip(_EDGE_PUNCT)):
+            if adjective_in_text(mention.text.strip(_EDGE_PUNCT), lang):
                 kept.append(mention)  # "russischen": a country, resolved by the gazetteer
             continue
         if place_key(mention.text) is not None:
@@ -342,7 +342,9 @@ def refine_mentions(text: str, mentions: Sequence[Mention], lang: str | None,
         a bare surname, a place or a brand-shaped head; a whole span: a known place or
         organisation, an agency, or a brand-shaped word ("Mate 10")."""
         word = text.strip()
-        if is_organisation(word) or place_key(word) is not None or word in _AGENCY_FORMS:
+        # a place's name written in lower case ("manzana israel") is not protected as one
+        if is_organisation(word) or word in _AGENCY_FORMS or (
+                not word[:1].islower() and place_key(word) is not None):
             return True
         if " " not in word:  # a person's word protects a bare surname, not a span's word
             return (word in person_words and word == text) or _head_protected(word)

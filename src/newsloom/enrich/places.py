@@ -209,6 +209,28 @@ def adjective_key(token: str) -> str | None:
     return None
 
 
+#: Languages that capitalise country adjectives ("Russian", "Russische"): a lower-case word
+#: there is no adjective of a place ("serves" is no form of "Sérvia").
+_CAPITALISED_ADJECTIVES = frozenset({"en", "nl"})
+#: Languages whose infinitives end in "-er" ("libérer" is no form of "Libéria").
+_ER_INFINITIVES = frozenset({"fr", "es", "it", "pt"})
+
+
+def adjective_in_text(part: str, lang: str | None) -> str | None:
+    """The country a word of running text is an adjective or demonym of ("russischen",
+    "Amerikaanse"). A capitalised German "-sch" word is a language ("Deutsch"); a place's own
+    name written in lower case ("manzana israel") names no place."""
+    if not part:
+        return None
+    if part[0].isupper():
+        return None if lang == "de" and part.endswith("sch") else adjective_key(part)
+    folded = fold(part)
+    if lang in _CAPITALISED_ADJECTIVES or folded in gazetteer().by_name or (
+            lang in _ER_INFINITIVES and folded.endswith("er")):
+        return None
+    return adjective_key(part)
+
+
 def place(key: str) -> Place | None:
     return gazetteer().places.get(key)
 
