@@ -12,7 +12,10 @@ Articles (nothing of them is committed; they are read from the shared data at ev
 - the seed articles (``.txt`` scrapes, through newsloom's own text extraction): de, nl;
 - ``ner/conll2002/nl/val.conllu`` — Dutch news sentences (De Morgen, 2000), tokenised, grouped
   into pseudo-articles of :data:`CONLL_SENTENCES` consecutive sentences: the only Dutch news
-  text here beside one seed.
+  text here beside one seed;
+- ``trafilatura-eval-dev/html/`` — web pages (news, blogs, municipal notices) in de, fr, es,
+  pl, en…, through newsloom's own HTML extraction: fresh French and Spanish text once the
+  SemEval articles of those languages were all labelled.
 
 Labels: a TSV with ``lang, source, article, name, type, label, gold_type, note``. ``label`` is
 ``correct`` (a real named entity with the right type), ``wrong`` or ``?`` (drawn, not yet
@@ -113,6 +116,31 @@ def load_articles(data: Path, seeds: Path | None) -> list[NewsArticle]:
     conll = data / "ner" / "conll2002" / "nl" / "val.conllu"
     if conll.is_file():
         out += _conll_articles(conll)
+    pages = data / "trafilatura-eval-dev"
+    if (pages / "evaldata.json").is_file():
+        out += _web_pages(pages)
+    return out
+
+
+def _web_pages(folder: Path) -> list[NewsArticle]:
+    from newsloom.extract import ExtractionError, extract
+    from newsloom.model import RawDocument
+
+    entries = json.loads((folder / "evaldata.json").read_text(encoding="utf-8"))
+    out = []
+    for url, entry in sorted(entries.items()):
+        path = folder / "html" / entry["file"]
+        if not path.is_file():
+            continue
+        raw = RawDocument.create(content=path.read_text(encoding="utf-8", errors="replace"),
+                                 source_id=path.stem, source=url, content_type="html")
+        try:
+            article = extract(raw)
+        except ExtractionError:
+            continue
+        if article.language in LANGS:
+            out.append(NewsArticle(article.language, "trafilatura", path.stem, article.title,
+                                   article.text))
     return out
 
 
