@@ -143,3 +143,21 @@ def test_lower_case_words_that_only_look_like_places_are_none(lang: str, text: s
 def test_lower_case_country_adjectives_still_name_their_country(lang: str, text: str,
                                                                 key: str) -> None:
     assert key in {e.key for e in link_article(None, text, [], lang)}
+
+
+def test_a_person_has_no_number_and_no_name_of_english_common_words() -> None:
+    text = "Krok 2: Teig kneten. Lombardei vor totalem Shut Down, sagt Attilio Fontana."
+    kept = _kept(text, [("Krok 2", "PER")], "pl")
+    assert kept == []
+    kept = _kept(text, [("Shut Down", "PER"), ("Attilio Fontana", "PER")], "de")
+    assert kept == [("Attilio Fontana", "PER")]
+    text = "Queen Elizabeth II. und Shut Down."
+    assert ("Elizabeth II.", "PER") in _kept(text, [("Elizabeth II.", "PER")], "de")
+
+
+def test_a_common_word_of_the_language_is_not_a_foreign_name_of_a_place() -> None:
+    text = "Seul en Europe. Le Japon et Séoul."
+    keys = {e.key for e in link_article(None, text, [], "fr")}
+    assert "loc:JP" in keys and "loc:Asia/Seoul" in keys  # "Séoul" is its French name
+    assert [e for e in link_article(None, "Seul en Europe.", [], "fr")
+            if e.key == "loc:Asia/Seoul"] == []

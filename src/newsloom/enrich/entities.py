@@ -32,6 +32,7 @@ from newsloom.enrich.places import (
     adjective_key,
     exact_names,
     fold,
+    place,
     place_key,
 )
 from newsloom.enrich.spans import TakenSpans
@@ -115,11 +116,19 @@ def gazetteer_mentions(text: str, spans: Sequence[tuple[int, int]], lang: str | 
             key = None
             if part[0].isupper():
                 key = _exact_place(part)
+                if key and lang and is_common_word(part, lang) and not _own_name(key, part, lang):
+                    key = None  # "Seul en Europe": French "alone", not Seoul ("Séoul")
             if key is None and len(part) >= 6:
                 key = adjective_in_text(part, lang)
             if key:
                 found.append((Mention(part_start, end, part, "LOC"), key))
     return found
+
+
+def _own_name(key: str, word: str, lang: str) -> bool:
+    """Whether ``word`` is the place's own name in ``lang`` ("Turkey" in English)."""
+    found = place(key)
+    return found is not None and fold(found.names.get(lang, "")) == fold(word)
 
 
 def _may_be_place(surface: str) -> bool:

@@ -25,7 +25,11 @@ Rules (each a property of names, not a list of bad words):
   Steinbach ( SPD)", "First Majestic Silver Corp. (First Majestic" keep what comes before
   it ("Frankfurt (Oder)", "Kalisza (woj. wielkopolskie)" stay whole).
 - **A person is not named with more than five words** (particles aside): "Ryan Kenny Mike
-  Cripps Mattie Sharman" is a caption's list of names, not one.
+  Cripps Mattie Sharman" is a caption's list of names, not one; **nor with a number**
+  ("Krok 2", a recipe's step 2; Roman numerals are letters: "Elizabeth II.").
+- **English common words are no person's name in any language**: "Shut Down", "Energy
+  Rising", "Wine Intelligence" in German or Polish text (English text already drops them as
+  a phrase of common words).
 - **A name does not end in a function word.** "Dirección de Agricultura y", "Code de conduite
   en": trailing particles and stop words are trimmed.
 - **A single word that the language's lexicon knows as a common word is not a name**
@@ -200,6 +204,15 @@ def calendar_headed(text: str, lang: str) -> bool:
 
 #: Most words of one person's name, particles aside ("Prof. Dr. Holger Volk" has four).
 MAX_PERSON_WORDS = 5
+
+
+def not_a_persons_name(text: str, lang: str, function_word: Callable[[str], bool]) -> bool:
+    """Too many words, a number, or only English common words (see the module docstring)."""
+    words = [w for w in text.split() if not function_word(w)]
+    if len(words) > MAX_PERSON_WORDS or any(any(c.isdigit() for c in w) for w in words):
+        return True
+    return lang != "en" and len(words) >= 2 and common_phrase(text, "en", function_word,
+                                                              entity_type="PER")
 
 
 def unbracketed(mention: Mention) -> Mention | None:
@@ -441,8 +454,7 @@ def filter_mentions(mentions: Sequence[Mention], lang: str | None,
             fixed = trim_function_words(fixed, function_word)
         if fixed is None or date_phrase(fixed.text) or (
                 fixed.type != "PER" and calendar_headed(fixed.text, lang)) or (
-                fixed.type == "PER" and len([w for w in fixed.text.split()
-                                             if not function_word(w)]) > MAX_PERSON_WORDS):
+                fixed.type == "PER" and not_a_persons_name(fixed.text, lang, function_word)):
             continue
         text = fixed.text
         if " " not in text and shouted_word(text.strip(_EDGE)) and not is_organisation(text):
