@@ -28,6 +28,7 @@ from newsloom.pipeline.ingest import PipelineOptions, ingest
 from newsloom.queries.compare import pair_features
 from newsloom.represent.embed import get_embedder
 from newsloom.store import open_store
+from newsloom.store.ports import Backend
 from newsloom.training.pair_data import SAME_STORY_MAX_RATING, LabelledPair, read_pairs
 
 BOOTSTRAP_SAMPLES = 2000
@@ -57,11 +58,13 @@ class ClusterScores:
 
 @dataclass(slots=True)
 class PairsReport:
-    pairs: int
+    pairs: int  # scored: both articles stored
     methods: list[MethodScores]
     clustering: ClusterScores
     ablation: list[MethodScores] = field(default_factory=list)
     storyline_clustering: ClusterScores | None = None
+    #: Rated pairs not scored, because newsloom skipped an article of theirs (and why).
+    unscored: list[str] = field(default_factory=list)
 
 
 #: The scorer with parts of its evidence removed: what each signal adds to the encoder.
@@ -169,11 +172,12 @@ def evaluate_pairs(dataset: Path, workers: int = 1,
     """Ingest the dataset's articles into a fresh store, build stories, score every method.
     ``event_chars``: how much of each article the encoder embeds (None: the setting; the
     baselines keep their title + 2,000 characters)."""
-    pairs = read_pairs(dataset / "pairs.csv")
+    rated = read_pairs(dataset / "pairs.csv")
     with tempfile.TemporaryDirectory() as tmp, open_store(Path(tmp) / "pairs.db") as store:
         ingest([dataset / "articles.jsonl"], store, PipelineOptions(workers=workers))
         build_stories(store, event_chars=event_chars)
         update_storylines(store)
+        pairs, unscored = _stored_pairs(store, rated, dataset / "articles.jsonl")
         feats = pair_features(store, [(p.id1, p.id2) for p in pairs])
         ours = [round(probability(f), 4) for f in feats]
         related = [round(relatedness(f), 4) for f in feats]
@@ -192,7 +196,28 @@ def evaluate_pairs(dataset: Path, workers: int = 1,
         score_method("TF-IDF cosine", _tfidf_cosines(raw, pairs), pairs),
     ]
     return PairsReport(len(pairs), methods, cluster_scores(same, pairs),
-                       ablation_scores(feats, pairs), cluster_scores(same_line, pairs))
+                       ablation_scores(feats, pairs), cluster_scores(same_line, pairs), unscored)
+
+
+def _stored_pairs(store: Backend, rated: Sequence[LabelledPair], articles: Path
+                  ) -> tuple[list[LabelledPair], list[str]]:
+    """The rated pairs whose two articles the pipeline stored, and a line per other pair
+    naming the article it skipped and why ("consent/privacy notice instead of an
+    article": a scrape of a cookie wall is no article, and the pair cannot be scored)."""
+    stored = store.feature_ids(sorted({i for p in rated for i in (p.id1, p.id2)}))
+    with articles.open(encoding="utf-8") as stream:
+        line_ids = {f"{articles}#L{n}": str(json.loads(line).get("id"))
+                    for n, line in enumerate(stream, 1) if line.strip()}
+    reasons = {line_ids.get(skip.source, skip.source): skip.reason for skip in store.skipped()}
+    kept, unscored = [], []
+    for pair in rated:
+        missing = [i for i in (pair.id1, pair.id2) if i not in stored]
+        if not missing:
+            kept.append(pair)
+            continue
+        why = "; ".join(f"{i}: {reasons.get(i, 'not stored')}" for i in missing)
+        unscored.append(f"{pair.id1}–{pair.id2} ({pair.lang_pair}): {why}")
+    return kept, unscored
 
 
 def pairs_report_json(report: PairsReport) -> dict[str, object]:
@@ -202,6 +227,8 @@ def pairs_report_json(report: PairsReport) -> dict[str, object]:
 def print_pairs_report(report: PairsReport, console: Console) -> None:
     groups = list(report.methods[0].pearson)
     table = Table(title=f"SemEval-2022 Task 8 pairs ({report.pairs}), bootstrap 95% intervals")
+    for line in report.unscored:
+        console.print(f"not scored: {line}")
     table.add_column("method")
     table.add_column("metric")
     for group in groups:
