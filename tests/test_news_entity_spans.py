@@ -161,3 +161,10 @@ def test_a_common_word_of_the_language_is_not_a_foreign_name_of_a_place() -> Non
     assert "loc:JP" in keys and "loc:Asia/Seoul" in keys  # "Séoul" is its French name
     assert [e for e in link_article(None, "Seul en Europe.", [], "fr")
             if e.key == "loc:Asia/Seoul"] == []
+
+
+def test_an_ampersand_between_common_words_makes_no_brand() -> None:
+    text = "Silver Bull Announces New Director & Conference Call Details. Procter & Gamble too."
+    kept = _kept(text, [("Announces New Director & Conference Call Details", "ORG"),
+                        ("Procter & Gamble", "ORG")], "en")
+    assert kept == [("Procter & Gamble", "ORG")]

@@ -244,8 +244,10 @@ def _trim_common_edges(mention: Mention, lang: str) -> Mention:
 
 
 def _brand_shaped(token: str) -> bool:
-    """AT&T, iPhone, SCMP, 5G, Mail.ru, 10: shapes common nouns do not have."""
-    return any(c.isupper() for c in token[1:]) or any(c.isdigit() or c in "&." for c in token)
+    """AT&T, iPhone, SCMP, 5G, Mail.ru, 10: shapes common nouns do not have (a lone "&" or
+    "." between words is none: "Director & Conference Call Details")."""
+    return any(c.isalnum() for c in token) and (
+        any(c.isupper() for c in token[1:]) or any(c.isdigit() or c in "&." for c in token))
 
 
 def _protected(text: str) -> bool:

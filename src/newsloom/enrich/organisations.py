@@ -38,7 +38,10 @@ _CORPORATE = re.compile(
     r"(?:^|\s)(?:Group|Gruppe|Groep|Groupe|Grupo|Inc\.?|Corp\.?|Corporation|Ltd\.?|LLC|plc|PLC|"
     r"AG|SE|GmbH|KGaA|NV|N\.V\.|BV|SA|S\.A\.|SpA|S\.p\.A\.|Oyj|ASA|AB|Holding|Holdings)$"
     r"|^[\w-]+\.(?:com|ru|de|net|org|io|co|fr|nl|es|pl|uk|cn|jp)$"
-    r"|[A-Z][\w.]*\s?&\s?[A-Z]")
+    # an ampersand between capitals, with at most two words on either side: "Procter &
+    # Gamble", "Pacific Gas & Electric"; a headline "Announces New Director & Conference
+    # Call Details" is no firm
+    r"|^(?:\S+\s){0,1}[A-Z][\w.]*\s?&\s?[A-Z]\S*(?:\s\S+)?$")
 
 
 @lru_cache(maxsize=1)
