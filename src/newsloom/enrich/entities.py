@@ -384,7 +384,8 @@ def _vouched(entity: ArticleEntity, group: _Group, coordinated: set[str]) -> Art
     """``entity`` with ``vouched`` set when the article backs the tagger: a gazetteer place,
     a known or corporate-looking organisation name, a list with a name a gazetteer knows, or
     (for an organisation) a noun of its kind right before it (:mod:`newsloom.enrich.vouching`).
-    The corpus lists an entity only when it is vouched for, a person, or in two articles."""
+    The corpus lists an entity only when it is vouched for, a person named in full, or in two
+    articles."""
     vouched = (entity.key.startswith("loc:") or entity.key in ORGANISATION_TERRITORIES
                or any(is_organisation(s) or corporate_marker(s) or s in coordinated
                       for s in entity.surfaces)

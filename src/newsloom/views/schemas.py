@@ -140,7 +140,7 @@ class EntityOut(_Out):
     articles: int
     #: an article gave evidence beyond the tagger (a gazetteer, a list, an introducing noun)
     vouched: bool = False
-    #: listed by default: named in two or more articles, a person, or vouched for
+    #: listed by default: named in two or more articles, a person named in full, or vouched for
     confirmed: bool = True
 
 
