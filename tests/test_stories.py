@@ -111,6 +111,22 @@ def test_a_story_has_a_time_bound() -> None:
     assert clusterer.story_of["a"] == clusterer.story_of["b"] != clusterer.story_of["c"]
 
 
+def test_a_story_does_not_creep_across_months_by_its_moving_median() -> None:
+    # Coverage that thickens later pulls a story's median along: day 0, five reports on day
+    # 14, seven on day 35 (each within the bound of the median then), then day 56. The story
+    # may still span at most twice the bound.
+    vector = _unit(np.ones(DIM, dtype=np.float32))
+    clusterer = StoryClusterer(index=VectorIndex(DIM))
+    start = date(2024, 1, 1)
+    days = [0] + [14] * 5 + [35] * 7 + [56]
+    for n, day in enumerate(days):
+        clusterer.add(n, _dated(f"a{n}", vector, start + timedelta(days=day)))
+    for members in clusterer.stories().values():
+        spans = sorted(days[int(m[1:])] for m in members)
+        assert spans[-1] - spans[0] <= 2 * MAX_STORY_DAYS, spans
+    assert clusterer.story_of["a0"] != clusterer.story_of["a13"]
+
+
 class _DriftingScorer(StoryClusterer):
     """Pair probabilities that change as the corpus grows (as rarity weights do): the two
     halves of a story link just above the join bound at first and far below it later."""

@@ -50,8 +50,9 @@ JOIN_PROBABILITY = 0.5
 CANDIDATE_PROBABILITY = 0.2
 #: Members a story is compared through (all of a smaller story; an even spread of a larger).
 LINK_SAMPLE = 16
-#: How far, in days, a member's stated publication date may lie from its story's median one:
-#: an event's coverage lasts days to weeks, so a story spans a few weeks at most.
+#: How far, in days, a member's stated publication date may lie from its story's median one
+#: (and a story's stated dates span at most twice that): an event's coverage lasts days to
+#: weeks, so a story spans a few weeks at most.
 MAX_STORY_DAYS = 21
 #: Story sizes at which coherence is checked (and the story split if it has lost it).
 SPLIT_CHECK_SIZES = frozenset({8, 16, 32, 64})
@@ -187,19 +188,27 @@ class StoryClusterer:
 
     def _within_bound(self, story: str, others: Iterable[str]) -> bool:
         """Whether ``others`` (articles or stories) lie within :data:`MAX_STORY_DAYS` of the
-        story's median stated date, by their own median: robust to one misdated member."""
-        centre = _median(self._dates(story))
+        story's median stated date, by their own median (robust to one misdated member), and
+        the story's stated dates with theirs still span at most twice that: the median moves
+        as a story grows, and a story must not creep across months by it."""
+        dates = self._dates(story)
+        centre = _median(dates)
         if centre is None:
             return True
+        first, last = dates[0], dates[-1]
         for item in others:
             if item in self.members:
                 found = _median(self._dates(item))
+                theirs = self._dates(item)
             else:
                 evidence = self._evidence.get(item)
                 found = _stated(evidence) if evidence is not None else None
+                theirs = [found] if found is not None else []
             if found is not None and abs((found - centre).days) > MAX_STORY_DAYS:
                 return False
-        return True
+            if theirs:
+                first, last = min(first, theirs[0]), max(last, theirs[-1])
+        return (last - first).days <= 2 * MAX_STORY_DAYS
 
     def _link(self, score: Callable[[Evidence, Evidence], float], items: Sequence[str],
               story: str) -> float:
