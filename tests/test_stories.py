@@ -198,6 +198,8 @@ def test_storyline_labels_skip_calendar_words_dates_and_leftovers() -> None:
     names = {"a": "Friday", "b": "Ilham Aliyev", "c": "-RRB-", "d": "Azerbaijan"}
     assert label_text(["a", "b", "c", "d"], names) == "Ilham Aliyev · Azerbaijan"
     assert label_text(["a", "c"], names) == "(unlabelled)"
+    # a key without a name (an entity not listed) is left out, never shown as its id
+    assert label_text(["x", "b", "d"], names) == "Ilham Aliyev · Azerbaijan"
 
 
 def test_one_bridging_story_link_does_not_chain_two_storylines() -> None:

@@ -143,3 +143,5 @@ def test_entities_are_listed_when_confirmed_and_kept_otherwise(store: Backend) -
     assert [c.entity.name for c in store.cooccurring(ada.id, 20, 1000)] == ["Nokia"]
     flags = {m.entity.name: m.entity.confirmed for m in store.member_entities([article])}
     assert flags == {"Ada Lovelace": True, "Nokia": True, "Zeta": False}
+    assert store.entity_names([ada.id, zeta.id, nokia.id]) == {ada.id: "Ada Lovelace",
+                                                                nokia.id: "Nokia"}

@@ -55,6 +55,7 @@ def test_entities_are_found_by_id_name_or_alias_and_listed_by_articles(
     assert store.list_entities() == [corpus.ada, corpus.acme]  # most articles first
     assert store.list_entities(1) == [corpus.ada]
     assert store.entity_names([corpus.acme.id, "unknown"]) == {corpus.acme.id: "Acme"}
+    # (only listed entities have names to show: see test_read_model's confirmed entities)
 
 
 def test_references_resolve_to_processed_articles_and_pairs_to_same_story(

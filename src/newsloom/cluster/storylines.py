@@ -108,8 +108,11 @@ def label_worthy(name: str) -> bool:
 
 def label_text(keys: Iterable[str], names: Mapping[str, str], limit: int = LABEL_ENTITIES
                ) -> str:
-    """A storyline's label from its ranked entity keys: the first ``limit`` worthy names."""
-    shown = [n for n in (names.get(k, k) for k in keys) if label_worthy(n)][:limit]
+    """A storyline's label from its ranked entity keys: the first ``limit`` worthy names
+    among those ``names`` has (the listed entities: one no second article confirms, such as
+    a headline fragment, stays out)."""
+    shown = [n for n in (names.get(k) for k in keys) if n is not None and label_worthy(n)]
+    shown = shown[:limit]
     return " · ".join(shown) or "(unlabelled)"
 
 

@@ -310,7 +310,8 @@ def _recompute_storylines(store: StorylineState) -> list[Storyline]:
                                               for e in entities.get(m.article_id, [])], vectors)
                 for s in order]
     lines = link_storylines(profiles)
-    names = {e.entity.id: e.entity.name for items in entities.values() for e in items}
+    names = {e.entity.id: e.entity.name for items in entities.values() for e in items
+             if e.entity.confirmed}  # a label shows listed entities only
     labels = {line.id: label_text(line.label_entities, names)
               for line in lines}
     store.save_storylines(lines, labels)

@@ -17,6 +17,7 @@ from newsloom.store.postgres.database import Database
 from newsloom.store.postgres.redirects import StorylineRedirectTables
 from newsloom.store.postgres.search import vector_from
 from newsloom.store.profile_sums import ProfileSums, profile_sums, unit
+from newsloom.store.rows import CONFIRMED_SQL
 
 if TYPE_CHECKING:
     from newsloom.store.ports import FeatureRow
@@ -164,7 +165,8 @@ class StoryProfileTables(StorylineRedirectTables):
 
     def entity_names(self, entity_ids: Sequence[str]) -> dict[str, str]:
         return {r[0]: r[1] for r in self._pg.rows(
-            "SELECT id, name FROM entities WHERE id = ANY(%s)", (list(entity_ids),))}
+            "SELECT id, name FROM entities WHERE id = ANY(%s) AND " + CONFIRMED_SQL,
+            (list(entity_ids),))}
 
     def storyline_members(self, line_id: str) -> list[tuple[str, int]]:
         """Live stories of one storyline with their created_seq, oldest first."""

@@ -19,6 +19,7 @@ import numpy as np
 
 from newsloom.model import StoryProfile
 from newsloom.store.profile_sums import ProfileSums, profile_sums, unit
+from newsloom.store.rows import CONFIRMED_SQL
 from newsloom.store.sqlite.storyline_redirects import StorylineRedirectTables
 
 if TYPE_CHECKING:
@@ -205,7 +206,8 @@ class StoryProfileTables(StorylineRedirectTables):
         for i in range(0, len(entity_ids), _CHUNK):
             chunk = list(entity_ids[i:i + _CHUNK])
             found.update((r[0], r[1]) for r in self._db.execute(
-                f"SELECT id, name FROM entities WHERE id IN ({_marks(chunk)})", chunk))
+                f"SELECT id, name FROM entities WHERE id IN ({_marks(chunk)}) "
+                f"AND {CONFIRMED_SQL}", chunk))
         return found
 
     def storyline_members(self, line_id: str) -> list[tuple[str, int]]:
