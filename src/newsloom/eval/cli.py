@@ -237,8 +237,9 @@ def ner(
         "--news-sample", help="Hand labels (TSV) of entities newsloom reports on real news: "
                               "score entity precision on news instead of val-set F1.")] = None,
     news_data: Annotated[Path, typer.Option(
-        "--news-data", help="Folder with semeval-pairs-dev/ and ner/conll2002/nl/ (the "
-                            "articles of --news-sample).")] = Path("../shared/data"),
+        "--news-data", help="Folder with semeval-pairs-dev/, ner/conll2002/nl/ and "
+                            "trafilatura-eval-dev/ (the articles of --news-sample).")
+    ] = Path("../shared/data"),
     seeds: Annotated[Path | None, typer.Option(
         "--seeds", help="Folder of seed .txt articles (de, nl).")] = Path("examples/seeds"),
     draw: Annotated[int, typer.Option(
