@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from entity_spans import at as _at
+from entity_spans import kept as _kept
 from newsloom.enrich.entities import link_article
 from newsloom.enrich.lexicon import calendar_words, is_common_word
 from newsloom.enrich.mentions import MentionOptions, refine_mentions
@@ -14,17 +16,6 @@ from newsloom.enrich.organisations import corporate_marker, find_organisations, 
 from newsloom.enrich.places import place_key
 from newsloom.enrich.resolve import EntityResolver
 from newsloom.model import ArticleEntity, EntityType, Mention
-
-
-def _at(text: str, surface: str, kind: EntityType) -> Mention:
-    start = text.index(surface)
-    return Mention(start, start + len(surface), surface, kind)
-
-
-def _kept(text: str, spans: list[tuple[str, EntityType]], lang: str) -> list[tuple[str, str]]:
-    found = refine_mentions(text, [_at(text, s, k) for s, k in spans], lang)
-    return [(m.text, m.type) for m in found]
-
 
 # ------------------------------------------------------------------ common-noun filter
 

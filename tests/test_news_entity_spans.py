@@ -7,20 +7,10 @@ from __future__ import annotations
 
 import pytest
 
+from entity_spans import at as _at
+from entity_spans import kept as _kept
 from newsloom.enrich.entities import link_article
 from newsloom.enrich.mention_filter import calendar_headed, date_phrase
-from newsloom.enrich.mentions import refine_mentions
-from newsloom.model import EntityType, Mention
-
-
-def _at(text: str, surface: str, kind: EntityType) -> Mention:
-    start = text.index(surface)
-    return Mention(start, start + len(surface), surface, kind)
-
-
-def _kept(text: str, spans: list[tuple[str, EntityType]], lang: str) -> list[tuple[str, str]]:
-    found = refine_mentions(text, [_at(text, s, k) for s, k in spans], lang)
-    return [(m.text, m.type) for m in found]
 
 
 @pytest.mark.parametrize(("text", "is_date"), [
