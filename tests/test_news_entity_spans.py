@@ -10,7 +10,7 @@ import pytest
 from entity_spans import at as _at
 from entity_spans import kept as _kept
 from newsloom.enrich.entities import link_article
-from newsloom.enrich.mention_filter import calendar_headed, date_phrase
+from newsloom.enrich.span_shapes import calendar_headed, date_phrase
 
 
 @pytest.mark.parametrize(("text", "is_date"), [

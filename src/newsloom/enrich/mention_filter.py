@@ -61,19 +61,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from functools import lru_cache
 
 from newsloom.enrich.lexicon import is_common_word
-from newsloom.enrich.organisations import is_organisation, organisation_names
-from newsloom.enrich.places import fold, gazetteer
+from newsloom.enrich.organisations import is_organisation
+from newsloom.enrich.places import fold
+from newsloom.enrich.span_shapes import EDGE as _EDGE
+from newsloom.enrich.span_shapes import (
+    at_sentence_start,
+    calendar_headed,
+    date_phrase,
+    name_openers,
+    unbracketed,
+)
 from newsloom.model import Mention
-from newsloom.text.calendars import month_names, weekday_names
 from newsloom.text.stem import lexicon_knows
 
 _WORD = re.compile(r"\S+")
 _SENTENCE_CUT = re.compile(r"(?<=\w)[.!?:]\s+(?=\S)")
 _ORDINAL = re.compile(r"\d+\.\s+")
-_EDGE = ".,;:!?\"'()[]«»„“”‚‘’"
 #: Languages that capitalise every noun: there a capital letter marks nothing.
 NOUN_CAPITALISING = frozenset({"de", "lb"})
 #: Languages whose news precision was measured with these rules (docs/benchmarks.md); others
@@ -118,29 +123,9 @@ LEADING_PARTICLES = frozenset({
 })
 #: Shortest capitalised stop word cut at a sentence start (shorter ones start names).
 MIN_SENTENCE_START_CUT = 4
-_SENTENCE_END = ".!?:\n"
-_OPENING = "\"'«„“‘([ \t"
-
-
-def at_sentence_start(article: str, start: int) -> bool:
-    """Nothing but opening quotes or brackets lies between ``start`` and the previous
-    sentence end (or the start of ``article``)."""
-    i = start
-    while i > 0 and article[i - 1] in _OPENING:
-        i -= 1
-    return i == 0 or article[i - 1] in _SENTENCE_END
-
-
-@lru_cache(maxsize=1)
-def name_openers() -> frozenset[str]:
-    """Folded first words of the multi-word places and organisations the gazetteers know."""
-    names = [*gazetteer().by_name, *(fold(name) for name in organisation_names())]
-    return frozenset(name.split(" ", 1)[0] for name in names if " " in name)
-
-
 def cut_leading_words(mention: Mention, function_word: Callable[[str], bool],
                       sentence_start: bool = False) -> Mention | None:
-    """Cut leading cardinal numbers and lower-case words that are not short name particles,
+    """Cut leading cardinal numbers and lower-case words that are not particles opening names,
     and from a person span at a sentence start a capitalised stop word of four letters or
     more that opens no known name (see the module docstring); ``None`` when nothing is
     left."""
@@ -165,43 +150,6 @@ def cut_leading_words(mention: Mention, function_word: Callable[[str], bool],
     return Mention(mention.start + start, mention.end, mention.text[start:], mention.type)
 
 
-def date_phrase(text: str) -> bool:
-    """Month or weekday names and numbers only, with at least one of each: "Juni 2018"."""
-    months, weekdays = month_names(), weekday_names()
-    words = [w.strip(_EDGE).rstrip(".").lower() for w in text.split()]
-    words = [w for w in words if w]
-    named = [w for w in words if w in months or w in weekdays]
-    return bool(named) and any(w.isdigit() for w in words) and all(
-        w.isdigit() or w in months or w in weekdays for w in words)
-
-
-#: Words for a period of time that head the names of holidays and observances, per language.
-CALENDAR_HEADS: dict[str, frozenset[str]] = {
-    "en": frozenset({"day", "days", "week", "month", "year", "eve", "night", "anniversary"}),
-    "de": frozenset({"tag", "tage", "woche", "monat", "jahr", "nacht", "abend", "jahrestag"}),
-    "nl": frozenset({"dag", "dagen", "week", "maand", "jaar", "nacht", "avond"}),
-    "fr": frozenset({"jour", "journée", "semaine", "mois", "année", "an", "nuit",
-                     "anniversaire"}),
-    "es": frozenset({"día", "semana", "mes", "año", "noche", "aniversario"}),
-    "pl": frozenset({"dzień", "tydzień", "miesiąc", "rok", "noc", "rocznica"}),
-}
-_HEAD_PARTICLES = frozenset({"of", "der", "des", "van", "de", "du", "del", "della", "di"})
-
-
-def calendar_headed(text: str, lang: str) -> bool:
-    """A multi-word span headed by a word for a period of time (see the module docstring)."""
-    heads = CALENDAR_HEADS.get(lang)
-    words = [re.sub(r"['’]s$", "", w.strip(_EDGE)).lower() for w in text.split()]
-    words = [w for w in words if w]
-    if not heads or len(words) < 2:
-        return False
-    candidates = {words[0], words[-1]}
-    particle = next((i for i, w in enumerate(words) if w in _HEAD_PARTICLES), 0)
-    if particle:
-        candidates.add(words[particle - 1])
-    return bool(candidates & heads)
-
-
 #: Most words of one person's name, particles aside ("Prof. Dr. Holger Volk" has four).
 MAX_PERSON_WORDS = 5
 
@@ -213,22 +161,6 @@ def not_a_persons_name(text: str, lang: str, function_word: Callable[[str], bool
         return True
     return lang != "en" and len(words) >= 2 and common_phrase(text, "en", function_word,
                                                               entity_type="PER")
-
-
-def unbracketed(mention: Mention) -> Mention | None:
-    """"(KMK)" → "KMK": brackets around the whole span (and none inside) are not the name;
-    "Yorki (Archie Yates)" → "Yorki": nor, in a person's name or unclosed, a bracket inside
-    it and what follows."""
-    text = mention.text
-    if len(text) > 2 and text[0] == "(" and text[-1] == ")" and "(" not in text[1:-1] \
-            and ")" not in text[1:-1]:
-        return Mention(mention.start + 1, mention.end - 1, text[1:-1], mention.type)
-    bracket = text.find("(")
-    if bracket < 0 or (mention.type != "PER" and ")" in text[bracket:]):
-        return mention
-    head = text[:bracket].rstrip()
-    return Mention(mention.start, mention.start + len(head), head, mention.type) \
-        if head else None
 
 
 def _abbreviation(before: str) -> bool:
