@@ -61,12 +61,12 @@ def test_a_list_with_a_known_company_vouches_for_its_members() -> None:
 
 
 def test_confirmed_entities_and_the_sql_of_the_same_rule() -> None:
-    assert confirmed_entity("ORG", CORROBORATING_ARTICLES, vouched=False)
+    assert confirmed_entity("ORG", CORROBORATING_ARTICLES, vouched=False, key="name:acme")
     assert confirmed_entity("PER", 1, vouched=False, key="name:pierre thomas")
     assert not confirmed_entity("PER", 1, vouched=False, key="name:guselkumab")
     assert confirmed_entity("PER", CORROBORATING_ARTICLES, vouched=False, key="name:durant")
-    assert confirmed_entity("LOC", 1, vouched=True)
-    assert not confirmed_entity("ORG", 1, vouched=False)
+    assert confirmed_entity("LOC", 1, vouched=True, key="loc:RU")
+    assert not confirmed_entity("ORG", 1, vouched=False, key="name:zeta")
     assert not confirmed_entity("ORG", 1, vouched=False, key="name:deutsche bank")
     assert not Entity("e", "name:zeta", "Zeta", "ORG", {}, 1).confirmed
     assert Entity("e", "name:ada zeta", "Ada Zeta", "PER", {}, 1).confirmed

@@ -69,7 +69,7 @@ def person_surname(key: str, entity_type: str) -> str | None:
     return tokens[-1] if entity_type == "PER" and len(tokens) > 1 else None
 
 
-def confirmed_entity(entity_type: str, articles: int, vouched: bool, key: str = "") -> bool:
+def confirmed_entity(entity_type: str, articles: int, vouched: bool, key: str) -> bool:
     """Whether newsloom lists an entity (precision first; docs/benchmarks.md "Entities you
     can trust"): named in two or more articles, or a person named in full (``key`` has a
     surname), or vouched for by an article's evidence. What one article names with nothing
