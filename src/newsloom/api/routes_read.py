@@ -146,7 +146,8 @@ def list_entities(cat: CatalogDep,
                       description="also entities only one article names and nothing vouches "
                                   "for")] = False) -> s.EntityPage:
     """Canonical entities, most widely reported first: the confirmed ones (named in two or
-    more articles, persons, or vouched for by an article), or all with ``unconfirmed``."""
+    more articles, persons named in full, or vouched for by an article), or all with
+    ``unconfirmed``."""
     items, total = cat.entities(q, entity_type, limit, offset, unconfirmed)
     return s.EntityPage(items=[s.EntityOut.model_validate(e) for e in items], total=total,
                         limit=limit, offset=offset)

@@ -307,9 +307,9 @@ def entities(
 ) -> None:
     """List canonical entities with their aliases by language, or show one.
 
-    Listed are the confirmed ones: named in two or more articles, persons, and names an
-    article vouches for (a gazetteer knows them, a known name stands in one list with them,
-    or a noun of their kind introduces them: "the Russian operator MTS").
+    Listed are the confirmed ones: named in two or more articles, persons named in full, and
+    names an article vouches for (a gazetteer knows them, a known name stands in one list
+    with them, or a noun of their kind introduces them: "the Russian operator MTS").
     """
     with existing_store(db) as store:
         cli_corpus.entities_command(store, db, name,

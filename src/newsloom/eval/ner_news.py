@@ -36,7 +36,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -123,43 +123,33 @@ def load_articles(data: Path, seeds: Path | None) -> list[NewsArticle]:
 
 
 def _web_pages(folder: Path) -> list[NewsArticle]:
+    entries = json.loads((folder / "evaldata.json").read_text(encoding="utf-8"))
+    found = (_extracted(folder / "html" / entry["file"], url, "html", "trafilatura")
+             for url, entry in sorted(entries.items())
+             if (folder / "html" / entry["file"]).is_file())
+    return [article for article in found if article is not None]
+
+
+def _extracted(path: Path, source: str, content_type: Literal["text", "html"],
+               kind: str) -> NewsArticle | None:
+    """``path`` through newsloom's own extraction, or None when it yields no article."""
     from newsloom.extract import ExtractionError, extract
     from newsloom.model import RawDocument
 
-    entries = json.loads((folder / "evaldata.json").read_text(encoding="utf-8"))
-    out = []
-    for url, entry in sorted(entries.items()):
-        path = folder / "html" / entry["file"]
-        if not path.is_file():
-            continue
-        raw = RawDocument.create(content=path.read_text(encoding="utf-8", errors="replace"),
-                                 source_id=path.stem, source=url, content_type="html")
-        try:
-            article = extract(raw)
-        except ExtractionError:
-            continue
-        if article.language in LANGS:
-            out.append(NewsArticle(article.language, "trafilatura", path.stem, article.title,
-                                   article.text))
-    return out
+    raw = RawDocument.create(content=path.read_text(encoding="utf-8", errors="replace"),
+                             source_id=path.stem, source=source, content_type=content_type)
+    try:
+        article = extract(raw)
+    except ExtractionError:
+        return None
+    if article.language not in LANGS:
+        return None
+    return NewsArticle(article.language, kind, path.stem, article.title, article.text)
 
 
 def _seed_articles(folder: Path) -> list[NewsArticle]:
-    from newsloom.extract import ExtractionError, extract
-    from newsloom.model import RawDocument
-
-    out = []
-    for path in sorted(folder.glob("*.txt")):
-        raw = RawDocument.create(content=path.read_text(encoding="utf-8", errors="replace"),
-                                 source_id=path.stem, source=str(path), content_type="text")
-        try:
-            article = extract(raw)
-        except ExtractionError:
-            continue
-        if article.language:
-            out.append(NewsArticle(article.language, "seed", path.stem, article.title,
-                                   article.text))
-    return out
+    found = (_extracted(path, str(path), "text", "seed") for path in sorted(folder.glob("*.txt")))
+    return [article for article in found if article is not None]
 
 
 def _conll_articles(path: Path) -> list[NewsArticle]:
@@ -183,7 +173,7 @@ def report_entities(articles: Sequence[NewsArticle], unconfirmed: bool = False
     ``articles`` in order, as the corpus stage does (without document vectors, so the
     similar-name rule, which only joins spellings, is off); entities as finally typed, and
     only those newsloom lists once all articles are in (``Entity.confirmed``: named in two
-    or more of them, persons, vouched for) unless ``unconfirmed``."""
+    or more of them, persons named in full, vouched for) unless ``unconfirmed``."""
     from newsloom.enrich.entities import link_article
     from newsloom.enrich.ner import recognize_many
     from newsloom.enrich.resolve import EntityResolver

@@ -173,22 +173,21 @@ def evaluate_pairs(dataset: Path, workers: int = 1,
     ``event_chars``: how much of each article the encoder embeds (None: the setting; the
     baselines keep their title + 2,000 characters)."""
     rated = read_pairs(dataset / "pairs.csv")
+    with (dataset / "articles.jsonl").open(encoding="utf-8") as stream:
+        records = {n: json.loads(line) for n, line in enumerate(stream, 1) if line.strip()}
     with tempfile.TemporaryDirectory() as tmp, open_store(Path(tmp) / "pairs.db") as store:
         ingest([dataset / "articles.jsonl"], store, PipelineOptions(workers=workers))
         build_stories(store, event_chars=event_chars)
         update_storylines(store)
-        pairs, unscored = _stored_pairs(store, rated, dataset / "articles.jsonl")
+        line_ids = {n: str(record.get("id")) for n, record in records.items()}
+        pairs, unscored = _stored_pairs(store, rated, line_ids)
         feats = pair_features(store, [(p.id1, p.id2) for p in pairs])
         ours = [round(probability(f), 4) for f in feats]
         related = [round(relatedness(f), 4) for f in feats]
         same = store.same_story([(p.id1, p.id2) for p in pairs])
         same_line = store.same_story([(p.id1, p.id2) for p in pairs], level="storyline")
-    raw: dict[str, str] = {}
-    with (dataset / "articles.jsonl").open(encoding="utf-8") as stream:
-        for line in stream:
-            record = json.loads(line)
-            body = (record.get("text") or "")[:2000]
-            raw[str(record["id"])] = f"{record.get('title') or ''}\n{body}"
+    raw = {str(r["id"]): f"{r.get('title') or ''}\n{(r.get('text') or '')[:2000]}"
+           for r in records.values()}
     methods = [
         score_method("newsloom compare: related (graded)", np.array(related), pairs),
         score_method("newsloom compare: same-event probability", np.array(ours), pairs),
@@ -199,16 +198,19 @@ def evaluate_pairs(dataset: Path, workers: int = 1,
                        ablation_scores(feats, pairs), cluster_scores(same_line, pairs), unscored)
 
 
-def _stored_pairs(store: Backend, rated: Sequence[LabelledPair], articles: Path
+def _stored_pairs(store: Backend, rated: Sequence[LabelledPair], line_ids: dict[int, str]
                   ) -> tuple[list[LabelledPair], list[str]]:
     """The rated pairs whose two articles the pipeline stored, and a line per other pair
     naming the article it skipped and why ("consent/privacy notice instead of an
-    article": a scrape of a cookie wall is no article, and the pair cannot be scored)."""
+    article": a scrape of a cookie wall is no article, and the pair cannot be scored).
+    A skipped JSONL record's source ends in its line (``…#L62``); ``line_ids`` maps lines to
+    the records' ids."""
     stored = store.feature_ids(sorted({i for p in rated for i in (p.id1, p.id2)}))
-    with articles.open(encoding="utf-8") as stream:
-        line_ids = {f"{articles}#L{n}": str(json.loads(line).get("id"))
-                    for n, line in enumerate(stream, 1) if line.strip()}
-    reasons = {line_ids.get(skip.source, skip.source): skip.reason for skip in store.skipped()}
+    reasons: dict[str, str] = {}
+    for skip in store.skipped():
+        _, _, line = skip.source.rpartition("#L")
+        if line.isdigit() and int(line) in line_ids:
+            reasons[line_ids[int(line)]] = skip.reason
     kept, unscored = [], []
     for pair in rated:
         missing = [i for i in (pair.id1, pair.id2) if i not in stored]
