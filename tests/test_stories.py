@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable
 from datetime import date, timedelta
 
 import numpy as np
+import pytest
 
 from newsloom.cluster.index import VectorIndex
-from newsloom.cluster.scoring import PairFeatures, probability, shipped_model
+from newsloom.cluster.scoring import PairFeatures, PairModel, probability, shipped_model
 from newsloom.cluster.stories import (
     JOIN_PROBABILITY,
     MAX_STORY_DAYS,
@@ -88,13 +90,40 @@ def test_near_dates_raise_far_dates_lower_and_no_date_sits_between() -> None:
     assert probability(pair(1)) > probability(pair(None)) > probability(pair(730))
 
 
-def test_term_similarity_is_imputed_across_languages_from_the_encoder() -> None:
+def test_a_pair_without_words_is_scored_by_the_word_free_twin() -> None:
     model = shipped_model()
+    assert model.without_terms is not None
+    twin_coefficients, twin_intercept = model.without_terms
+    assert twin_coefficients[1] == 0.0  # term_similarity is the second input
+    cross = PairFeatures(cosine=0.7, term_similarity=None, entity_overlap=0.3,
+                         date_gap_days=None)
+    expected = 1 / (1 + math.exp(-(twin_intercept + sum(
+        c * x for c, x in zip(twin_coefficients, cross.vector(model), strict=True)))))
+    assert probability(cross) == pytest.approx(expected)
+    # A same-language pair with words is scored by the full model, not the twin.
+    same = dataclasses.replace(cross, term_similarity=0.4)
+    full = 1 / (1 + math.exp(-(model.intercept + sum(
+        c * x for c, x in zip(model.coefficients, same.vector(model), strict=True)))))
+    assert probability(same) == pytest.approx(full)
+
+
+def test_a_model_without_a_twin_still_imputes_the_words() -> None:
+    model = dataclasses.replace(shipped_model(), without_terms=None)
     cross = PairFeatures(cosine=0.7, term_similarity=None, entity_overlap=0.0,
                          date_gap_days=None)
     imputed = dataclasses.replace(cross, term_similarity=model.imputed_terms(0.7))
-    assert probability(cross) == probability(imputed)
+    assert probability(cross, model) == probability(imputed, model)
     assert model.term_slope > 0  # words agree more where the encoder agrees more
+
+
+def test_the_pair_model_round_trips_through_json_with_its_twin() -> None:
+    model = shipped_model()
+    again = PairModel.from_json(model.to_json())
+    assert again == model
+    broken = model.to_json()
+    broken["without_terms"] = {"coefficients": [1.0], "intercept": 0.0}
+    with pytest.raises(ValueError, match="without_terms"):
+        PairModel.from_json(broken)
 
 
 def _dated(article: str, vector: np.ndarray, day: date) -> Evidence:
@@ -111,6 +140,28 @@ def test_a_story_has_a_time_bound() -> None:
     assert clusterer.story_of["a"] == clusterer.story_of["b"] != clusterer.story_of["c"]
 
 
+def test_two_reports_may_lie_up_to_twice_the_bound_apart_as_in_a_larger_story() -> None:
+    # A pair's median lies between its two dates: a follow-up 35 days after the first report
+    # joins it (a larger story already spanned that much), one 50 days after does not.
+    vector = _unit(np.ones(DIM, dtype=np.float32))
+    for gap, together in ((2 * MAX_STORY_DAYS - 7, True), (2 * MAX_STORY_DAYS + 8, False)):
+        clusterer = StoryClusterer(index=VectorIndex(DIM))
+        clusterer.add(0, _dated("a", vector, date(2024, 1, 1)))
+        clusterer.add(1, _dated("b", vector, date(2024, 1, 1) + timedelta(days=gap)))
+        assert (clusterer.story_of["a"] == clusterer.story_of["b"]) is together, gap
+
+
+def test_a_report_far_from_a_story_s_bulk_stays_out_though_the_span_allows_it() -> None:
+    # Ten reports on day 0: a report on day 30 lies within the span bound but 30 days from
+    # the story's median, so it starts a story of its own.
+    vector = _unit(np.ones(DIM, dtype=np.float32))
+    clusterer = StoryClusterer(index=VectorIndex(DIM))
+    for n in range(10):
+        clusterer.add(n, _dated(f"a{n}", vector, date(2024, 1, 1)))
+    clusterer.add(10, _dated("late", vector, date(2024, 1, 31)))
+    assert clusterer.story_of["late"] != clusterer.story_of["a0"]
+
+
 def test_a_story_does_not_creep_across_months_by_its_moving_median() -> None:
     # Coverage that thickens later pulls a story's median along: day 0, five reports on day
     # 14, seven on day 35 (each within the bound of the median then), then day 56. The story
@@ -125,6 +176,30 @@ def test_a_story_does_not_creep_across_months_by_its_moving_median() -> None:
         spans = sorted(days[int(m[1:])] for m in members)
         assert spans[-1] - spans[0] <= 2 * MAX_STORY_DAYS, spans
     assert clusterer.story_of["a0"] != clusterer.story_of["a13"]
+
+
+class _BridgeScorer(StoryClusterer):
+    """Three stories that do not link to one another, and a report ("m…") that links to all."""
+
+    def _scorer(self) -> Callable[[Evidence, Evidence], float]:
+        def score(a: Evidence, b: Evidence) -> float:
+            return 1.0 if "m" in (a.article_id[0], b.article_id[0]) else 0.0
+        return score
+
+
+def test_merges_are_bounded_by_every_story_merged_and_the_new_report() -> None:
+    # Stories on days 0, 30 and -20; a report on day 15 links to all three, and each of them
+    # fits it and the first alone in time. Merged one after the other, they would span 50
+    # days: the bound counts what was merged before, so one of them stays apart.
+    vector = _unit(np.ones(DIM, dtype=np.float32))
+    clusterer = _BridgeScorer(index=VectorIndex(DIM))
+    start = date(2024, 2, 1)
+    for key, (name, day) in enumerate((("x", 0), ("y", 30), ("z", -20), ("m", 15))):
+        clusterer.add(key, _dated(name, vector, start + timedelta(days=day)))
+    days = {"x": 0, "y": 30, "z": -20, "m": 15}
+    story = clusterer.stories()[clusterer.resolve(clusterer.story_of["m"])]
+    assert len(story) >= 3  # the report joined one story and merged another into it
+    assert max(days[a] for a in story) - min(days[a] for a in story) <= 2 * MAX_STORY_DAYS
 
 
 class _DriftingScorer(StoryClusterer):

@@ -7,9 +7,9 @@ from the corpus centre (:func:`corpus_centre`), so what every article of a subje
 does not count, and the scorer adds evidence the encoder cannot give:
 
 - **the event's own words**: cosine of the two articles' content lemmas weighted by corpus
-  rarity (TF-IDF), within one language; across languages it is not measurable and is imputed
-  from the encoder cosine (the relation fitted on same-language pairs), so it neither helps
-  nor hurts a cross-lingual pair;
+  rarity (TF-IDF), within one language; across languages it is not measurable, and a pair
+  without it is scored by the model's word-free twin (fitted on the same pairs with the
+  words left out), not by a guess at the missing value;
 - **distinctive actors**: shared canonical entities weighted by salience and rarity, so a
   shared headline actor counts and a shared "USA" in a corpus about the USA hardly does; and
   the same over people and over places alone, since two reports of one kind of event differ
@@ -84,27 +84,45 @@ class PairModel:
     term_intercept: float
     term_slope: float
     meta: Mapping[str, Any] = field(default_factory=dict)
+    #: The same fit with the words left out (their coefficient 0), for pairs without them
+    #: (two languages): a pair's missing evidence is marginalised by a model that never
+    #: relied on it. Imputing the words from the cosine gave a cross-lingual report of one
+    #: event the words of an average pair, and so the probability of one. None: impute.
+    without_terms: tuple[tuple[float, ...], float] | None = None
 
     def imputed_terms(self, cosine: float) -> float:
         return min(1.0, max(0.0, self.term_intercept + self.term_slope * cosine))
 
     def probability(self, f: PairFeatures) -> float:
-        z = self.intercept + sum(c * x for c, x in zip(self.coefficients, f.vector(self),
-                                                       strict=True))
+        coefficients, intercept = self.coefficients, self.intercept
+        if f.term_similarity is None and self.without_terms is not None:
+            coefficients, intercept = self.without_terms
+        z = intercept + sum(c * x for c, x in zip(coefficients, f.vector(self), strict=True))
         return 1.0 / (1.0 + math.exp(-z))
 
     def to_json(self) -> dict[str, Any]:
-        return {"features": list(FEATURE_NAMES), "coefficients": list(self.coefficients),
-                "intercept": self.intercept, "term_intercept": self.term_intercept,
-                "term_slope": self.term_slope, "meta": dict(self.meta)}
+        data: dict[str, Any] = {
+            "features": list(FEATURE_NAMES), "coefficients": list(self.coefficients),
+            "intercept": self.intercept, "term_intercept": self.term_intercept,
+            "term_slope": self.term_slope}
+        if self.without_terms is not None:
+            data["without_terms"] = {"coefficients": list(self.without_terms[0]),
+                                     "intercept": self.without_terms[1]}
+        data["meta"] = dict(self.meta)
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> PairModel:
         if tuple(data["features"]) != FEATURE_NAMES:
             raise ValueError(f"pair model features {data['features']} ≠ {FEATURE_NAMES}")
+        twin = data.get("without_terms")
+        without_terms = None if twin is None else (
+            tuple(float(c) for c in twin["coefficients"]), float(twin["intercept"]))
+        if without_terms is not None and len(without_terms[0]) != len(FEATURE_NAMES):
+            raise ValueError("pair model: without_terms has the wrong number of coefficients")
         return cls(tuple(float(c) for c in data["coefficients"]), float(data["intercept"]),
                    float(data["term_intercept"]), float(data["term_slope"]),
-                   dict(data.get("meta", {})))
+                   dict(data.get("meta", {})), without_terms)
 
 
 @lru_cache(maxsize=1)

@@ -63,8 +63,24 @@ def _stated(evidence: Evidence) -> date | None:
     return found.value if found is not None and found.basis == "published" else None
 
 
-def _median(dates: Sequence[date]) -> date | None:
-    return dates[(len(dates) - 1) // 2] if dates else None
+def within_time_bound(sides: Sequence[Sequence[date]]) -> bool:
+    """Whether groups of reports (each its sorted stated dates) may form one story in time:
+    each group lies, by its own median (robust to one misdated member), within
+    :data:`MAX_STORY_DAYS` of the median of all their dates together, and those dates span
+    at most twice that. So two reports may lie up to twice the bound apart, as in any larger
+    story; and since the median moves as a story grows, the span keeps a story from creeping
+    across months by it. Undated groups do not count: only stated dates bound a story
+    (dates named in a text are often background, an earlier event)."""
+    dated = [side for side in sides if side]
+    if len(dated) < 2:
+        return True
+    combined = sorted(d for side in dated for d in side)
+    first = combined[0]
+    offsets = [(d - first).days for d in combined]
+    middle = (offsets[(len(offsets) - 1) // 2] + offsets[len(offsets) // 2]) / 2
+    return (offsets[-1] <= 2 * MAX_STORY_DAYS
+            and all(abs((side[(len(side) - 1) // 2] - first).days - middle) <= MAX_STORY_DAYS
+                    for side in dated))
 
 
 def story_id_for(article_id: str) -> str:
@@ -186,29 +202,10 @@ class StoryClusterer:
                 if (d := _stated(e)) is not None)
         return self._dates_of[story]
 
-    def _within_bound(self, story: str, others: Iterable[str]) -> bool:
-        """Whether ``others`` (articles or stories) lie within :data:`MAX_STORY_DAYS` of the
-        story's median stated date, by their own median (robust to one misdated member), and
-        the story's stated dates with theirs still span at most twice that: the median moves
-        as a story grows, and a story must not creep across months by it."""
-        dates = self._dates(story)
-        centre = _median(dates)
-        if centre is None:
-            return True
-        first, last = dates[0], dates[-1]
-        for item in others:
-            if item in self.members:
-                found = _median(self._dates(item))
-                theirs = self._dates(item)
-            else:
-                evidence = self._evidence.get(item)
-                found = _stated(evidence) if evidence is not None else None
-                theirs = [found] if found is not None else []
-            if found is not None and abs((found - centre).days) > MAX_STORY_DAYS:
-                return False
-            if theirs:
-                first, last = min(first, theirs[0]), max(last, theirs[-1])
-        return (last - first).days <= 2 * MAX_STORY_DAYS
+    def _stated_of(self, article: str) -> list[date]:
+        evidence = self._evidence.get(article)
+        found = _stated(evidence) if evidence is not None else None
+        return [found] if found is not None else []
 
     def _link(self, score: Callable[[Evidence, Evidence], float], items: Sequence[str],
               story: str) -> float:
@@ -266,19 +263,24 @@ class StoryClusterer:
         scored = sorted(((self._link(score, [article], story), story)
                          for story, best in candidates.items()
                          if best >= CANDIDATE_PROBABILITY
-                         and self._within_bound(story, [article])),
+                         and within_time_bound([self._dates(story),
+                                                self._stated_of(article)])),
                         key=lambda x: (-x[0], x[1]))
         if not scored or scored[0][0] < self.join_probability:
             return [ClusterEvent("create", story_id_for(article), article)]
         best_score, best = scored[0]
         events = [ClusterEvent("join", best, article, score=round(best_score, 4))]
+        # The stated dates gathered so far: the story joined, the article, and each story
+        # merged in (a merge is bounded by all of them, not by the joined story alone).
+        gathered = sorted(self._dates(best) + self._stated_of(article))
         for link, other in scored[1:]:
             if link < self.join_probability:
                 break
             whole = self._link(score, spread(self.members[best] + [article], LINK_SAMPLE),
                                other)
             if (whole >= self.join_probability
-                    and self._within_bound(best, [other])):
+                    and within_time_bound([gathered, self._dates(other)])):
+                gathered = sorted(gathered + self._dates(other))
                 survivor, merged = sorted((best, other), key=lambda s: self.created[s])
                 self.redirects[merged] = survivor
                 events.append(ClusterEvent("merge", survivor, article, merged, round(whole, 4)))

@@ -69,7 +69,7 @@ class PairsReport:
 
 #: The scorer with parts of its evidence removed: what each signal adds to the encoder.
 ABLATIONS: dict[str, Callable[[PairFeatures], PairFeatures]] = {
-    "encoder only (words imputed)": lambda f: dataclasses.replace(
+    "encoder only (words left out)": lambda f: dataclasses.replace(
         f, term_similarity=None, entity_overlap=0.0, date_gap_days=None),
     "encoder + words": lambda f: dataclasses.replace(f, entity_overlap=0.0, date_gap_days=None),
     "encoder + entities": lambda f: dataclasses.replace(f, term_similarity=None,

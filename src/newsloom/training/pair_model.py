@@ -116,8 +116,13 @@ def fit(feats: Sequence[PairFeatures], labels: Sequence[bool],
     x = np.array([f.vector(draft) for f in feats])
     y = np.array(labels, dtype=bool)
     model = LogisticRegression(C=C, max_iter=2000).fit(x, y)
+    # The word-free twin: the same pairs with the words' column zeroed, so its coefficient
+    # is 0 and the other evidence carries what the words carried.
+    x[:, FEATURE_NAMES.index("term_similarity")] = 0.0
+    twin = LogisticRegression(C=C, max_iter=2000).fit(x, y)
     return PairModel(tuple(float(c) for c in model.coef_[0]), float(model.intercept_[0]),
-                     float(intercept), float(slope), dict(meta or {}))
+                     float(intercept), float(slope), dict(meta or {}),
+                     (tuple(float(c) for c in twin.coef_[0]), float(twin.intercept_[0])))
 
 
 def fit_collection(collection: LabelledCollection,
