@@ -11,6 +11,7 @@ from entity_spans import at as _at
 from entity_spans import kept as _kept
 from newsloom.enrich.entities import link_article
 from newsloom.enrich.span_shapes import calendar_headed, date_phrase
+from newsloom.model import EntityType
 
 
 @pytest.mark.parametrize(("text", "is_date"), [
@@ -158,3 +159,42 @@ def test_an_ampersand_between_common_words_makes_no_brand() -> None:
     kept = _kept(text, [("Announces New Director & Conference Call Details", "ORG"),
                         ("Procter & Gamble", "ORG")], "en")
     assert kept == [("Procter & Gamble", "ORG")]
+
+
+def test_currency_codes_written_as_currencies_are_no_organisations() -> None:
+    text = "Key levels on the EUR, GBP & CHF this week; the BND warned of costs of 5 Mio. EUR."
+    kept = _kept(text, [("EUR", "ORG"), ("GBP & CHF", "ORG"), ("BND", "ORG")], "en")
+    assert kept == [("BND", "ORG")]  # Brunei's dollar code, but written as an acronym here
+    # A code never written beside an amount or another code may be an acronym: it stays.
+    text = "The COP26 summit opened; COP delegates met."
+    assert set(_kept(text, [("COP", "ORG")], "en")) == {("COP", "ORG")}
+    # An amount makes it a currency: before it (with its scale word) or after it.
+    assert _kept("It cost USD 1,500 and later 2 billion USD.", [("USD", "ORG")], "en") == []
+
+
+def test_a_person_span_ending_in_a_legal_form_is_a_firm() -> None:
+    text = "Winiarnia Ranua-Revontuli Oy produkuje wino. Rozmawiał z nią Jan Kowalski."
+    kept = _kept(text, [("Ranua-Revontuli Oy", "PER"), ("Jan Kowalski", "PER")], "pl")
+    assert kept == [("Ranua-Revontuli Oy", "ORG"), ("Jan Kowalski", "PER")]
+
+
+def test_a_legal_form_alone_is_no_firm() -> None:
+    from newsloom.enrich.organisations import corporate_marker
+
+    assert corporate_marker("Muster GmbH & Co. KG") and corporate_marker("Acme S.A.")
+    assert not corporate_marker("KG") and not corporate_marker("Group")
+
+
+def test_declined_common_words_name_no_person_in_a_language_with_cases() -> None:
+    text = ("Święto Trzech Króli obchodzono w Zielonej Górze. Czytano z Księgi Rodzaju. "
+            "Przemawiał Lech Wałęsa, a potem prezydent Lecha Wałęsy syn.")
+    spans: list[tuple[str, EntityType]] = [
+        ("Trzech Króli", "PER"), ("Księgi Rodzaju", "PER"), ("Zielonej Górze", "LOC"),
+        ("Lech Wałęsa", "PER")]
+    kept = _kept(text, spans, "pl")
+    assert ("Trzech Króli", "PER") not in kept and ("Księgi Rodzaju", "PER") not in kept
+    assert ("Lech Wałęsa", "PER") in kept  # a name stays, though "wałęsa" is a word
+    assert any(k[0].startswith("Zielon") for k in kept)  # a declined place is still a place
+    # Spanish surnames are plurals of common words: not a language with cases here.
+    assert _kept("Lo dijo Ramos Torres ayer.", [("Ramos Torres", "PER")], "es") \
+        == [("Ramos Torres", "PER")]

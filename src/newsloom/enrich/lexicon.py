@@ -51,6 +51,23 @@ def lower_case_lemma(token: str, lang: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
+def inflected_common_word(token: str, lang: str) -> bool:
+    """``token`` in lower case is an inflected form of a lower-case word of ``lang``
+    ("Rodzaju" → "rodzaj", "Klubów" → "klub"), whatever the lexicon says of the capitalised
+    form: an inflecting language's lexicon lists surnames and places that share a form with
+    a common word, and then the capitalised lookup finds the name ("Rodzaj"). A name in an
+    inflected case is rarely a common word's form ("Kaczyńskiego" is unknown in lower case)."""
+    lower = token.lower()
+    try:
+        if lower == token or not lexicon_knows(lower, lang):
+            return False
+        lemma = lexicon_lemma(lower, lang)
+    except ValueError:  # a language simplemma does not have
+        return False
+    return lemma != lower and lemma[:1].islower()
+
+
+@lru_cache(maxsize=65536)
 def german_loanword(token: str) -> bool:
     """A word the German lexicon lists that is a lower-case common word in English, or in
     two of the other donor languages ("Smartphone", "Internet")."""

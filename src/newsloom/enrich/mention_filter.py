@@ -16,6 +16,8 @@ Rules (each a property of names, not a list of bad words):
   that word ("Buenos", "Nueva", "Estados": spaCy lists them as stop words).
 - **A date is not a name.** "Juni 2018", "August 1925", "Friday 12": a span of month or
   weekday names and numbers only.
+- **A currency code is not an organisation**: "EUR", "GBP & CHF" in an article that writes
+  the code beside a number or another code (ISO 4217, CLDR); a code alone may be an acronym.
 - **A day is not an organisation or a place.** "Day of Solidarity of World Azerbaijanis",
   "International Women's Day", "Día de la Hispanidad", "Nowy Rok": a non-person span headed
   by a word for a day, week, month or year names a holiday or a period (its head: the first
@@ -62,13 +64,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from newsloom.enrich.lexicon import is_common_word
+from newsloom.enrich.lexicon import inflected_common_word, is_common_word
 from newsloom.enrich.organisations import is_organisation
 from newsloom.enrich.places import fold
 from newsloom.enrich.span_shapes import EDGE as _EDGE
 from newsloom.enrich.span_shapes import (
     at_sentence_start,
     calendar_headed,
+    currency_span,
     date_phrase,
     name_openers,
     unbracketed,
@@ -87,6 +90,9 @@ MEASURED = frozenset({"de", "en", "nl", "fr", "es", "pl"})
 #: Languages whose headlines capitalise every word ("Britain Summons Iranian Ambassador"):
 #: there a capitalised phrase of common words is no institution name either.
 TITLE_CASE = frozenset({"en"})
+#: Languages that decline nouns by case, whose lexicons list surnames sharing a form with a
+#: common word (Spanish plurals are surnames too: "Flores", "Torres", so it is not here).
+NOUN_CASES = frozenset({"pl", "cs", "sk", "ru", "uk"})
 
 
 def cut_at_sentence(mention: Mention) -> Mention | None:
@@ -210,8 +216,12 @@ def common_phrase(text: str, lang: str, function_word: Callable[[str], bool],
         return word if word[:1].isupper() and not word.isupper() else word.capitalize()
 
     # Only the lexicon's common words count: a word it merely knows in lower case may be a
-    # name too ("harvard", and given names such as "rose").
-    if not all(is_common_word(cased(w), lang) for w in content):
+    # name too ("harvard", and given names such as "rose"). In a language with noun cases,
+    # a person span may also not be made of inflected forms of common words ("Trzech
+    # Króli", "Księgi Rodzaju"); a place may ("Zielonej Góry", of Zielona Góra).
+    declined = lang in NOUN_CASES and entity_type == "PER"
+    if not all(is_common_word(cased(w), lang)
+               or (declined and inflected_common_word(w, lang)) for w in content):
         return False
     if lang in NOUN_CAPITALISING or lang in TITLE_CASE or entity_type != "ORG":
         return True
@@ -384,7 +394,7 @@ def filter_mentions(mentions: Sequence[Mention], lang: str | None,
                                       bool(article) and at_sentence_start(article, fixed.start))
         if fixed is not None and not protected(fixed.text):
             fixed = trim_function_words(fixed, function_word)
-        if fixed is None or date_phrase(fixed.text) or (
+        if fixed is None or date_phrase(fixed.text) or currency_span(fixed.text, article) or (
                 fixed.type != "PER" and calendar_headed(fixed.text, lang)) or (
                 fixed.type == "PER" and not_a_persons_name(fixed.text, lang, function_word)):
             continue

@@ -35,8 +35,12 @@ DATA = Path(__file__).parent / "data" / "organisations.txt"
 MIN_FOUND_CHARS = 4
 
 _CORPORATE = re.compile(
-    r"(?:^|\s)(?:Group|Gruppe|Groep|Groupe|Grupo|Inc\.?|Corp\.?|Corporation|Ltd\.?|LLC|plc|PLC|"
-    r"AG|SE|GmbH|KGaA|NV|N\.V\.|BV|SA|S\.A\.|SpA|S\.p\.A\.|Oyj|ASA|AB|Holding|Holdings)$"
+    # a legal form or group word ending a name (its final period may have been stripped);
+    # alone ("KG", "Group") it names no firm
+    r"\S\s(?:Group|Gruppe|Groep|Groupe|Grupo|Inc\.?|Corp\.?|Corporation|Ltd\.?|LLC|plc|PLC|"
+    r"AG|SE|GmbH|KGaA|KG|OHG|e\.V\.?|NV|N\.V\.?|BV|B\.V\.?|SA|S\.A\.?|SAS|SARL|SpA|"
+    r"S\.p\.A\.?|S\.L\.?|S\.r\.l\.?|Srl|Ltda\.?|LLP|Pty|Oyj?|A/S|ApS|ASA|AB|"
+    r"[Ss]p\. z o\.o\.?|Holding|Holdings)$"
     r"|^[\w-]+\.(?:com|ru|de|net|org|io|co|fr|nl|es|pl|uk|cn|jp)$"
     # an ampersand between capitals, with at most two words on either side: "Procter &
     # Gamble", "Pacific Gas & Electric"; a headline "Announces New Director & Conference

@@ -86,3 +86,37 @@ def unbracketed(mention: Mention) -> Mention | None:
     head = text[:bracket].rstrip()
     return Mention(mention.start, mention.start + len(head), head, mention.type) \
         if head else None
+
+
+@lru_cache(maxsize=1)
+def currency_codes() -> frozenset[str]:
+    """ISO 4217 currency codes, current and former (CLDR, via babel)."""
+    from babel.numbers import list_currencies
+
+    return frozenset(code for code in list_currencies() if len(code) == 3 and code.isupper())
+
+
+_CODES = re.compile(r"[A-Z]{3}(?:\s*(?:[,/&]|and|und|en|et|y|i|e)\s*[A-Z]{3})*")
+
+
+def currency_span(text: str, article: str) -> bool:
+    """A span of currency codes ("EUR", "GBP & CHF") that ``article`` writes as currencies:
+    some code of it stands beside a number or beside another code ("EUR 20", "5 CHF",
+    "EUR, GBP", "USD/CHF"). A code written alone is left be: many are also acronyms (BND is
+    Brunei's dollar and Germany's intelligence service, AMD the dram and the chip maker)."""
+    span = text.strip(EDGE)
+    if not _CODES.fullmatch(span):
+        return False
+    codes = re.findall(r"[A-Z]{3}", span)
+    if not all(code in currency_codes() for code in codes):
+        return False
+    if len(codes) > 1:
+        return True
+    code = re.escape(codes[0])
+    other = "|".join(sorted(currency_codes() - {codes[0]}))
+    # after a number, perhaps with its scale word ("5 Mio. EUR", "2 billion USD"); before an
+    # amount ("EUR 1,500", "USD 300", not the "COP 26" of a conference); in a list or pair
+    beside = (rf"(?<![\w.,])\d[\d.,]*\s?(?:[^\W\d]{{1,8}}\.?\s)?{code}(?!\w)"
+              rf"|(?<!\w){code}\s(?:\d+[.,]\d|\d{{3}})"
+              rf"|(?<!\w){code}\s*[,/&]\s*(?:{other})(?!\w)|(?<!\w)(?:{other})\s*[,/&]\s*{code}(?!\w)")
+    return re.search(beside, article) is not None
