@@ -52,7 +52,9 @@ Shipped models — all with the defaults below (``--seed 0``, width 64, depth 3)
 * ``ner-es``, ``ner-nl``: the same with ``--lang es|nl --max-minutes 10`` — conll2002/<lang>
   train + wikiann/<lang> train (the defaults in :data:`CORPORA`).
 
-Each model's ``meta.json`` (``"newsloom"`` key) records corpora, settings, dev F1 and steps.
+Each model's ``meta.json`` (``"newsloom"`` key) records corpora, settings, dev F1 and steps,
+and each corpus's source and terms (:mod:`newsloom.training.ner_licences`; ``license`` sums
+them up).
 """
 
 from __future__ import annotations
@@ -89,6 +91,7 @@ from newsloom.training.ner_compounds import (
 )
 from newsloom.training.ner_data import Sentence, entities, read_conll, score, spans_to_tags
 from newsloom.training.ner_jackknife import jackknifed
+from newsloom.training.ner_licences import licence_summary, training_data
 
 log = logging.getLogger(__name__)
 
@@ -327,7 +330,9 @@ def train(lang: str, data: Path, out: Path, corpora: Sequence[str], *, width: in
             "gazetteer": gazetteer,
             "dev_f1": best[2], "best_step": best[3], "steps": step,
             "epochs": epoch, "minutes": round((time.monotonic() - started) / 60, 1),
+            "training_data": training_data(corpora, bool(subwords)),
         },
+        "license": licence_summary(corpora),
     })
     save(nlp, out)
     return dict(nlp.meta["newsloom"])
