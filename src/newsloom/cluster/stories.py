@@ -4,9 +4,10 @@ A new article is compared with the stories its nearest neighbours (ANN over even
 belong to, **as wholes**: its link to a story is the mean same-event probability
 (:mod:`newsloom.cluster.scoring`) over the story's members (all of them, or an evenly spread
 sample of a large story), so one similar article cannot pull it into an unrelated story. It
-joins the best story whose mean reaches :data:`JOIN_PROBABILITY` and whose median stated date
-lies within :data:`MAX_STORY_DAYS` of its own (an event's coverage lasts days to weeks; months
-of coverage of a subject are a storyline of several stories); otherwise it starts a new story.
+joins the best story whose mean reaches :data:`JOIN_PROBABILITY` and that it fits in time
+(:func:`within_time_bound`: stated dates within :data:`MAX_STORY_DAYS` of their common median,
+spanning at most twice that; an event's coverage lasts days to weeks, and months of coverage of
+a subject are a storyline of several stories); otherwise it starts a new story.
 
 Two stories merge only when they agree as wholes (their average link reaches the join bound and
 their median dates fit the time bound), never because one article links to both. A story that
@@ -50,9 +51,9 @@ JOIN_PROBABILITY = 0.5
 CANDIDATE_PROBABILITY = 0.2
 #: Members a story is compared through (all of a smaller story; an even spread of a larger).
 LINK_SAMPLE = 16
-#: How far, in days, a member's stated publication date may lie from its story's median one
-#: (and a story's stated dates span at most twice that): an event's coverage lasts days to
-#: weeks, so a story spans a few weeks at most.
+#: How far, in days, a member's stated publication date may lie from the median of its
+#: story's stated dates (and those span at most twice that): an event's coverage lasts days
+#: to weeks, so a story spans a few weeks at most.
 MAX_STORY_DAYS = 21
 #: Story sizes at which coherence is checked (and the story split if it has lost it).
 SPLIT_CHECK_SIZES = frozenset({8, 16, 32, 64})
