@@ -97,26 +97,31 @@ def currency_codes() -> frozenset[str]:
 
 
 _CODES = re.compile(r"[A-Z]{3}(?:\s*(?:[,/&]|and|und|en|et|y|i|e)\s*[A-Z]{3})*")
+#: A three-capital word after a number, perhaps with its scale word ("5 Mio. EUR", "2 billion
+#: USD"); before an amount ("EUR 1,500", "USD 300", not the "COP 26" of a conference); and
+#: in a list or pair with another one ("EUR, GBP", "USD/CHF"; a lookahead, so lists overlap).
+_AFTER_NUMBER = re.compile(r"(?<![\w.,])\d[\d.,]*\s?(?:[^\W\d]{1,8}\.?\s)?([A-Z]{3})(?!\w)")
+_BEFORE_AMOUNT = re.compile(r"(?<!\w)([A-Z]{3})\s(?:\d+[.,]\d|\d{3})")
+_LISTED = re.compile(r"(?<!\w)([A-Z]{3})(?=\s*[,/&]\s*([A-Z]{3})(?!\w))")
 
 
 def currency_span(text: str, article: str) -> bool:
     """A span of currency codes ("EUR", "GBP & CHF") that ``article`` writes as currencies:
-    some code of it stands beside a number or beside another code ("EUR 20", "5 CHF",
+    some code of it stands beside an amount or beside another code ("EUR 1,500", "5 CHF",
     "EUR, GBP", "USD/CHF"). A code written alone is left be: many are also acronyms (BND is
     Brunei's dollar and Germany's intelligence service, AMD the dram and the chip maker)."""
     span = text.strip(EDGE)
     if not _CODES.fullmatch(span):
         return False
     codes = re.findall(r"[A-Z]{3}", span)
-    if not all(code in currency_codes() for code in codes):
+    known = currency_codes()
+    if not all(code in known for code in codes):
         return False
     if len(codes) > 1:
         return True
-    code = re.escape(codes[0])
-    other = "|".join(sorted(currency_codes() - {codes[0]}))
-    # after a number, perhaps with its scale word ("5 Mio. EUR", "2 billion USD"); before an
-    # amount ("EUR 1,500", "USD 300", not the "COP 26" of a conference); in a list or pair
-    beside = (rf"(?<![\w.,])\d[\d.,]*\s?(?:[^\W\d]{{1,8}}\.?\s)?{code}(?!\w)"
-              rf"|(?<!\w){code}\s(?:\d+[.,]\d|\d{{3}})"
-              rf"|(?<!\w){code}\s*[,/&]\s*(?:{other})(?!\w)|(?<!\w)(?:{other})\s*[,/&]\s*{code}(?!\w)")
-    return re.search(beside, article) is not None
+    code = codes[0]
+    if any(m.group(1) == code for pattern in (_AFTER_NUMBER, _BEFORE_AMOUNT)
+           for m in pattern.finditer(article)):
+        return True
+    return any(code in pair and pair[0] != pair[1] and pair[0] in known and pair[1] in known
+               for pair in (m.groups() for m in _LISTED.finditer(article)))
