@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
+
 from newsloom.model import ClusterEvent, Entity, EntityRef, Storyline
+from newsloom.queries.stories import list_stories
 from newsloom.store.ports import ArticleListFilter, Backend, Cooccurrence
 
 from .records import clustered, entity, feature, mention, page
@@ -48,6 +52,39 @@ def test_a_merge_and_storylines_list_only_what_they_touched(store: Backend) -> N
     # summed over the stories, ties by id: Ada in a and c (b is a copy), Acme in c and d
     assert [(r.id, r.mentions) for r in line.key_entities] == [("e-acme", 2), ("e-ada", 2)]
     assert (line.first_seen, line.last_seen) == ("2024-03-01", "2024-03-01")
+
+
+def test_a_story_lists_confirmed_entities_and_relists_when_a_later_batch_confirms_one(
+        store: Backend) -> None:
+    corpus = clustered(store)
+
+    def batch(source: str, story: str, names: Sequence[tuple[Entity, float]]) -> int:
+        store.add([page(source, f"{source}: " + ", ".join(e.name for e, _ in names))])
+        ((seq, article),) = store.pending_articles(10)
+        before = store.listing_changes(0).version
+        store.save_corpus_batch(
+            [feature(article, seq, story, (0, 0, 0, 1),
+                     mentions=[mention(e.id, e.name, weight, e.type) for e, weight in names])],
+            [e for e, _ in names], [], [ClusterEvent("create", story, article)])
+        return before
+
+    # Zeta, an organisation one article names with nothing to back it, is not listed: the
+    # story shows Acme only, though Zeta weighs more in it.
+    zeta = entity("e-zeta", "Zeta", "ORG")
+    batch("e", "s4", [(zeta, 3.0), (dataclasses.replace(corpus.acme, articles=3), 1.0)])
+    assert _listed(store)["s4"] == ["e-acme"]
+    # A second article names it: Zeta is confirmed, and the earlier story is listed again.
+    before = batch("f", "s5", [(dataclasses.replace(zeta, articles=2), 1.0)])
+    relisted = {x.story.id: [r.id for r in x.story.key_entities]
+                for x in store.listing_changes(before).stories}
+    assert relisted == {"s4": ["e-zeta", "e-acme"], "s5": ["e-zeta"]}
+    assert {s.id: s.key_entities for s in list_stories(store)} == {
+        x.story.id: x.story.key_entities for x in store.listing_changes(0).stories}
+
+
+def _listed(store: Backend) -> dict[str, list[str]]:
+    return {x.story.id: [r.id for r in x.story.key_entities]
+            for x in store.listing_changes(0).stories}
 
 
 def test_mark_changes_with_ingest_and_with_corpus_batches(store: Backend) -> None:

@@ -11,6 +11,7 @@ the batch changed.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 
@@ -19,6 +20,15 @@ import numpy as np
 from newsloom.enrich.name_context import EntityContexts
 from newsloom.model import Alias, ClusterEvent, Entity
 from newsloom.store.ports import FeatureRow
+
+
+def newly_confirmed(rows: Sequence[FeatureRow], entities: Sequence[Entity]) -> list[str]:
+    """Entities the batch may have confirmed (listed from now on): confirmed now, and named
+    in at most one article before the batch. Before it they had one article or none, so
+    at most one earlier story can name them, and only those stories are relisted for them
+    (a story lists confirmed entities only)."""
+    in_batch: Counter[str] = Counter(r.entity_id for row in rows for r in row.entities)
+    return [e.id for e in entities if e.confirmed and e.articles - in_batch[e.id] <= 1]
 
 
 class CorpusBatchWrites(ABC):
@@ -44,7 +54,7 @@ class CorpusBatchWrites(ABC):
                 self._save_contexts(entities, contexts)
             self._relist_after_batch({r.story_id for r in rows} | {
                 s for e in events for s in (e.story_id, e.other_story_id) if s},
-                [e.id for e in entities])
+                [e.id for e in entities], newly_confirmed(rows, entities))
 
     def _add_to_centre(self, rows: Sequence[FeatureRow]) -> None:
         """Add the batch's vectors to the running sum behind the corpus centre."""
@@ -83,5 +93,5 @@ class CorpusBatchWrites(ABC):
     def _save_contexts(self, entities: Sequence[Entity], contexts: EntityContexts) -> None: ...
 
     @abstractmethod
-    def _relist_after_batch(self, story_ids: Iterable[str], entity_ids: Sequence[str]
-                            ) -> None: ...
+    def _relist_after_batch(self, story_ids: Iterable[str], entity_ids: Sequence[str],
+                            confirmed_ids: Sequence[str] = ()) -> None: ...

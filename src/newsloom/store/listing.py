@@ -30,13 +30,19 @@ def entities_by_article(items: Iterable[MemberEntity]) -> dict[str, list[MemberE
 
 def _key_entities(members: Sequence[MemberRow], entities: Sequence[MemberEntity],
                   limit: int = KEY_ENTITIES) -> list[EntityRef]:
-    """Entities by summed salience over the independent (non-duplicate) articles."""
+    """Confirmed entities by summed salience over the independent (non-duplicate) articles.
+
+    Only what ``newsloom entities`` lists (:func:`newsloom.model.entities.confirmed_entity`):
+    a story's chips are what a reader sees first, and one article's unbacked tagging is right
+    about half the time ("Frauen", "Kameras", "Fixkosten" led the chips of one-article stories
+    before). An entity confirmed later relists the stories naming it
+    (``CorpusBatchWrites.save_corpus_batch``)."""
     independent = {m.article_id for m in members if m.duplicate_of is None}
     weight: dict[str, float] = defaultdict(float)
     mentions: dict[str, int] = defaultdict(int)
     refs: dict[str, EntityRef] = {}
     for item in entities:
-        if item.article_id in independent:
+        if item.article_id in independent and item.entity.confirmed:
             weight[item.entity.id] += item.salience
             mentions[item.entity.id] += item.entity.mentions
             refs[item.entity.id] = item.entity

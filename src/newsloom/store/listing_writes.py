@@ -48,10 +48,13 @@ class ListingWrites(ABC):
                     gone_lines.append(line_id)
         return ListingChanges(version, stories, gone, lines, gone_lines)
 
-    def _relist_after_batch(self, story_ids: Iterable[str], entity_ids: Sequence[str]) -> None:
-        """After a corpus batch: the stories it added to, merged or split, and those listing
-        an entity the batch retyped."""
-        touched = set(story_ids) | self._stories_listing_retyped(entity_ids)
+    def _relist_after_batch(self, story_ids: Iterable[str], entity_ids: Sequence[str],
+                            confirmed_ids: Sequence[str] = ()) -> None:
+        """After a corpus batch: the stories it added to, merged or split, those listing
+        an entity the batch retyped, and those naming an entity it may have confirmed
+        (``confirmed_ids``: a story lists confirmed entities only)."""
+        touched = (set(story_ids) | self._stories_listing_retyped(entity_ids)
+                   | self._stories_naming(confirmed_ids))
         version = self._next_read_model_version()
         self._store_storyline_rows(self._store_story_rows(sorted(touched), version), version)
 
@@ -121,6 +124,10 @@ class ListingWrites(ABC):
     def _stories_listing_retyped(self, entity_ids: Sequence[str]) -> set[str]:
         """Stories whose listed key entities include one of ``entity_ids`` with another
         type than the entity has now."""
+
+    @abstractmethod
+    def _stories_naming(self, entity_ids: Sequence[str]) -> set[str]:
+        """Stories with an article that names one of ``entity_ids``."""
 
     @abstractmethod
     def _member_entities_of(self, article_ids: Sequence[str]) -> Iterable[MemberEntity]: ...

@@ -63,6 +63,12 @@ class ReadModelTables(CatalogReads, ListingWrites):
             "ON e.id = k.entity_id WHERE k.entity_id = ANY(%s) AND k.type <> e.type",
             (list(entity_ids),))}
 
+    def _stories_naming(self, entity_ids: Sequence[str]) -> set[str]:
+        return {r[0] for r in self._pg.rows(
+            "SELECT DISTINCT f.story_id FROM article_entities ae JOIN article_features f "
+            "ON f.article_id = ae.article_id WHERE ae.entity_id = ANY(%s)",
+            (list(entity_ids),))} if entity_ids else set()
+
     def _relist_storylines(self, story_ids: Sequence[str] | None, line_ids: Iterable[str]
                            ) -> None:
         """After a storyline update: the stories it (re)assigned (None: all) and the lines

@@ -90,15 +90,24 @@ class ReadModelTables(CatalogReads, LeasedWrites, ListingWrites):
         self._db.execute("UPDATE read_model_state SET version = version + 1")
         return int(self._db.execute("SELECT version FROM read_model_state").fetchone()[0])
 
-    def _stories_listing_retyped(self, entity_ids: Sequence[str]) -> set[str]:
-        touched: set[str] = set()
+    def _story_ids_by_entities(self, query: str, entity_ids: Sequence[str]) -> set[str]:
+        """The story ids ``query`` selects, run per chunk of ``entity_ids`` (its ``{ids}``)."""
+        found: set[str] = set()
         for start in range(0, len(entity_ids), _PARAMS):
             chunk = list(entity_ids[start:start + _PARAMS])
-            touched.update(r[0] for r in self._db.execute(
-                "SELECT k.story_id FROM story_listing_entities k JOIN entities e "
-                f"ON e.id = k.entity_id WHERE k.entity_id IN ({_marks(chunk)}) "
-                "AND k.type != e.type", chunk))
-        return touched
+            found.update(r[0] for r in self._db.execute(query.format(ids=_marks(chunk)), chunk))
+        return found
+
+    def _stories_listing_retyped(self, entity_ids: Sequence[str]) -> set[str]:
+        return self._story_ids_by_entities(
+            "SELECT k.story_id FROM story_listing_entities k JOIN entities e "
+            "ON e.id = k.entity_id WHERE k.entity_id IN ({ids}) AND k.type != e.type",
+            entity_ids)
+
+    def _stories_naming(self, entity_ids: Sequence[str]) -> set[str]:
+        return self._story_ids_by_entities(
+            "SELECT DISTINCT f.story_id FROM article_entities ae JOIN article_features f "
+            "ON f.article_id = ae.article_id WHERE ae.entity_id IN ({ids})", entity_ids)
 
     def _relist_storylines(self, story_ids: Sequence[str] | None, line_ids: Iterable[str]
                            ) -> None:
