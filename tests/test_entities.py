@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsloom.enrich.entities import link_article
+from newsloom.enrich.entities import link_article, plain_surface
 from newsloom.enrich.resolve import EntityResolver
 from newsloom.model import Mention
 
@@ -69,3 +69,33 @@ def test_country_adjectives_tagged_as_organisations() -> None:
     assert mention_key("amerikanische", "LOC") == ("loc:US", "LOC")
     # a capitalised single word tagged ORG stays a name ("Deutsche" for Deutsche Bank)
     assert mention_key("Deutsche", "ORG")[0].startswith("name:")
+
+
+# Timeline17's shape: Penn-Treebank tokenised news.
+TOKENISED = ("Oil reached Grand Isle , Louisiana , on Monday -LRB- Reuters -RRB- , and BP chief "
+             "Tony Hayward `` regrets '' the spill .")
+PLAIN = ("Oil reached Grand Isle, Louisiana, on Monday (Reuters), and BP chief Tony Hayward "
+         "\"regrets\" the spill.")
+
+
+def test_names_from_tokenised_text_read_and_resolve_as_in_plain_text() -> None:
+    tokenised = {e.key: e.name for e in link_article(None, TOKENISED, _mentions(TOKENISED, [
+        ("Grand Isle , Louisiana", "LOC"), ("-RRB-", "ORG"), ("BP", "ORG"),
+        ("Tony Hayward ``", "PER")]), "en")}
+    plain = {e.key: e.name for e in link_article(None, PLAIN, _mentions(PLAIN, [
+        ("Grand Isle, Louisiana", "LOC"), ("BP", "ORG"), ("Tony Hayward", "PER")]), "en")}
+    assert tokenised == plain
+    assert tokenised["name:grand isle, louisiana"] == "Grand Isle, Louisiana"
+    assert tokenised["name:tony hayward"] == "Tony Hayward"  # the quote the span took is gone
+    assert not any("RRB" in name or ")" in name for name in tokenised.values())
+
+
+def test_a_span_cut_through_a_bracket_keeps_the_name_before_it() -> None:
+    assert plain_surface("WASHINGTON -LRB- Reuters") == "WASHINGTON"
+    assert plain_surface("BOP -RRB-") == "BOP"
+    assert plain_surface("Bureau of Ocean Energy Management , Regulation and Enforcement "
+                         "-LRB- BOEMRE") == ("Bureau of Ocean Energy Management, Regulation "
+                                             "and Enforcement")
+    # plain names keep their brackets, quotes, ampersands and periods
+    for name in ("(TiHo) Hannover", 'Ahmed "Al" Smith', "AT&T", "U.S.", "Mail.ru"):
+        assert plain_surface(name) == name

@@ -38,6 +38,7 @@ from newsloom.enrich.places import (
 from newsloom.enrich.spans import TakenSpans
 from newsloom.enrich.vouching import introduced_as_organisation
 from newsloom.model import ArticleEntity, EntityType, Mention
+from newsloom.text.ptb import detokenise
 
 _TOKEN = re.compile(r"[^\W\d_][\w.&'’]*[\w&]|[^\W\d_]", re.UNICODE)
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
@@ -56,6 +57,22 @@ class _Group:
     mentions: int = 0
     salience: float = 0.0
     introduced: bool = False  # an organisation noun stands right before one mention
+
+
+def plain_surface(surface: str) -> str:
+    """A mention's words as they would be written normally. Tokenised text (research corpora
+    ship news Penn-Treebank tokenised) gives spans such as "Grand Isle , Louisiana", "White
+    House ``" and "BOP -RRB-": the name is "Grand Isle, Louisiana", "White House", "BOP", so
+    it meets the same name in plain text. A bracket or quote left open by the span's edge goes
+    with what it opens ("WASHINGTON -LRB- Reuters" → "WASHINGTON")."""
+    plain = detokenise(surface).strip()
+    if plain.count("(") > plain.count(")"):
+        plain = plain[:plain.rfind("(")]
+    elif plain.count(")") > plain.count("("):
+        plain = plain.replace(")", "")
+    if plain.count('"') == 1:
+        plain = plain.replace('"', "")
+    return " ".join(plain.split()).strip(" ,;:")
 
 
 def mention_key(surface: str, entity_type: EntityType) -> tuple[str, EntityType]:
@@ -173,7 +190,7 @@ def link_article(title: str | None, text: str, mentions: Sequence[Mention],
     mentions = _coordinated_types(full, _surnames_typed(_full_names_typed(mentions, lang)),
                                   vouched)
     spans = [(m.start, m.end) for m in mentions]
-    keyed = [(m, *mention_key(m.text, m.type)) for m in mentions]
+    keyed = [(m, *mention_key(plain_surface(m.text), m.type)) for m in mentions]
     surnames = _person_surnames(mentions)  # "(Davis)" after "Roman Griffin Davis": no place
     keyed += [(m, key, m.type) for m, key in gazetteer_mentions(full, spans, lang)
               if m.text not in surnames]
@@ -183,7 +200,7 @@ def link_article(title: str | None, text: str, mentions: Sequence[Mention],
             continue
         group = groups[key]
         group.type_votes[entity_type] += 1
-        group.surfaces[mention.text.strip()] += 1
+        group.surfaces[plain_surface(mention.text)] += 1
         group.mentions += 1
         group.salience += 1.0 + (_TITLE_WEIGHT if mention.start < title_end else
                                  _LEAD_WEIGHT if mention.start < title_end + _LEAD_CHARS else 0.0)

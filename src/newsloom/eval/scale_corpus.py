@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from newsloom.text.ptb import detokenise
+
 #: Share of each language in the generated corpus (renormalised over the languages the data
 #: has): English and German dominate the available real text and the project's users.
 DEFAULT_MIX: dict[str, float] = {"en": 0.46, "de": 0.32, "es": 0.08, "fr": 0.07, "pl": 0.05,
@@ -42,10 +44,6 @@ _OUTLETS_PER_LANGUAGE = 40
 _CREDIT = {"de": "Mit Material von dpa und Reuters.", "es": "Con información de EFE.",
            "fr": "Avec AFP.", "pl": "Źródło: PAP.", "tr": "Kaynak: Anadolu Ajansı.",
            "en": "Additional reporting by Reuters."}
-_PTB = [(re.compile(p), r) for p, r in (
-    (r"-LRB-", "("), (r"-RRB-", ")"), (r"-LSB-", "["), (r"-RSB-", "]"), (r"``\s*", '"'),
-    (r"\s*''", '"'), (r"\(\s+", "("), (r"\s+\)", ")"), (r"\s+([.,;:!?%])", r"\1"),
-    (r"\s+(n't|'s|'re|'ve|'ll|'d|'m)\b", r"\1"), (r"\$\s+", "$"), (r"[ \t]+", " "))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +86,7 @@ class CorpusStats:
 
 def detokenize(text: str) -> str:
     """Undo Penn-Treebank tokenisation (timeline17 texts: "world 's", "-LRB-")."""
-    for pattern, replacement in _PTB:
-        text = pattern.sub(replacement, text)
-    return text.strip()
+    return detokenise(text).strip()
 
 
 def _paragraphs(text: str) -> tuple[str, ...]:
