@@ -93,6 +93,8 @@ def test_names_from_tokenised_text_read_and_resolve_as_in_plain_text() -> None:
 def test_a_span_cut_through_a_bracket_keeps_the_name_before_it() -> None:
     assert plain_surface("WASHINGTON -LRB- Reuters") == "WASHINGTON"
     assert plain_surface("BOP -RRB-") == "BOP"
+    assert plain_surface("Foo -LRB- Bar -RRB- Baz -RRB-") == "Foo (Bar) Baz"
+    assert plain_surface("-LRB- -LRB- Reuters") == ""
     assert plain_surface("Bureau of Ocean Energy Management , Regulation and Enforcement "
                          "-LRB- BOEMRE") == ("Bureau of Ocean Energy Management, Regulation "
                                              "and Enforcement")

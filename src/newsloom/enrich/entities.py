@@ -66,10 +66,12 @@ def plain_surface(surface: str) -> str:
     it meets the same name in plain text. A bracket or quote left open by the span's edge goes
     with what it opens ("WASHINGTON -LRB- Reuters" → "WASHINGTON")."""
     plain = detokenise(surface).strip()
-    if plain.count("(") > plain.count(")"):
-        plain = plain[:plain.rfind("(")]
-    elif plain.count(")") > plain.count("("):
-        plain = plain.replace(")", "")
+    while plain.count("(") != plain.count(")"):  # each round drops one bracket
+        if plain.count("(") > plain.count(")"):
+            plain = plain[:plain.rfind("(")]
+        else:
+            cut = plain.rfind(")")
+            plain = plain[:cut] + plain[cut + 1:]
     if plain.count('"') == 1:
         plain = plain.replace('"', "")
     return " ".join(plain.split()).strip(" ,;:")
