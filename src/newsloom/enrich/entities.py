@@ -192,17 +192,19 @@ def link_article(title: str | None, text: str, mentions: Sequence[Mention],
     mentions = _coordinated_types(full, _surnames_typed(_full_names_typed(mentions, lang)),
                                   vouched)
     spans = [(m.start, m.end) for m in mentions]
-    keyed = [(m, *mention_key(plain_surface(m.text), m.type)) for m in mentions]
+    # each mention with its words as written normally (the name), its key and its type
+    keyed = [(m, plain, *mention_key(plain, m.type))
+             for m, plain in ((m, plain_surface(m.text)) for m in mentions)]
     surnames = _person_surnames(mentions)  # "(Davis)" after "Roman Griffin Davis": no place
-    keyed += [(m, key, m.type) for m, key in gazetteer_mentions(full, spans, lang)
-              if m.text not in surnames]
+    keyed += [(m, plain_surface(m.text), key, m.type)
+              for m, key in gazetteer_mentions(full, spans, lang) if m.text not in surnames]
     groups: dict[str, _Group] = defaultdict(_Group)
-    for mention, key, entity_type in keyed:
+    for mention, surface, key, entity_type in keyed:
         if key in ("name:", "loc:"):
             continue
         group = groups[key]
         group.type_votes[entity_type] += 1
-        group.surfaces[plain_surface(mention.text)] += 1
+        group.surfaces[surface] += 1
         group.mentions += 1
         group.salience += 1.0 + (_TITLE_WEIGHT if mention.start < title_end else
                                  _LEAD_WEIGHT if mention.start < title_end + _LEAD_CHARS else 0.0)
