@@ -205,9 +205,15 @@ def test_workers_die_with_their_parent(stage: str, start: Callable[..., Run]) ->
     """kill -9 of the main process: its ~140 MB workers must not run on."""
     run = start()
     run.wait_for(run.ingesting if stage == "ingest" else run.clustering)
-    if stage == "cluster":
-        run.wait_for(lambda: len(child_pids(run.proc.pid)) >= 2)
-    workers = child_pids(run.proc.pid)
+    workers: list[int] = []
+
+    def running_workers() -> bool:
+        # the workers are those seen when the wait ends: asking again could come after a
+        # short stage has finished and its pool is gone
+        workers[:] = child_pids(run.proc.pid)
+        return len(workers) >= (2 if stage == "cluster" else 1)
+
+    run.wait_for(running_workers)
     assert workers
     os.kill(run.proc.pid, signal.SIGKILL)
     deadline = time.monotonic() + 5
